@@ -1,0 +1,72 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const hostImports = {
+  name: 'vscode',
+  message: 'The core is host-free: it runs in the CLI and the HTTP server too. Take what you need through a port in src/orchestrator/ports.ts.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.orch/**', '**/*.svelte', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Named exports keep imports greppable and renames safe.
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['src/orchestrator/**/*.ts', 'src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [hostImports],
+          patterns: [
+            { group: ['**/extension/**', '**/extension'], message: 'The core never depends on an adapter (src/extension).' },
+            { group: ['**/cli/**', '**/cli'], message: 'The core never depends on an adapter (src/cli).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [hostImports],
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'child_process'], message: 'src/protocol is shared with the webview: no Node APIs.' },
+            { group: ['**/orchestrator/**', '**/extension/**', '**/cli/**'], message: 'src/protocol depends on nothing but itself.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview talks to the host through the protocol transport only.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The webview runs in a browser.' },
+            { group: ['**/src/orchestrator/**', '**/src/extension/**', '**/src/cli/**'], message: 'The webview imports only src/protocol.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Ambient module declarations for .svelte imports must use `export default`.
+    files: ['webview/src/svelte.d.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,23 @@
+// Two Node bundles (CLI, extension) by esbuild and the webview by Vite. Type checking is a
+// separate step (`npm run typecheck`) so a build stays fast.
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { chmodSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // The claude CLI is spawned, never bundled; playwright-core resolves its own files at run time.
+  external: ['@anthropic-ai/claude-code', 'playwright-core'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
+  viteBuild({ configFile: 'webview/vite.config.mts', logLevel: 'warn' }),
+]);
+chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,24 @@
+// What a command needs from the process it runs in, so tests can run commands in-process.
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: CliIo = {
+  cwd: process.cwd(),
+  env: process.env,
+  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
+export const EXIT = {
+  ok: 0,
+  taskFailed: 1,
+  usage: 2,
+  budget: 3,
+  cancelled: 130,
+} as const;

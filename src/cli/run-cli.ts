@@ -1,0 +1,70 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError, InputErrors } from '../orchestrator/errors';
+import { EXIT, processIo, type CliIo, type Command } from './cli-io';
+import { commands } from './commands';
+
+const USAGE = `usage: orch <command> [options]
+
+commands:
+  plan <roadmap.md> [--json]     show the plan tree
+  agents [--json]                list the agent registry
+  run <roadmap.md> [options]     run the roadmap's tasks with Claude Code sub-agents
+  resume [runId]                 continue an interrupted or paused run
+  status [runId] [--json]        a run's state, from its event log
+  cancel [runId]                 cancel the active run
+  serve [--port N]               dashboard and API for the workspace's runs
+  demo                           the bundled example with the bundled scripted model`;
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command: Command | undefined = commands[name];
+  if (command === undefined) {
+    io.err(`orch: unknown command '${name}'\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof InputError || error instanceof InputErrors) {
+    io.err(error instanceof InputError ? `orch: ${error.format()}` : `orch: invalid input:\n${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    io.err(`orch: ${error.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  io.err(`orch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.taskFailed;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** `parseArgs` with its errors turned into usage errors (exit 2). */
+export function parseCommandArgs<T extends ParseArgsConfig['options']>(
+  args: readonly string[],
+  options: T,
+  positionals: { min: number; max: number; names: string },
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const count = parsed.positionals.length;
+  if (count < positionals.min || count > positionals.max) {
+    throw new UsageError(`expected ${positionals.names}, got ${count === 0 ? 'nothing' : parsed.positionals.join(' ')}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,90 @@
+// The plan model: what a roadmap and its PRDs say, before anything runs.
+// Shared by the core, the CLI, the extension and the webview, so it stays plain data.
+
+export type TaskState =
+  | 'pending'
+  | 'running'
+  | 'verifying'
+  | 'verified'
+  | 'failed'
+  | 'blocked'
+  | 'cancelled';
+
+export type RunState = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export const DEFAULT_PHASES = [
+  'requirements',
+  'architecture',
+  'security-review',
+  'implementation',
+  'infrastructure',
+  'qa',
+  'leadership-review',
+  'final-verification',
+] as const;
+
+export type Provider = 'claude' | 'openai';
+
+/** Where something came from, so errors and the UI can point at it. */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+}
+
+export type VerifyCheck =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'command'; readonly command: string; readonly timeoutSec?: number }
+  | {
+      readonly kind: 'browser';
+      readonly url: string;
+      readonly expect?: string;
+      readonly screenshot?: boolean;
+    };
+
+export interface Task {
+  readonly id: string;
+  readonly prdId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly agent?: string;
+  readonly phase?: string;
+  readonly depends: readonly string[];
+  readonly model?: string;
+  readonly output?: string;
+  readonly verify: readonly VerifyCheck[];
+  readonly source: SourceRef;
+}
+
+export interface Prd {
+  readonly id: string;
+  readonly milestoneId: string;
+  readonly title: string;
+  readonly body: string;
+  readonly tasks: readonly Task[];
+  readonly source: SourceRef;
+}
+
+export interface Milestone {
+  readonly id: string;
+  readonly phaseId: string;
+  readonly title: string;
+  readonly duration?: string;
+  readonly focus?: string;
+  readonly features: readonly string[];
+  readonly successMetrics: readonly string[];
+  readonly prds: readonly Prd[];
+  readonly source: SourceRef;
+}
+
+export interface Phase {
+  readonly id: string;
+  readonly title: string;
+  readonly milestones: readonly Milestone[];
+  readonly source: SourceRef;
+}
+
+export interface Roadmap {
+  readonly title: string;
+  readonly file: string;
+  readonly phases: readonly Phase[];
+}

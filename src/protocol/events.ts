@@ -1,0 +1,175 @@
+// Everything that happens in a run is one of these events, appended to the run's log.
+// Names are past tense: an event records a fact, never a wish. The log is the source of
+// truth; every view (CLI status, tree, dashboard) folds it with `foldEvent`.
+
+import type { Roadmap, RunState } from './domain';
+
+/** Fields every event carries; `seq` is 1-based and gap-free within a run. */
+export interface EventEnvelope {
+  readonly seq: number;
+  readonly at: string;
+  readonly runId: string;
+}
+
+export type FailureClass =
+  | 'not-logged-in'
+  | 'auth'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'spend-limit'
+  | 'max-turns'
+  | 'budget-exceeded'
+  | 'timeout'
+  | 'inactivity'
+  | 'cancelled'
+  | 'crashed'
+  | 'binary-missing'
+  | 'model-error'
+  | 'unknown';
+
+export type Activity =
+  | { readonly kind: 'init'; readonly sessionId: string; readonly model: string; readonly tools: readonly string[] }
+  | { readonly kind: 'text'; readonly text: string; readonly truncated?: string }
+  | {
+      readonly kind: 'tool-call';
+      readonly toolUseId: string;
+      readonly name: string;
+      readonly input: unknown;
+    }
+  | {
+      readonly kind: 'tool-result';
+      readonly toolUseId: string;
+      readonly isError: boolean;
+      readonly text: string;
+      readonly truncated?: string;
+    }
+  | { readonly kind: 'progress'; readonly percent: number; readonly note: string }
+  | { readonly kind: 'evidence'; readonly evidenceKind: string; readonly value: string }
+  | {
+      readonly kind: 'retry';
+      readonly attempt: number;
+      readonly maxRetries: number;
+      readonly delayMs: number;
+      readonly errorStatus?: number;
+    }
+  | { readonly kind: 'warning'; readonly message: string };
+
+export interface CheckResult {
+  readonly check: string;
+  readonly passed: boolean;
+  readonly detail: string;
+  readonly evidencePath?: string;
+}
+
+type Body<T extends string, P> = EventEnvelope & { readonly type: T } & P;
+
+export type RunStarted = Body<
+  'run.started',
+  { readonly roadmapFile: string; readonly milestones: readonly string[]; readonly budgetUsd?: number }
+>;
+export type PlanLoaded = Body<'plan.loaded', { readonly roadmap: Roadmap }>;
+export type TaskAssigned = Body<
+  'task.assigned',
+  { readonly taskId: string; readonly agent: string; readonly model: string; readonly phase: string; readonly reason: string }
+>;
+export type AttemptStarted = Body<
+  'attempt.started',
+  {
+    readonly taskId: string;
+    readonly attemptId: string;
+    readonly agent: string;
+    readonly model: string;
+    readonly prompt: string;
+    readonly resumeOf?: string;
+  }
+>;
+export type AttemptActivity = Body<
+  'attempt.activity',
+  { readonly attemptId: string; readonly activity: Activity }
+>;
+export type AttemptFinished = Body<
+  'attempt.finished',
+  {
+    readonly attemptId: string;
+    readonly outcome: 'succeeded' | 'failed';
+    readonly failure?: FailureClass;
+    readonly message?: string;
+    readonly costUsd: number;
+    readonly costSource: 'reported' | 'estimated';
+    readonly sessionId?: string;
+    readonly modelUsed?: string;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly durationMs: number;
+    readonly retryAfterSec?: number;
+  }
+>;
+export type ModelMismatched = Body<
+  'model.mismatched',
+  { readonly attemptId: string; readonly requested: string; readonly used: string }
+>;
+export type TaskVerifying = Body<'task.verifying', { readonly taskId: string }>;
+export type TaskVerified = Body<
+  'task.verified',
+  { readonly taskId: string; readonly checks: readonly CheckResult[]; readonly basis: string }
+>;
+export type TaskFailed = Body<
+  'task.failed',
+  { readonly taskId: string; readonly reason: string; readonly checks: readonly CheckResult[] }
+>;
+export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
+export type TaskCancelled = Body<'task.cancelled', { readonly taskId: string }>;
+export type RunPaused = Body<'run.paused', { readonly reason: 'budget' | 'user'; readonly message: string }>;
+export type RunResumed = Body<'run.resumed', { readonly budgetUsd?: number }>;
+export type RunFinished = Body<
+  'run.finished',
+  { readonly state: Extract<RunState, 'completed' | 'failed' | 'cancelled'> }
+>;
+export type WarningRaised = Body<'warning.raised', { readonly message: string; readonly taskId?: string }>;
+
+export type OrchEvent =
+  | RunStarted
+  | PlanLoaded
+  | TaskAssigned
+  | AttemptStarted
+  | AttemptActivity
+  | AttemptFinished
+  | ModelMismatched
+  | TaskVerifying
+  | TaskVerified
+  | TaskFailed
+  | TaskBlocked
+  | TaskCancelled
+  | RunPaused
+  | RunResumed
+  | RunFinished
+  | WarningRaised;
+
+export type OrchEventType = OrchEvent['type'];
+
+/** An event as a producer hands it to the log: the log assigns the envelope. */
+export type NewEvent = OrchEvent extends infer E
+  ? E extends OrchEvent
+    ? Omit<E, keyof EventEnvelope>
+    : never
+  : never;
+
+export const EVENT_TYPES: readonly OrchEventType[] = [
+  'run.started',
+  'plan.loaded',
+  'task.assigned',
+  'attempt.started',
+  'attempt.activity',
+  'attempt.finished',
+  'model.mismatched',
+  'task.verifying',
+  'task.verified',
+  'task.failed',
+  'task.blocked',
+  'task.cancelled',
+  'run.paused',
+  'run.resumed',
+  'run.finished',
+  'warning.raised',
+];
+

@@ -1,0 +1,169 @@
+// The one pure projector `(state, event) => state`. The core uses it to decide what to do
+// next on resume, the CLI prints it, the tree view and the dashboard render it. It never
+// throws on an event it cannot place: a view must survive a log it does not fully understand.
+
+import type { Roadmap, TaskState } from './domain';
+import type { OrchEvent } from './events';
+import { qualifiedTaskId } from './ids';
+import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
+
+export function emptyRun(runId: string, at: string): RunSnapshot {
+  return {
+    runId,
+    state: 'running',
+    roadmapFile: '',
+    milestones: [],
+    costUsd: 0,
+    tasks: {},
+    taskOrder: [],
+    attempts: {},
+    warnings: [],
+    lastSeq: 0,
+    startedAt: at,
+    updatedAt: at,
+  };
+}
+
+export function foldEvents(events: readonly OrchEvent[]): RunSnapshot | undefined {
+  let state: RunSnapshot | undefined;
+  for (const event of events) state = foldEvent(state, event);
+  return state;
+}
+
+export function foldEvent(previous: RunSnapshot | undefined, event: OrchEvent): RunSnapshot {
+  const base = previous ?? emptyRun(event.runId, event.at);
+  // Replays and reconnects may deliver an event twice; the sequence number makes folding idempotent.
+  if (event.seq <= base.lastSeq) return base;
+  const state = apply(base, event);
+  return { ...state, lastSeq: event.seq, updatedAt: event.at };
+}
+
+function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
+  switch (e.type) {
+    case 'run.started':
+      return { ...s, state: 'running', roadmapFile: e.roadmapFile, milestones: e.milestones, budgetUsd: e.budgetUsd, startedAt: e.at };
+    case 'plan.loaded':
+      return withPlan(s, e.roadmap);
+    case 'task.assigned':
+      return updateTask(s, e.taskId, (t) => ({ ...t, agent: e.agent, model: e.model, phase: e.phase }));
+    case 'attempt.started': {
+      const attempt: AttemptSnapshot = {
+        id: e.attemptId,
+        taskId: e.taskId,
+        agent: e.agent,
+        model: e.model,
+        prompt: e.prompt,
+        resumeOf: e.resumeOf,
+        state: 'running',
+        costUsd: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        startedAt: e.at,
+        activity: [],
+      };
+      const next = { ...s, attempts: { ...s.attempts, [e.attemptId]: attempt } };
+      return updateTask(next, e.taskId, (t) => ({
+        ...t,
+        state: 'running',
+        agent: e.agent,
+        model: e.model,
+        error: undefined,
+        attempts: t.attempts.includes(e.attemptId) ? t.attempts : [...t.attempts, e.attemptId],
+      }));
+    }
+    case 'attempt.activity':
+      return updateAttempt(s, e.attemptId, (a) => ({ ...a, activity: [...a.activity, e.activity] }));
+    case 'attempt.finished': {
+      const attempt = s.attempts[e.attemptId];
+      const next = updateAttempt(s, e.attemptId, (a) => ({
+        ...a,
+        state: e.outcome,
+        failure: e.failure,
+        message: e.message,
+        sessionId: e.sessionId ?? a.sessionId,
+        modelUsed: e.modelUsed,
+        costUsd: e.costUsd,
+        costSource: e.costSource,
+        inputTokens: e.inputTokens,
+        outputTokens: e.outputTokens,
+        finishedAt: e.at,
+      }));
+      if (attempt === undefined) return next;
+      const withCost = { ...next, costUsd: next.costUsd + e.costUsd };
+      return updateTask(withCost, attempt.taskId, (t) => ({
+        ...t,
+        costUsd: t.costUsd + e.costUsd,
+        error: e.outcome === 'failed' ? (e.message ?? e.failure) : t.error,
+      }));
+    }
+    case 'model.mismatched':
+      return { ...s, warnings: [...s.warnings, `${e.attemptId}: asked for model ${e.requested}, got ${e.used}`] };
+    case 'task.verifying':
+      return setTaskState(s, e.taskId, 'verifying');
+    case 'task.verified':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined }));
+    case 'task.failed':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
+    case 'task.blocked':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
+    case 'task.cancelled':
+      return setTaskState(s, e.taskId, 'cancelled');
+    case 'run.paused':
+      return { ...s, state: 'paused', pausedReason: e.message };
+    case 'run.resumed':
+      return { ...s, state: 'running', pausedReason: undefined, budgetUsd: e.budgetUsd ?? s.budgetUsd };
+    case 'run.finished':
+      return { ...s, state: e.state, finishedAt: e.at };
+    case 'warning.raised':
+      return { ...s, warnings: [...s.warnings, e.taskId === undefined ? e.message : `${e.taskId}: ${e.message}`] };
+  }
+}
+
+function withPlan(s: RunSnapshot, roadmap: Roadmap): RunSnapshot {
+  const selected = new Set(s.milestones);
+  const tasks: Record<string, TaskSnapshot> = {};
+  const taskOrder: string[] = [];
+  for (const phase of roadmap.phases) {
+    for (const milestone of phase.milestones) {
+      if (selected.size > 0 && !selected.has(milestone.id)) continue;
+      for (const prd of milestone.prds) {
+        for (const task of prd.tasks) {
+          const id = qualifiedTaskId(prd.id, task.id);
+          const existing = s.tasks[id];
+          tasks[id] = existing ?? {
+            id,
+            prdId: prd.id,
+            milestoneId: milestone.id,
+            title: task.title,
+            state: 'pending',
+            agent: task.agent,
+            model: task.model,
+            phase: task.phase,
+            depends: task.depends.map((d) => qualifiedTaskId(prd.id, d)),
+            attempts: [],
+            costUsd: 0,
+            checks: [],
+          };
+          taskOrder.push(id);
+        }
+      }
+    }
+  }
+  return { ...s, roadmap, tasks, taskOrder };
+}
+
+function updateTask(s: RunSnapshot, id: string, change: (t: TaskSnapshot) => TaskSnapshot): RunSnapshot {
+  const task = s.tasks[id];
+  if (task === undefined) return { ...s, warnings: [...s.warnings, `event for unknown task ${id}`] };
+  return { ...s, tasks: { ...s.tasks, [id]: change(task) } };
+}
+
+function setTaskState(s: RunSnapshot, id: string, state: TaskState): RunSnapshot {
+  return updateTask(s, id, (t) => ({ ...t, state }));
+}
+
+function updateAttempt(s: RunSnapshot, id: string, change: (a: AttemptSnapshot) => AttemptSnapshot): RunSnapshot {
+  const attempt = s.attempts[id];
+  if (attempt === undefined) return { ...s, warnings: [...s.warnings, `event for unknown attempt ${id}`] };
+  return { ...s, attempts: { ...s.attempts, [id]: change(attempt) } };
+}

@@ -1,0 +1,62 @@
+// The folded state of one run: what every view shows. Plain readonly data, rebuilt from the
+// event log by `foldEvent`, so the core, the CLI, the tree view and the dashboard agree.
+
+import type { Roadmap, RunState, TaskState } from './domain';
+import type { Activity, CheckResult, FailureClass } from './events';
+
+export interface AttemptSnapshot {
+  readonly id: string;
+  readonly taskId: string;
+  readonly agent: string;
+  readonly model: string;
+  readonly prompt: string;
+  readonly resumeOf?: string;
+  readonly state: 'running' | 'succeeded' | 'failed';
+  readonly failure?: FailureClass;
+  readonly message?: string;
+  readonly sessionId?: string;
+  readonly modelUsed?: string;
+  readonly costUsd: number;
+  readonly costSource?: 'reported' | 'estimated';
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly activity: readonly Activity[];
+}
+
+export interface TaskSnapshot {
+  /** Qualified id, `PRD-3/T2`. */
+  readonly id: string;
+  readonly prdId: string;
+  readonly milestoneId: string;
+  readonly title: string;
+  readonly state: TaskState;
+  readonly agent?: string;
+  readonly model?: string;
+  readonly phase?: string;
+  readonly depends: readonly string[];
+  readonly attempts: readonly string[];
+  readonly costUsd: number;
+  readonly error?: string;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface RunSnapshot {
+  readonly runId: string;
+  readonly state: RunState;
+  readonly roadmapFile: string;
+  readonly milestones: readonly string[];
+  readonly roadmap?: Roadmap;
+  readonly budgetUsd?: number;
+  readonly costUsd: number;
+  readonly pausedReason?: string;
+  readonly tasks: Readonly<Record<string, TaskSnapshot>>;
+  readonly taskOrder: readonly string[];
+  readonly attempts: Readonly<Record<string, AttemptSnapshot>>;
+  readonly warnings: readonly string[];
+  readonly lastSeq: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+}

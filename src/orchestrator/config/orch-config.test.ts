@@ -1,0 +1,38 @@
+import { strict as assert } from 'node:assert';
+import { InputError, InputErrors } from '../errors';
+import { defaultConfig, parseConfig } from './orch-config';
+
+describe('parseConfig', () => {
+  it('fills defaults, including the eight phases', () => {
+    const config = parseConfig('{"parallel": 2}', 'c.json');
+    assert.equal(config.parallel, 2);
+    assert.equal(config.maxAttempts, 3);
+    assert.equal(config.phases.length, 8);
+    assert.equal(defaultConfig.dashboardPort, 8080);
+  });
+
+  it('names an unknown key with its line', () => {
+    assert.throws(
+      () => parseConfig('{\n  "parallel": 2,\n  "paralel": 3\n}', 'ws/.orch/config.json'),
+      (error: unknown) => {
+        assert.ok(error instanceof InputErrors);
+        assert.equal(error.errors[0]?.format(), 'ws/.orch/config.json:3: unknown key "paralel"');
+        return true;
+      },
+    );
+  });
+
+  it('names an ill-typed value with its key and line', () => {
+    assert.throws(
+      () => parseConfig('{\n  "budgetUsd": -1\n}', 'c.json'),
+      (error: unknown) => error instanceof InputErrors && /c\.json:2: budgetUsd: /.test(error.message),
+    );
+  });
+
+  it('reports broken JSON with a line', () => {
+    assert.throws(
+      () => parseConfig('{\n  "parallel": 2,\n}', 'c.json'),
+      (error: unknown) => error instanceof InputError && error.file === 'c.json' && typeof error.line === 'number',
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DEFAULT_PHASES } from '../../protocol/domain';
+import { InputError, InputErrors } from '../errors';
+
+const modelOverride = z
+  .object({
+    provider: z.enum(['claude', 'openai']).optional(),
+    tier: z.enum(['strong', 'balanced', 'fast']).optional(),
+    inputPerMTok: z.number().nonnegative().optional(),
+    outputPerMTok: z.number().nonnegative().optional(),
+    cacheReadPerMTok: z.number().nonnegative().optional(),
+    cacheWritePerMTok: z.number().nonnegative().optional(),
+    contextWindow: z.number().int().positive().optional(),
+    fallback: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    parallel: z.number().int().min(1).max(64).default(4),
+    budgetUsd: z.number().positive().optional(),
+    attemptTimeoutSec: z.number().positive().default(1800),
+    inactivityTimeoutSec: z.number().positive().default(300),
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    phases: z.array(z.string().min(1)).min(1).default([...DEFAULT_PHASES]),
+    models: z.record(z.string(), modelOverride).default({}),
+    dashboardPort: z.number().int().min(0).max(65535).default(8080),
+    claudePath: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type OrchConfig = z.infer<typeof configSchema>;
+
+export const defaultConfig: OrchConfig = configSchema.parse({});
+
+/** Reads `.orch/config.json`; a missing file means the defaults. */
+export async function loadConfig(file: string): Promise<OrchConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultConfig;
+    throw error;
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): OrchConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`invalid JSON: ${(error as Error).message}`, { file, line: jsonErrorLine(text, error) });
+  }
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new InputErrors(
+    result.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const path = [...issue.path, ...keys.slice(0, 1)].map(String);
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`
+          : `${path.join('.') || '(root)'}: ${issue.message}`;
+      return new InputError(message, { file, line: lineOfKey(text, path.at(-1)) });
+    }),
+  );
+}
+
+/** The line of the first `"key":` in the text: good enough to point an editor at the mistake. */
+function lineOfKey(text: string, key: string | undefined): number {
+  if (key === undefined) return 1;
+  const index = text.search(new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`));
+  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+
+function jsonErrorLine(text: string, error: unknown): number {
+  const match = /position (\d+)/.exec(String((error as Error).message));
+  return match === null ? 1 : text.slice(0, Number(match[1])).split('\n').length;
+}

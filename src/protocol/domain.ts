@@ -79,6 +79,8 @@ export interface Milestone {
 export interface Phase {
   readonly id: string;
   readonly title: string;
+  /** A time span the heading gives after its title, e.g. "Weeks 1-4". */
+  readonly duration?: string;
   readonly milestones: readonly Milestone[];
   readonly source: SourceRef;
 }

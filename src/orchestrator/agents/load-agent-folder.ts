@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentIssue } from './agent-types';
+import { parseAgentFile, type AgentFields, type ParsedAgentFile } from './parse-agent-file';
+
+export interface FolderAgent {
+  readonly file: string;
+  readonly fields: AgentFields;
+}
+
+export interface FolderContents {
+  readonly agents: readonly FolderAgent[];
+  readonly issues: readonly AgentIssue[];
+}
+
+/**
+ * Parse results by file path and text: a reload re-reads every file (cheap) but re-parses only
+ * the ones whose text changed (YAML parsing is most of the cost).
+ */
+export type ParseCache = Map<string, { readonly text: string; readonly result: ParsedAgentFile }>;
+
+/** The valid agents of one folder (`*.md`, not recursive) and the problems of the others. */
+export async function loadAgentFolder(
+  dir: string,
+  phases: readonly string[],
+  previous: ParseCache,
+  next: ParseCache,
+): Promise<FolderContents> {
+  const files = await listAgentFiles(dir);
+  const texts = await Promise.all(files.map((file) => readText(file)));
+  const agents: FolderAgent[] = [];
+  const issues: AgentIssue[] = [];
+  const firstFileByName = new Map<string, string>();
+  files.forEach((file, i) => {
+    const text = texts[i];
+    if (text === undefined) return;
+    if (typeof text !== 'string') {
+      issues.push({ file, line: 1, message: `cannot read the file: ${text.code}`, hint: 'check its permissions' });
+      return;
+    }
+    const cached = previous.get(file);
+    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases);
+    // Only files seen in this pass go into the next cache, so deleted files do not linger.
+    next.set(file, { text, result });
+    if (!result.ok) {
+      issues.push(...result.issues);
+      return;
+    }
+    const first = firstFileByName.get(result.agent.name);
+    if (first !== undefined) {
+      issues.push({
+        file,
+        line: result.nameLine,
+        message: `duplicate agent name '${result.agent.name}': ${first} in the same folder already defines it`,
+        hint: 'rename this agent or delete one of the two files',
+      });
+      return;
+    }
+    firstFileByName.set(result.agent.name, file);
+    agents.push({ file, fields: result.agent });
+  });
+  return { agents, issues };
+}
+
+async function listAgentFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    // A folder that does not exist (yet) simply holds no agents.
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return [];
+    throw error;
+  }
+  return entries
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.md') && entry.name.toLowerCase() !== 'readme.md')
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** The text, undefined if the file vanished since the listing, or the error that kept it unread. */
+async function readText(file: string): Promise<string | NodeJS.ErrnoException | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) return undefined;
+    return error as NodeJS.ErrnoException;
+  }
+}
+
+export function isErrno(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}

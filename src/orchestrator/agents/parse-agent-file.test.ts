@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PHASES } from '../../protocol/domain';
+import type { AgentIssue } from './agent-types';
+import { parseAgentFile, type AgentFields } from './parse-agent-file';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents');
+
+function valid(text: string): AgentFields {
+  const result = parseAgentFile(text, 'a.md', DEFAULT_PHASES);
+  assert.ok(result.ok, `expected a valid file, got ${JSON.stringify(result)}`);
+  return result.agent;
+}
+
+function issues(text: string): AgentIssue[] {
+  const result = parseAgentFile(text, 'bad.md', DEFAULT_PHASES);
+  assert.ok(!result.ok, 'expected the file to be rejected');
+  return [...result.issues];
+}
+
+describe('parseAgentFile', () => {
+  it('loads the Claude Code docs example unchanged, keeping its other keys in extra', () => {
+    const file = join(FIXTURES, 'claude-docs-example.md');
+    const result = parseAgentFile(readFileSync(file, 'utf8'), file, DEFAULT_PHASES);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.agent.name, 'db-reader');
+    assert.deepEqual(result.agent.tools, ['Bash']);
+    assert.equal(result.agent.model, 'inherit');
+    assert.equal(result.agent.provider, 'claude');
+    assert.deepEqual(result.agent.extra, {
+      hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './scripts/validate-readonly-query.sh' }] }] },
+    });
+    assert.match(result.agent.prompt, /^You are a database analyst with read-only access\./);
+    assert.match(result.agent.prompt, /only have read access\.$/);
+  });
+
+  it('loads the docs data-scientist example with its model', () => {
+    const file = join(FIXTURES, 'claude-docs-data-scientist.md');
+    const result = parseAgentFile(readFileSync(file, 'utf8'), file, DEFAULT_PHASES);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual([result.agent.name, result.agent.model, result.agent.tools], ['data-scientist', 'sonnet', ['Bash', 'Read', 'Write']]);
+  });
+
+  it('reads Orch keys, YAML tool lists, specifiers and MCP tools', () => {
+    const agent = valid(
+      [
+        '---',
+        'name: api',
+        'description: Designs APIs',
+        'tools:',
+        '  - Read',
+        '  - Bash(git diff:*, git log:*)',
+        '  - mcp__orch__report_progress',
+        'model: opus',
+        'team: platform',
+        'phases: [architecture, implementation]',
+        'maxParallel: 3',
+        'budgetUsd: 2.5',
+        'color: blue',
+        'permissionMode: acceptEdits',
+        '---',
+        'Prompt body.',
+      ].join('\n'),
+    );
+    assert.deepEqual(agent.tools, ['Read', 'Bash(git diff:*, git log:*)', 'mcp__orch__report_progress']);
+    assert.deepEqual([agent.team, agent.phases, agent.maxParallel, agent.budgetUsd], ['platform', ['architecture', 'implementation'], 3, 2.5]);
+    assert.deepEqual(agent.extra, { color: 'blue', permissionMode: 'acceptEdits' });
+    assert.equal(agent.prompt, 'Prompt body.');
+    assert.ok(Object.isFrozen(agent.extra));
+  });
+
+  it('splits a comma-separated tools line only outside parentheses', () => {
+    const agent = valid('---\nname: a\ndescription: d\ntools: Read, Agent(worker, researcher), Bash\n---\n');
+    assert.deepEqual(agent.tools, ['Read', 'Agent(worker, researcher)', 'Bash']);
+  });
+
+  it('accepts a description with ": " that strict YAML rejects, as Claude Code does', () => {
+    const agent = valid('---\nname: a\ndescription: Use this agent when: the user asks for a review\n---\nbody');
+    assert.equal(agent.description, 'Use this agent when: the user asks for a review');
+  });
+
+  it('defaults model to inherit, provider to claude, phases to none and tools to inherited', () => {
+    const agent = valid('---\nname: a\ndescription: d\n---\n');
+    assert.deepEqual([agent.model, agent.provider, agent.phases, agent.tools], ['inherit', 'claude', [], undefined]);
+  });
+
+  it('reports malformed YAML at the line of the error', () => {
+    const found = issues('---\nname: a\ndescription: d\ntools: [Read, Bash\nmodel: opus\n---\nbody');
+    assert.equal(found.length, 1);
+    assert.match(found[0]?.message ?? '', /^malformed YAML frontmatter: /);
+    // The yaml package places an unclosed flow list where it noticed: the next key's line.
+    assert.equal(found[0]?.line, 5);
+    assert.ok(found[0]?.hint);
+  });
+
+  it('reports a duplicated key at its line', () => {
+    const [issue] = issues('---\nname: a\ndescription: d\nname: b\n---\n');
+    assert.equal(issue?.line, 4);
+    assert.match(issue?.message ?? '', /unique/);
+  });
+
+  it('reports a file without frontmatter and one never closed at line 1', () => {
+    assert.deepEqual(issues('# Just markdown').map((i) => i.line), [1]);
+    assert.match(issues('---\nname: a\n')[0]?.message ?? '', /never closed/);
+  });
+
+  it('reports a missing name and a missing description, with hints', () => {
+    const missingName = issues('---\ndescription: d\n---\n');
+    assert.deepEqual(missingName.map((i) => [i.line, i.message]), [[1, 'missing name']]);
+    assert.match(missingName[0]?.hint ?? '', /name: bad/);
+    const missingDescription = issues('---\nname: a\ndescription:\n---\n');
+    assert.deepEqual(missingDescription.map((i) => [i.line, i.message]), [[3, 'missing description']]);
+  });
+
+  it('reports an unknown phase at its list item, suggesting the closest', () => {
+    const [issue] = issues('---\nname: a\ndescription: d\nphases:\n  - requirements\n  - implementaton\n---\n');
+    assert.deepEqual([issue?.line, issue?.message, issue?.hint], [6, "unknown phase 'implementaton'", "did you mean 'implementation'?"]);
+  });
+
+  it('checks phases against the phase list it is given', () => {
+    const result = parseAgentFile('---\nname: a\ndescription: d\nphases: [design]\n---\n', 'a.md', ['design', 'build']);
+    assert.ok(result.ok);
+  });
+
+  it('reports an unknown provider', () => {
+    const [issue] = issues('---\nname: a\ndescription: d\nprovider: gemini\n---\n');
+    assert.deepEqual([issue?.line, issue?.message], [4, "unknown provider 'gemini'"]);
+  });
+
+  it('reports an unknown tool at its line with the closest known tool', () => {
+    const [issue] = issues('---\nname: a\ndescription: d\ntools: Read, Grpe\n---\n');
+    assert.deepEqual([issue?.line, issue?.message, issue?.hint], [4, "unknown tool 'Grpe'", "did you mean 'Grep'?"]);
+    const [listed] = issues('---\nname: a\ndescription: d\ntools:\n  - Read\n  - bash\n---\n');
+    assert.deepEqual([listed?.line, listed?.hint], [6, "did you mean 'Bash'?"]);
+  });
+
+  it('reports an OpenAI model without provider openai, and provider openai without a model', () => {
+    const [wrongProvider] = issues('---\nname: a\ndescription: d\nmodel: gpt-4.1\n---\n');
+    assert.equal(wrongProvider?.line, 4);
+    assert.match(wrongProvider?.hint ?? '', /provider: openai/);
+    const [noModel] = issues('---\nname: a\ndescription: d\nprovider: openai\n---\n');
+    assert.match(noModel?.message ?? '', /needs a model/);
+    assert.equal(valid('---\nname: a\ndescription: d\nprovider: openai\nmodel: gpt-4.1-mini\n---\n').model, 'gpt-4.1-mini');
+  });
+
+  it('reports invalid maxParallel and budgetUsd quoting the value', () => {
+    const found = issues('---\nname: a\ndescription: d\nmaxParallel: 0\nbudgetUsd: -1\n---\n');
+    assert.deepEqual(found.map((i) => [i.line, i.message]), [
+      [4, 'invalid maxParallel 0'],
+      [5, 'invalid budgetUsd -1'],
+    ]);
+  });
+
+  it('reports every problem of a file at once', () => {
+    const found = issues('---\nname: a\nprovider: x\ntools: Nope\n---\n');
+    assert.deepEqual(found.map((i) => i.line).sort(), [1, 3, 4]);
+  });
+});

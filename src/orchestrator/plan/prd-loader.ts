@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_PHASES, type Prd } from '../../protocol/domain';
+import { workspacePaths } from '../workspace/workspace-paths';
 import { InputError, InputErrors } from '../errors';
 import { parsePrd, type ParsedPrd } from './prd-parser';
 
@@ -15,7 +16,7 @@ export interface LoadPrdsOptions {
 
 /** The folders PRDs are read from, in this order; one folder counts once. */
 export function prdDirs(roadmapFile: string, workspaceDir: string): string[] {
-  const dirs = [join(workspaceDir, '.orch', 'prds'), join(dirname(roadmapFile), 'prds')];
+  const dirs = [workspacePaths(workspaceDir).prdsDir, join(dirname(roadmapFile), 'prds')];
   return dirs.filter((dir, i) => dirs.findIndex((d) => resolve(d) === resolve(dir)) === i);
 }
 

@@ -117,6 +117,12 @@ export type TaskFailed = Body<
   'task.failed',
   { readonly taskId: string; readonly reason: string; readonly checks: readonly CheckResult[] }
 >;
+/** Verification (or a merge) rejected an attempt's work: the task goes back for rework. */
+export type DefectRaised = Body<
+  'defect.raised',
+  { readonly taskId: string; readonly attemptId: string; readonly reason: string; readonly checks: readonly CheckResult[] }
+>;
+export type TaskMerged = Body<'task.merged', { readonly taskId: string; readonly branch: string; readonly files: readonly string[] }>;
 export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
 export type TaskCancelled = Body<'task.cancelled', { readonly taskId: string }>;
 export type RunPaused = Body<'run.paused', { readonly reason: 'budget' | 'user'; readonly message: string }>;
@@ -138,6 +144,8 @@ export type OrchEvent =
   | TaskVerifying
   | TaskVerified
   | TaskFailed
+  | DefectRaised
+  | TaskMerged
   | TaskBlocked
   | TaskCancelled
   | RunPaused
@@ -165,6 +173,8 @@ export const EVENT_TYPES: readonly OrchEventType[] = [
   'task.verifying',
   'task.verified',
   'task.failed',
+  'defect.raised',
+  'task.merged',
   'task.blocked',
   'task.cancelled',
   'run.paused',

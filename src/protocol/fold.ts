@@ -104,6 +104,10 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined }));
     case 'task.failed':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
+    case 'defect.raised':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1 }));
+    case 'task.merged':
+      return s;
     case 'task.blocked':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
     case 'task.cancelled':
@@ -143,6 +147,7 @@ function withPlan(s: RunSnapshot, roadmap: Roadmap): RunSnapshot {
             attempts: [],
             costUsd: 0,
             checks: [],
+            defects: 0,
           };
           taskOrder.push(id);
         }

@@ -40,6 +40,8 @@ export interface TaskSnapshot {
   readonly costUsd: number;
   readonly error?: string;
   readonly checks: readonly CheckResult[];
+  /** Times verification or a merge sent the work back. */
+  readonly defects: number;
 }
 
 export interface RunSnapshot {

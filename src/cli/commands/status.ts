@@ -1,0 +1,49 @@
+import { splitTaskId } from '../../protocol/ids';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
+import { readLock } from '../../orchestrator/engine/run-lock';
+import { EXIT, type Command } from '../cli-io';
+import { parseCommandArgs } from '../run-cli';
+import { findRunId, readRun, workspaceOf } from '../run-lookup';
+
+export const statusCommand: Command = async (args, io) => {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { json: { type: 'boolean' }, workspace: { type: 'string' } },
+    { min: 0, max: 1, names: '[runId]' },
+  );
+  const paths = workspaceOf(io, values.workspace);
+  const run = await readRun(paths, await findRunId(paths, positionals[0]));
+  if (values.json === true) {
+    io.out(JSON.stringify(statusJson(run), null, 2));
+    return EXIT.ok;
+  }
+  const holder = await readLock(paths.lockFile);
+  const live = holder?.runId === run.runId ? ` (pid ${holder.pid})` : run.state === 'running' ? ' (no Orch process is running it: orch resume)' : '';
+  io.out(`run ${run.runId}: ${run.state}${live}, $${run.costUsd.toFixed(4)}`);
+  for (const t of statusJson(run).tasks) {
+    io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${t.model ?? '-'}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
+  }
+  return EXIT.ok;
+};
+
+/** DESIGN.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`. */
+export function statusJson(run: RunSnapshot) {
+  return {
+    runId: run.runId,
+    state: run.state,
+    costUsd: run.costUsd,
+    tasks: run.taskOrder.map((qualified) => {
+      const t = run.tasks[qualified]!;
+      return {
+        id: splitTaskId(qualified).taskId,
+        prd: t.prdId,
+        state: t.state,
+        agent: t.agent ?? null,
+        model: t.model ?? null,
+        attempts: t.attempts.length,
+        costUsd: t.costUsd,
+        error: t.state === 'verified' ? null : (t.error ?? null),
+      };
+    }),
+  };
+}

@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { foldEvents } from '../protocol/fold';
+import type { RunSnapshot } from '../protocol/run-snapshot';
+import { InputError } from '../orchestrator/errors';
+import { readEventLog } from '../orchestrator/events/read-event-log';
+import { OrchStore } from '../orchestrator/store/orch-store';
+import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
+import type { CliIo } from './cli-io';
+
+/** The run a read-only command is about: the one named, else the workspace's latest. */
+export async function findRunId(paths: WorkspacePaths, runId: string | undefined): Promise<string> {
+  if (runId !== undefined) return runId;
+  const latest = (await OrchStore.open(paths.storeFile)).latestRun();
+  if (latest === undefined) throw new InputError('no runs in this workspace yet', { file: paths.storeFile }, "start one with 'orch run <roadmap.md>'");
+  return latest.runId;
+}
+
+/** Folds a run's log without taking the lock: safe while another process is writing it. */
+export async function readRun(paths: WorkspacePaths, runId: string): Promise<RunSnapshot> {
+  const file = paths.eventsFile(runId);
+  const { events } = await readEventLog(file);
+  const state = foldEvents(events);
+  if (state === undefined) throw new InputError(`no run ${runId} in this workspace`, { file });
+  return state;
+}
+
+export function workspaceOf(io: CliIo, workspace: string | undefined): WorkspacePaths {
+  return workspacePaths(resolve(io.cwd, workspace ?? '.'));
+}

@@ -1,0 +1,64 @@
+import type { Roadmap, Task } from '../../protocol/domain';
+import type { AgentDefinition, RegistrySnapshot } from '../agents/agent-types';
+import { InputError, InputErrors } from '../errors';
+import { qualifiedTaskId } from '../../protocol/ids';
+
+export interface Assignment {
+  readonly taskId: string;
+  readonly agent: AgentDefinition;
+  readonly phase: string;
+  readonly model: string;
+  readonly reason: string;
+}
+
+const DEFAULT_PHASE = 'implementation';
+
+/**
+ * Who does each task, in which phase, on which model. A task's own `agent`, `phase` and `model`
+ * win; otherwise the phase comes from the agent and the agent from the phase. Every problem
+ * is reported at once, with the PRD file and line, before anything runs.
+ */
+export function assignAgents(roadmap: Roadmap, milestones: readonly string[], registry: RegistrySnapshot): Map<string, Assignment> {
+  const assignments = new Map<string, Assignment>();
+  const errors: InputError[] = [];
+  for (const phase of roadmap.phases) {
+    for (const milestone of phase.milestones) {
+      if (milestones.length > 0 && !milestones.includes(milestone.id)) continue;
+      for (const prd of milestone.prds) {
+        for (const task of prd.tasks) {
+          const result = assignOne(task, registry);
+          if (result instanceof InputError) errors.push(result);
+          else assignments.set(qualifiedTaskId(prd.id, task.id), { ...result, taskId: qualifiedTaskId(prd.id, task.id) });
+        }
+      }
+    }
+  }
+  if (errors.length > 0) throw new InputErrors(errors);
+  return assignments;
+}
+
+function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'taskId'> | InputError {
+  const where = task.source;
+  let agent: AgentDefinition | undefined;
+  let phase = task.phase;
+  let reason: string;
+  if (task.agent !== undefined) {
+    agent = registry.agents.get(task.agent);
+    if (agent === undefined) {
+      return new InputError(`task ${task.id} names agent "${task.agent}", which is not in the registry`, where, `run 'orch agents' to list the agents`);
+    }
+    phase ??= agent.phases[0] ?? DEFAULT_PHASE;
+    reason = `agent ${agent.name} named by the PRD`;
+  } else {
+    phase ??= DEFAULT_PHASE;
+    const wanted = phase;
+    agent = [...registry.agents.values()].find((a) => a.phases.includes(wanted));
+    if (agent === undefined) return new InputError(`task ${task.id}: no agent works in phase "${phase}"`, where, 'name an agent in the task');
+    reason = `first agent of phase ${phase}`;
+  }
+  if (!registry.phases.includes(phase)) {
+    return new InputError(`task ${task.id} is in phase "${phase}", which is not a workflow phase`, where, `one of: ${registry.phases.join(', ')}`);
+  }
+  const model = task.model ?? (agent.model === 'inherit' ? 'sonnet' : agent.model);
+  return { agent, phase, model, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : `${reason}; the agent's model` };
+}

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { VerifyCheck } from '../../protocol/domain';
+import type { CheckResult } from '../../protocol/events';
+
+export interface VerifyContext {
+  readonly cwd: string;
+  readonly evidenceDir: string;
+  /** Prefix for evidence file names, unique per verification round. */
+  readonly evidencePrefix: string;
+  readonly defaultCommandTimeoutSec: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
+export async function verifyChecks(checks: readonly VerifyCheck[], ctx: VerifyContext): Promise<CheckResult[]> {
+  await mkdir(ctx.evidenceDir, { recursive: true });
+  const results: CheckResult[] = [];
+  for (const [index, check] of checks.entries()) {
+    results.push(await runCheck(check, index, ctx));
+  }
+  return results;
+}
+
+async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext): Promise<CheckResult> {
+  switch (check.kind) {
+    case 'file':
+      return checkFile(check.path, ctx);
+    case 'command':
+      return checkCommand(check.command, check.timeoutSec ?? ctx.defaultCommandTimeoutSec, index, ctx);
+    case 'browser':
+      // Real-browser checks come with the verification issue; saying so beats a silent pass.
+      return { check: `browser ${check.url}`, passed: false, detail: 'browser checks are not supported yet by this version of Orch' };
+  }
+}
+
+async function checkFile(path: string, ctx: VerifyContext): Promise<CheckResult> {
+  const label = `file ${path}`;
+  const full = resolve(ctx.cwd, path);
+  if (isAbsolute(path) || relative(ctx.cwd, full).startsWith('..')) {
+    return { check: label, passed: false, detail: `path ${JSON.stringify(path)} is outside the task's worktree` };
+  }
+  try {
+    const info = await stat(full);
+    if (!info.isFile()) return { check: label, passed: false, detail: `${path} exists but is not a regular file` };
+    if (info.size === 0) return { check: label, passed: false, detail: `${path} is empty` };
+    return { check: label, passed: true, detail: `${path} exists (${info.size} bytes)` };
+  } catch {
+    return { check: label, passed: false, detail: `${path} does not exist` };
+  }
+}
+
+const OUTPUT_LIMIT = 4 * 1024 * 1024;
+
+async function checkCommand(command: string, timeoutSec: number, index: number, ctx: VerifyContext): Promise<CheckResult> {
+  const label = `command ${command}`;
+  const evidencePath = join(ctx.evidenceDir, `${ctx.evidencePrefix}-check${index + 1}.log`);
+  const started = Date.now();
+  const { code, signal, output, timedOut } = await runShell(command, ctx.cwd, timeoutSec, ctx.signal);
+  const header = `$ ${command}\n# cwd ${ctx.cwd}\n# exit ${code ?? signal} after ${Date.now() - started} ms${timedOut ? ' (timed out)' : ''}\n`;
+  await writeFile(evidencePath, header + output);
+  const tail = output.trimEnd().split('\n').slice(-15).join('\n');
+  if (timedOut) return { check: label, passed: false, detail: `timed out after ${timeoutSec} s\n${tail}`, evidencePath };
+  if (code === 0) return { check: label, passed: true, detail: `exit 0\n${tail}`, evidencePath };
+  return { check: label, passed: false, detail: `exit ${code ?? signal}\n${tail}`, evidencePath };
+}
+
+interface ShellOutcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+// Verification commands are the user's own (from their PRD), so they run in a shell like in
+// their terminal; the process group is killed as a whole on timeout so nothing lingers.
+function runShell(command: string, cwd: string, timeoutSec: number, signal?: AbortSignal): Promise<ShellOutcome> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let timedOut = false;
+    const collect = (chunk: Buffer) => {
+      if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const kill = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutSec * 1000);
+    signal?.addEventListener('abort', kill, { once: true });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolvePromise({ code: 127, signal: null, output: String(error), timedOut });
+    });
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
+      resolvePromise({ code, signal: sig, output, timedOut });
+    });
+  });
+}

@@ -1,0 +1,136 @@
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
+import { git, gitOk } from './git';
+
+export interface MergeResult {
+  readonly merged: boolean;
+  readonly conflicts: readonly string[];
+  readonly detail: string;
+}
+
+/** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
+export function taskSlug(qualifiedTaskId: string): string {
+  return qualifiedTaskId.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+// Run-time files never belong in the user's history; .git/info/exclude keeps them out of
+// `git status` without touching a tracked file.
+const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
+
+/**
+ * Git isolation for one run: an integration branch checked out in its own worktree, and one
+ * worktree + branch per writing task, created from the integration branch and merged back.
+ */
+export class Worktrees {
+  readonly integrationBranch: string;
+  readonly integrationDir: string;
+
+  constructor(
+    private readonly paths: WorkspacePaths,
+    private readonly runId: string,
+  ) {
+    this.integrationBranch = `orch/${runId}/integration`;
+    this.integrationDir = paths.worktreeDir('_integration');
+  }
+
+  static async isGitRepo(dir: string): Promise<boolean> {
+    const result = await git(dir, ['rev-parse', '--show-toplevel']);
+    return result.code === 0;
+  }
+
+  taskBranch(taskId: string): string {
+    return `orch/${this.runId}/${taskSlug(taskId)}`;
+  }
+
+  taskDir(taskId: string): string {
+    return this.paths.worktreeDir(taskSlug(taskId));
+  }
+
+  /** Idempotent: a resumed run finds its integration worktree where it left it. */
+  async prepare(): Promise<void> {
+    const root = this.paths.root;
+    await this.excludeRuntimeFiles();
+    if ((await git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
+      await gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
+    }
+    if (!(await this.branchExists(this.integrationBranch))) {
+      await gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
+    }
+    if (!existsSync(this.integrationDir)) {
+      await gitOk(root, ['worktree', 'prune']);
+      await gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
+    }
+  }
+
+  /** Creates (or reuses, on resume) the task's worktree on its own branch. */
+  async forTask(taskId: string): Promise<string> {
+    const dir = this.taskDir(taskId);
+    if (existsSync(dir)) return dir;
+    const branch = this.taskBranch(taskId);
+    await gitOk(this.paths.root, ['worktree', 'prune']);
+    if (await this.branchExists(branch)) {
+      await gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
+    } else {
+      await gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
+    }
+    return dir;
+  }
+
+  /** Commits whatever the agent left in its worktree; returns the files changed since the fork. */
+  async commitTask(taskId: string, message: string): Promise<readonly string[]> {
+    const dir = this.taskDir(taskId);
+    await gitOk(dir, ['add', '-A']);
+    const staged = await git(dir, ['diff', '--cached', '--quiet']);
+    if (staged.code !== 0) await gitOk(dir, ['commit', '-q', '-m', message]);
+    const diff = await gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
+    return diff.split('\n').filter((l) => l.length > 0);
+  }
+
+  /** Merges the task's branch into the integration branch; a conflict is reported, never left half-done. */
+  async merge(taskId: string, message: string): Promise<MergeResult> {
+    const result = await git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);
+    if (result.code === 0) return { merged: true, conflicts: [], detail: result.stdout.trim() };
+    const conflicts = (await git(this.integrationDir, ['diff', '--name-only', '--diff-filter=U'])).stdout
+      .split('\n')
+      .filter((l) => l.length > 0);
+    await git(this.integrationDir, ['merge', '--abort']);
+    return { merged: false, conflicts, detail: `${result.stdout}${result.stderr}`.trim() };
+  }
+
+  /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
+  async cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
+    const dir = this.taskDir(taskId);
+    if (existsSync(dir)) {
+      await this.commitTask(taskId, `orch: work in progress on ${taskId}`);
+      await gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+    }
+    const branch = this.taskBranch(taskId);
+    if (!(await this.branchExists(branch))) return { branchKept: false };
+    const merged = await git(this.paths.root, ['merge-base', '--is-ancestor', branch, this.integrationBranch]);
+    if (merged.code === 0) {
+      await gitOk(this.paths.root, ['branch', '-D', branch]);
+      return { branchKept: false };
+    }
+    return { branchKept: true };
+  }
+
+  async removeIntegrationWorktree(): Promise<void> {
+    if (existsSync(this.integrationDir)) await gitOk(this.paths.root, ['worktree', 'remove', '--force', this.integrationDir]);
+    await rm(this.integrationDir, { recursive: true, force: true });
+  }
+
+  private async branchExists(branch: string): Promise<boolean> {
+    return (await git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+  }
+
+  private async excludeRuntimeFiles(): Promise<void> {
+    const gitDir = (await gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim();
+    const excludeFile = join(resolve(this.paths.root, gitDir), 'info', 'exclude');
+    await mkdir(join(excludeFile, '..'), { recursive: true });
+    const current = await readFile(excludeFile, 'utf8').catch(() => '');
+    const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
+    if (missing.length > 0) await appendFile(excludeFile, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`);
+  }
+}

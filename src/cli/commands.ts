@@ -1,7 +1,11 @@
 import type { Command } from './cli-io';
+import { cancelCommand } from './commands/cancel';
 import { planCommand } from './commands/plan';
+import { statusCommand } from './commands/status';
 
 // The command table. Each command lives in its own file under ./commands/.
 export const commands: Readonly<Record<string, Command>> = {
   plan: planCommand,
+  status: statusCommand,
+  cancel: cancelCommand,
 };

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDir } from '../../../test/support/temp-dir';
+import { workspacePaths } from '../workspace/workspace-paths';
+import { gitOk } from './git';
+import { Worktrees, taskSlug } from './worktrees';
+
+describe('Worktrees', () => {
+  const tmp = useTempDir();
+
+  async function repo(): Promise<Worktrees> {
+    const root = join(tmp.path, 'ws');
+    mkdirSync(root);
+    await gitOk(root, ['init', '-q', '-b', 'main']);
+    writeFileSync(join(root, 'README.md'), 'hello\n');
+    await gitOk(root, ['add', '-A']);
+    await gitOk(root, ['commit', '-q', '-m', 'init']);
+    const worktrees = new Worktrees(workspacePaths(root), 'run1');
+    await worktrees.prepare();
+    return worktrees;
+  }
+
+  it('gives each task its own worktree and branch, and merges both when they touch different files', async () => {
+    const w = await repo();
+    const a = await w.forTask('P/T1');
+    const b = await w.forTask('P/T2');
+    assert.equal(a, join(tmp.path, 'ws', '.orch', 'worktrees', 'P-T1'));
+    writeFileSync(join(a, 'a.txt'), 'from T1\n');
+    writeFileSync(join(b, 'b.txt'), 'from T2\n');
+    assert.deepEqual(await w.commitTask('P/T1', 'T1'), ['a.txt']);
+    assert.deepEqual(await w.commitTask('P/T2', 'T2'), ['b.txt']);
+    assert.equal((await w.merge('P/T1', 'merge T1')).merged, true);
+    assert.equal((await w.merge('P/T2', 'merge T2')).merged, true);
+    assert.equal(readFileSync(join(w.integrationDir, 'a.txt'), 'utf8'), 'from T1\n');
+    assert.equal(readFileSync(join(w.integrationDir, 'b.txt'), 'utf8'), 'from T2\n');
+    assert.deepEqual(await w.cleanupTask('P/T1'), { branchKept: false });
+    assert.equal(existsSync(a), false);
+    const branches = await gitOk(join(tmp.path, 'ws'), ['branch', '--list', 'orch/*']);
+    assert.doesNotMatch(branches, /P-T1/);
+    assert.match(branches, /orch\/run1\/P-T2/);
+  });
+
+  it('reports a conflict with the conflicting file and leaves the integration branch clean', async () => {
+    const w = await repo();
+    for (const [task, text] of [['P/T1', 'one\n'], ['P/T2', 'two\n']] as const) {
+      const dir = await w.forTask(task);
+      writeFileSync(join(dir, 'README.md'), text);
+      await w.commitTask(task, task);
+    }
+    assert.equal((await w.merge('P/T1', 'm1')).merged, true);
+    const second = await w.merge('P/T2', 'm2');
+    assert.equal(second.merged, false);
+    assert.deepEqual(second.conflicts, ['README.md']);
+    assert.equal(await gitOk(w.integrationDir, ['status', '--porcelain']), '');
+    assert.equal(readFileSync(join(w.integrationDir, 'README.md'), 'utf8'), 'one\n');
+  });
+
+  it('keeps unmerged work on its branch when a task is cleaned up', async () => {
+    const w = await repo();
+    const dir = await w.forTask('P/T9');
+    writeFileSync(join(dir, 'draft.txt'), 'unfinished\n');
+    assert.deepEqual(await w.cleanupTask('P/T9'), { branchKept: true });
+    assert.equal(existsSync(dir), false);
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['show', `${w.taskBranch('P/T9')}:draft.txt`]), 'unfinished\n');
+  });
+
+  it('keeps run-time files out of git status', async () => {
+    const w = await repo();
+    await w.forTask('P/T1');
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['status', '--porcelain']), '');
+    assert.equal(taskSlug('PRD-3/T2'), 'PRD-3-T2');
+  });
+});

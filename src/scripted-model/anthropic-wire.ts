@@ -1,0 +1,89 @@
+// Renders replies as the Anthropic Messages API: one JSON message, or the SSE event sequence
+// message_start, content_block_start/delta/stop per block, message_delta, message_stop.
+
+import type { ServerResponse } from 'node:http';
+import { DEFAULT_USAGE, stopReasonOf, type ContentBlock, type ErrorReply, type MessageReply } from './reply';
+
+export interface SseEvent {
+  readonly event: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+function blockJson(block: ContentBlock): Record<string, unknown> {
+  return block.type === 'text'
+    ? { type: 'text', text: block.text }
+    : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+}
+
+export function anthropicMessageJson(reply: MessageReply, model: string, id: string): Record<string, unknown> {
+  const usage = reply.usage ?? DEFAULT_USAGE;
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: reply.model ?? model,
+    content: reply.content.map(blockJson),
+    stop_reason: stopReasonOf(reply),
+    stop_sequence: null,
+    usage: {
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    },
+  };
+}
+
+/** Splits a string into a few pieces so clients see real incremental deltas. */
+export function pieces(text: string, count = 3): string[] {
+  if (text.length <= count) return [text];
+  const size = Math.ceil(text.length / count);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+export function anthropicEvents(reply: MessageReply, model: string, id: string): SseEvent[] {
+  const usage = reply.usage ?? DEFAULT_USAGE;
+  const events: SseEvent[] = [
+    {
+      event: 'message_start',
+      data: {
+        type: 'message_start',
+        message: {
+          ...anthropicMessageJson(reply, model, id),
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: usage.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+        },
+      },
+    },
+  ];
+  reply.content.forEach((block, index) => {
+    const start = block.type === 'text' ? { type: 'text', text: '' } : { ...blockJson(block), input: {} };
+    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: start } });
+    const deltas =
+      block.type === 'text'
+        ? pieces(block.text).map((text) => ({ type: 'text_delta', text }))
+        : pieces(JSON.stringify(block.input), 2).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+    for (const delta of deltas) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } });
+    events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
+  });
+  events.push({
+    event: 'message_delta',
+    data: { type: 'message_delta', delta: { stop_reason: stopReasonOf(reply), stop_sequence: null }, usage: { output_tokens: usage.outputTokens } },
+  });
+  events.push({ event: 'message_stop', data: { type: 'message_stop' } });
+  return events;
+}
+
+export function sseChunk(e: SseEvent): string {
+  return `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+}
+
+export function writeAnthropicError(res: ServerResponse, reply: ErrorReply): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'request-id': 'req_scripted' };
+  if (reply.retryAfterSec !== undefined) headers['retry-after'] = String(reply.retryAfterSec);
+  res.writeHead(reply.status, headers);
+  res.end(JSON.stringify({ type: 'error', error: { type: reply.errorType, message: reply.message } }));
+}

@@ -91,6 +91,7 @@ describe('parsePrd', () => {
     const out = errors(prd('id: P\nmilestone: "1.1"\ntitle: "unterminated\ntasks: []'));
     assert.equal(out.length, 1);
     assert.match(out[0] ?? '', /^5: malformed YAML: Missing closing "quote/);
+    assert.deepEqual(errors(prd('id: P\nmilestone: "1.1"\ntitle: t\nid: Q')), ['5: malformed YAML: Map keys must be unique']);
   });
 
   it('reports a missing or unclosed frontmatter at line 1', () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io';
@@ -102,6 +103,19 @@ describe('orch plan', () => {
     assert.ok(lines.some((l) => l.startsWith(`${dir}/cycle.md:13: task T2 depends on 'T7', which is not a task of PRD-1`)), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith(`${dir}/cycle.md:9: dependency cycle in PRD-1: T1 -> T2 -> T1`)), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith(`${dir}/unknown-milestone.md:3: PRD-2: unknown milestone '9.9'`)), lines.join('\n'));
+  });
+
+  // `npm test` builds before the unit tests, so dist/cli.js is the code under test there.
+  it('works the same from the built bundle (node dist/cli.js), when built', function () {
+    const cli = join(ROOT, 'dist', 'cli.js');
+    if (!existsSync(cli)) this.skip();
+    const ok = spawnSync(process.execPath, [cli, 'plan', 'test/fixtures/roadmaps/seed-roadmap.md', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    const json = JSON.parse(ok.stdout) as Json;
+    assert.deepEqual(json.phases.flatMap((p) => p.milestones.map((m) => m.id)).length, 16);
+    const bad = spawnSync(process.execPath, [cli, 'plan', 'test/fixtures/roadmaps/wrong-phase.md'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /wrong-phase\.md:8: /);
   });
 
   it('exits 2 on usage errors', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from './cli-io';
+import { agentsCommand } from './commands/agents';
 import { cancelCommand } from './commands/cancel';
 import { planCommand } from './commands/plan';
 import { statusCommand } from './commands/status';
@@ -6,6 +7,7 @@ import { statusCommand } from './commands/status';
 // The command table. Each command lives in its own file under ./commands/.
 export const commands: Readonly<Record<string, Command>> = {
   plan: planCommand,
+  agents: agentsCommand,
   status: statusCommand,
   cancel: cancelCommand,
 };

@@ -60,6 +60,14 @@ describe('buildSnapshot', () => {
     assert.match(snapshot.invalid[0]?.message ?? '', /duplicate agent name 'twin'.*a-first\.md/);
   });
 
+  it('drops phases a configured workflow lacks from built-in agents, but reports them in the user\'s own files', async () => {
+    ws.writeAgent(ws.builtinDir, 'shipped.md', ['name: shipped', 'description: d', 'phases: [security-review, build]']);
+    const own = ws.writeAgent(ws.orchDir, 'own.md', ['name: own', 'description: d', 'phases: [security-review]']);
+    const { snapshot } = await buildSnapshot({ ...ws, phases: ['design', 'build'] }, undefined);
+    assert.deepEqual(snapshot.agents.get('shipped')?.phases, ['build']);
+    assert.deepEqual(snapshot.invalid.map((i) => [i.file, i.line, i.message]), [[own, 4, "unknown phase 'security-review'"]]);
+  });
+
   it('ignores README.md and files that are not Markdown', async () => {
     ws.write(join(ws.orchDir, 'README.md'), '# My agents\n');
     ws.write(join(ws.orchDir, 'notes.txt'), 'x');

@@ -25,6 +25,8 @@ export async function loadAgentFolder(
   phases: readonly string[],
   previous: ParseCache,
   next: ParseCache,
+  /** For Orch's own files: a workspace that configures fewer phases should not see them as broken. */
+  dropUnknownPhases = false,
 ): Promise<FolderContents> {
   const files = await listAgentFiles(dir);
   const texts = await Promise.all(files.map((file) => readText(file)));
@@ -39,7 +41,7 @@ export async function loadAgentFolder(
       return;
     }
     const cached = previous.get(file);
-    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases);
+    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, { dropUnknownPhases });
     // Only files seen in this pass go into the next cache, so deleted files do not linger.
     next.set(file, { text, result });
     if (!result.ok) {

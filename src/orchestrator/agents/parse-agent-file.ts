@@ -18,7 +18,12 @@ const OPENAI_MODEL = /^(gpt-|chatgpt-|o[1-9](-|$)|text-|davinci|babbage)/i;
 const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
 
 /** Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint. */
-export function parseAgentFile(text: string, file: string, phases: readonly string[]): ParsedAgentFile {
+export function parseAgentFile(
+  text: string,
+  file: string,
+  phases: readonly string[],
+  options: { readonly dropUnknownPhases?: boolean } = {},
+): ParsedAgentFile {
   const front = parseFrontmatter(text);
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
   const issues: AgentIssue[] = [];
@@ -46,7 +51,7 @@ export function parseAgentFile(text: string, file: string, phases: readonly stri
 
   const name = stringValue('name');
   if (name === undefined || name === '') {
-    report(pairs.has('name') ? lineOfKey('name') : 1, 'missing name', `add name: ${fileStem(file)} (lowercase letters, digits and hyphens)`);
+    report(pairs.has('name') ? lineOfKey('name') : 1, 'missing name', `add a line name: ${fileStem(file)}`);
   } else if (!NAME.test(name)) {
     report(lineOfKey('name'), `invalid name '${name}'`, 'use lowercase letters, digits and hyphens, e.g. backend-engineer');
   }
@@ -58,7 +63,7 @@ export function parseAgentFile(text: string, file: string, phases: readonly stri
   const provider = readProvider(stringValue('provider'), lineOfKey('provider'), report);
   const model = readModel(stringValue('model'), provider, lineOfKey('model'), pairs.has('model') ? lineOfKey('model') : 1, report);
   const tools = readTools(valueNode('tools'), lineOfKey('tools'), front.lineAt, report);
-  const agentPhases = readPhases(valueNode('phases'), lineOfKey('phases'), front.lineAt, phases, report);
+  const agentPhases = readPhases(valueNode('phases'), lineOfKey('phases'), front.lineAt, phases, options.dropUnknownPhases === true ? undefined : report);
   const team = stringValue('team');
   if (pairs.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
   const maxParallel = readNumber(valueNode('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), report, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
@@ -137,8 +142,10 @@ function readPhases(
   keyLine: number,
   lineAt: (offset: number) => number,
   known: readonly string[],
-  report: Report,
+  /** Undefined: phases the workflow does not have are dropped instead of reported. */
+  reportUnknown: Report | undefined,
 ): string[] {
+  const report: Report = reportUnknown ?? (() => undefined);
   if (node === undefined || (isScalar(node) && node.value === null)) return [];
   const entries: { text: string; line: number }[] = [];
   if (isScalar(node) && typeof node.value === 'string') {
@@ -157,7 +164,7 @@ function readPhases(
     const near = closestMatch(entry.text, known);
     report(entry.line, `unknown phase '${entry.text}'`, near === undefined ? `use one of: ${known.join(', ')}` : `did you mean '${near}'?`);
   }
-  return entries.map((entry) => entry.text);
+  return entries.map((entry) => entry.text).filter((phase) => reportUnknown !== undefined || known.includes(phase));
 }
 
 function readNumber(

@@ -10,6 +10,12 @@ export class TestWorkspace implements AgentSourceOptions {
   readonly homeDir = join(this.root, 'home');
   readonly workspace = join(this.root, 'ws');
 
+  constructor() {
+    // The workspace and home exist, as they would; the agent folders inside them do not, yet.
+    mkdirSync(this.workspace);
+    mkdirSync(this.homeDir);
+  }
+
   get userDir(): string {
     return join(this.homeDir, '.claude', 'agents');
   }

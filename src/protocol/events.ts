@@ -35,6 +35,8 @@ export type Activity =
       readonly toolUseId: string;
       readonly name: string;
       readonly input: unknown;
+      /** Long strings in `input` were cut; the whole input JSON is in this file. */
+      readonly truncated?: string;
     }
   | {
       readonly kind: 'tool-result';

@@ -2,6 +2,7 @@ import type { Command } from './cli-io';
 import { agentsCommand } from './commands/agents';
 import { cancelCommand } from './commands/cancel';
 import { planCommand } from './commands/plan';
+import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
 
 // The command table. Each command lives in its own file under ./commands/.
@@ -10,4 +11,5 @@ export const commands: Readonly<Record<string, Command>> = {
   agents: agentsCommand,
   status: statusCommand,
   cancel: cancelCommand,
+  serve: serveCommand,
 };

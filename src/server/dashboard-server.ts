@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import { homedir } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
+import { AuthRateLimiter } from './auth-rate-limiter';
+import { removeDashboardFile, writeDashboardFile } from './dashboard-file';
+import { handleRequest } from './handle-request';
+import { listenOnFreePort } from './listen';
+import { listRuns } from './list-runs';
+import { sendError } from './reply';
+import { checkHost, checkOrigin, remoteAddress, type GuardConfig } from './request-guard';
+import { RunTails } from './run-tails';
+import type { ServerContext } from './server-context';
+import { WsSession } from './ws-session';
+
+export interface DashboardServerOptions {
+  readonly workspace: string;
+  /** Default 8080, or the next free port above it; 0 lets the system choose. */
+  readonly port?: number;
+  /** The built webview (`media/webview/`). */
+  readonly staticDir: string;
+  /** Orch's built-in `agents/` folder. */
+  readonly builtinAgentsDir: string;
+  readonly homeDir?: string;
+  /** Failed authentications per remote address per minute before 429. */
+  readonly maxAuthFailuresPerMinute?: number;
+  /** Largest WebSocket message a client may send; a bigger one closes the socket (1009). */
+  readonly maxPayloadBytes?: number;
+  readonly authTimeoutMs?: number;
+  /** How often logs and the run list are re-read when no file-system event arrived. */
+  readonly pollMs?: number;
+  readonly onProblem?: (message: string) => void;
+}
+
+export interface DashboardServer {
+  /** `http://127.0.0.1:PORT/`, without the token. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** The dashboard and its API for one workspace (DESIGN.md §5). */
+export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  const paths = workspacePaths(options.workspace);
+  const token = randomBytes(16).toString('hex');
+  const onProblem = options.onProblem ?? (() => undefined);
+  const pollMs = options.pollMs ?? 1000;
+  const limiter = new AuthRateLimiter({ maxFailures: options.maxAuthFailuresPerMinute ?? 20, windowMs: 60_000 });
+  const tails = new RunTails(paths, pollMs, onProblem);
+  const sessions = new Set<WsSession>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 });
+  const server = createServer();
+  // Handlers are attached right after listen() resolves, before any connection can be read.
+  const port = await listenOnFreePort(server, options.port ?? 8080);
+  const context: ServerContext = { paths, port, tails, staticDir: options.staticDir, builtinAgentsDir: options.builtinAgentsDir, homeDir: options.homeDir ?? homedir() };
+  const guard: GuardConfig = { port, token, limiter };
+
+  server.on('request', (req, res) => {
+    handleRequest(req, res, context, guard).catch((error: unknown) => {
+      onProblem(`${req.method ?? ''} ${req.url ?? ''}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!res.headersSent) sendError(res, 500, 'internal error; see the orch serve output');
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = upgradeRefusal(req, port, limiter);
+    if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.error);
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const session = new WsSession(ws, req, {
+        token,
+        limiter,
+        tails,
+        listRuns: () => listRuns(paths),
+        authTimeoutMs: options.authTimeoutMs ?? 5000,
+      });
+      sessions.add(session);
+      ws.on('close', () => sessions.delete(session));
+    });
+  });
+
+  const url = `http://127.0.0.1:${port}/`;
+
+  // The run list changes when a run starts or finishes; re-read it while anyone is watching.
+  let lastRuns = '';
+  const runsPoll = setInterval(() => {
+    const watching = [...sessions].filter((s) => s.isAuthenticated);
+    if (watching.length === 0) return;
+    listRuns(paths)
+      .then((runs) => {
+        const text = JSON.stringify(runs);
+        if (text === lastRuns) return;
+        lastRuns = text;
+        for (const s of watching) s.send({ type: 'runs', runs });
+      })
+      .catch((error: unknown) => onProblem(String(error)));
+  }, Math.max(pollMs, 1000));
+  runsPoll.unref();
+
+  try {
+    await writeDashboardFile(paths.dashboardFile, { url, port, token });
+  } catch (error) {
+    clearInterval(runsPoll);
+    server.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(runsPoll);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await tails.closeAll();
+      await removeDashboardFile(paths.dashboardFile, token);
+    })();
+    return closing;
+  };
+  return { url, port, token, close };
+}
+
+function upgradeRefusal(req: IncomingMessage, port: number, limiter: AuthRateLimiter): { status: number; error: string } | undefined {
+  const host = checkHost(req, port);
+  if (!host.ok) return host;
+  const origin = checkOrigin(req, port);
+  if (!origin.ok) return origin;
+  if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') return { status: 404, error: 'WebSocket endpoint is /ws' };
+  const wait = limiter.retryAfterSec(remoteAddress(req));
+  if (wait > 0) return { status: 429, error: `too many failed authentications; retry in ${wait} s` };
+  return undefined;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, error: string): void {
+  const reason = status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Bad Request';
+  const body = JSON.stringify({ ok: false, error });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
+}

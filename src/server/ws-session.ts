@@ -1,0 +1,99 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { parseToServerMessage, type RunSummary, type SubscribeMessage, type ToClientMessage } from '../protocol/dashboard-messages';
+import type { AuthRateLimiter } from './auth-rate-limiter';
+import { remoteAddress, tokensEqual } from './request-guard';
+import type { RunTails } from './run-tails';
+
+export interface SessionOptions {
+  readonly token: string;
+  readonly limiter: AuthRateLimiter;
+  readonly tails: RunTails;
+  readonly listRuns: () => Promise<readonly RunSummary[]>;
+  readonly authTimeoutMs: number;
+}
+
+/** WebSocket close code for a policy violation (RFC 6455 §7.4.1). */
+const POLICY = 1008;
+
+/**
+ * One dashboard connection. The token travels in the first message, not the URL (URLs end up
+ * in logs and history) and not a subprotocol header (the VS Code transport has no headers):
+ * until it arrives the socket gets nothing, and a wrong or late one closes it.
+ */
+export class WsSession {
+  private authenticated = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly authTimer: NodeJS.Timeout;
+  /** Serialises subscribes so a slow one cannot deliver after a newer one. */
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly req: IncomingMessage,
+    private readonly options: SessionOptions,
+  ) {
+    this.authTimer = setTimeout(() => socket.close(POLICY, 'authentication timed out'), options.authTimeoutMs);
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('close', () => this.dispose());
+    socket.on('error', () => this.dispose());
+  }
+
+  get isAuthenticated(): boolean {
+    return this.authenticated;
+  }
+
+  send(message: ToClientMessage): void {
+    if (this.authenticated && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const parsed = isBinary ? { ok: false as const, error: 'binary messages are not accepted' } : parseToServerMessage(rawText(data));
+    if (!this.authenticated) {
+      if (!parsed.ok || parsed.message.type !== 'auth' || !tokensEqual(parsed.message.token, this.options.token)) {
+        this.options.limiter.recordFailure(remoteAddress(this.req));
+        this.socket.close(POLICY, 'authentication required');
+        return;
+      }
+      clearTimeout(this.authTimer);
+      this.authenticated = true;
+      this.work = this.work.then(async () => this.send({ type: 'authenticated', runs: await this.options.listRuns() })).catch((error: unknown) => this.fail(error));
+      return;
+    }
+    if (!parsed.ok) return this.send({ type: 'error', message: parsed.error });
+    const message = parsed.message;
+    if (message.type === 'subscribe') this.work = this.work.then(() => this.subscribe(message)).catch((error: unknown) => this.fail(error));
+  }
+
+  private async subscribe(message: SubscribeMessage): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const tail = await this.options.tails.get(message.runId);
+    if (tail === undefined) return this.send({ type: 'error', message: `no run ${JSON.stringify(message.runId)} in this workspace` });
+    // From here to subscribe() nothing awaits, so no event can slip between the catch-up and
+    // the live stream: the client gets every event after `after` exactly once.
+    if (message.after === 0 || message.after > tail.lastSeq) {
+      this.send({ type: 'snapshot', runId: message.runId, snapshot: tail.snapshot ?? null });
+    } else {
+      const missed = tail.eventsAfter(message.after);
+      if (missed.length > 0) this.send({ type: 'events', runId: message.runId, events: missed });
+    }
+    this.unsubscribe = tail.subscribe((events) => this.send({ type: 'events', runId: message.runId, events }));
+  }
+
+  private fail(error: unknown): void {
+    this.send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+
+  private dispose(): void {
+    clearTimeout(this.authTimer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

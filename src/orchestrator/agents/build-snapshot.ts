@@ -28,7 +28,7 @@ export async function buildSnapshot(
 ): Promise<BuiltSnapshot> {
   const cache: ParseCache = new Map();
   const sources = agentSources(options);
-  const folders = await Promise.all(sources.map((source) => loadAgentFolder(source.dir, options.phases, previousCache, cache, source.origin === 'builtin')));
+  const folders = sources.map((source) => loadAgentFolder(source.dir, options.phases, previousCache, cache, source.origin === 'builtin'));
   const merged = new Map<string, { fields: AgentFields; source: string; origin: AgentOrigin; overrides: string[] }>();
   const invalid: AgentIssue[] = [];
   folders.forEach((folder, i) => {

@@ -1,8 +1,7 @@
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Provider } from '../../protocol/domain';
 import type { AgentDefinition, AgentIssue } from './agent-types';
 import { closestMatch } from './closest-match';
-import { parseFrontmatter } from './frontmatter';
+import { parseFrontmatter, type FrontValue } from './frontmatter';
 import { isKnownTool, splitToolList, unknownToolHint } from './known-tools';
 
 /** What one file says, before precedence decides where it stands. */
@@ -28,51 +27,44 @@ export function parseAgentFile(
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
   const issues: AgentIssue[] = [];
   const report = (line: number, message: string, hint: string): void => void issues.push({ file, line, message, hint });
-  const contents = front.doc.contents;
-  if (!isMap(contents)) {
-    report(contents === null ? 1 : lineOf(contents, front.lineAt), 'the frontmatter must be a list of key: value lines', 'write name: and description: keys between the --- lines');
-    return { ok: false, issues };
-  }
 
-  const pairs = new Map<string, Pair>();
-  for (const pair of contents.items) {
-    if (isScalar(pair.key) && typeof pair.key.value === 'string') pairs.set(pair.key.value, pair);
-    else report(lineOf(pair.key, front.lineAt), 'a frontmatter key must be a plain name', 'write keys as name: value');
-  }
-  const lineOfKey = (key: string): number => lineOf(pairs.get(key)?.key, front.lineAt);
-  const valueNode = (key: string): Node | undefined => asNode(pairs.get(key)?.value);
+  const entries = new Map(front.entries.map((entry) => [entry.key, entry]));
+  const lineOfKey = (key: string): number => entries.get(key)?.keyLine ?? 1;
+  const valueOf = (key: string): FrontValue | undefined => {
+    const value = entries.get(key)?.value;
+    return value === undefined || (value.kind === 'scalar' && value.value === null) ? undefined : value;
+  };
   const stringValue = (key: string): string | undefined => {
-    const node = valueNode(key);
-    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value).trim();
-    report(lineOfKey(key), `${key} must be a single value, got ${describe(node)}`, `write ${key}: followed by text on the same line`);
+    const value = valueOf(key);
+    if (value === undefined) return undefined;
+    if (value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim();
+    report(lineOfKey(key), `${key} must be a single value, got ${describe(value)}`, `write ${key}: followed by text on the same line`);
     return undefined;
   };
 
   const name = stringValue('name');
   if (name === undefined || name === '') {
-    report(pairs.has('name') ? lineOfKey('name') : 1, 'missing name', `add a line name: ${fileStem(file)}`);
+    report(lineOfKey('name'), 'missing name', `add a line name: ${fileStem(file)}`);
   } else if (!NAME.test(name)) {
     report(lineOfKey('name'), `invalid name '${name}'`, 'use lowercase letters, digits and hyphens, e.g. backend-engineer');
   }
   const description = stringValue('description');
   if (description === undefined || description === '') {
-    report(pairs.has('description') ? lineOfKey('description') : 1, 'missing description', 'add description: one sentence saying when to use this agent');
+    report(lineOfKey('description'), 'missing description', 'add description: one sentence saying when to use this agent');
   }
 
   const provider = readProvider(stringValue('provider'), lineOfKey('provider'), report);
-  const model = readModel(stringValue('model'), provider, lineOfKey('model'), pairs.has('model') ? lineOfKey('model') : 1, report);
-  const tools = readTools(valueNode('tools'), lineOfKey('tools'), front.lineAt, report);
-  const agentPhases = readPhases(valueNode('phases'), lineOfKey('phases'), front.lineAt, phases, options.dropUnknownPhases === true ? undefined : report);
+  const model = readModel(stringValue('model'), provider, lineOfKey('model'), report);
+  const tools = readTools(valueOf('tools'), lineOfKey('tools'), report);
+  const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? undefined : report);
   const team = stringValue('team');
-  if (pairs.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
-  const maxParallel = readNumber(valueNode('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), report, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
-  const budgetUsd = readNumber(valueNode('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), report, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
+  if (entries.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
+  const maxParallel = readNumber(valueOf('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), report, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
+  const budgetUsd = readNumber(valueOf('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), report, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
 
   if (issues.length > 0 || name === undefined || description === undefined) return { ok: false, issues };
-  const data = front.doc.toJS() as Record<string, unknown>;
   const extra: Record<string, unknown> = {};
-  for (const key of pairs.keys()) if (!ORCH_KEYS.has(key)) extra[key] = data[key];
+  for (const entry of front.entries) if (!ORCH_KEYS.has(entry.key)) extra[entry.key] = entry.data;
   const agent: AgentFields = {
     name,
     description,
@@ -98,10 +90,10 @@ function readProvider(value: string | undefined, line: number, report: Report): 
   return 'claude';
 }
 
-function readModel(value: string | undefined, provider: Provider, line: number, missingLine: number, report: Report): string {
+function readModel(value: string | undefined, provider: Provider, line: number, report: Report): string {
   if (provider === 'openai') {
     if (value === undefined || value === '') {
-      report(missingLine, 'provider openai needs a model', 'add model: with an OpenAI model id, e.g. model: gpt-4.1');
+      report(line, 'provider openai needs a model', 'add model: with an OpenAI model id, e.g. model: gpt-4.1');
       return '';
     }
     if (CLAUDE_ALIAS.test(value) || /claude/i.test(value)) {
@@ -116,19 +108,18 @@ function readModel(value: string | undefined, provider: Provider, line: number, 
   return value;
 }
 
-function readTools(node: Node | undefined, keyLine: number, lineAt: (offset: number) => number, report: Report): string[] | undefined {
-  if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+function readTools(value: FrontValue | undefined, keyLine: number, report: Report): string[] | undefined {
+  if (value === undefined) return undefined;
   const entries: { text: string; line: number }[] = [];
-  if (isScalar(node) && typeof node.value === 'string') {
-    for (const text of splitToolList(node.value)) entries.push({ text, line: lineOf(node, lineAt) });
-  } else if (isSeq(node)) {
-    for (const item of node.items) {
-      const itemNode = asNode(item);
-      if (isScalar(itemNode) && typeof itemNode.value === 'string') entries.push({ text: itemNode.value.trim(), line: lineOf(itemNode, lineAt) });
-      else report(lineOf(itemNode, lineAt) || keyLine, `a tools entry must be a tool name, got ${describe(itemNode)}`, 'write each tool as a name, e.g. - Read');
+  if (value.kind === 'scalar' && typeof value.value === 'string') {
+    for (const text of splitToolList(value.value)) entries.push({ text, line: value.line });
+  } else if (value.kind === 'list') {
+    for (const item of value.items) {
+      if (item.kind === 'scalar' && typeof item.value === 'string') entries.push({ text: item.value.trim(), line: item.line });
+      else report(item.line, `a tools entry must be a tool name, got ${describe(item)}`, 'write each tool as a name, e.g. - Read');
     }
   } else {
-    report(keyLine, `tools must be a list of tool names, got ${describe(node)}`, 'write tools: Read, Grep, Glob or a YAML list');
+    report(keyLine, `tools must be a list of tool names, got ${describe(value)}`, 'write tools: Read, Grep, Glob or a YAML list');
     return undefined;
   }
   for (const entry of entries) {
@@ -138,26 +129,24 @@ function readTools(node: Node | undefined, keyLine: number, lineAt: (offset: num
 }
 
 function readPhases(
-  node: Node | undefined,
+  value: FrontValue | undefined,
   keyLine: number,
-  lineAt: (offset: number) => number,
   known: readonly string[],
   /** Undefined: phases the workflow does not have are dropped instead of reported. */
   reportUnknown: Report | undefined,
 ): string[] {
   const report: Report = reportUnknown ?? (() => undefined);
-  if (node === undefined || (isScalar(node) && node.value === null)) return [];
+  if (value === undefined) return [];
   const entries: { text: string; line: number }[] = [];
-  if (isScalar(node) && typeof node.value === 'string') {
-    for (const text of node.value.split(',')) if (text.trim() !== '') entries.push({ text: text.trim(), line: lineOf(node, lineAt) });
-  } else if (isSeq(node)) {
-    for (const item of node.items) {
-      const itemNode = asNode(item);
-      if (isScalar(itemNode) && typeof itemNode.value === 'string') entries.push({ text: itemNode.value.trim(), line: lineOf(itemNode, lineAt) });
-      else report(lineOf(itemNode, lineAt) || keyLine, `a phases entry must be a phase name, got ${describe(itemNode)}`, `use one of: ${known.join(', ')}`);
+  if (value.kind === 'scalar' && typeof value.value === 'string') {
+    for (const text of value.value.split(',')) if (text.trim() !== '') entries.push({ text: text.trim(), line: value.line });
+  } else if (value.kind === 'list') {
+    for (const item of value.items) {
+      if (item.kind === 'scalar' && typeof item.value === 'string') entries.push({ text: item.value.trim(), line: item.line });
+      else report(item.line, `a phases entry must be a phase name, got ${describe(item)}`, `use one of: ${known.join(', ')}`);
     }
   } else {
-    report(keyLine, `phases must be a list of phase names, got ${describe(node)}`, `write phases: [${known[0] ?? 'implementation'}]`);
+    report(keyLine, `phases must be a list of phase names, got ${describe(value)}`, `write phases: [${known[0] ?? 'implementation'}]`);
   }
   for (const entry of entries) {
     if (known.includes(entry.text)) continue;
@@ -168,34 +157,23 @@ function readPhases(
 }
 
 function readNumber(
-  node: Node | undefined,
+  value: FrontValue | undefined,
   key: string,
   line: number,
   report: Report,
   valid: (n: number) => boolean,
   expected: string,
 ): number | undefined {
-  if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-  if (isScalar(node) && typeof node.value === 'number' && valid(node.value)) return node.value;
-  const shown = isScalar(node) ? JSON.stringify(node.value) : describe(node);
-  report(line, `invalid ${key} ${shown}`, `expected ${expected}`);
+  if (value === undefined) return undefined;
+  if (value.kind === 'scalar' && typeof value.value === 'number' && valid(value.value)) return value.value;
+  report(line, `invalid ${key} ${describe(value)}`, `expected ${expected}`);
   return undefined;
 }
 
-function asNode(value: unknown): Node | undefined {
-  return value === null || value === undefined ? undefined : (value as Node);
-}
-
-function lineOf(node: unknown, lineAt: (offset: number) => number): number {
-  const range = (node as { range?: readonly number[] } | null | undefined)?.range;
-  return range?.[0] === undefined ? 0 : lineAt(range[0]);
-}
-
-function describe(node: Node | undefined): string {
-  if (node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  return isScalar(node) ? JSON.stringify(node.value) : 'an unexpected value';
+function describe(value: FrontValue): string {
+  if (value.kind === 'map') return 'a mapping';
+  if (value.kind === 'list') return 'a list';
+  return JSON.stringify(value.value);
 }
 
 function fileStem(file: string): string {

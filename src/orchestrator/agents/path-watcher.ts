@@ -30,7 +30,7 @@ export class PathWatcher {
     if (found === undefined) return;
     const nextSegment = found.path === this.target ? undefined : relative(found.path, this.target).split(sep)[0];
     try {
-      this.watcher = watch(found.path, { persistent: false }, (_event, name) => {
+      this.watcher = watch(found.path, { persistent: true }, (_event, name) => {
         const entry = name === null ? undefined : name.toString();
         if (entry !== undefined && (nextSegment === undefined ? !this.relevant(entry) : entry !== nextSegment)) return;
         this.onEvent();

@@ -1,9 +1,70 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
+import { registerMiscCommands } from './commands/misc-commands';
+import { registerPlanCommands } from './commands/plan-commands';
+import { registerRunCommands } from './commands/run-commands';
+import { agentsTree } from './model/agents-tree';
+import { planTree, runTree } from './model/run-tree';
+import { OrchSession } from './orch-session';
+import { NodeTreeProvider } from './views/node-tree-provider';
+import { createStatusBar } from './views/status-bar';
 
-// The editor adapter over the host-free core. Activation stays cheap: nothing heavy starts
-// until a command or view asks for it.
+// The editor adapter over the host-free core. Activation stays cheap: it registers views and
+// commands and reads the newest run's log; agents load when their view is first shown.
 export function activate(context: vscode.ExtensionContext): void {
-  void context;
+  const output = vscode.window.createOutputChannel('Orch');
+  context.subscriptions.push(output);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder === undefined) {
+    const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile']) {
+      context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
+    }
+    context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
+    return;
+  }
+
+  const session = new OrchSession(workspacePaths(folder.uri.fsPath), context.extensionPath, output);
+  const roadmapView = new NodeTreeProvider();
+  const agentsView = new NodeTreeProvider();
+  const status = createStatusBar();
+  const render = (): void => {
+    const mode = session.mode;
+    const run = session.run;
+    const plan = session.plan;
+    roadmapView.setRoots(mode === 'run' && run !== undefined ? runTree(run) : mode === 'plan' && plan !== undefined ? planTree(plan) : []);
+    const agents = session.agents;
+    if (agents !== undefined) agentsView.setRoots(agentsTree(agents, run));
+    status.update(run);
+  };
+  const agentsTreeView = vscode.window.createTreeView('orch.agents', { treeDataProvider: agentsView });
+  const loadAgents = (): void => {
+    if (agentsTreeView.visible) session.loadAgents().catch((error: unknown) => session.report('agents', error));
+  };
+  const runsWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.orch/runs/*/events.jsonl'));
+  const followLatest = (): void => void session.followLatest().catch((error: unknown) => session.report('runs', error));
+
+  context.subscriptions.push(
+    session,
+    roadmapView,
+    agentsView,
+    status.item,
+    session.onDidChange(render),
+    vscode.window.createTreeView('orch.roadmap', { treeDataProvider: roadmapView, showCollapseAll: true }),
+    agentsTreeView,
+    agentsTreeView.onDidChangeVisibility(loadAgents),
+    runsWatcher,
+    runsWatcher.onDidCreate(followLatest),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('orch')) void session.loadDefaultPlan();
+    }),
+    ...registerPlanCommands(session),
+    ...registerRunCommands({ session, extensionPath: context.extensionPath, secrets: context.secrets, output }),
+    ...registerMiscCommands(session, context.secrets, output),
+  );
+  render();
+  loadAgents();
+  void session.loadDefaultPlan().then(() => session.followLatest()).catch((error: unknown) => session.report('activation', error));
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { OrchConfig } from '../orchestrator/config/orch-config';
+
+export interface CliRunRequest {
+  readonly extensionPath: string;
+  readonly workspace: string;
+  readonly roadmapFile: string;
+  readonly milestones: readonly string[];
+  readonly config: OrchConfig;
+  /** Secrets for the agents: they travel only in the child's environment. */
+  readonly secretEnv: Readonly<Record<string, string>>;
+  readonly log: (line: string) => void;
+}
+
+/** The `orch run` arguments for the editor's settings: never a secret among them. */
+export function cliRunArgs(request: Omit<CliRunRequest, 'secretEnv' | 'log' | 'extensionPath'>): string[] {
+  const { config } = request;
+  return [
+    'run',
+    request.roadmapFile,
+    '--workspace',
+    request.workspace,
+    '--parallel',
+    String(config.parallel),
+    ...(config.budgetUsd === undefined ? [] : ['--budget', String(config.budgetUsd)]),
+    ...(config.claudePath === undefined ? [] : ['--claude-path', config.claudePath]),
+    '--no-dashboard',
+    ...request.milestones.flatMap((m) => ['--milestone', m]),
+  ];
+}
+
+/**
+ * A run in its own `orch` process (the bundled CLI beside the extension). A child keeps a crash of
+ * the engine or an agent from taking the extension host down, and SIGTERM gives the CLI's own
+ * clean cancel: it stops its agents and writes the events (it is the log's only writer).
+ */
+export class CliRun {
+  readonly exit: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(request: CliRunRequest) {
+    const args = [join(request.extensionPath, 'dist', 'cli.js'), ...cliRunArgs(request)];
+    // In desktop VS Code execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
+    this.child = spawn(process.execPath, args, {
+      cwd: request.workspace,
+      env: { ...process.env, ...request.secretEnv, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream !== null) createInterface({ input: stream }).on('line', request.log);
+    }
+    this.exit = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        request.log(`orch: could not start ${process.execPath}: ${error.message}`);
+        resolve(null);
+      });
+      this.child.on('exit', (code, signal) => {
+        request.log(`orch run exited ${code ?? signal}`);
+        resolve(code);
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Asks the CLI to cancel; it exits 130 once its agents are stopped. */
+  cancel(): void {
+    if (this.running) this.child.kill('SIGTERM');
+  }
+}

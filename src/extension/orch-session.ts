@@ -1,0 +1,124 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import { AgentRegistry } from '../orchestrator/agents/agent-registry';
+import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
+import { loadPlan } from '../orchestrator/plan/load-plan';
+import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
+import type { Roadmap } from '../protocol/domain';
+import type { RunSnapshot } from '../protocol/run-snapshot';
+import { describeError } from './describe-error';
+import { readEditorConfig } from './editor-config';
+import { latestRunId } from './latest-run';
+import { RunFollower } from './run-follower';
+
+/**
+ * What the views show for one workspace: the followed run (live from its log), the plan picked
+ * with "Orch: Plan" or the default roadmap, and the agent registry. Views subscribe to onDidChange.
+ */
+export class OrchSession implements vscode.Disposable {
+  private follower: RunFollower | undefined;
+  private registry: AgentRegistry | undefined;
+  private planned: Roadmap | undefined;
+  /** True after "Orch: Plan" until a new run starts: the plan is what the user asked to see. */
+  private showingPlan = false;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    readonly paths: WorkspacePaths,
+    private readonly extensionPath: string,
+    private readonly output: vscode.OutputChannel,
+  ) {}
+
+  get run(): RunSnapshot | undefined {
+    return this.follower?.current;
+  }
+
+  get plan(): Roadmap | undefined {
+    return this.planned;
+  }
+
+  get mode(): 'run' | 'plan' | 'empty' {
+    if (this.showingPlan && this.planned !== undefined) return 'plan';
+    if (this.run !== undefined) return 'run';
+    return this.planned === undefined ? 'empty' : 'plan';
+  }
+
+  get agents(): RegistrySnapshot | undefined {
+    return this.registry?.snapshot;
+  }
+
+  /** Follows the newest run in `.orch/runs/` (switching from an older one, or from a plan). */
+  async followLatest(): Promise<void> {
+    const runId = await latestRunId(this.paths);
+    if (runId === undefined) return;
+    const file = this.paths.eventsFile(runId);
+    if (this.follower?.file === file) {
+      this.follower.refresh();
+      return;
+    }
+    this.follower?.dispose();
+    this.showingPlan = false;
+    const follower = new RunFollower(file, () => this.changed.fire(), (error) => this.report(`following ${file}`, error));
+    this.follower = follower;
+    await follower.start();
+    this.output.appendLine(`following run ${runId}: ${file}`);
+    this.changed.fire();
+  }
+
+  /** Loads a roadmap and its PRDs and shows the plan tree. Throws InputError on a bad file. */
+  async showPlan(roadmapFile: string): Promise<Roadmap> {
+    const { config } = await readEditorConfig(this.paths);
+    this.planned = await loadPlan({ roadmapFile, workspaceDir: this.paths.root, phases: config.phases });
+    this.showingPlan = true;
+    this.changed.fire();
+    return this.planned;
+  }
+
+  /** The plan of `orch.defaultRoadmap`, shown while there is no run. Quiet when unset. */
+  async loadDefaultPlan(): Promise<void> {
+    const { defaultRoadmap, problems } = await readEditorConfig(this.paths);
+    for (const problem of problems) this.output.appendLine(`settings: ${problem}`);
+    if (defaultRoadmap === undefined) return;
+    const file = isAbsolute(defaultRoadmap) ? defaultRoadmap : join(this.paths.root, defaultRoadmap);
+    try {
+      this.planned = await loadPlan({ roadmapFile: file, workspaceDir: this.paths.root });
+      this.changed.fire();
+    } catch (error) {
+      this.report(`orch.defaultRoadmap ${file}`, error);
+    }
+  }
+
+  /** Starts the registry (and its file watchers) the first time the Agents view asks. */
+  async loadAgents(): Promise<void> {
+    if (this.registry !== undefined) return;
+    const { config } = await readEditorConfig(this.paths);
+    this.registry = await AgentRegistry.open({
+      workspace: this.paths.root,
+      builtinDir: join(this.extensionPath, 'agents'),
+      homeDir: homedir(),
+      phases: config.phases,
+      onError: (error) => this.report('agent registry', error),
+    });
+    this.registry.onChange(() => this.changed.fire());
+    this.changed.fire();
+  }
+
+  async refresh(): Promise<void> {
+    this.follower?.refresh();
+    await this.followLatest();
+    await this.registry?.reload();
+    this.changed.fire();
+  }
+
+  report(what: string, error: unknown): void {
+    this.output.appendLine(`error: ${what}: ${describeError(error)}`);
+  }
+
+  dispose(): void {
+    this.follower?.dispose();
+    this.registry?.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { TreeNode } from '../model/tree-node';
+
+/** Shows a tree of plain TreeNodes built by the pure model; replaced whole on every change. */
+export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private roots: readonly TreeNode[] = [];
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  setRoots(roots: readonly TreeNode[]): void {
+    this.roots = roots;
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    return [...(node === undefined ? this.roots : node.children)];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const collapsible =
+      node.children.length === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : node.expanded === true
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(node.label, collapsible);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    if (node.icon !== undefined) {
+      item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color === undefined ? undefined : new vscode.ThemeColor(node.icon.color));
+    }
+    // `kind.file` lets menus offer "open file" only where there is one.
+    item.contextValue = node.file === undefined ? node.kind : `${node.kind}.file`;
+    if (node.file !== undefined && node.children.length === 0) {
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(node.file)] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

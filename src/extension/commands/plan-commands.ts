@@ -13,7 +13,7 @@ export function registerPlanCommands(session: OrchSession): vscode.Disposable[] 
       await vscode.commands.executeCommand('orch.roadmap.focus');
       const milestones = roadmap.phases.reduce((n, p) => n + p.milestones.length, 0);
       const tasks = roadmap.phases.reduce((n, p) => n + p.milestones.reduce((m, ms) => m + ms.prds.reduce((k, prd) => k + prd.tasks.length, 0), 0), 0);
-      void vscode.window.showInformationMessage(`Orch: planned ${roadmap.title}: ${roadmap.phases.length} phases, ${milestones} milestones, ${tasks} tasks.`);
+      void vscode.window.showInformationMessage(`Orch: planned ${roadmap.title}: ${count(roadmap.phases.length, 'phase')}, ${count(milestones, 'milestone')}, ${count(tasks, 'task')}.`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Orch: cannot plan: ${describeError(error)}`);
     }
@@ -22,4 +22,8 @@ export function registerPlanCommands(session: OrchSession): vscode.Disposable[] 
     vscode.commands.registerCommand('orch.plan', () => plan(false)),
     vscode.commands.registerCommand('orch.openRoadmap', () => plan(true)),
   ];
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

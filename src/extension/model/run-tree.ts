@@ -180,7 +180,7 @@ export function planTree(roadmap: Roadmap): readonly TreeNode[] {
     {
       ...root,
       id: `plan:${roadmap.file}`,
-      description: `plan · ${milestones} milestones · ${tasks.length} tasks`,
+      description: `plan · ${milestones} milestone${milestones === 1 ? '' : 's'} · ${tasks.length} task${tasks.length === 1 ? '' : 's'}`,
       tooltip: `Plan of ${roadmap.file}\n${roadmap.phases.length} phases, ${milestones} milestones, ${tasks.length} tasks\nNot run yet: Orch: Run starts it.`,
       icon: { id: 'map' },
     },

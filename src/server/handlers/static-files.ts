@@ -19,6 +19,11 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * (a browser cannot attach one to a navigation); everything it shows comes through /api and /ws.
  */
 export const staticFilesHandler: RouteHandler = async ({ res, url }, context) => {
+  // Browsers ask for it on their own; an empty answer keeps their consoles free of 404s.
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204, BASE_HEADERS);
+    return void res.end();
+  }
   let relative: string;
   try {
     relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));

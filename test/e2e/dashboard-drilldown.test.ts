@@ -1,0 +1,136 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { EventLog } from '../../src/orchestrator/events/event-log';
+import type { DashboardServer } from '../../src/server/dashboard-server';
+import { REPO, sampleRunEvents, startTestServer, writeRun } from '../integration/server-harness';
+import { useTempDir } from '../support/temp-dir';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(REPO, 'test-results');
+const HOSTILE = '<img src=x onerror="window.__pwned = true">';
+
+describe('dashboard in a real browser: drill-down, live updates, back button', function () {
+  const dir = useTempDir('orch-e2e-');
+  let browser: Browser | undefined;
+  let server: DashboardServer;
+  let log: EventLog;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+      this.skip();
+    }
+    assert.ok(existsSync(join(REPO, 'media/webview/index.html')), 'media/webview is not built: run npm run build first');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    log = await writeRun(dir.path, 'run-e2e', [
+      ...sampleRunEvents(),
+      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `The page said ${HOSTILE} here.` } },
+      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-call', toolUseId: 't9', name: 'Read', input: { file_path: 'src/app.ts' } } },
+      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-result', toolUseId: 't9', isError: true, text: `line\n`.repeat(200) } },
+      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'retry', attempt: 1, maxRetries: 10, delayMs: 2000, errorStatus: 529 } },
+    ]);
+    server = await startTestServer(dir.path);
+  });
+  afterEach(async () => {
+    await server.close();
+    await log.close();
+  });
+
+  async function openPage(width: number): Promise<Page> {
+    const page = await browser!.newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url}`);
+    });
+    (page as Page & { problems?: string[] }).problems = problems;
+    await page.goto(`${server.url}#token=${server.token}`);
+    return page;
+  }
+
+  it('logs in through the fragment, drills Roadmap > Milestone > PRD > Task > Attempt, updates live, goes back', async () => {
+    const page = await openPage(1280);
+    await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '#/', 'the token leaves the address bar');
+    await page.locator('.connection', { hasText: 'live' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-roadmap-1280.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Milestone 0.1: Milestone 0.1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Milestone 0.1: Milestone 0.1' }).waitFor();
+    await page.getByRole('link', { name: 'PRD-1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
+    assert.equal(await page.getByRole('row').count(), 3, 'header and two task rows');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-1280.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'T1: Task T1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
+    await page.getByText('command npm test').click();
+    await page.getByText('12 passing', { exact: false }).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-task-1280.png'), fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'PRD-1' }).click();
+    await page.getByRole('link', { name: 'T2: Task T2' }).click();
+    await page.getByRole('heading', { level: 1, name: 'T2: Task T2' }).waitFor();
+    assert.equal(new URL(page.url()).hash, `#/task/${encodeURIComponent('PRD-1/T2')}`);
+    await page.getByRole('link', { name: 'Attempt #1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
+    const crumbs = await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('listitem').allInnerTexts();
+    assert.deepEqual(crumbs.map((c) => c.trim()), ['Roadmap', 'Milestone 0.1: Milestone 0.1', 'PRD-1', 'T2', 'Attempt #1']);
+
+    // Agent output is text: the markup shows literally and never runs.
+    await page.getByText(HOSTILE, { exact: false }).waitFor();
+    assert.equal(await page.locator('.activity-list img').count(), 0);
+    assert.equal(await page.evaluate('window.__pwned'), undefined);
+
+    // Long output is cut until asked for.
+    const more = page.getByRole('button', { name: /Show more/ });
+    await more.click();
+    await page.getByRole('button', { name: 'Show less' }).waitFor();
+
+    // A live event arrives without a reload (the marker survives only in the same document).
+    await page.evaluate('window.__samePage = true');
+    await log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'Live update from the agent' } });
+    await page.getByText('Live update from the agent').waitFor({ timeout: 5000 });
+    assert.equal(await page.evaluate('window.__samePage'), true);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-1280.png'), fullPage: true });
+
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'T2: Task T2' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
+    assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
+    await page.close();
+  });
+
+  it('is usable at 390 px: no horizontal scrolling, task rows readable', async () => {
+    const page = await openPage(390);
+    await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-roadmap-390.png'), fullPage: true });
+    const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(await overflow(), 0, 'roadmap fits');
+    await page.goto(`${server.url}#/prd/PRD-1`);
+    await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
+    assert.equal(await overflow(), 0, 'PRD view fits');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-390.png'), fullPage: true });
+    await page.goto(`${server.url}#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
+    assert.equal(await overflow(), 0, 'attempt view fits');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,89 @@
+import type { RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import { foldEvent } from '../../../src/protocol/fold';
+import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
+import type { DashboardTransport, TransportStatus } from '../transport/transport';
+
+/**
+ * What the dashboard shows: the run list and one run's snapshot, kept current by folding the
+ * event stream with the same `foldEvent` the core uses. Snapshots are immutable, so they are
+ * held as raw state and replaced whole: no deep proxies over a run of 500 tasks.
+ */
+export class DashboardState {
+  runs = $state.raw<readonly RunSummary[]>([]);
+  runId = $state<string | undefined>(undefined);
+  snapshot = $state.raw<RunSnapshot | undefined>(undefined);
+  status = $state<TransportStatus>('connecting');
+  detail = $state<string | undefined>(undefined);
+  /** The last error the server reported, shown until the next successful update. */
+  error = $state<string | undefined>(undefined);
+
+  constructor(private readonly transport: DashboardTransport) {}
+
+  start(): void {
+    this.transport.start({
+      status: (status, detail) => {
+        this.status = status;
+        this.detail = detail;
+      },
+      message: (message) => this.receive(message),
+    });
+  }
+
+  stop(): void {
+    this.transport.stop();
+  }
+
+  selectRun(runId: string): void {
+    if (runId === this.runId) return;
+    this.runId = runId;
+    this.snapshot = undefined;
+    this.transport.subscribe(runId, 0);
+  }
+
+  private receive(message: ToClientMessage): void {
+    switch (message.type) {
+      case 'authenticated':
+        this.runs = message.runs;
+        this.followRun();
+        // After a reconnect, ask only for what was missed.
+        if (this.runId !== undefined) this.transport.subscribe(this.runId, this.snapshot?.runId === this.runId ? this.snapshot.lastSeq : 0);
+        return;
+      case 'runs':
+        this.runs = message.runs;
+        if (this.runId === undefined) {
+          this.followRun();
+          if (this.runId !== undefined) this.transport.subscribe(this.runId, 0);
+        }
+        return;
+      case 'snapshot':
+        if (message.runId !== this.runId) return;
+        this.snapshot = message.snapshot ?? undefined;
+        this.error = undefined;
+        return;
+      case 'events': {
+        if (message.runId !== this.runId) return;
+        let next = this.snapshot;
+        for (const event of message.events) {
+          // A gap means a message was lost: ask again from what we have rather than guess.
+          if (event.seq > (next?.lastSeq ?? 0) + 1) {
+            this.transport.subscribe(message.runId, next?.lastSeq ?? 0);
+            break;
+          }
+          next = foldEvent(next, event);
+        }
+        this.snapshot = next;
+        return;
+      }
+      case 'error':
+        this.error = message.message;
+        return;
+    }
+  }
+
+  /** Keeps the chosen run while it exists, else follows the newest. */
+  private followRun(): void {
+    if (this.runId !== undefined && this.runs.some((r) => r.runId === this.runId)) return;
+    this.runId = this.runs[0]?.runId;
+    this.snapshot = undefined;
+  }
+}

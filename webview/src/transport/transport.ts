@@ -1,0 +1,22 @@
+import type { ApiReply, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+
+// The one seam between the app and its host. The browser build talks WebSocket + HTTP to
+// `orch serve`; the VS Code webview will implement the same interface over postMessage, so
+// nothing above this file knows which one it runs on.
+
+export type TransportStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
+
+export interface TransportListener {
+  message(message: ToClientMessage): void;
+  /** `open` is also sent after every reconnect: the listener re-subscribes from its last seq. */
+  status(status: TransportStatus, detail?: string): void;
+}
+
+export type RunAction = 'pause' | 'resume' | 'cancel';
+
+export interface DashboardTransport {
+  start(listener: TransportListener): void;
+  subscribe(runId: string, after: number): void;
+  control(runId: string, action: RunAction): Promise<ApiReply<unknown>>;
+  stop(): void;
+}

@@ -1,6 +1,6 @@
 // Markers let a prompt script its own answers, so a roadmap's task description can say what the
 // scripted model does for that task: `[[scripted:write-file path=src/a.js content="hi\n"]]`.
-// Markers run in prompt order, one turn each (write-file takes two: the Write call and the
+// Markers run in prompt order, one model turn each (write-file takes two: the Write call and the
 // closing text); a conversation that ends on a tool call gets a closing text turn.
 
 import { textReply, type Usage } from './reply';
@@ -125,13 +125,17 @@ export function stepsFromMarkers(markers: readonly Marker[]): Scenario[] {
   return list;
 }
 
-/** Plays the prompt's markers turn by turn; prompts without markers get `otherwise`. */
+/**
+ * Plays the latest prompt's markers turn by turn; a follow-up prompt without markers (a rework)
+ * replays the conversation's earlier ones; no markers at all get `otherwise`.
+ */
 export function markerScenario(otherwise: Step = finish()): Scenario {
   const fallback = asScenario(otherwise);
   return (request, context) => {
-    const list = stepsFromMarkers(parseMarkers(request.userText));
+    const own = parseMarkers(request.promptText);
+    const list = stepsFromMarkers(own.length > 0 ? own : parseMarkers(request.userText));
     if (list.length === 0) return fallback(request, context);
-    const step = list[Math.min(request.turn, list.length - 1)] as Scenario;
+    const step = list[Math.min(request.turnSincePrompt, list.length - 1)] as Scenario;
     return step(request, context);
   };
 }

@@ -60,6 +60,26 @@ describe('scripted model scenarios', () => {
     assert.equal(r.messages[2]?.toolResults[0]?.text, 'ok');
   });
 
+  it('counts turns since the latest prompt, so a resumed session with a follow-up starts over', async () => {
+    const body = {
+      model: 'claude-sonnet-5',
+      messages: [
+        { role: 'user', content: 'first [[scripted:write-file path=a.txt]]' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Write', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
+        { role: 'user', content: 'follow-up [[scripted:write-file path=b.txt]]' },
+      ],
+      tools: [{ name: 'Write' }],
+    };
+    const r = parseModelRequest('anthropic', body, {});
+    assert.deepEqual([r.turn, r.turnSincePrompt], [2, 0]);
+    assert.match(r.promptText, /^follow-up/);
+    const reply = await play(markerScenario(), r);
+    const block = reply.kind === 'message' ? reply.content[0] : undefined;
+    assert.equal(block?.type === 'tool_use' ? block.input.file_path : undefined, 'b.txt');
+  });
+
   it('treats CLI housekeeping as side requests, and tool-less agent turns or SDK calls as real ones', () => {
     const title = parseModelRequest('anthropic', { model: 'm', messages: [], tools: [], thinking: { type: 'disabled' } }, { 'x-claude-code-session-id': 's' });
     assert.equal(isSideRequest(title), true);

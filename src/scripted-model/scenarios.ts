@@ -48,11 +48,14 @@ export function writeTool(path: string, content: string): Scenario {
   return useTool('Write', (r) => ({ file_path: absolutePath(path, r), content }));
 }
 
-/** One step per turn of each conversation; after the last step, `after` (default: finish). */
+/**
+ * One step per model turn of the answer to the latest prompt (so a resumed session with a
+ * follow-up prompt starts again at the first step); after the last step, `after`.
+ */
 export function steps(list: readonly Step[], after: Step = finish()): Scenario {
   const scenarios = list.map(asScenario);
   const last = asScenario(after);
-  return (request, context) => (scenarios[request.turn] ?? last)(request, context);
+  return (request, context) => (scenarios[request.turnSincePrompt] ?? last)(request, context);
 }
 
 /** The agent writes `path` through the Write tool, then ends its turn with `finalText`. */

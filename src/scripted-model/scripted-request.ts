@@ -35,6 +35,10 @@ export interface ScriptedRequest {
   readonly sessionId?: string;
   /** Assistant messages so far: 0 on a conversation's first call, 1 after one tool round... */
   readonly turn: number;
+  /** Assistant messages since the latest prompt (a user message that is not tool results): a resumed session restarts at 0. */
+  readonly turnSincePrompt: number;
+  /** The text of that latest prompt. */
+  readonly promptText: string;
   /** All user-authored text (tool results excluded), joined by newlines. */
   readonly userText: string;
   /** The working directory the claude CLI announces in its system prompt, if any. */
@@ -117,6 +121,7 @@ export function parseModelRequest(api: ModelApi, body: unknown, headers: Readonl
     else messages.push(m);
   }
   const system = systemParts.filter((s) => s !== '').join('\n');
+  const promptIndex = messages.findLastIndex((m) => m.role === 'user' && m.toolResults.length === 0);
   const sessionId = headers['x-claude-code-session-id'];
   const cwd = CWD_LINE.exec(system)?.[1]?.trim();
   return {
@@ -129,6 +134,8 @@ export function parseModelRequest(api: ModelApi, body: unknown, headers: Readonl
     headers,
     ...(sessionId === undefined ? {} : { sessionId }),
     turn: messages.filter((m) => m.role === 'assistant').length,
+    turnSincePrompt: messages.slice(promptIndex + 1).filter((m) => m.role === 'assistant').length,
+    promptText: messages[promptIndex]?.text ?? '',
     userText: messages
       .filter((m) => m.role === 'user')
       .map((m) => m.text)

@@ -1,0 +1,79 @@
+// The runner's contract with the workflow engine: one request in, one outcome out, activity
+// events in between. The caller emits attempt.started/attempt.finished around it.
+
+import type { FailureClass } from '../../protocol/events';
+
+export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
+
+export interface AttemptRequest {
+  readonly attemptId: string;
+  readonly taskId: string;
+  /** The agent's prompt, appended to Claude Code's own system prompt (keeps its tool guidance). */
+  readonly systemPrompt: string;
+  /** The task prompt, or the follow-up when resuming; sent on stdin, so any length works. */
+  readonly prompt: string;
+  /** An alias (`opus`, `sonnet`, `haiku`) or a full model id. */
+  readonly model: string;
+  readonly allowedTools: readonly string[];
+  readonly disallowedTools?: readonly string[];
+  readonly permissionMode: PermissionMode;
+  readonly cwd: string;
+  /** The whole environment of the agent (the caller passes process.env through if it wants). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly claudePath: string;
+  /** Where long outputs, the raw stream and stderr are kept; shared by a run's attempts. */
+  readonly artifactsDir: string;
+  readonly maxBudgetUsd?: number;
+  readonly maxTurns?: number;
+  readonly timeoutSec: number;
+  readonly inactivityTimeoutSec: number;
+  /** Rework: resume this Claude session with `prompt` as the follow-up. */
+  readonly resumeSessionId?: string;
+  readonly retry?: RetryPolicy;
+  readonly signal?: AbortSignal;
+  /** Give the agent Orch's MCP tools (report_progress, attach_evidence). Default true. */
+  readonly orchTools?: boolean;
+  /** Text longer than this in an event is cut, the whole kept in a file. Default 4,000. */
+  readonly maxEventChars?: number;
+  /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */
+  readonly killGraceMs?: number;
+}
+
+export interface AttemptOutcome {
+  readonly outcome: 'succeeded' | 'failed';
+  readonly failure?: FailureClass;
+  readonly message?: string;
+  readonly costUsd: number;
+  readonly costSource: 'reported' | 'estimated';
+  readonly sessionId?: string;
+  readonly modelUsed?: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly durationMs: number;
+  readonly retryAfterSec?: number;
+}
+
+/** What the hook may decide after a retryable failure: model fallback plugs in here. */
+export type RetryDecision =
+  | { readonly action: 'retry'; readonly model?: string; readonly delayMs?: number }
+  | { readonly action: 'stop' };
+
+export interface RetryPolicy {
+  /** Tries after the first one. */
+  readonly maxRetries: number;
+  readonly baseDelayMs: number;
+  /** A longer wait (e.g. a retry-after of an hour) ends the attempt instead: the scheduler decides. */
+  readonly maxDelayMs: number;
+  readonly retryOn: readonly FailureClass[];
+  readonly onRetryableFailure?: (failure: AttemptOutcome, retryNumber: number, model: string) => RetryDecision | Promise<RetryDecision>;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 2,
+  baseDelayMs: 2_000,
+  maxDelayMs: 120_000,
+  retryOn: ['overloaded', 'rate-limited'],
+};
+
+/** Never retried whatever a policy says: trying again cannot fix them and may cost money. */
+export const NEVER_RETRIED: readonly FailureClass[] = ['not-logged-in', 'auth', 'spend-limit', 'budget-exceeded', 'cancelled', 'binary-missing'];

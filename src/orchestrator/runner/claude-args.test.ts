@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import type { AttemptRequest } from './attempt-request';
+import { claudeArgs, claudeEnv, orchMcpConfig } from './claude-args';
+
+const req: AttemptRequest = {
+  attemptId: 'P/T1#1',
+  taskId: 'P/T1',
+  systemPrompt: 'sys',
+  prompt: 'a prompt that must not be on the command line',
+  model: 'sonnet',
+  allowedTools: ['Write', 'Bash(git *)'],
+  disallowedTools: ['WebFetch'],
+  permissionMode: 'acceptEdits',
+  cwd: '/w',
+  env: { PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '10', UNSET: undefined },
+  claudePath: 'claude',
+  artifactsDir: '/a',
+  maxTurns: 5,
+  timeoutSec: 60,
+  inactivityTimeoutSec: 30,
+};
+
+describe('claude arguments and environment', () => {
+  it('builds a stream-json print run with Orch tools allowed and the prompt kept off argv', () => {
+    const args = claudeArgs(req, { model: 'claude-opus-4-8', sessionId: 'S', maxBudgetUsd: 0.25 }, { systemPromptFile: '/a/sys.md', mcpConfig: '{}' });
+    assert.deepEqual(args, [
+      '-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
+      '--model', 'claude-opus-4-8', '--permission-mode', 'acceptEdits',
+      '--append-system-prompt-file', '/a/sys.md',
+      '--allowedTools', 'Write', 'Bash(git *)', 'mcp__orch__report_progress', 'mcp__orch__attach_evidence',
+      '--disallowedTools', 'WebFetch',
+      '--mcp-config', '{}',
+      '--max-budget-usd', '0.25',
+      '--max-turns', '5',
+      '--session-id', 'S',
+    ]);
+    assert.ok(!args.some((a) => a.includes('must not be on the command line')));
+  });
+
+  it('resumes instead of naming a new session', () => {
+    const args = claudeArgs(req, { model: 'sonnet', resumeSessionId: 'OLD', sessionId: 'NEW' }, {});
+    assert.equal(args[args.indexOf('--resume') + 1], 'OLD');
+    assert.ok(!args.includes('--session-id'));
+    assert.ok(!args.includes('mcp__orch__report_progress'), 'no Orch tools without their server');
+  });
+
+  it('holds the CLI retries at one, drops unset variables and adds the marker', () => {
+    const env = claudeEnv(req, 'ORCH_ATTEMPT_MARKER=abc');
+    assert.deepEqual(env, { PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '1', ORCH_ATTEMPT_MARKER: 'abc' });
+  });
+
+  it('describes the stdio MCP server, runnable by Electron as by Node', () => {
+    const config = JSON.parse(orchMcpConfig('/usr/bin/node', '/s.mjs', '/r.jsonl')) as { mcpServers: { orch: { command: string; args: string[]; env: Record<string, string> } } };
+    assert.deepEqual(config.mcpServers.orch, {
+      type: 'stdio',
+      command: '/usr/bin/node',
+      args: ['/s.mjs'],
+      env: { ORCH_MCP_REPORT_FILE: '/r.jsonl', ELECTRON_RUN_AS_NODE: '1' },
+    });
+  });
+});

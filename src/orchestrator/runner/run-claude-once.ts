@@ -1,0 +1,224 @@
+// One `claude -p` process from spawn to reaped group: feeds the prompt, follows the stream,
+// enforces the wall-clock, inactivity and cancel limits, and always leaves no process behind.
+
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NewEvent } from '../../protocol/events';
+import { ArtifactFiles } from './artifact-files';
+import type { AttemptRequest } from './attempt-request';
+import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationPlan } from './claude-args';
+import { classifyRun, type Classified, type StopCause } from './classify-outcome';
+import { reportActivity, ReportTail } from './mcp-reports';
+import { estimateCostUsd } from './model-check';
+import { spawnGroup, terminate, type TerminateReport } from './process-group';
+import { StreamTracker } from './stream-tracker';
+
+export interface TryPlan extends InvocationPlan {
+  readonly prompt: string;
+  readonly tryNumber: number;
+}
+
+export interface TryResult extends Classified {
+  readonly sessionId?: string;
+  readonly modelUsed?: string;
+  readonly costUsd: number;
+  readonly costSource: 'reported' | 'estimated';
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly durationMs: number;
+  readonly progressed: boolean;
+}
+
+/** Where Orch's MCP server lives: beside this module in the source tree, `dist/mcp/` when bundled. */
+export function defaultOrchMcpServerPath(): string {
+  return join(__dirname, 'mcp', 'orch-mcp-server.mjs');
+}
+
+/** After the result line the CLI should exit promptly; a straggler is stopped after this. */
+const LINGER_AFTER_RESULT_MS = 5_000;
+const MCP_POLL_MS = 200;
+const STDERR_TAIL = 4_000;
+
+function preflight(req: AttemptRequest): Classified | undefined {
+  if (req.signal?.aborted === true) return { outcome: 'failed', failure: 'cancelled', message: 'cancelled before the agent started' };
+  if (!existsSync(req.cwd) || !statSync(req.cwd).isDirectory()) {
+    return { outcome: 'failed', failure: 'unknown', message: `the working directory "${req.cwd}" does not exist or is not a directory` };
+  }
+  if (!req.claudePath.includes('/')) return undefined; // looked up on PATH by spawn
+  try {
+    accessSync(req.claudePath, constants.X_OK);
+    if (statSync(req.claudePath).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EACCES' });
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return classifyRun({
+      claudePath: req.claudePath,
+      spawnError: { ...(code === undefined ? {} : { code }), message: String(error) },
+      exitCode: null,
+      exitSignal: null,
+      stderrTail: '',
+      timeoutSec: req.timeoutSec,
+      inactivityTimeoutSec: req.inactivityTimeoutSec,
+      elapsedMs: 0,
+    });
+  }
+}
+
+function failedBeforeStart(c: Classified, plan: TryPlan, startedAt: number): TryResult {
+  return { ...c, ...(plan.sessionId === undefined ? {} : { sessionId: plan.sessionId }), costUsd: 0, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: Date.now() - startedAt, progressed: false };
+}
+
+export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (event: NewEvent) => void): Promise<TryResult> {
+  const startedAt = Date.now();
+  const early = preflight(req);
+  if (early !== undefined) return failedBeforeStart(early, plan, startedAt);
+
+  const files = new ArtifactFiles(req.artifactsDir, req.attemptId, plan.tryNumber);
+  const graceMs = req.killGraceMs ?? 3_000;
+  // Inherited by every descendant, even those the CLI starts in sessions of their own.
+  const marker = `ORCH_ATTEMPT_MARKER=${randomUUID()}`;
+  let stopCause: StopCause | undefined;
+  let stopping: Promise<TerminateReport> | undefined;
+  // Set once the child exists; the stream callbacks that stop it only fire after that.
+  const leader: { pid?: number } = {};
+  let linger: NodeJS.Timeout | undefined;
+
+  const stop = (cause: StopCause | 'retry' | 'linger'): void => {
+    if (stopping !== undefined || leader.pid === undefined) return;
+    if (cause !== 'retry' && cause !== 'linger') stopCause = cause;
+    stopping = terminate(leader.pid, marker, graceMs);
+  };
+
+  const tracker = new StreamTracker({
+    attemptId: req.attemptId,
+    requestedModel: plan.model,
+    maxEventChars: req.maxEventChars ?? 4_000,
+    files,
+    emit,
+    onRetrySignal: () => stop('retry'),
+    beforeToolResults: () => reports?.poll(),
+    onResult: () => {
+      linger = setTimeout(() => stop('linger'), LINGER_AFTER_RESULT_MS);
+    },
+  });
+
+  let systemPromptFile: string | undefined;
+  if (req.systemPrompt.trim() !== '') {
+    systemPromptFile = files.path('system-prompt.md');
+    writeFileSync(systemPromptFile, req.systemPrompt);
+  }
+  let mcpConfig: string | undefined;
+  let reports: ReportTail | undefined;
+  if (req.orchTools !== false) {
+    const server = defaultOrchMcpServerPath();
+    if (existsSync(server)) {
+      const reportFile = files.path('mcp.jsonl');
+      reports = new ReportTail(reportFile, (line) => {
+        const a = reportActivity(line);
+        if (typeof a === 'string') tracker.warn(a);
+        else tracker.activity(a);
+      });
+      mcpConfig = orchMcpConfig(process.execPath, server, reportFile);
+    } else {
+      tracker.warn(`Orch's MCP server is missing at ${server}: the agent runs without report_progress and attach_evidence`);
+    }
+  }
+
+  const args = claudeArgs(req, plan, { ...(systemPromptFile === undefined ? {} : { systemPromptFile }), ...(mcpConfig === undefined ? {} : { mcpConfig }) });
+  const child = spawnGroup(req.claudePath, args, marker, { cwd: req.cwd, env: claudeEnv(req, marker), stdio: ['pipe', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid !== undefined) leader.pid = pid;
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', () => resolve());
+  });
+
+  const rawStream = createWriteStream(files.path('stream.jsonl'));
+  const stderrFile = createWriteStream(files.path('stderr.log'));
+  let stderrTail = '';
+  let spawnError: { code?: string; message: string } | undefined;
+  let pending = '';
+
+  let inactivity: NodeJS.Timeout | undefined;
+  const touch = (): void => {
+    if (inactivity !== undefined) clearTimeout(inactivity);
+    inactivity = setTimeout(() => stop('inactivity'), req.inactivityTimeoutSec * 1000);
+  };
+  const wallClock = setTimeout(() => stop('timeout'), req.timeoutSec * 1000);
+  const onAbort = (): void => stop('cancelled');
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  touch();
+  reports?.start(MCP_POLL_MS);
+
+  child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
+  child.stdin?.end(plan.prompt);
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    touch();
+    rawStream.write(chunk);
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) tracker.line(line);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrFile.write(chunk);
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
+  });
+
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      spawnError = { ...(error.code === undefined ? {} : { code: error.code }), message: error.message };
+      resolve({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  // The leader is gone; whatever it started must go too (background jobs, tool sessions).
+  const stoppedByUs = stopping !== undefined;
+  const cleanup = pid === undefined ? undefined : await (stopping ?? terminate(pid, marker, graceMs));
+  await closed;
+  if (pending !== '') tracker.line(pending);
+  if (!stoppedByUs && cleanup !== undefined && cleanup.outside.length > 0) {
+    tracker.warn(`the agent left ${cleanup.outside.length} process(es) running after it exited (${cleanup.outside.join(', ')}); Orch stopped them`);
+  }
+
+  clearTimeout(wallClock);
+  if (linger !== undefined) clearTimeout(linger);
+  if (inactivity !== undefined) clearTimeout(inactivity);
+  req.signal?.removeEventListener('abort', onAbort);
+  reports?.stop();
+  await Promise.all([new Promise((r) => rawStream.end(r)), new Promise((r) => stderrFile.end(r))]);
+
+  const durationMs = Date.now() - startedAt;
+  const classified = classifyRun({
+    claudePath: req.claudePath,
+    ...(spawnError === undefined ? {} : { spawnError }),
+    ...(stopCause === undefined ? {} : { stopCause }),
+    ...(tracker.retrySignal === undefined || tracker.result !== undefined ? {} : { retrySignal: tracker.retrySignal }),
+    ...(tracker.result === undefined ? {} : { result: tracker.result }),
+    ...(tracker.apiError === undefined ? {} : { apiError: tracker.apiError }),
+    exitCode: exit.code,
+    exitSignal: exit.signal,
+    stderrTail,
+    timeoutSec: req.timeoutSec,
+    inactivityTimeoutSec: req.inactivityTimeoutSec,
+    elapsedMs: durationMs,
+  });
+  const result = tracker.result;
+  const modelUsed = tracker.modelUsed();
+  const reported = result?.costUsd !== undefined;
+  const estimate = tracker.estimatedTokens();
+  const inputTokens = result?.inputTokens ?? estimate.inputTokens;
+  const outputTokens = result?.outputTokens ?? estimate.outputTokens;
+  const sessionId = tracker.sessionId ?? plan.resumeSessionId ?? plan.sessionId;
+  return {
+    ...classified,
+    ...(sessionId === undefined ? {} : { sessionId }),
+    ...(modelUsed === undefined ? {} : { modelUsed }),
+    costUsd: reported ? (result?.costUsd ?? 0) : estimateCostUsd(modelUsed ?? plan.model, inputTokens, outputTokens),
+    costSource: reported ? 'reported' : 'estimated',
+    inputTokens,
+    outputTokens,
+    durationMs,
+    progressed: tracker.progressed,
+  };
+}

@@ -1,0 +1,150 @@
+// Follows one CLI run's stream: turns each line into activity events as it arrives and keeps
+// the facts the outcome is computed from (session, models, usage, result, API errors).
+
+import type { Activity, NewEvent } from '../../protocol/events';
+import { clip, clipInput, type ArtifactFiles } from './artifact-files';
+import { modelMatches } from './model-check';
+import {
+  parseLine,
+  readApiRetry,
+  readAssistant,
+  readInit,
+  readResult,
+  readStreamUsage,
+  readToolResults,
+  type ApiRetryLine,
+  type ResultLine,
+} from './stream-messages';
+
+export interface TrackerOptions {
+  readonly attemptId: string;
+  readonly requestedModel: string;
+  readonly maxEventChars: number;
+  readonly files: ArtifactFiles;
+  readonly emit: (event: NewEvent) => void;
+  /** Called for a 429/529 the CLI is about to retry by itself. */
+  readonly onRetrySignal: (line: ApiRetryLine) => void;
+  readonly onResult: () => void;
+  /** Runs before tool results are recorded: lets Orch's own tool reports come first. */
+  readonly beforeToolResults?: () => void;
+}
+
+export class StreamTracker {
+  sessionId: string | undefined;
+  initModel: string | undefined;
+  /** The last real model that answered (from assistant messages). */
+  answeredModel: string | undefined;
+  result: ResultLine | undefined;
+  apiError: string | undefined;
+  retrySignal: ApiRetryLine | undefined;
+  /** A real model turn happened: resuming this session keeps some work. */
+  progressed = false;
+  streamInputTokens = 0;
+  streamOutputTokens = 0;
+  assistantInputTokens = 0;
+  assistantOutputTokens = 0;
+  private readonly mismatches = new Set<string>();
+
+  constructor(private readonly o: TrackerOptions) {}
+
+  activity(activity: Activity): void {
+    this.o.emit({ type: 'attempt.activity', attemptId: this.o.attemptId, activity });
+  }
+
+  warn(message: string): void {
+    this.activity({ kind: 'warning', message });
+  }
+
+  line(raw: string): void {
+    if (raw.trim() === '') return;
+    const parsed = parseLine(raw);
+    if (!parsed.ok) {
+      this.warn(`unreadable line from the claude CLI: ${parsed.reason}`);
+      return;
+    }
+    const m = parsed.message;
+    const usage = readStreamUsage(m);
+    if (usage !== undefined) {
+      this.streamInputTokens += usage.inputTokens;
+      this.streamOutputTokens += usage.outputTokens;
+      return;
+    }
+    const init = readInit(m);
+    if (init !== undefined) {
+      this.sessionId = init.sessionId;
+      this.initModel = init.model;
+      this.activity({ kind: 'init', sessionId: init.sessionId, model: init.model, tools: init.tools });
+      this.checkModel(init.model);
+      return;
+    }
+    const assistant = readAssistant(m);
+    if (assistant !== undefined) {
+      if (assistant.synthetic) {
+        if (assistant.error !== undefined) this.apiError = assistant.error;
+        return; // an API error in message form: the result line reports it
+      }
+      this.progressed = true;
+      this.answeredModel = assistant.model;
+      this.assistantInputTokens += assistant.inputTokens;
+      this.assistantOutputTokens += assistant.outputTokens;
+      this.checkModel(assistant.model);
+      for (const block of assistant.blocks) {
+        if (block.type === 'text') {
+          if (block.text.trim() !== '') this.activity({ kind: 'text', ...clip(block.text, this.o.maxEventChars, this.o.files, 'text') });
+        } else {
+          const { input, truncated } = clipInput(block.input, this.o.maxEventChars, this.o.files, `${block.name}-input`);
+          this.activity({ kind: 'tool-call', toolUseId: block.id, name: block.name, input, ...(truncated === undefined ? {} : { truncated }) });
+        }
+      }
+      return;
+    }
+    if (m.type === 'user') {
+      this.o.beforeToolResults?.();
+      for (const r of readToolResults(m)) {
+        this.activity({ kind: 'tool-result', toolUseId: r.toolUseId, isError: r.isError, ...clip(r.text, this.o.maxEventChars, this.o.files, 'tool-result') });
+      }
+      return;
+    }
+    const retry = readApiRetry(m);
+    if (retry !== undefined) {
+      this.activity({
+        kind: 'retry',
+        attempt: retry.attempt,
+        maxRetries: retry.maxRetries,
+        delayMs: retry.delayMs,
+        ...(retry.errorStatus === undefined ? {} : { errorStatus: retry.errorStatus }),
+      });
+      if ((retry.errorStatus === 429 || retry.errorStatus === 529) && this.retrySignal === undefined) {
+        this.retrySignal = retry;
+        this.o.onRetrySignal(retry);
+      }
+      return;
+    }
+    const result = readResult(m);
+    if (result !== undefined) {
+      this.result = result;
+      if (result.sessionId !== undefined) this.sessionId ??= result.sessionId;
+      this.o.onResult();
+    }
+    // Other lines (status, hooks, compaction notices...) carry nothing an attempt records.
+  }
+
+  /** Tokens when there is no result line: partial-message usage, else what assistant lines say. */
+  estimatedTokens(): { readonly inputTokens: number; readonly outputTokens: number } {
+    return {
+      inputTokens: Math.max(this.streamInputTokens, this.assistantInputTokens),
+      outputTokens: Math.max(this.streamOutputTokens, this.assistantOutputTokens),
+    };
+  }
+
+  /** The model that did the work: the answering model, else what the CLI billed or announced. */
+  modelUsed(): string | undefined {
+    return this.answeredModel ?? this.result?.models[0] ?? (this.initModel === '' ? undefined : this.initModel);
+  }
+
+  private checkModel(used: string): void {
+    if (modelMatches(this.o.requestedModel, used) || this.mismatches.has(used)) return;
+    this.mismatches.add(used);
+    this.o.emit({ type: 'model.mismatched', attemptId: this.o.attemptId, requested: this.o.requestedModel, used });
+  }
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import { hang, steps, useTool } from '../../src/scripted-model/scenarios';
+import { collector, eventually, liveMarked, useRunnerSandbox } from '../support/runner-harness';
+
+// The Bash tool runs commands in sessions of their own; `setsid` escapes even that.
+const BUSY_TOOLS = useTool('Bash', { command: 'setsid sleep 301 & sleep 302', description: 'wait a long time' });
+
+describe('runner: supervision leaves no process behind', () => {
+  const box = useRunnerSandbox();
+  let server: ScriptedModelServer | undefined;
+  afterEach(async () => server?.close());
+
+  const processes = (): string[] => liveMarked(box.marker);
+  const busy = (): boolean => {
+    const p = processes();
+    return p.some((l) => l.includes('sleep 302')) && p.some((l) => l.includes('sleep 301')) && p.some((l) => l.includes('orch-mcp-server'));
+  };
+
+  it('cancellation stops the CLI, its MCP server and its tool processes, even a setsid one', async () => {
+    server = await startScriptedModel({ scenario: steps([BUSY_TOOLS]) });
+    const abort = new AbortController();
+    const running = runAttempt(box.request(server.url, { signal: abort.signal }), () => undefined);
+    assert.ok(await eventually(busy, 20_000), `tools never started: ${processes().join('; ')}`);
+    abort.abort();
+    const out = await running;
+    assert.equal(out.failure, 'cancelled');
+    assert.match(out.message ?? '', /^cancelled after \d+\.\d s; the agent's processes were stopped$/);
+    assert.deepEqual(processes(), []);
+  });
+
+  it('the wall-clock timeout ends a hanging model call: timeout, nothing left', async () => {
+    server = await startScriptedModel({ scenario: hang() });
+    const running = runAttempt(box.request(server.url, { timeoutSec: 2, inactivityTimeoutSec: 30 }), () => undefined);
+    assert.ok(await eventually(() => processes().some((l) => l.includes('orch-mcp-server')), 10_000), 'the MCP server never started');
+    const out = await running;
+    assert.equal(out.failure, 'timeout');
+    assert.match(out.message ?? '', /no result within the 2 s attempt timeout/);
+    assert.deepEqual(processes(), []);
+    assert.equal(server.modelRequests()[0]?.replyKind, 'hang');
+  });
+
+  it('the inactivity timeout ends a silent agent: inactivity, nothing left', async () => {
+    server = await startScriptedModel({ scenario: hang() });
+    const c = collector();
+    const out = await runAttempt(box.request(server.url, { timeoutSec: 30, inactivityTimeoutSec: 1.5 }), c.emit);
+    assert.equal(out.failure, 'inactivity');
+    assert.match(out.message ?? '', /no output for 1\.5 s \(inactivity timeout\)/);
+    assert.equal(c.activities('init').length, 1, 'the session had started');
+    assert.deepEqual(processes(), []);
+  });
+
+  for (const dieBy of ['uncaught', 'SIGTERM'] as const) {
+    it(`Orch dying (${dieBy === 'uncaught' ? 'an uncaught error' : 'SIGTERM'}) takes its agents with it`, async () => {
+      server = await startScriptedModel({ scenario: steps([BUSY_TOOLS]) });
+      const orch = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../support/orch-dies-mid-attempt.ts')], {
+        env: { ...process.env, ATTEMPT_JSON: JSON.stringify(box.request(server.url)), DIE_BY: dieBy },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      orch.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<[number | null, string | null]>((done) => orch.on('exit', (code, sig) => done([code, sig])));
+      assert.ok(await eventually(busy, 20_000), `tools never started: ${processes().join('; ')} ${stderr}`);
+      if (dieBy === 'SIGTERM') orch.kill('SIGTERM');
+      const [code, sig] = await exited;
+      if (dieBy === 'uncaught') {
+        assert.equal(code, 1);
+        assert.match(stderr, /simulated Orch crash/);
+      } else {
+        assert.equal(sig, 'SIGTERM');
+      }
+      assert.ok(await eventually(() => processes().length === 0, 10_000), `left behind: ${processes().join('; ')}`);
+    });
+  }
+});

@@ -98,7 +98,8 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     // Long output is cut until asked for.
     const more = page.getByRole('button', { name: /Show more/ });
     await more.click();
-    await page.getByRole('button', { name: 'Show less' }).waitFor();
+    await page.getByRole('button', { name: 'Show less' }).click();
+    await page.getByRole('button', { name: /Show more/ }).waitFor();
 
     // A live event arrives without a reload (the marker survives only in the same document).
     await page.evaluate('window.__samePage = true');

@@ -1,0 +1,82 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { useTempDir } from '../support/temp-dir';
+import { http, REPO, sampleRunEvents, startTestServer, TestSocket, writeRun } from './server-harness';
+
+function occupy(port: number): Promise<Server> {
+  return new Promise((done, fail) => {
+    const blocker = createServer();
+    blocker.once('error', fail);
+    blocker.listen(port, '127.0.0.1', () => done(blocker));
+  });
+}
+
+describe('dashboard server lifecycle and orch serve', () => {
+  const dir = useTempDir('orch-serve-');
+
+  it('takes the next free port when the asked one is in use', async () => {
+    const blocker = await occupy(0);
+    const taken = (blocker.address() as { port: number }).port;
+    const server = await startTestServer(dir.path, { port: taken });
+    try {
+      assert.ok(server.port > taken && server.port <= taken + 50, `got ${server.port} after ${taken}`);
+      assert.equal(server.url, `http://127.0.0.1:${server.port}/`);
+      assert.equal((await http(server.port, { path: '/api/health' })).status, 200);
+    } finally {
+      await server.close();
+      blocker.close();
+    }
+  });
+
+  it('closes live sockets and stops listening on close()', async () => {
+    await (await writeRun(dir.path, 'run-1', sampleRunEvents())).close();
+    const server = await startTestServer(dir.path);
+    const socket = TestSocket.connect(server.port);
+    await socket.opened;
+    socket.send({ type: 'auth', token: server.token });
+    await socket.waitFor(1);
+    await server.close();
+    await socket.closed;
+    await assert.rejects(http(server.port, { path: '/api/health' }), /ECONNREFUSED/);
+  });
+
+  it('orch serve prints the URL with the token, serves until SIGTERM, then removes .orch/dashboard.json', async function () {
+    this.timeout(60_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--workspace', dir.path], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      let match: RegExpExecArray | null = null;
+      while ((match = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([0-9a-f]{32})/.exec(stdout)) === null) {
+        assert.ok(Date.now() < deadline, `no URL printed; stdout: ${stdout}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const [, port, token] = match;
+      const file = JSON.parse(readFileSync(join(dir.path, '.orch', 'dashboard.json'), 'utf8')) as { token: string; port: number };
+      assert.deepEqual([file.port, file.token], [Number(port), token]);
+      const runs = await http(Number(port), { path: '/api/runs', headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(runs.status, 200);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.equal(existsSync(join(dir.path, '.orch', 'dashboard.json')), false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('orch serve rejects a bad --port with exit 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve', '--port', 'eighty', '--workspace', dir.path], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    assert.equal(code, 2);
+    assert.match(stderr, /--port must be a whole number from 0 to 65535, got "eighty"/);
+  });
+});

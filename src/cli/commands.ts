@@ -1,7 +1,10 @@
 import type { Command } from './cli-io';
 import { agentsCommand } from './commands/agents';
 import { cancelCommand } from './commands/cancel';
+import { demoCommand } from './commands/demo';
 import { planCommand } from './commands/plan';
+import { resumeCommand } from './commands/resume';
+import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
 
@@ -9,7 +12,10 @@ import { statusCommand } from './commands/status';
 export const commands: Readonly<Record<string, Command>> = {
   plan: planCommand,
   agents: agentsCommand,
+  run: runCommand,
+  resume: resumeCommand,
   status: statusCommand,
+  demo: demoCommand,
   cancel: cancelCommand,
   serve: serveCommand,
 };

@@ -126,6 +126,8 @@ export type DefectRaised = Body<
 >;
 export type TaskMerged = Body<'task.merged', { readonly taskId: string; readonly branch: string; readonly files: readonly string[] }>;
 export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
+/** A resume gives a failed or blocked task a fresh set of attempts. */
+export type TaskRequeued = Body<'task.requeued', { readonly taskId: string; readonly reason: string }>;
 export type TaskCancelled = Body<'task.cancelled', { readonly taskId: string }>;
 export type RunPaused = Body<'run.paused', { readonly reason: 'budget' | 'user'; readonly message: string }>;
 export type RunResumed = Body<'run.resumed', { readonly budgetUsd?: number }>;
@@ -150,6 +152,7 @@ export type OrchEvent =
   | TaskMerged
   | TaskBlocked
   | TaskCancelled
+  | TaskRequeued
   | RunPaused
   | RunResumed
   | RunFinished
@@ -179,6 +182,7 @@ export const EVENT_TYPES: readonly OrchEventType[] = [
   'task.merged',
   'task.blocked',
   'task.cancelled',
+  'task.requeued',
   'run.paused',
   'run.resumed',
   'run.finished',

@@ -110,6 +110,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return s;
     case 'task.blocked':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
+    case 'task.requeued':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: undefined, attemptBase: t.attempts.length }));
     case 'task.cancelled':
       return setTaskState(s, e.taskId, 'cancelled');
     case 'run.paused':
@@ -148,6 +150,7 @@ function withPlan(s: RunSnapshot, roadmap: Roadmap): RunSnapshot {
             costUsd: 0,
             checks: [],
             defects: 0,
+            attemptBase: 0,
           };
           taskOrder.push(id);
         }

@@ -42,6 +42,8 @@ export interface TaskSnapshot {
   readonly checks: readonly CheckResult[];
   /** Times verification or a merge sent the work back. */
   readonly defects: number;
+  /** Attempts made before the last requeue: the attempt limit counts from here. */
+  readonly attemptBase: number;
 }
 
 export interface RunSnapshot {

@@ -37,6 +37,15 @@ export function assignAgents(roadmap: Roadmap, milestones: readonly string[], re
   return assignments;
 }
 
+/**
+ * The agent for a task that names none: a Claude agent (OpenAI-routed agents need an `output`
+ * path, so they are only used when named) whose main phase this is, else any that works in it.
+ */
+function agentForPhase(registry: RegistrySnapshot, phase: string): AgentDefinition | undefined {
+  const candidates = [...registry.agents.values()].filter((a) => a.phases.includes(phase) && a.provider === 'claude');
+  return candidates.find((a) => a.phases[0] === phase) ?? candidates[0];
+}
+
 function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'taskId'> | InputError {
   const where = task.source;
   let agent: AgentDefinition | undefined;
@@ -52,9 +61,9 @@ function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'ta
   } else {
     phase ??= DEFAULT_PHASE;
     const wanted = phase;
-    agent = [...registry.agents.values()].find((a) => a.phases.includes(wanted));
+    agent = agentForPhase(registry, wanted);
     if (agent === undefined) return new InputError(`task ${task.id}: no agent works in phase "${phase}"`, where, 'name an agent in the task');
-    reason = `first agent of phase ${phase}`;
+    reason = `${agent.name} leads phase ${phase}`;
   }
   if (!registry.phases.includes(phase)) {
     return new InputError(`task ${task.id} is in phase "${phase}", which is not a workflow phase`, where, `one of: ${registry.phases.join(', ')}`);

@@ -88,6 +88,18 @@ export class Worktrees {
     return diff.split('\n').filter((l) => l.length > 0);
   }
 
+  /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
+  async unresolvedConflicts(taskId: string): Promise<readonly string[]> {
+    const dir = this.taskDir(taskId);
+    const unmerged = (await git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
+    const marked: string[] = [];
+    for (const file of unmerged) {
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+      if (/^<{7} |^>{7} /m.test(text)) marked.push(file);
+    }
+    return marked;
+  }
+
   /** Merges the task's branch into the integration branch; a conflict is reported, never left half-done. */
   async merge(taskId: string, message: string): Promise<MergeResult> {
     const result = await git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);

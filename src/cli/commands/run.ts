@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { loadPlan } from '../../orchestrator/plan/load-plan';
+import { startRun } from '../../orchestrator/engine/start-run';
+import { runAttempt } from '../../orchestrator/runner/run-attempt';
+import type { Command } from '../cli-io';
+import { parseCommandArgs, UsageError } from '../run-cli';
+import { cancelOnSignals, prepareRun } from '../run-setup';
+import { printProgress } from '../progress-printer';
+import { exitCodeFor, printSummary } from '../run-summary';
+
+export const runCommand: Command = async (args, io) => {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      milestone: { type: 'string', multiple: true },
+      parallel: { type: 'string' },
+      budget: { type: 'string' },
+      port: { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
+      workspace: { type: 'string' },
+      'claude-path': { type: 'string' },
+    },
+    { min: 1, max: 1, names: '<roadmap.md>' },
+  );
+  const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
+  const roadmapFile = resolve(io.cwd, positionals[0]!);
+  const roadmap = await loadPlan({ roadmapFile, workspaceDir: setup.paths.root, phases: setup.config.phases });
+  const cancel = cancelOnSignals(io);
+  try {
+    const outcome = await startRun(
+      {
+        ...setup,
+        runAttempt,
+        env: io.env,
+        signal: cancel.signal,
+        onLog: (log) => {
+          io.out(`run ${log.runId} started; log: ${log.file}`);
+          printProgress(log, io);
+        },
+      },
+      {
+        roadmap,
+        milestones: values.milestone ?? [],
+        parallel: positiveNumber(values.parallel, '--parallel', true),
+        budgetUsd: positiveNumber(values.budget, '--budget', false),
+      },
+    );
+    printSummary(outcome, io);
+    return exitCodeFor(outcome.result);
+  } finally {
+    cancel.dispose();
+  }
+};
+
+export function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} expects a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}

@@ -1,0 +1,38 @@
+import type { OrchEvent } from '../protocol/events';
+import type { EventLog } from '../orchestrator/events/event-log';
+import type { CliIo } from './cli-io';
+
+/** One line per milestone of a task's life, so a terminal shows the run without a dashboard. */
+export function printProgress(log: EventLog, io: CliIo): () => void {
+  return log.subscribe((event) => {
+    const line = describe(event);
+    if (line !== undefined) io.out(line);
+  });
+}
+
+function describe(e: OrchEvent): string | undefined {
+  switch (e.type) {
+    case 'attempt.started':
+      return `  ▶ ${e.attemptId} started: ${e.agent} on ${e.model}${e.resumeOf === undefined ? '' : ` (rework of ${e.resumeOf})`}`;
+    case 'attempt.finished':
+      return e.outcome === 'succeeded'
+        ? `  ✓ ${e.attemptId} finished in ${(e.durationMs / 1000).toFixed(1)} s, $${e.costUsd.toFixed(4)} (${e.costSource})`
+        : `  ✗ ${e.attemptId} failed (${e.failure}): ${e.message ?? ''}`;
+    case 'task.verified':
+      return `  ✔ ${e.taskId} verified: ${e.basis}`;
+    case 'defect.raised':
+      return `  ↺ ${e.taskId} sent back: ${e.reason}`;
+    case 'task.failed':
+      return `  ✗ ${e.taskId} failed: ${e.reason}`;
+    case 'task.blocked':
+      return `  ⊘ ${e.taskId} blocked: ${e.reason}`;
+    case 'model.mismatched':
+      return `  ! ${e.attemptId}: asked for ${e.requested}, the CLI used ${e.used}`;
+    case 'warning.raised':
+      return `  ! ${e.message}`;
+    case 'run.paused':
+      return `run paused: ${e.message}`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Prd, Roadmap, Task } from '../../protocol/domain';
+import type { NewEvent } from '../../protocol/events';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
+import type { OrchConfig } from '../config/orch-config';
+import type { EventLog } from '../events/event-log';
+import type { AttemptOutcome, AttemptRequest } from '../runner/attempt-request';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
+import type { Assignment } from './assign-agents';
+import type { Worktrees } from './worktrees';
+
+/** The runner port: the engine never spawns an agent itself. */
+export type AttemptRunner = (request: AttemptRequest, emit: (event: NewEvent) => void) => Promise<AttemptOutcome>;
+
+/** Everything a task's execution needs, built once per run by the workflow engine. */
+export interface EngineContext {
+  readonly runId: string;
+  readonly paths: WorkspacePaths;
+  readonly config: OrchConfig;
+  readonly log: EventLog;
+  readonly roadmap: Roadmap;
+  readonly assignments: ReadonlyMap<string, Assignment>;
+  readonly tasks: ReadonlyMap<string, { readonly task: Task; readonly prd: Prd }>;
+  /** Undefined outside a git repository: tasks then run in the workspace itself, one at a time. */
+  readonly worktrees: Worktrees | undefined;
+  readonly runAttempt: AttemptRunner;
+  readonly claudePath: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal: AbortSignal;
+  state(): RunSnapshot;
+}

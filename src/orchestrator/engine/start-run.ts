@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Prd, Roadmap, Task } from '../../protocol/domain';
+import { foldEvent } from '../../protocol/fold';
+import { qualifiedTaskId } from '../../protocol/ids';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
+import type { RegistrySnapshot } from '../agents/agent-types';
+import type { OrchConfig } from '../config/orch-config';
+import { InputError } from '../errors';
+import { EventLog } from '../events/event-log';
+import { systemClock, type Clock } from '../ports';
+import { OrchStore } from '../store/orch-store';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
+import { assignAgents, type Assignment } from './assign-agents';
+import type { AttemptRunner, EngineContext } from './engine-context';
+import { killOrphans } from './orphans';
+import { acquireRunLock } from './run-lock';
+import { runWorkflow, type EngineResult } from './workflow-engine';
+import { Worktrees } from './worktrees';
+
+export interface RunDeps {
+  readonly paths: WorkspacePaths;
+  readonly config: OrchConfig;
+  readonly registry: RegistrySnapshot;
+  readonly runAttempt: AttemptRunner;
+  readonly claudePath: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal: AbortSignal;
+  readonly clock?: Clock;
+  /** Called once the run's log is open, so adapters can follow events live. */
+  readonly onLog?: (log: EventLog) => void;
+}
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly result: EngineResult;
+  readonly snapshot: RunSnapshot;
+  readonly integrationBranch?: string;
+}
+
+export interface NewRun {
+  readonly roadmap: Roadmap;
+  readonly milestones: readonly string[];
+  readonly parallel?: number;
+  readonly budgetUsd?: number;
+}
+
+export function newRunId(clock: Clock = systemClock): string {
+  const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function startRun(deps: RunDeps, run: NewRun): Promise<RunOutcome> {
+  const known = new Set(run.roadmap.phases.flatMap((p) => p.milestones.map((m) => m.id)));
+  const unknown = run.milestones.filter((m) => !known.has(m));
+  if (unknown.length > 0) throw new InputError(`unknown milestone ${unknown.join(', ')}; the roadmap has ${[...known].join(', ')}`, { file: run.roadmap.file });
+  const assignments = assignAgents(run.roadmap, run.milestones, deps.registry);
+  const runId = newRunId(deps.clock);
+  return withRun(deps, runId, 'run', async (log) => {
+    await log.append({ type: 'run.started', roadmapFile: run.roadmap.file, milestones: run.milestones, budgetUsd: run.budgetUsd ?? deps.config.budgetUsd });
+    await log.append({ type: 'plan.loaded', roadmap: run.roadmap });
+    for (const a of assignments.values()) {
+      await log.append({ type: 'task.assigned', taskId: a.taskId, agent: a.agent.name, model: a.model, phase: a.phase, reason: a.reason });
+    }
+    return { assignments, parallel: run.parallel ?? deps.config.parallel };
+  });
+}
+
+export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number): Promise<RunOutcome> {
+  if (!existsSync(deps.paths.eventsFile(runId))) throw new InputError(`no run ${runId} in this workspace`, { file: deps.paths.eventsFile(runId) });
+  return withRun(deps, runId, 'resume', async (log, state) => {
+    if (state === undefined) throw new InputError(`run ${runId} has an empty event log`, { file: log.file });
+    if (state.roadmap === undefined) throw new InputError(`run ${runId} has no plan in its log; start a new run`, { file: log.file });
+    if (state.state === 'completed') throw new InputError(`run ${runId} is ${state.state}; nothing to resume`);
+    const killed = await killOrphans(runId);
+    if (killed.length > 0) await log.append({ type: 'warning.raised', message: `stopped ${killed.length} agent process(es) left by an earlier Orch: ${killed.join(', ')}` });
+    await log.append({ type: 'run.resumed', budgetUsd });
+    // Whatever stopped these (credentials, budget, a flaky check) may be fixed now; verified
+    // tasks are never touched.
+    for (const task of Object.values(state.tasks)) {
+      if (task.state === 'failed' || task.state === 'blocked' || task.state === 'cancelled') await log.append({ type: 'task.requeued', taskId: task.id, reason: `resume after ${task.state}: ${task.error ?? ''}` });
+    }
+    const assignments = assignAgents(state.roadmap, state.milestones, deps.registry);
+    return { assignments, parallel: deps.config.parallel };
+  });
+}
+
+async function withRun(
+  deps: RunDeps,
+  runId: string,
+  command: string,
+  prepare: (log: EventLog, state: RunSnapshot | undefined) => Promise<{ assignments: Map<string, Assignment>; parallel: number }>,
+): Promise<RunOutcome> {
+  const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
+  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock);
+  const store = await OrchStore.open(deps.paths.storeFile);
+  let state: RunSnapshot | undefined;
+  for (const event of log.events) state = foldEvent(state, event);
+  log.subscribe((event) => {
+    state = foldEvent(state, event);
+  });
+  deps.onLog?.(log);
+  try {
+    const snapshot = (): RunSnapshot => {
+      if (state === undefined) throw new InputError(`run ${runId} has an empty event log`, { file: log.file });
+      return state;
+    };
+    const { assignments, parallel } = await prepare(log, state);
+    await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: 'running', startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
+    const worktrees = (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
+    await worktrees?.prepare();
+    const ctx: EngineContext = {
+      runId,
+      paths: deps.paths,
+      config: deps.config,
+      log,
+      roadmap: snapshot().roadmap!,
+      assignments,
+      tasks: taskIndex(snapshot().roadmap!),
+      worktrees,
+      runAttempt: deps.runAttempt,
+      claudePath: deps.claudePath,
+      env: deps.env,
+      signal: deps.signal,
+      state: snapshot,
+    };
+    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd });
+    await log.flush();
+    await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: snapshot().state, startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
+    return { runId, result, snapshot: snapshot(), integrationBranch: worktrees?.integrationBranch };
+  } finally {
+    await log.close();
+    await release();
+  }
+}
+
+function taskIndex(roadmap: Roadmap): Map<string, { task: Task; prd: Prd }> {
+  const index = new Map<string, { task: Task; prd: Prd }>();
+  for (const phase of roadmap.phases) for (const m of phase.milestones) for (const prd of m.prds) for (const task of prd.tasks) index.set(qualifiedTaskId(prd.id, task.id), { task, prd });
+  return index;
+}

@@ -1,0 +1,102 @@
+import { freemem } from 'node:os';
+import type { RunState } from '../../protocol/domain';
+import type { EngineContext } from './engine-context';
+import { executeTask, type TaskEnd } from './execute-task';
+import { schedule } from './scheduler';
+
+// Measured: one `claude` process peaks at about 310 MB (shared/notes/claude-cli-facts.md).
+const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
+
+export interface EngineOptions {
+  /** Upper bound on attempts running at once (before per-agent and memory limits). */
+  readonly parallel: number;
+  readonly budgetUsd?: number;
+}
+
+export type EngineResult = Extract<RunState, 'completed' | 'failed' | 'cancelled' | 'paused'>;
+
+/**
+ * Dispatches ready tasks under the governor (global, per-agent, memory), waits for any to end,
+ * and repeats until nothing can run. It queues and never rejects: a task that does not fit
+ * now simply waits for a slot.
+ */
+export async function runWorkflow(ctx: EngineContext, options: EngineOptions): Promise<EngineResult> {
+  const inFlight = new Map<string, Promise<TaskEnd>>();
+  const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
+  const perAgent = new Map<string, number>();
+  const limit = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling()));
+  if (ctx.worktrees === undefined) {
+    await ctx.log.append({ type: 'warning.raised', message: 'the workspace is not a git repository: tasks run one at a time in the workspace itself' });
+  }
+
+  for (;;) {
+    if (ctx.signal.aborted) break;
+    const fatal = runWideFailure(ctx, earlierAttempts);
+    if (fatal !== undefined) {
+      await Promise.allSettled(inFlight.values());
+      await ctx.log.append({ type: 'warning.raised', message: `stopped dispatching: ${fatal}` });
+      break;
+    }
+    const budget = options.budgetUsd;
+    if (budget !== undefined && ctx.state().costUsd >= budget && inFlight.size === 0) {
+      await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `budget of $${budget.toFixed(2)} used ($${ctx.state().costUsd.toFixed(4)} spent)` });
+      return 'paused';
+    }
+    const decision = schedule(ctx.state(), ctx.config.phases);
+    for (const { task, reason } of decision.blocked) {
+      await ctx.log.append({ type: 'task.blocked', taskId: task.id, reason });
+    }
+    const overBudget = budget !== undefined && ctx.state().costUsd >= budget;
+    for (const task of overBudget ? [] : decision.ready) {
+      if (inFlight.size >= limit) break;
+      if (inFlight.has(task.id)) continue;
+      const agent = ctx.assignments.get(task.id)?.agent;
+      const busy = perAgent.get(agent?.name ?? '') ?? 0;
+      if (agent?.maxParallel !== undefined && busy >= agent.maxParallel) continue;
+      perAgent.set(agent?.name ?? '', busy + 1);
+      const run = executeTask(ctx, task.id).finally(() => {
+        inFlight.delete(task.id);
+        perAgent.set(agent?.name ?? '', (perAgent.get(agent?.name ?? '') ?? 1) - 1);
+      });
+      inFlight.set(task.id, run);
+    }
+    // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
+    for (const task of Object.values(ctx.state().tasks)) {
+      if ((task.state === 'running' || task.state === 'verifying') && !inFlight.has(task.id) && inFlight.size < limit) {
+        inFlight.set(task.id, executeTask(ctx, task.id).finally(() => inFlight.delete(task.id)));
+      }
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight.values());
+  }
+  await Promise.allSettled(inFlight.values());
+  return finish(ctx);
+}
+
+async function finish(ctx: EngineContext): Promise<EngineResult> {
+  const tasks = Object.values(ctx.state().tasks);
+  const state: Exclude<EngineResult, 'paused'> = ctx.signal.aborted
+    ? 'cancelled'
+    : tasks.every((t) => t.state === 'verified')
+      ? 'completed'
+      : 'failed';
+  if (state === 'cancelled') {
+    for (const t of tasks) {
+      if (t.state === 'pending') await ctx.log.append({ type: 'task.cancelled', taskId: t.id });
+    }
+  }
+  await ctx.log.append({ type: 'run.finished', state });
+  return state;
+}
+
+// Failures that every other task would meet too: running them would only repeat the error.
+const RUN_WIDE = new Set(['not-logged-in', 'auth', 'binary-missing', 'spend-limit']);
+
+function runWideFailure(ctx: EngineContext, earlier: ReadonlySet<string>): string | undefined {
+  const attempt = Object.values(ctx.state().attempts).find((a) => !earlier.has(a.id) && a.failure !== undefined && RUN_WIDE.has(a.failure));
+  return attempt === undefined ? undefined : `${attempt.id} failed (${attempt.failure}): ${attempt.message ?? ''}`;
+}
+
+function memoryCeiling(): number {
+  return Math.max(1, Math.floor((freemem() * 0.8) / CLAUDE_RSS_BYTES));
+}

@@ -1,0 +1,86 @@
+// A real workspace for engine tests: a git repo with a roadmap and PRDs, a throwaway HOME, the
+// scripted model server, and the real claude CLI. Only the model is scripted.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
+import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
+import { gitOk } from '../../src/orchestrator/engine/git';
+import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-run';
+import { loadPlan } from '../../src/orchestrator/plan/load-plan';
+import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
+import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import type { Step } from '../../src/scripted-model/scenarios';
+import { CLAUDE_BIN, claudeEnv } from './claude-harness';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+
+export interface EngineFixture {
+  readonly workspace: string;
+  readonly model: ScriptedModelServer;
+  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[] }): Promise<RunOutcome>;
+}
+
+const ROADMAP = `# Test roadmap
+
+## Phase 1: Only phase
+
+### Milestone 1.1: Everything
+**Duration:** 1 week
+**Focus:** tests
+`;
+
+/** Writes `roadmap.md` and one PRD file per entry, commits them, and starts the model. */
+export async function engineFixture(dir: string, prds: Readonly<Record<string, string>>, scenario: Step): Promise<EngineFixture> {
+  const workspace = join(dir, 'ws');
+  const home = join(dir, 'home');
+  mkdirSync(join(workspace, 'prds'), { recursive: true });
+  mkdirSync(home);
+  writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
+  for (const [name, text] of Object.entries(prds)) writeFileSync(join(workspace, 'prds', name), text);
+  await gitOk(workspace, ['init', '-q', '-b', 'main']);
+  await gitOk(workspace, ['add', '-A']);
+  await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
+  const model = await startScriptedModel({ scenario });
+  return {
+    workspace,
+    model,
+    async run(options = {}) {
+      const config: OrchConfig = { ...defaultConfig, attemptTimeoutSec: 60, inactivityTimeoutSec: 30, ...options.config };
+      const { snapshot: registry } = await buildSnapshot({ workspace, builtinDir: join(REPO_ROOT, 'agents'), homeDir: home, phases: config.phases }, undefined);
+      const roadmap = await loadPlan({ roadmapFile: join(workspace, 'roadmap.md'), workspaceDir: workspace, phases: config.phases });
+      return startRun(
+        {
+          paths: workspacePaths(workspace),
+          config,
+          registry,
+          runAttempt,
+          claudePath: CLAUDE_BIN,
+          env: { ...claudeEnv(model.url, home), CLAUDE_CODE_MAX_RETRIES: '0' },
+          signal: options.signal ?? new AbortController().signal,
+        },
+        { roadmap, milestones: options.milestones ?? [], parallel: options.parallel },
+      );
+    },
+  };
+}
+
+/** A PRD file with the given tasks (YAML written by hand, as a user would). */
+export function prd(id: string, tasks: readonly { id: string; phase?: string; depends?: string[]; file: string; agent?: string }[]): string {
+  const lines = ['---', `id: ${id}`, 'milestone: "1.1"', `title: ${id} title`, 'tasks:'];
+  for (const t of tasks) {
+    lines.push(
+      `  - id: ${t.id}`,
+      `    title: Make ${t.file}`,
+      `    description: Create ${t.file} for ${id}.`,
+      `    agent: ${t.agent ?? 'backend-engineer'}`,
+      `    phase: ${t.phase ?? 'implementation'}`,
+      `    depends: [${(t.depends ?? []).join(', ')}]`,
+      '    verify:',
+      `      - file: ${t.file}`,
+    );
+  }
+  lines.push('---', `# ${id}`, '');
+  return lines.join('\n');
+}

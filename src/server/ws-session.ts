@@ -15,6 +15,10 @@ export interface SessionOptions {
 
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1). */
 const POLICY = 1008;
+/** "Try again later": the client reconnects and resumes from its last sequence number. */
+const TRY_AGAIN_LATER = 1013;
+/** A client this far behind is not reading; dropping it bounds the server's memory. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 /**
  * One dashboard connection. The token travels in the first message, not the URL (URLs end up
@@ -44,7 +48,12 @@ export class WsSession {
   }
 
   send(message: ToClientMessage): void {
-    if (this.authenticated && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (!this.authenticated || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.socket.close(TRY_AGAIN_LATER, 'client too slow; reconnect and resume');
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {

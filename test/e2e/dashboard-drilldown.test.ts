@@ -132,6 +132,8 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
     assert.equal(await overflow(), 0, 'attempt view fits');
     await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390-dark.png'), fullPage: true });
     await page.close();
   });
 });

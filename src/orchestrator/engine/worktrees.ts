@@ -26,6 +26,9 @@ const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/orch.json', '.orch/l
 export class Worktrees {
   readonly integrationBranch: string;
   readonly integrationDir: string;
+  // Tasks finish in parallel, but the integration worktree and the repository's worktree list
+  // take one change at a time: git refuses a second merge while one is in progress.
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly paths: WorkspacePaths,
@@ -61,11 +64,24 @@ export class Worktrees {
     if (!existsSync(this.integrationDir)) {
       await gitOk(root, ['worktree', 'prune']);
       await gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
+    } else if (existsSync(join(resolve(root, (await gitOk(this.integrationDir, ['rev-parse', '--git-dir'])).trim()), 'MERGE_HEAD'))) {
+      // A crash mid-merge: the merge is redone from the log, so start it from a clean tree.
+      await gitOk(this.integrationDir, ['merge', '--abort']);
     }
   }
 
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Creates (or reuses, on resume) the task's worktree on its own branch. */
-  async forTask(taskId: string): Promise<string> {
+  forTask(taskId: string): Promise<string> {
+    return this.serial(() => this.addTaskWorktree(taskId));
+  }
+
+  private async addTaskWorktree(taskId: string): Promise<string> {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) return dir;
     const branch = this.taskBranch(taskId);
@@ -101,7 +117,11 @@ export class Worktrees {
   }
 
   /** Merges the task's branch into the integration branch; a conflict is reported, never left half-done. */
-  async merge(taskId: string, message: string): Promise<MergeResult> {
+  merge(taskId: string, message: string): Promise<MergeResult> {
+    return this.serial(() => this.mergeNow(taskId, message));
+  }
+
+  private async mergeNow(taskId: string, message: string): Promise<MergeResult> {
     const result = await git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);
     if (result.code === 0) return { merged: true, conflicts: [], detail: result.stdout.trim() };
     const conflicts = (await git(this.integrationDir, ['diff', '--name-only', '--diff-filter=U'])).stdout
@@ -112,7 +132,11 @@ export class Worktrees {
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
-  async cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
+  cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
+    return this.serial(() => this.cleanupNow(taskId));
+  }
+
+  private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) {
       await this.commitTask(taskId, `orch: work in progress on ${taskId}`);

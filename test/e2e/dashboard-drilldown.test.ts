@@ -134,6 +134,13 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390-dark.png'), fullPage: true });
+
+    // A long session renders its latest 200 entries; older ones come on request.
+    await Promise.all(Array.from({ length: 250 }, (_, n) => log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `entry ${n}` } })));
+    await page.getByText('entry 249', { exact: true }).waitFor();
+    assert.equal(await page.locator('.activity-list > li').count(), 200);
+    await page.getByRole('button', { name: 'Show 54 earlier entries (54 hidden)' }).click();
+    assert.equal(await page.locator('.activity-list > li').count(), 254);
     await page.close();
   });
 });

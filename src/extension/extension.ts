@@ -28,13 +28,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const roadmapView = new NodeTreeProvider();
   const agentsView = new NodeTreeProvider();
   const status = createStatusBar();
+  // Rebuild a tree only when its inputs changed: replacing a tree's items while VS Code is still
+  // expanding the old ones makes it log "No tree item with id ..." errors.
+  let shownRoadmap: readonly unknown[] = [];
+  let shownAgents: readonly unknown[] = [];
+  const changed = (before: readonly unknown[], after: readonly unknown[]): boolean => before.length !== after.length || before.some((v, i) => v !== after[i]);
   const render = (): void => {
-    const mode = session.mode;
-    const run = session.run;
-    const plan = session.plan;
-    roadmapView.setRoots(mode === 'run' && run !== undefined ? runTree(run) : mode === 'plan' && plan !== undefined ? planTree(plan) : []);
-    const agents = session.agents;
-    if (agents !== undefined) agentsView.setRoots(agentsTree(agents, run));
+    const { mode, run, plan, agents } = session;
+    const roadmapInputs = [mode, mode === 'run' ? run : plan];
+    if (changed(shownRoadmap, roadmapInputs)) {
+      shownRoadmap = roadmapInputs;
+      roadmapView.setRoots(mode === 'run' && run !== undefined ? runTree(run) : mode === 'plan' && plan !== undefined ? planTree(plan) : []);
+    }
+    const agentInputs = [agents, run];
+    if (agents !== undefined && changed(shownAgents, agentInputs)) {
+      shownAgents = agentInputs;
+      agentsView.setRoots(agentsTree(agents, run));
+    }
     status.update(run);
   };
   const agentsTreeView = vscode.window.createTreeView('orch.agents', { treeDataProvider: agentsView });

@@ -46,18 +46,28 @@ const quietSettings = {
   'window.restoreWindows': 'none',
 };
 
-export async function startCodeServer(options: { vsix: string; workspace: string; settings?: Record<string, unknown> }): Promise<CodeServer> {
+export interface CodeServerOptions {
+  readonly vsix: string;
+  readonly workspace: string;
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Added to the environment of code-server, hence of the extension host and what it spawns. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const { node, codeServer } = installedPaths();
   const runDir = mkdtempSync(join(tmpdir(), 'orch-vscode-'));
-  const dirs = { ud: join(runDir, 'ud'), ext: join(runDir, 'ext'), tmp: join(runDir, 'tmp'), xdg: join(runDir, 'xdg') };
+  const dirs = { ud: join(runDir, 'ud'), ext: join(runDir, 'ext'), tmp: join(runDir, 'tmp'), xdg: join(runDir, 'xdg'), home: join(runDir, 'home') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  // Keeps code-server, VS Code and Chromium out of HOME and /tmp.
+  // Keeps code-server, VS Code, Chromium and the agents' claude CLI out of the real HOME and /tmp.
   const env = {
     ...process.env,
+    HOME: dirs.home,
     TMPDIR: dirs.tmp,
     XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
     XDG_DATA_HOME: join(dirs.xdg, 'data'),
+    ...options.env,
   };
   const port = await freePort();
   const config = join(runDir, 'config.yaml');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { OrchSession } from '../orch-session';
 import { describeError } from '../describe-error';
+import { count } from '../model/run-tree';
 import { pickRoadmap } from './roadmap-picker';
 
 export function registerPlanCommands(session: OrchSession): vscode.Disposable[] {
@@ -24,6 +25,3 @@ export function registerPlanCommands(session: OrchSession): vscode.Disposable[] 
   ];
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -6,6 +6,7 @@ import { CliRun } from '../cli-run';
 import { describeError } from '../describe-error';
 import { readEditorConfig } from '../editor-config';
 import type { OrchSession } from '../orch-session';
+import { count } from '../model/run-tree';
 import { pickRoadmap } from './roadmap-picker';
 
 export interface RunDeps {
@@ -88,7 +89,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 /** Milestones to run; none picked means all. Undefined when the user dismissed the pick. */
 async function pickMilestones(roadmap: Roadmap): Promise<string[] | undefined> {
   const items = roadmap.phases.flatMap((p) =>
-    p.milestones.map((m) => ({ label: m.id, description: m.title, detail: `${m.prds.length} PRDs · ${m.prds.reduce((n, prd) => n + prd.tasks.length, 0)} tasks` })),
+    p.milestones.map((m) => ({ label: m.id, description: m.title, detail: `${count(m.prds.length, 'PRD')} · ${count(m.prds.reduce((n, prd) => n + prd.tasks.length, 0), 'task')}` })),
   );
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: run ${roadmap.title}`, placeHolder: 'Milestones to run (none picked: all)' });
   return picked?.map((p) => p.label);

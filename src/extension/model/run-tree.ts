@@ -1,4 +1,5 @@
-import type { Milestone, Prd, Roadmap, Task } from '../../protocol/domain';
+import type { Milestone, Prd, Roadmap } from '../../protocol/domain';
+import { foldEvents } from '../../protocol/fold';
 import { qualifiedTaskId } from '../../protocol/ids';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
 import { formatCost, progressOf, progressText } from './progress';
@@ -131,60 +132,30 @@ function attemptNode(a: AttemptSnapshot): TreeNode {
   };
 }
 
-/** Before any run: the plan as written, every task pending. */
+/** Before any run: the plan as written, every task pending, folded by the core's own projector. */
 export function planTree(roadmap: Roadmap): readonly TreeNode[] {
-  const tasks: TaskSnapshot[] = [];
-  const asSnapshot = (prd: Prd, task: Task): TaskSnapshot => {
-    const snapshot: TaskSnapshot = {
-      id: qualifiedTaskId(prd.id, task.id),
-      prdId: prd.id,
-      milestoneId: prd.milestoneId,
-      title: task.title,
-      state: 'pending',
-      agent: task.agent,
-      model: task.model,
-      phase: task.phase,
-      depends: task.depends.map((d) => qualifiedTaskId(prd.id, d)),
-      attempts: [],
-      costUsd: 0,
-      checks: [],
-      defects: 0,
-    };
-    tasks.push(snapshot);
-    return snapshot;
-  };
-  const byId: Record<string, TaskSnapshot> = {};
-  for (const phase of roadmap.phases) for (const m of phase.milestones) for (const prd of m.prds) for (const t of prd.tasks) {
-    const s = asSnapshot(prd, t);
-    byId[s.id] = s;
-  }
-  const pseudoRun: RunSnapshot = {
-    runId: 'plan',
-    state: 'running',
-    roadmapFile: roadmap.file,
-    milestones: [],
-    roadmap,
-    costUsd: 0,
-    tasks: byId,
-    taskOrder: tasks.map((t) => t.id),
-    attempts: {},
-    warnings: [],
-    lastSeq: 0,
-    startedAt: '',
-    updatedAt: '',
-  };
-  const [root] = runTree(pseudoRun);
+  const at = '1970-01-01T00:00:00.000Z';
+  const planned = foldEvents([
+    { type: 'run.started', seq: 1, at, runId: 'plan', roadmapFile: roadmap.file, milestones: [] },
+    { type: 'plan.loaded', seq: 2, at, runId: 'plan', roadmap },
+  ]);
+  const [root] = planned === undefined ? [] : runTree(planned);
   if (root === undefined) return [];
   const milestones = roadmap.phases.reduce((n, p) => n + p.milestones.length, 0);
+  const tasks = planned?.taskOrder.length ?? 0;
   return [
     {
       ...root,
       id: `plan:${roadmap.file}`,
-      description: `plan · ${milestones} milestone${milestones === 1 ? '' : 's'} · ${tasks.length} task${tasks.length === 1 ? '' : 's'}`,
-      tooltip: `Plan of ${roadmap.file}\n${roadmap.phases.length} phases, ${milestones} milestones, ${tasks.length} tasks\nNot run yet: Orch: Run starts it.`,
+      description: `plan · ${count(milestones, 'milestone')} · ${count(tasks, 'task')}`,
+      tooltip: `Plan of ${roadmap.file}\n${count(roadmap.phases.length, 'phase')}, ${count(milestones, 'milestone')}, ${count(tasks, 'task')}\nNot run yet: Orch: Run starts it.`,
       icon: { id: 'map' },
     },
   ];
+}
+
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function isDefined<T>(value: T | undefined): value is T {

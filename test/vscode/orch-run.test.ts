@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import { startCodeServer, type CodeServer } from './code-server';
+import { notification, openViewContainer, pickQuickItem, runCommand, statusItem, treeRow } from './workbench';
+
+// Run and cancel from the palette, for real: the packaged extension starts `orch run`, which
+// drives the real claude CLI against the scripted model server. The API key is set through the
+// command and must reach the model's requests and nothing else.
+const repoRoot = resolve(__dirname, '..', '..');
+const screenshots = join(repoRoot, 'test-results', 'vscode');
+const apiKey = `sk-ant-e2e-${Date.now().toString(36)}-secret`;
+
+describe('Orch: Run and Cancel in VS Code (code-server)', function () {
+  this.timeout(180_000);
+  let root: string;
+  let workspace: string;
+  let model: ScriptedModelServer;
+  let vscode: CodeServer;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    root = mkdtempSync(join(tmpdir(), 'orch-run-e2e-'));
+    workspace = join(root, 'workspace');
+    cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+    mkdirSync(join(workspace, '.orch'));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
+    execFileSync('git', ['add', '-A'], { cwd: workspace });
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'example'], { cwd: workspace });
+    model = await startScriptedModel({ scenario: demoScenario });
+    vscode = await startCodeServer({
+      vsix: join(repoRoot, 'orch.vsix'),
+      workspace,
+      settings: { 'orch.claudePath': join(repoRoot, 'node_modules', '.bin', 'claude'), 'orch.parallel': 3, 'orch.defaultRoadmap': 'roadmap.md' },
+      env: {
+        ANTHROPIC_BASE_URL: model.url,
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        GIT_AUTHOR_NAME: 'e2e',
+        GIT_AUTHOR_EMAIL: 'e2e@example.com',
+        GIT_COMMITTER_NAME: 'e2e',
+        GIT_COMMITTER_EMAIL: 'e2e@example.com',
+      },
+    });
+    page = vscode.page;
+  });
+
+  after(async () => {
+    await vscode?.close();
+    await model?.close();
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+      console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
+    }
+  });
+
+  it('shows the default roadmap\'s plan before any run', async () => {
+    await openViewContainer(page, 'Orch');
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'plan · 2 milestones · 7 tasks' }).waitFor();
+  });
+
+  it('"Orch: Set API Key" stores the key and "Orch: Run" runs the plan with it in the agents\' environment only', async () => {
+    await runCommand(page, 'Orch: Set API Key');
+    await pickQuickItem(page, 'Anthropic');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor();
+    await input.fill(apiKey);
+    await page.keyboard.press('Enter');
+    await notification(page, 'Orch: Anthropic API key saved.').waitFor();
+
+    await runCommand(page, 'Orch: Run');
+    // The milestone pick: none ticked means every milestone.
+    await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
+    await page.keyboard.press('Enter');
+    await notification(page, 'Orch: run finished: every task verified.').waitFor({ timeout: 120_000 });
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'completed · 7/7 verified' }).waitFor();
+    await statusItem(page, 'Orch 7/7').waitFor();
+    await page.screenshot({ path: join(screenshots, 'run-completed.png') });
+
+    const modelRequests = model.modelRequests();
+    assert.ok(modelRequests.length >= 7, `expected a model request per task, got ${modelRequests.length}`);
+    assert.deepEqual([...new Set(modelRequests.map((r) => r.headers['x-api-key']))], [apiKey]);
+    const leaks = [...filesContaining(join(workspace, '.orch'), apiKey), ...filesContaining(join(vscode.runDir, 'ud', 'logs'), apiKey)];
+    assert.deepEqual(leaks, []);
+  });
+
+  it('"Orch: Cancel" stops a running run; the tree and status bar say so', async () => {
+    model.setScenario(() => ({ kind: 'hang' }));
+    await runCommand(page, 'Orch: Run');
+    await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
+    await page.keyboard.press('Enter');
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Orch: Cancel');
+    await notification(page, 'Orch: run finished: cancelled.').waitFor({ timeout: 60_000 });
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'run-cancelled.png') });
+  });
+});
+
+function filesContaining(dir: string, text: string): string[] {
+  const hits: string[] = [];
+  const walk = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path)) walk(join(path, name));
+    } else if (stat.isFile() && readFileSync(path).includes(text)) {
+      hits.push(path);
+    }
+  };
+  walk(dir);
+  return hits;
+}

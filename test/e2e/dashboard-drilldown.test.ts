@@ -114,6 +114,13 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
+
+    // Cancel from the page: a real same-origin POST with the token, confirmed inline.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Roadmap' }).click();
+    await page.getByRole('button', { name: 'Cancel run…' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel the run' }).click();
+    await page.getByText('Cancel requested.').waitFor();
+    await page.locator('.summary [data-state="cancelled"]').waitFor();
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });

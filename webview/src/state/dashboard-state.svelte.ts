@@ -1,7 +1,7 @@
-import type { RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import type { ApiReply, RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
 import { foldEvent } from '../../../src/protocol/fold';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
-import type { DashboardTransport, TransportStatus } from '../transport/transport';
+import type { DashboardTransport, RunAction, TransportStatus } from '../transport/transport';
 
 /**
  * What the dashboard shows: the run list and one run's snapshot, kept current by folding the
@@ -27,6 +27,10 @@ export class DashboardState {
       },
       message: (message) => this.receive(message),
     });
+  }
+
+  control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
+    return this.transport.control(runId, action);
   }
 
   stop(): void {

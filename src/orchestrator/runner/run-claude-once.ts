@@ -83,9 +83,11 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   // Set once the child exists; the stream callbacks that stop it only fire after that.
   const leader: { pid?: number } = {};
   let linger: NodeJS.Timeout | undefined;
+  // Once the leader has exited, late timers and reports must not turn a clean end into a stop.
+  let exited = false;
 
   const stop = (cause: StopCause | 'retry' | 'linger'): void => {
-    if (stopping !== undefined || leader.pid === undefined) return;
+    if (exited || stopping !== undefined || leader.pid === undefined) return;
     if (cause !== 'retry' && cause !== 'linger') stopCause = cause;
     stopping = terminate(leader.pid, marker, graceMs);
   };
@@ -115,6 +117,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     if (existsSync(server)) {
       const reportFile = files.path('mcp.jsonl');
       reports = new ReportTail(reportFile, (line) => {
+        touch();
         const a = reportActivity(line);
         if (typeof a === 'string') tracker.warn(a);
         else tracker.activity(a);
@@ -142,6 +145,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
 
   let inactivity: NodeJS.Timeout | undefined;
   const touch = (): void => {
+    if (exited) return;
     if (inactivity !== undefined) clearTimeout(inactivity);
     inactivity = setTimeout(() => stop('inactivity'), req.inactivityTimeoutSec * 1000);
   };
@@ -172,20 +176,20 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+  exited = true;
+  clearTimeout(wallClock);
+  if (linger !== undefined) clearTimeout(linger);
+  if (inactivity !== undefined) clearTimeout(inactivity);
+  req.signal?.removeEventListener('abort', onAbort);
   // The leader is gone; whatever it started must go too (background jobs, tool sessions).
   const stoppedByUs = stopping !== undefined;
   const cleanup = pid === undefined ? undefined : await (stopping ?? terminate(pid, marker, graceMs));
   await closed;
   if (pending !== '') tracker.line(pending);
+  reports?.stop();
   if (!stoppedByUs && cleanup !== undefined && cleanup.outside.length > 0) {
     tracker.warn(`the agent left ${cleanup.outside.length} process(es) running after it exited (${cleanup.outside.join(', ')}); Orch stopped them`);
   }
-
-  clearTimeout(wallClock);
-  if (linger !== undefined) clearTimeout(linger);
-  if (inactivity !== undefined) clearTimeout(inactivity);
-  req.signal?.removeEventListener('abort', onAbort);
-  reports?.stop();
   await Promise.all([new Promise((r) => rawStream.end(r)), new Promise((r) => stderrFile.end(r))]);
 
   const durationMs = Date.now() - startedAt;

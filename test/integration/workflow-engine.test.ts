@@ -20,6 +20,27 @@ function writeFile(path: string, content: string): Scenario {
   return (request, context) => (turnsSinceLastInstruction(request) === 0 ? write(request, context) : textReply(`Wrote ${path}.`));
 }
 
+/**
+ * Holds each listed task's first model call until all of them have called (or 20 s passed):
+ * tasks that really run in parallel meet here; tasks run one after another cannot.
+ */
+function meetFirst(tasks: readonly string[], inner: Scenario): Scenario {
+  const arrived = new Set<string>();
+  const waiting: (() => void)[] = [];
+  return async (request, context) => {
+    const task = /## Task (\S+):/.exec(request.userText)?.[1] ?? '';
+    if (tasks.includes(task) && !arrived.has(task)) {
+      arrived.add(task);
+      if (arrived.size === tasks.length) waiting.splice(0).forEach((go) => go());
+      else await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        setTimeout(resolve, 20_000);
+      });
+    }
+    return inner(request, context);
+  };
+}
+
 function firstAndLast(requests: readonly RecordedRequest[], task: string): [number, number] {
   const times = requests.filter((r) => taskOf(r) === task).map((r) => r.at);
   return [Math.min(...times), Math.max(...times)];
@@ -40,7 +61,7 @@ describe('workflow engine with the real claude CLI', function () {
           { id: 'T4', phase: 'qa', file: 'test/a.test.js', agent: 'qa-engineer' },
         ]),
       },
-      demoScenario,
+      meetFirst(['T2', 'T3'], demoScenario),
     );
     try {
       const outcome = await fixture.run({ parallel: 2 });

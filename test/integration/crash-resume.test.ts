@@ -107,14 +107,17 @@ describe('kill -9 and orch resume', function () {
     it(`completes the run after SIGKILL ${point.name}, never re-running a verified task`, async () => {
       const { ws, model, orch } = await setup();
       try {
-        const first = orch(['run', join(ws, 'roadmap.md')]);
+        const first = orch(['run', join(ws, 'roadmap.md'), '--port', '0']);
+        let firstOut = '';
+        first.stdout?.on('data', (c: Buffer) => (firstOut += c.toString()));
         // Mid-attempt means the model is busy answering T2 (its reply is slow) when Orch dies.
         if (point.whileModelWorks) await model.waitFor((r) => taskOf(r) === 'T2', 60_000);
         await killWhen(first, ws, point.pattern);
         const t1Before = model.modelRequests().filter((r) => taskOf(r) === 'T1').length;
         const t2Before = model.modelRequests().filter((r) => taskOf(r) === 'T2').length;
         if (point.whileModelWorks) assert.equal(t2Before, 1, 'killed while the model was answering T2');
-        const resumed = await finish(orch(['resume']));
+        assert.match(firstOut, /dashboard: http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{32}/);
+        const resumed = await finish(orch(['resume', '--no-dashboard']));
         assert.equal(resumed.code, 0, resumed.out);
         const requests = model.modelRequests();
         assert.equal(requests.filter((r) => taskOf(r) === 'T1').length, t1Before, 'T1 was verified before the crash and never ran again');

@@ -3,6 +3,7 @@ import { runAttempt } from '../../orchestrator/runner/run-attempt';
 import type { Command } from '../cli-io';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId } from '../run-lookup';
+import { serveWhileRunning } from '../run-dashboard';
 import { cancelOnSignals, prepareRun } from '../run-setup';
 import { printProgress } from '../progress-printer';
 import { exitCodeFor, printSummary } from '../run-summary';
@@ -16,6 +17,7 @@ export const resumeCommand: Command = async (args, io) => {
   );
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const runId = await findRunId(setup.paths, positionals[0]);
+  const stopDashboard = await serveWhileRunning(io, setup, values);
   const cancel = cancelOnSignals(io);
   try {
     const outcome = await resumeRun(
@@ -36,5 +38,6 @@ export const resumeCommand: Command = async (args, io) => {
     return exitCodeFor(outcome.result);
   } finally {
     cancel.dispose();
+    await stopDashboard();
   }
 };

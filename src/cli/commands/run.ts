@@ -4,6 +4,7 @@ import { startRun } from '../../orchestrator/engine/start-run';
 import { runAttempt } from '../../orchestrator/runner/run-attempt';
 import type { Command } from '../cli-io';
 import { parseCommandArgs, UsageError } from '../run-cli';
+import { serveWhileRunning } from '../run-dashboard';
 import { cancelOnSignals, prepareRun } from '../run-setup';
 import { printProgress } from '../progress-printer';
 import { exitCodeFor, printSummary } from '../run-summary';
@@ -25,6 +26,7 @@ export const runCommand: Command = async (args, io) => {
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const roadmapFile = resolve(io.cwd, positionals[0]!);
   const roadmap = await loadPlan({ roadmapFile, workspaceDir: setup.paths.root, phases: setup.config.phases });
+  const stopDashboard = await serveWhileRunning(io, setup, values);
   const cancel = cancelOnSignals(io);
   try {
     const outcome = await startRun(
@@ -49,6 +51,7 @@ export const runCommand: Command = async (args, io) => {
     return exitCodeFor(outcome.result);
   } finally {
     cancel.dispose();
+    await stopDashboard();
   }
 };
 

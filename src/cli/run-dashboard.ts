@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { startDashboardServer } from '../server/dashboard-server';
+import type { CliIo } from './cli-io';
+import { packageRoot } from './package-root';
+import type { RunSetup } from './run-setup';
+import { UsageError } from './run-cli';
+
+/**
+ * `orch run` and `orch resume` serve the dashboard while they work (DESIGN.md §4) unless told
+ * not to. A dashboard that cannot start is worth a warning, never a failed run.
+ */
+export async function serveWhileRunning(io: CliIo, setup: RunSetup, flags: { port?: string; 'no-dashboard'?: boolean }): Promise<() => Promise<void>> {
+  if (flags['no-dashboard'] === true) return async () => {};
+  const port = flags.port === undefined ? setup.config.dashboardPort : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(flags.port)}`);
+  const root = packageRoot();
+  try {
+    const server = await startDashboardServer({
+      workspace: setup.paths.root,
+      port,
+      staticDir: join(root, 'media', 'webview'),
+      builtinAgentsDir: join(root, 'agents'),
+      onProblem: (message) => io.err(`orch: dashboard: ${message}`),
+    });
+    io.out(`dashboard: ${server.url}#token=${server.token}`);
+    return () => server.close();
+  } catch (error) {
+    io.err(`orch: warning: the dashboard did not start (${error instanceof Error ? error.message : String(error)}); the run goes on without it`);
+    return async () => {};
+  }
+}

@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
-import { gitOk } from '../../src/orchestrator/engine/git';
 import { textReply } from '../../src/scripted-model/reply';
 import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
-import { startScriptedModel, type RecordedRequest } from '../../src/scripted-model/server';
-import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
-import { REPO_ROOT } from '../support/engine-fixture';
+import type { RecordedRequest } from '../../src/scripted-model/server';
+import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
 const PRD = `---
@@ -33,7 +30,6 @@ tasks:
 ---
 `;
 
-const ROADMAP = '# R\n\n## Phase 1: P\n\n### Milestone 1.1: M\n**Duration:** 1 week\n';
 
 function taskOf(r: RecordedRequest): string | undefined {
   return /## Task (\S+):/.exec(r.parsed?.userText ?? '')?.[1];
@@ -52,36 +48,13 @@ describe('kill -9 and orch resume', function () {
   const tmp = useTempDir();
 
   async function setup() {
-    const ws = join(tmp.path, 'ws');
-    const home = join(tmp.path, 'home');
-    mkdirSync(join(ws, 'prds'), { recursive: true });
-    mkdirSync(home);
-    writeFileSync(join(ws, 'roadmap.md'), ROADMAP);
-    writeFileSync(join(ws, 'prds', 'c.md'), PRD);
-    await gitOk(ws, ['init', '-q', '-b', 'main']);
-    await gitOk(ws, ['add', '-A']);
-    await gitOk(ws, ['commit', '-q', '-m', 'fixture']);
-    const model = await startScriptedModel({ scenario });
-    const env = { ...claudeEnv(model.url, home), CLAUDE_CODE_MAX_RETRIES: '0' };
-    const orch = (args: string[]): ChildProcess =>
-      spawn(process.execPath, ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, 'src/cli/main.ts'), ...args, '--workspace', ws, ...(args[0] === 'status' ? [] : ['--claude-path', CLAUDE_BIN])], {
-        cwd: ws,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    return { ws, model, orch };
+    const fixture = await engineFixture(tmp.path, { 'c.md': PRD }, scenario);
+    return { ws: fixture.workspace, model: fixture.model, orch: fixture.orch, eventsFile: fixture.eventsFile };
   }
 
-  function eventsFile(ws: string): string | undefined {
-    const runs = join(ws, '.orch', 'runs');
-    if (!existsSync(runs)) return undefined;
-    const [runId] = readdirSync(runs);
-    return runId === undefined ? undefined : join(runs, runId, 'events.jsonl');
-  }
-
-  async function killWhen(child: ChildProcess, ws: string, pattern: RegExp): Promise<void> {
+  async function killWhen(child: ChildProcess, eventsFile: () => string | undefined, pattern: RegExp): Promise<void> {
     for (let waited = 0; waited < 60_000; waited += 50) {
-      const file = eventsFile(ws);
+      const file = eventsFile();
       if (file !== undefined && existsSync(file) && pattern.test(readFileSync(file, 'utf8'))) {
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
@@ -105,14 +78,14 @@ describe('kill -9 and orch resume', function () {
     { name: 'between the attempt and its verification', pattern: /"task\.verifying","taskId":"PRD-C\/T2"/, whileModelWorks: false, t2Calls: (n: number) => n === 2 },
   ]) {
     it(`completes the run after SIGKILL ${point.name}, never re-running a verified task`, async () => {
-      const { ws, model, orch } = await setup();
+      const { model, orch, eventsFile } = await setup();
       try {
-        const first = orch(['run', join(ws, 'roadmap.md'), '--port', '0']);
+        const first = orch(['run', 'roadmap.md', '--port', '0']);
         let firstOut = '';
         first.stdout?.on('data', (c: Buffer) => (firstOut += c.toString()));
         // Mid-attempt means the model is busy answering T2 (its reply is slow) when Orch dies.
         if (point.whileModelWorks) await model.waitFor((r) => taskOf(r) === 'T2', 60_000);
-        await killWhen(first, ws, point.pattern);
+        await killWhen(first, eventsFile, point.pattern);
         const t1Before = model.modelRequests().filter((r) => taskOf(r) === 'T1').length;
         const t2Before = model.modelRequests().filter((r) => taskOf(r) === 'T2').length;
         if (point.whileModelWorks) assert.equal(t2Before, 1, 'killed while the model was answering T2');
@@ -131,7 +104,7 @@ describe('kill -9 and orch resume', function () {
         })) as { state: string; tasks: { id: string; state: string }[] };
         assert.equal(status.state, 'completed');
         assert.deepEqual(status.tasks.map((t) => t.state), ['verified', 'verified']);
-        const log = readFileSync(eventsFile(ws)!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; taskId?: string });
+        const log = readFileSync(eventsFile()!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; taskId?: string });
         assert.deepEqual(log.map((e) => e.seq), log.map((_, i) => i + 1), 'gap-free, duplicate-free sequence');
         assert.equal(log.filter((e) => e.type === 'task.verified' && e.taskId === 'PRD-C/T1').length, 1);
       } finally {

@@ -1,7 +1,8 @@
 // A real workspace for engine tests: a git repo with a roadmap and PRDs, a throwaway HOME, the
 // scripted model server, and the real claude CLI. Only the model is scripted.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
@@ -15,10 +16,17 @@ import type { Step } from '../../src/scripted-model/scenarios';
 import { CLAUDE_BIN, claudeEnv } from './claude-harness';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
+const TSX_LOADER_FLAG = '--import';
+const TSX_LOADER = join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs');
+const RUNS_AGENTS = new Set(['run', 'resume', 'demo']);
 
 export interface EngineFixture {
   readonly workspace: string;
   readonly model: ScriptedModelServer;
+  /** The `orch` CLI from source, as its own process, on this workspace and model. */
+  orch(args: readonly string[]): ChildProcess;
+  /** The events.jsonl of the workspace's first run, once it exists. */
+  eventsFile(): string | undefined;
   run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[] }): Promise<RunOutcome>;
 }
 
@@ -43,9 +51,21 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
   await gitOk(workspace, ['add', '-A']);
   await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
   const model = await startScriptedModel({ scenario });
+  const env = { ...claudeEnv(model.url, home), CLAUDE_CODE_MAX_RETRIES: '0' };
   return {
     workspace,
     model,
+    orch: (args) =>
+      spawn(
+        process.execPath,
+        [TSX_LOADER_FLAG, TSX_LOADER, join(REPO_ROOT, 'src/cli/main.ts'), ...args, '--workspace', workspace, ...(RUNS_AGENTS.has(args[0] ?? '') ? ['--claude-path', CLAUDE_BIN] : [])],
+        { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    eventsFile() {
+      const runs = join(workspace, '.orch', 'runs');
+      const [runId] = existsSync(runs) ? readdirSync(runs) : [];
+      return runId === undefined ? undefined : join(runs, runId, 'events.jsonl');
+    },
     async run(options = {}) {
       const config: OrchConfig = { ...defaultConfig, attemptTimeoutSec: 60, inactivityTimeoutSec: 30, ...options.config };
       const { snapshot: registry } = await buildSnapshot({ workspace, builtinDir: join(REPO_ROOT, 'agents'), homeDir: home, phases: config.phases }, undefined);
@@ -57,7 +77,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
           registry,
           runAttempt,
           claudePath: CLAUDE_BIN,
-          env: { ...claudeEnv(model.url, home), CLAUDE_CODE_MAX_RETRIES: '0' },
+          env,
           signal: options.signal ?? new AbortController().signal,
         },
         { roadmap, milestones: options.milestones ?? [], parallel: options.parallel },

@@ -6,16 +6,15 @@ import type { OrchConfig } from '../orchestrator/config/orch-config';
 export interface CliRunRequest {
   readonly extensionPath: string;
   readonly workspace: string;
-  readonly roadmapFile: string;
-  readonly milestones: readonly string[];
-  readonly config: OrchConfig;
+  /** `orch` arguments, from cliRunArgs or cliResumeArgs. */
+  readonly args: readonly string[];
   /** Secrets for the agents: they travel only in the child's environment. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
 }
 
 /** The `orch run` arguments for the editor's settings: never a secret among them. */
-export function cliRunArgs(request: Omit<CliRunRequest, 'secretEnv' | 'log' | 'extensionPath'>): string[] {
+export function cliRunArgs(request: { workspace: string; roadmapFile: string; milestones: readonly string[]; config: OrchConfig }): string[] {
   const { config } = request;
   return [
     'run',
@@ -31,6 +30,20 @@ export function cliRunArgs(request: Omit<CliRunRequest, 'secretEnv' | 'log' | 'e
   ];
 }
 
+/** `orch resume`: the budget setting raises a paused run's budget. */
+export function cliResumeArgs(request: { workspace: string; runId: string; config: OrchConfig }): string[] {
+  const { config } = request;
+  return [
+    'resume',
+    request.runId,
+    '--workspace',
+    request.workspace,
+    ...(config.budgetUsd === undefined ? [] : ['--budget', String(config.budgetUsd)]),
+    ...(config.claudePath === undefined ? [] : ['--claude-path', config.claudePath]),
+    '--no-dashboard',
+  ];
+}
+
 /**
  * A run in its own `orch` process (the bundled CLI beside the extension). A child keeps a crash of
  * the engine or an agent from taking the extension host down, and SIGTERM gives the CLI's own
@@ -41,7 +54,7 @@ export class CliRun {
   private readonly child: ChildProcess;
 
   constructor(request: CliRunRequest) {
-    const args = [join(request.extensionPath, 'dist', 'cli.js'), ...cliRunArgs(request)];
+    const args = [join(request.extensionPath, 'dist', 'cli.js'), ...request.args];
     // In desktop VS Code execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
     this.child = spawn(process.execPath, args, {
       cwd: request.workspace,
@@ -57,7 +70,7 @@ export class CliRun {
         resolve(null);
       });
       this.child.on('exit', (code, signal) => {
-        request.log(`orch run exited ${code ?? signal}`);
+        request.log(`orch ${request.args[0] ?? ''} exited ${code ?? signal}`);
         resolve(code);
       });
     });

@@ -5,7 +5,9 @@ import { registerPlanCommands } from './commands/plan-commands';
 import { registerRunCommands } from './commands/run-commands';
 import { agentsTree } from './model/agents-tree';
 import { planTree, runTree } from './model/run-tree';
+import { describeError } from './describe-error';
 import { OrchSession } from './orch-session';
+import { revealNode, showNotice } from './views/notices';
 import { NodeTreeProvider } from './views/node-tree-provider';
 import { createStatusBar } from './views/status-bar';
 
@@ -17,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder === undefined) {
     const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
-    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile']) {
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.resume', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile']) {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
@@ -47,9 +49,18 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     status.update(run);
   };
+  const roadmapTreeView = vscode.window.createTreeView('orch.roadmap', { treeDataProvider: roadmapView, showCollapseAll: true });
   const agentsTreeView = vscode.window.createTreeView('orch.agents', { treeDataProvider: agentsView });
   const loadAgents = (): void => {
     if (agentsTreeView.visible) session.loadAgents().catch((error: unknown) => session.report('agents', error));
+  };
+  const loadSettings = async (): Promise<void> => {
+    try {
+      for (const problem of await session.loadDefaultPlan()) void vscode.window.showWarningMessage(`Orch: ${problem}`);
+    } catch (error) {
+      // .orch/config.json itself is invalid: every command would fail the same way, so say it once, with file:line.
+      void vscode.window.showErrorMessage(`Orch: ${describeError(error)}`);
+    }
   };
   const runsWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.orch/runs/*/events.jsonl'));
   const followLatest = (): void => void session.followLatest().catch((error: unknown) => session.report('runs', error));
@@ -60,13 +71,14 @@ export function activate(context: vscode.ExtensionContext): void {
     agentsView,
     status.item,
     session.onDidChange(render),
-    vscode.window.createTreeView('orch.roadmap', { treeDataProvider: roadmapView, showCollapseAll: true }),
+    roadmapTreeView,
+    session.onNotice((notice) => void showNotice(notice, { output, reveal: (id) => revealNode(roadmapTreeView, roadmapView, id), runId: session.run?.runId })),
     agentsTreeView,
     agentsTreeView.onDidChangeVisibility(loadAgents),
     runsWatcher,
     runsWatcher.onDidCreate(followLatest),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('orch')) void session.loadDefaultPlan();
+      if (e.affectsConfiguration('orch')) void loadSettings();
     }),
     ...registerPlanCommands(session),
     ...registerRunCommands({ session, extensionPath: context.extensionPath, secrets: context.secrets, output }),
@@ -74,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   render();
   loadAgents();
-  void session.loadDefaultPlan().then(() => session.followLatest()).catch((error: unknown) => session.report('activation', error));
+  void loadSettings().then(() => session.followLatest()).catch((error: unknown) => session.report('activation', error));
 }
 
 export function deactivate(): void {}

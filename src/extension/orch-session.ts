@@ -10,6 +10,7 @@ import type { RunSnapshot } from '../protocol/run-snapshot';
 import { describeError } from './describe-error';
 import { readEditorConfig } from './editor-config';
 import { latestRunId } from './latest-run';
+import { runNotices, type Notice } from './model/run-notices';
 import { RunFollower } from './run-follower';
 
 /**
@@ -24,6 +25,9 @@ export class OrchSession implements vscode.Disposable {
   private showingPlan = false;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly noticed = new vscode.EventEmitter<Notice>();
+  /** Blocked and failed tasks, pauses, the end of a run: seen live in the followed run's log. */
+  readonly onNotice = this.noticed.event;
 
   constructor(
     readonly paths: WorkspacePaths,
@@ -60,9 +64,20 @@ export class OrchSession implements vscode.Disposable {
     }
     this.follower?.dispose();
     this.showingPlan = false;
-    const follower = new RunFollower(file, () => this.changed.fire(), (error) => this.report(`following ${file}`, error));
+    let seen: RunSnapshot | undefined;
+    const follower = new RunFollower(
+      file,
+      (snapshot) => {
+        const notices = runNotices(seen, snapshot);
+        seen = snapshot;
+        this.changed.fire();
+        for (const notice of notices) this.noticed.fire(notice);
+      },
+      (error) => this.report(`following ${file}`, error),
+    );
     this.follower = follower;
     await follower.start();
+    seen = follower.current;
     this.output.appendLine(`following run ${runId}: ${file}`);
     this.changed.fire();
   }
@@ -76,18 +91,23 @@ export class OrchSession implements vscode.Disposable {
     return this.planned;
   }
 
-  /** The plan of `orch.defaultRoadmap`, shown while there is no run. Quiet when unset. */
-  async loadDefaultPlan(): Promise<void> {
+  /**
+   * The plan of `orch.defaultRoadmap`, shown while there is no run. Quiet when unset. Returns
+   * the settings that are invalid (and ignored), for the adapter to tell the user.
+   */
+  async loadDefaultPlan(): Promise<readonly string[]> {
     const { defaultRoadmap, problems } = await readEditorConfig(this.paths);
     for (const problem of problems) this.output.appendLine(`settings: ${problem}`);
-    if (defaultRoadmap === undefined) return;
+    if (defaultRoadmap === undefined) return problems;
     const file = isAbsolute(defaultRoadmap) ? defaultRoadmap : join(this.paths.root, defaultRoadmap);
     try {
       this.planned = await loadPlan({ roadmapFile: file, workspaceDir: this.paths.root });
       this.changed.fire();
     } catch (error) {
       this.report(`orch.defaultRoadmap ${file}`, error);
+      return [...problems, `orch.defaultRoadmap: ${describeError(error)}`];
     }
+    return problems;
   }
 
   /** Starts the registry (and its file watchers) the first time the Agents view asks. */
@@ -120,5 +140,6 @@ export class OrchSession implements vscode.Disposable {
     this.follower?.dispose();
     this.registry?.dispose();
     this.changed.dispose();
+    this.noticed.dispose();
   }
 }

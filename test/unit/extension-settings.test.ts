@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { defaultConfig, parseConfig } from '../../src/orchestrator/config/orch-config';
-import { cliRunArgs } from '../../src/extension/cli-run';
+import { cliResumeArgs, cliRunArgs } from '../../src/extension/cli-run';
 import { applySettings } from '../../src/extension/model/settings-config';
 
 const fileConfig = parseConfig(JSON.stringify({ parallel: 2, budgetUsd: 10, claudePath: '/opt/claude', models: { sonnet: { inputPerMTok: 3 } } }), '.orch/config.json');
@@ -47,9 +47,10 @@ describe('editor settings over .orch/config.json', () => {
     assert.deepEqual(problems, ['orch.models: unknown key "price"; using the models of .orch/config.json']);
   });
 
-  it('turns the settings into `orch run` arguments without any secret', () => {
+  it('turns the settings into `orch run` and `orch resume` arguments without any secret', () => {
     const { config } = applySettings(fileConfig, { parallel: 3 });
     const args = cliRunArgs({ workspace: '/ws', roadmapFile: '/ws/roadmap.md', milestones: ['1.1', '1.2'], config });
     assert.deepEqual(args, ['run', '/ws/roadmap.md', '--workspace', '/ws', '--parallel', '3', '--budget', '10', '--claude-path', '/opt/claude', '--no-dashboard', '--milestone', '1.1', '--milestone', '1.2']);
+    assert.deepEqual(cliResumeArgs({ workspace: '/ws', runId: 'r1', config: applySettings(fileConfig, { budgetUsd: 20 }).config }), ['resume', 'r1', '--workspace', '/ws', '--budget', '20', '--claude-path', '/opt/claude', '--no-dashboard']);
   });
 });

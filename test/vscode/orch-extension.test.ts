@@ -21,7 +21,7 @@ describe('Orch in VS Code (code-server)', function () {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ws = await orchWorkspace('20260101T000000-abc123');
-    vscode = await startCodeServer({ vsix, workspace: ws.root });
+    vscode = await startCodeServer({ vsix, workspace: ws.root, settings: { 'orch.parallel': 0 } });
     page = vscode.page;
   });
 
@@ -39,6 +39,10 @@ describe('Orch in VS Code (code-server)', function () {
 
   it('activates on a workspace with .orch and shows the run in the status bar', async () => {
     await statusItem(page, 'Orch 1/4 · $0.42').waitFor();
+  });
+
+  it('says which setting is invalid and what it uses instead', async () => {
+    await notification(page, 'Orch: orch.parallel: expected an integer from 1 to 64, got 0; using 4 from .orch/config.json').waitFor();
   });
 
   it('shows the run as Roadmap > Phase > Milestone > PRD > Task > Attempt with states', async () => {

@@ -82,7 +82,7 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     // The milestone pick: none ticked means every milestone.
     await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
     await page.keyboard.press('Enter');
-    await notification(page, 'Orch: run finished: every task verified.').waitFor({ timeout: 120_000 });
+    await notification(page, 'Orch: run finished: every task verified (7/7 verified').waitFor({ timeout: 120_000 });
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'completed · 7/7 verified' }).waitFor();
     await statusItem(page, 'Orch 7/7').waitFor();
     await page.screenshot({ path: join(screenshots, 'run-completed.png') });
@@ -102,7 +102,7 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
     await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
     await runCommand(page, 'Orch: Cancel');
-    await notification(page, 'Orch: run finished: cancelled.').waitFor({ timeout: 60_000 });
+    await notification(page, 'Orch: run finished: cancelled (0/7 verified').waitFor({ timeout: 60_000 });
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'run-cancelled.png') });
   });

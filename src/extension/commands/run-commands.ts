@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
 import type { Roadmap } from '../../protocol/domain';
 import { apiKeyEnv } from '../api-keys';
-import { CliRun } from '../cli-run';
+import { CliRun, cliResumeArgs, cliRunArgs } from '../cli-run';
 import { describeError } from '../describe-error';
 import { readEditorConfig } from '../editor-config';
-import type { OrchSession } from '../orch-session';
 import { count } from '../model/run-tree';
+import type { OrchSession } from '../orch-session';
 import { pickRoadmap } from './roadmap-picker';
 
 export interface RunDeps {
@@ -16,16 +16,36 @@ export interface RunDeps {
   readonly output: vscode.OutputChannel;
 }
 
-/** Run and Cancel. The extension host holds at most one run; the lock in the core refuses a second writer. */
+/**
+ * Run, Resume and Cancel. The extension host holds at most one run process; the core's lock
+ * refuses a second writer (another window, an `orch` CLI) with a message naming the holder.
+ * How a run ends is told by the run's own events (see run-notices); only a process that
+ * failed to start or crashed is reported here.
+ */
 export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
+  const { session, output } = deps;
   let active: CliRun | undefined;
 
+  const start = async (args: readonly string[]): Promise<void> => {
+    output.appendLine(`$ orch ${args.join(' ')}`);
+    const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, secretEnv: await apiKeyEnv(deps.secrets), log: (line) => output.appendLine(line) });
+    active = child;
+    void child.exit.then(async (code) => {
+      await session.followLatest();
+      if (code !== null && [0, 1, 3, 130].includes(code)) return;
+      const action = await vscode.window.showErrorMessage(`Orch: orch ${args[0] ?? ''} stopped with ${code === null ? 'an error' : `exit code ${code}`}; the log says why.`, 'Show Log');
+      if (action === 'Show Log') output.show();
+    });
+  };
+
+  const busy = (): boolean => {
+    if (active?.running !== true) return false;
+    void vscode.window.showWarningMessage('Orch: a run is already going in this window. Cancel it first (Orch: Cancel).');
+    return true;
+  };
+
   const run = async (): Promise<void> => {
-    if (active?.running === true) {
-      void vscode.window.showWarningMessage('Orch: a run is already going in this window. Cancel it first (Orch: Cancel).');
-      return;
-    }
-    const { session } = deps;
+    if (busy()) return;
     const roadmapFile = session.plan?.file ?? (await pickRoadmap(session.paths.root));
     if (roadmapFile === undefined) return;
     try {
@@ -34,28 +54,25 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
       if (milestones === undefined) return;
       const { config, problems } = await readEditorConfig(session.paths);
       for (const problem of problems) void vscode.window.showWarningMessage(`Orch: ${problem}`);
-      deps.output.appendLine(`starting orch run ${roadmapFile}${milestones.length === 0 ? '' : ` (milestones ${milestones.join(', ')})`}`);
-      const started = new CliRun({
-        extensionPath: deps.extensionPath,
-        workspace: session.paths.root,
-        roadmapFile,
-        milestones,
-        config,
-        secretEnv: await apiKeyEnv(deps.secrets),
-        log: (line) => deps.output.appendLine(line),
-      });
-      active = started;
-      void started.exit.then((code) => finished(code));
+      await start(cliRunArgs({ workspace: session.paths.root, roadmapFile, milestones, config }));
     } catch (error) {
       void vscode.window.showErrorMessage(`Orch: cannot run: ${describeError(error)}`);
     }
   };
 
-  const finished = async (code: number | null): Promise<void> => {
-    await deps.session.followLatest();
-    const outcome = code === 0 ? 'every task verified' : code === 1 ? 'a task failed or is blocked' : code === 3 ? 'paused: budget exhausted' : code === 130 ? 'cancelled' : `exited with ${code ?? 'a signal'}`;
-    const action = await (code === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(`Orch: run finished: ${outcome}.`, 'Show Log');
-    if (action === 'Show Log') deps.output.show();
+  const resume = async (runId?: string): Promise<void> => {
+    if (busy()) return;
+    const id = typeof runId === 'string' ? runId : session.run?.runId;
+    if (id === undefined) {
+      void vscode.window.showInformationMessage('Orch: no run to resume.');
+      return;
+    }
+    try {
+      const { config } = await readEditorConfig(session.paths);
+      await start(cliResumeArgs({ workspace: session.paths.root, runId: id, config }));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Orch: cannot resume: ${describeError(error)}`);
+    }
   };
 
   const cancel = async (): Promise<void> => {
@@ -64,13 +81,14 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage('Orch: cancelling the run; its agents are being stopped.');
       return;
     }
-    const runId = deps.session.run?.runId;
+    const runId = session.run?.runId;
     if (runId === undefined) {
       void vscode.window.showInformationMessage('Orch: no run to cancel.');
       return;
     }
     try {
-      const outcome = await cancelRun(deps.session.paths, runId);
+      // A run of another process (an `orch` CLI): the core signals its holder, or cancels a dead run.
+      const outcome = await cancelRun(session.paths, runId);
       const text = outcome.kind === 'already-finished' ? `run ${runId} already ${outcome.state}` : outcome.kind === 'signalled' ? `asked process ${outcome.pid} to cancel run ${runId}` : `cancelled run ${runId}`;
       void vscode.window.showInformationMessage(`Orch: ${text}.`);
     } catch (error) {
@@ -80,6 +98,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand('orch.run', run),
+    vscode.commands.registerCommand('orch.resume', resume),
     vscode.commands.registerCommand('orch.cancel', cancel),
     // Closing the window stops the agents: the CLI cancels cleanly on SIGTERM, and the run can be resumed.
     { dispose: () => active?.cancel() },

@@ -4,12 +4,31 @@ import type { TreeNode } from '../model/tree-node';
 /** Shows a tree of plain TreeNodes built by the pure model; replaced whole on every change. */
 export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private roots: readonly TreeNode[] = [];
+  private parents = new Map<TreeNode, TreeNode>();
+  private byId = new Map<string, TreeNode>();
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   setRoots(roots: readonly TreeNode[]): void {
     this.roots = roots;
+    this.parents = new Map();
+    this.byId = new Map();
+    const index = (node: TreeNode, parent: TreeNode | undefined): void => {
+      this.byId.set(node.id, node);
+      if (parent !== undefined) this.parents.set(node, parent);
+      for (const child of node.children) index(child, node);
+    };
+    for (const root of roots) index(root, undefined);
     this.changed.fire(undefined);
+  }
+
+  /** The node shown now under this id (for reveal). */
+  find(id: string): TreeNode | undefined {
+    return this.byId.get(id);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return this.parents.get(node);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {

@@ -85,8 +85,9 @@ export class Worktrees {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) return dir;
     const branch = this.taskBranch(taskId);
-    await gitOk(this.paths.root, ['worktree', 'prune']);
     if (await this.branchExists(branch)) {
+      // A resumed task whose folder is gone: drop the stale registration before re-adding it.
+      await gitOk(this.paths.root, ['worktree', 'prune']);
       await gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
     } else {
       await gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
@@ -139,17 +140,17 @@ export class Worktrees {
   private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) {
-      await this.commitTask(taskId, `orch: work in progress on ${taskId}`);
+      if ((await gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+        await gitOk(dir, ['add', '-A']);
+        await gitOk(dir, ['commit', '-q', '-m', `orch: work in progress on ${taskId}`]);
+      }
       await gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
     }
-    const branch = this.taskBranch(taskId);
-    if (!(await this.branchExists(branch))) return { branchKept: false };
-    const merged = await git(this.paths.root, ['merge-base', '--is-ancestor', branch, this.integrationBranch]);
-    if (merged.code === 0) {
-      await gitOk(this.paths.root, ['branch', '-D', branch]);
-      return { branchKept: false };
-    }
-    return { branchKept: true };
+    // `branch -d` deletes only a branch that is merged into HEAD, so check against the
+    // integration branch by running it there; unmerged work stays on its branch.
+    const deleted = await git(this.integrationDir, ['branch', '-d', this.taskBranch(taskId)]);
+    if (deleted.code === 0) return { branchKept: false };
+    return { branchKept: await this.branchExists(this.taskBranch(taskId)) };
   }
 
   async removeIntegrationWorktree(): Promise<void> {

@@ -1,0 +1,114 @@
+// Workflow engine figures: the scheduler's own cost per task, and a 200-task run through the
+// whole engine (worktrees, commits, verification, merges) with a stand-in agent that speaks
+// the stream-json protocol at a realistic pace, against the ideal wall time.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { freemem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Prd, Roadmap, Task } from '../src/protocol/domain';
+import { foldEvents } from '../src/protocol/fold';
+import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
+import { defaultConfig } from '../src/orchestrator/config/orch-config';
+import { gitOk } from '../src/orchestrator/engine/git';
+import { schedule } from '../src/orchestrator/engine/scheduler';
+import { startRun } from '../src/orchestrator/engine/start-run';
+import { runAttempt } from '../src/orchestrator/runner/run-attempt';
+import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
+import { formatMs, percentile } from './stats';
+
+const ROOT = resolve(__dirname, '..');
+const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
+const PACE_MS = 100;
+const STEPS = 5;
+
+function roadmap(prds: number, tasksPerPrd: number): Roadmap {
+  const list: Prd[] = [];
+  for (let p = 0; p < prds; p++) {
+    const id = `PRD-${p + 1}`;
+    const tasks: Task[] = Array.from({ length: tasksPerPrd }, (_, i) => ({
+      id: `T${i + 1}`,
+      prdId: id,
+      title: `Task ${i + 1}`,
+      description: `Write out/${id}-T${i + 1}.txt.`,
+      agent: 'backend-engineer',
+      phase: 'implementation',
+      // Every fifth task waits for the one before it: a little DAG inside each PRD.
+      depends: i % 5 === 4 ? [`T${i}`] : [],
+      verify: [{ kind: 'file', path: `out/${id}-T${i + 1}.txt` }],
+      source: { file: `${id}.md`, line: 1 },
+    }));
+    list.push({ id, milestoneId: '1.1', title: id, body: '', tasks, source: { file: `${id}.md`, line: 1 } });
+  }
+  return {
+    title: 'bench',
+    file: 'roadmap.md',
+    phases: [{ id: '1', title: 'P', source: { file: 'roadmap.md', line: 1 }, milestones: [{ id: '1.1', phaseId: '1', title: 'M', features: [], successMetrics: [], prds: list, source: { file: 'roadmap.md', line: 1 } }] }],
+  };
+}
+
+function schedulerOverhead(): void {
+  const plan = roadmap(50, 10);
+  const state = foldEvents([
+    { type: 'run.started', roadmapFile: 'r', milestones: [], seq: 1, at: 'x', runId: 'b' },
+    { type: 'plan.loaded', roadmap: plan, seq: 2, at: 'x', runId: 'b' },
+  ])!;
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = process.hrtime.bigint();
+    schedule(state, defaultConfig.phases);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  const tasks = state.taskOrder.length;
+  console.log(`scheduler: one decision over ${tasks} tasks: median ${formatMs(percentile(samples, 50))}, p95 ${formatMs(percentile(samples, 95))} (${formatMs(percentile(samples, 50) / tasks)} per task)`);
+}
+
+async function standInRun(parallel: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-engine-'));
+  try {
+    const ws = join(dir, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'README.md'), 'bench\n');
+    await gitOk(ws, ['init', '-q', '-b', 'main']);
+    await gitOk(ws, ['add', '-A']);
+    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
+    const plan = roadmap(Number(process.env.ORCH_BENCH_PRDS ?? 20), 10);
+    const { snapshot: registry } = await buildSnapshot({ workspace: ws, builtinDir: join(ROOT, 'agents'), homeDir: dir, phases: defaultConfig.phases }, undefined);
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    const outcome = await startRun(
+      {
+        paths: workspacePaths(ws),
+        config: { ...defaultConfig, parallel },
+        registry,
+        runAttempt: (request, emit) => runAttempt({ ...request, orchTools: false }, emit),
+        claudePath: STAND_IN,
+        env: { ...process.env, STAND_IN_PACE_MS: String(PACE_MS), STAND_IN_STEPS: String(STEPS) },
+        signal: new AbortController().signal,
+      },
+      { roadmap: plan, milestones: [], parallel },
+    );
+    const wallMs = Date.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const tasks = outcome.snapshot.taskOrder.length;
+    const verified = Object.values(outcome.snapshot.tasks).filter((t) => t.state === 'verified').length;
+    const agentMs = PACE_MS * STEPS;
+    // Each PRD's chains are at most 2 long, so with enough slots the ideal is tasks/parallel waves.
+    const idealMs = Math.ceil(tasks / parallel) * agentMs;
+    console.log(
+      `engine: ${tasks} tasks with stand-in agents (${agentMs} ms each), parallel ${parallel}: ${verified} verified, ` +
+        `wall ${(wallMs / 1000).toFixed(1)} s vs ideal ${(idealMs / 1000).toFixed(1)} s (${(wallMs / idealMs).toFixed(1)}x), ` +
+        `Orch CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / tasks).toFixed(1)} ms per task)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bench(): Promise<void> {
+  schedulerOverhead();
+  await standInRun(8);
+  const measuredRss = 288 * 1024 * 1024;
+  console.log(
+    `real claude processes this machine sustains: about ${Math.floor((freemem() * 0.8) / measuredRss)} ` +
+      `(80% of ${(freemem() / 2 ** 30).toFixed(1)} GiB free memory / 288 MB peak RSS measured by the runner bench); the engine caps parallelism at ${Math.floor((freemem() * 0.8) / (350 * 1024 * 1024))} with its 350 MB margin`,
+  );
+}

@@ -110,6 +110,32 @@ export type ModelMismatched = Body<
   'model.mismatched',
   { readonly attemptId: string; readonly requested: string; readonly used: string }
 >;
+/** The router's choice for a task, with its reasons: the dashboard's "why this model". */
+export type ModelRouted = Body<
+  'model.routed',
+  {
+    readonly taskId: string;
+    readonly model: string;
+    readonly source: 'pin' | 'router' | 'agent';
+    readonly complexity: number;
+    readonly reasons: readonly string[];
+    readonly alternatives: readonly { readonly model: string; readonly expectedFirstPass: number; readonly expectedCostUsd: number }[];
+  }
+>;
+/** An attempt moved to the next model of its chain; `costUsdBefore` is what the tries on `from` cost. */
+export type ModelFellBack = Body<
+  'model.fellBack',
+  {
+    readonly taskId: string;
+    readonly attemptId: string;
+    readonly from: string;
+    readonly to: string;
+    readonly reason: string;
+    readonly costUsdBefore: number;
+  }
+>;
+/** The budget left cannot cover the task's next attempt: it waits (pending) for a resume with more. */
+export type TaskDeferred = Body<'task.deferred', { readonly taskId: string; readonly reason: string }>;
 export type TaskVerifying = Body<'task.verifying', { readonly taskId: string }>;
 export type TaskVerified = Body<
   'task.verified',
@@ -145,6 +171,9 @@ export type OrchEvent =
   | AttemptActivity
   | AttemptFinished
   | ModelMismatched
+  | ModelRouted
+  | ModelFellBack
+  | TaskDeferred
   | TaskVerifying
   | TaskVerified
   | TaskFailed
@@ -175,6 +204,9 @@ export const EVENT_TYPES: readonly OrchEventType[] = [
   'attempt.activity',
   'attempt.finished',
   'model.mismatched',
+  'model.routed',
+  'model.fellBack',
+  'task.deferred',
   'task.verifying',
   'task.verified',
   'task.failed',

@@ -75,7 +75,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return updateAttempt(s, e.attemptId, (a) => ({ ...a, activity: [...a.activity, e.activity] }));
     case 'attempt.finished': {
       const attempt = s.attempts[e.attemptId];
-      const next = updateAttempt(s, e.attemptId, (a) => ({
+      let next = updateAttempt(s, e.attemptId, (a) => ({
         ...a,
         state: e.outcome,
         failure: e.failure,
@@ -89,6 +89,12 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         finishedAt: e.at,
       }));
       if (attempt === undefined) return next;
+      if (attempt.costByModel !== undefined) {
+        const split = Object.values(attempt.costByModel).reduce((a, b) => a + b, 0);
+        const last = attempt.fellBackTo ?? attempt.model;
+        const rest = Math.max(0, e.costUsd - split);
+        next = updateAttempt(next, e.attemptId, (a) => ({ ...a, costByModel: { ...a.costByModel, [last]: (a.costByModel?.[last] ?? 0) + rest } }));
+      }
       const withCost = { ...next, costUsd: next.costUsd + e.costUsd };
       return updateTask(withCost, attempt.taskId, (t) => ({
         ...t,
@@ -98,6 +104,18 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     }
     case 'model.mismatched':
       return { ...s, warnings: [...s.warnings, `${e.attemptId}: asked for model ${e.requested}, got ${e.used}`] };
+    case 'model.routed': {
+      const { taskId, model, source, complexity, reasons, alternatives } = e;
+      return updateTask(s, taskId, (t) => ({ ...t, model, routing: { model, source, complexity, reasons, alternatives } }));
+    }
+    case 'model.fellBack':
+      return updateAttempt(s, e.attemptId, (a) => {
+        const from = a.fellBackTo ?? a.model;
+        const split = Object.values(a.costByModel ?? {}).reduce((x, y) => x + y, 0);
+        return { ...a, fellBackTo: e.to, costByModel: { ...a.costByModel, [from]: (a.costByModel?.[from] ?? 0) + Math.max(0, e.costUsdBefore - split) } };
+      });
+    case 'task.deferred':
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: e.reason }));
     case 'task.verifying':
       return setTaskState(s, e.taskId, 'verifying');
     case 'task.verified':

@@ -23,6 +23,10 @@ export interface AttemptSnapshot {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly activity: readonly Activity[];
+  /** The model the attempt runs on now, when a fallback moved it off `model`. */
+  readonly fellBackTo?: string;
+  /** Cost by the model that spent it, once known; only set when a fallback split the attempt. */
+  readonly costByModel?: Readonly<Record<string, number>>;
 }
 
 export interface TaskSnapshot {
@@ -44,6 +48,16 @@ export interface TaskSnapshot {
   readonly defects: number;
   /** Attempts made before the last requeue: the attempt limit counts from here. */
   readonly attemptBase: number;
+  /** The router's decision, once the task was dispatched. */
+  readonly routing?: TaskRouting;
+}
+
+export interface TaskRouting {
+  readonly model: string;
+  readonly source: 'pin' | 'router' | 'agent';
+  readonly complexity: number;
+  readonly reasons: readonly string[];
+  readonly alternatives: readonly { readonly model: string; readonly expectedFirstPass: number; readonly expectedCostUsd: number }[];
 }
 
 export interface RunSnapshot {

@@ -16,10 +16,24 @@ const modelOverride = z
   })
   .strict();
 
+const routerSettings = z
+  .object({
+    /** Off: every task runs on its pin or its agent's model. */
+    enabled: z.boolean().default(true),
+    /** The expected first-pass verification rate the cheapest chosen model must reach. */
+    targetFirstPassRate: z.number().min(0).max(1).default(0.85),
+    /** Let a pinned task fall back to the next model of its chain when its model is unavailable. */
+    fallbackPinned: z.boolean().default(false),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     parallel: z.number().int().min(1).max(64).default(4),
     budgetUsd: z.number().positive().optional(),
+    /** A cap on what one task may spend over all its attempts. */
+    taskBudgetUsd: z.number().positive().optional(),
+    router: routerSettings.default({ enabled: true, targetFirstPassRate: 0.85, fallbackPinned: false }),
     attemptTimeoutSec: z.number().positive().default(1800),
     inactivityTimeoutSec: z.number().positive().default(300),
     maxAttempts: z.number().int().min(1).max(20).default(3),
@@ -31,6 +45,7 @@ const configSchema = z
   .strict();
 
 export type OrchConfig = z.infer<typeof configSchema>;
+export type ModelOverride = z.infer<typeof modelOverride>;
 
 export const defaultConfig: OrchConfig = configSchema.parse({});
 

@@ -1,7 +1,10 @@
 import type { Roadmap, Task } from '../../protocol/domain';
 import type { AgentDefinition, RegistrySnapshot } from '../agents/agent-types';
+import { defaultConfig, type OrchConfig } from '../config/orch-config';
 import { InputError, InputErrors } from '../errors';
 import { qualifiedTaskId } from '../../protocol/ids';
+import { ModelCatalog } from '../router/model-catalog';
+import { checkModels } from '../router/check-models';
 
 export interface Assignment {
   readonly taskId: string;
@@ -9,6 +12,8 @@ export interface Assignment {
   readonly phase: string;
   readonly model: string;
   readonly reason: string;
+  /** The PRD pinned the model: the router never changes it. */
+  readonly pinned: boolean;
 }
 
 const DEFAULT_PHASE = 'implementation';
@@ -18,9 +23,10 @@ const DEFAULT_PHASE = 'implementation';
  * win; otherwise the phase comes from the agent and the agent from the phase. Every problem
  * is reported at once, with the PRD file and line, before anything runs.
  */
-export function assignAgents(roadmap: Roadmap, milestones: readonly string[], registry: RegistrySnapshot): Map<string, Assignment> {
+export function assignAgents(roadmap: Roadmap, milestones: readonly string[], registry: RegistrySnapshot, config: OrchConfig = defaultConfig): Map<string, Assignment> {
   const assignments = new Map<string, Assignment>();
   const errors: InputError[] = [];
+  const catalog = ModelCatalog.build(config.models);
   for (const phase of roadmap.phases) {
     for (const milestone of phase.milestones) {
       if (milestones.length > 0 && !milestones.includes(milestone.id)) continue;
@@ -28,7 +34,8 @@ export function assignAgents(roadmap: Roadmap, milestones: readonly string[], re
         for (const task of prd.tasks) {
           const result = assignOne(task, registry);
           if (result instanceof InputError) errors.push(result);
-          else assignments.set(qualifiedTaskId(prd.id, task.id), { ...result, taskId: qualifiedTaskId(prd.id, task.id) });
+          else errors.push(...checkModels(task, result.agent, result.model, catalog));
+          if (!(result instanceof InputError)) assignments.set(qualifiedTaskId(prd.id, task.id), { ...result, taskId: qualifiedTaskId(prd.id, task.id) });
         }
       }
     }
@@ -69,5 +76,5 @@ function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'ta
     return new InputError(`task ${task.id} is in phase "${phase}", which is not a workflow phase`, where, `one of: ${registry.phases.join(', ')}`);
   }
   const model = task.model ?? (agent.model === 'inherit' ? 'sonnet' : agent.model);
-  return { agent, phase, model, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : `${reason}; the agent's model` };
+  return { agent, phase, model, pinned: task.model !== undefined, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : `${reason}; the agent's model` };
 }

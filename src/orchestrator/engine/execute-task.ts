@@ -6,8 +6,11 @@ import { reworkPrompt, taskPrompt } from './task-prompt';
 import { verifyChecks } from './verify-task';
 import { git } from './git';
 import { NEVER_RETRIED } from '../runner/attempt-request';
+import type { RunRouter } from '../router/run-router';
+import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 
-export type TaskEnd = 'verified' | 'blocked' | 'failed' | 'cancelled';
+/** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
+export type TaskEnd = 'verified' | 'blocked' | 'failed' | 'cancelled' | 'deferred';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -16,7 +19,7 @@ const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS
  * rework on a defect. Every step is an event first, so a crash at any point resumes here
  * without re-running what already happened (a finished attempt is verified, not re-run).
  */
-export async function executeTask(ctx: EngineContext, taskId: string): Promise<TaskEnd> {
+export async function executeTask(ctx: EngineContext, taskId: string, router: RunRouter): Promise<TaskEnd> {
   const entry = ctx.tasks.get(taskId);
   const assignment = ctx.assignments.get(taskId);
   if (entry === undefined || assignment === undefined) throw new Error(`task ${taskId} is not part of run ${ctx.runId}`);
@@ -30,9 +33,24 @@ export async function executeTask(ctx: EngineContext, taskId: string): Promise<T
     if (last === undefined || last.state !== 'succeeded' || task.state === 'pending') {
       if (last?.state === 'running') await closeInterrupted(ctx, last);
       if (attemptsUsed(task) >= ctx.config.maxAttempts) return block(ctx, taskId, task);
-      attempt = await runOneAttempt(ctx, taskId, cwd, task, lastAttempt(ctx, current(ctx, taskId)));
+      const model = await router.route(taskId);
+      const allowance = router.admission(taskId, model);
+      if (!allowance.ok) {
+        await ctx.log.append({ type: 'task.deferred', taskId, reason: allowance.reason });
+        return 'deferred';
+      }
+      try {
+        attempt = await runOneAttempt(ctx, taskId, cwd, task, lastAttempt(ctx, current(ctx, taskId)), { model, capUsd: allowance.capUsd, router });
+      } finally {
+        router.settle(taskId);
+      }
       if (attempt.state === 'failed') {
         if (attempt.failure === 'cancelled' || ctx.signal.aborted) return cancel(ctx, taskId);
+        // The cap was what the budget left: nothing is wrong with the task, the money ran out.
+        if (attempt.failure === 'budget-exceeded') {
+          await ctx.log.append({ type: 'task.deferred', taskId, reason: `${attempt.id} stopped at its budget cap: ${attempt.message ?? ''}` });
+          return 'deferred';
+        }
         // Another attempt cannot fix missing credentials or an exhausted account: say so now.
         if (attemptsUsed(current(ctx, taskId)) >= ctx.config.maxAttempts || NEVER_RETRIED.includes(attempt.failure ?? 'unknown')) {
           await ctx.log.append({ type: 'task.failed', taskId, reason: `${attempt.failure}: ${attempt.message ?? 'attempt failed'}`, checks: [] });
@@ -79,7 +97,13 @@ async function closeInterrupted(ctx: EngineContext, attempt: AttemptSnapshot): P
   });
 }
 
-async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, task: TaskSnapshot, previous: AttemptSnapshot | undefined): Promise<AttemptSnapshot> {
+interface AttemptPlan {
+  readonly model: string;
+  readonly capUsd: number | undefined;
+  readonly router: RunRouter;
+}
+
+async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, task: TaskSnapshot, previous: AttemptSnapshot | undefined, plan: AttemptPlan): Promise<AttemptSnapshot> {
   const { task: spec, prd } = ctx.tasks.get(taskId)!;
   const assignment = ctx.assignments.get(taskId)!;
   const id = attemptId(taskId, task.attempts.length + 1);
@@ -93,24 +117,26 @@ async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, ta
     taskId,
     attemptId: id,
     agent: assignment.agent.name,
-    model: assignment.model,
+    model: plan.model,
     prompt,
     resumeOf: previous === undefined ? undefined : previous.id,
   });
-  const outcome = await ctx.runAttempt(
+  const run = assignment.agent.provider === 'openai' ? runOpenaiAttempt(plan.router.catalog, spec.output ?? 'output.md') : ctx.runAttempt;
+  const outcome = await run(
     {
       attemptId: id,
       taskId,
       systemPrompt: assignment.agent.prompt,
       prompt,
-      model: assignment.model,
+      model: plan.model,
       allowedTools: assignment.agent.tools ?? DEFAULT_TOOLS,
       permissionMode: 'acceptEdits',
       cwd,
       env: { ...ctx.env, ORCH_RUN_ID: ctx.runId, ORCH_ATTEMPT_ID: id },
       claudePath: ctx.claudePath,
       artifactsDir: ctx.paths.artifactsDir(ctx.runId),
-      maxBudgetUsd: assignment.agent.budgetUsd,
+      maxBudgetUsd: plan.capUsd,
+      retry: plan.router.retryPolicy(taskId, id, plan.model),
       timeoutSec: ctx.config.attemptTimeoutSec,
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,

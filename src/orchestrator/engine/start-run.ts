@@ -54,7 +54,7 @@ export async function startRun(deps: RunDeps, run: NewRun): Promise<RunOutcome> 
   const known = new Set(run.roadmap.phases.flatMap((p) => p.milestones.map((m) => m.id)));
   const unknown = run.milestones.filter((m) => !known.has(m));
   if (unknown.length > 0) throw new InputError(`unknown milestone ${unknown.join(', ')}; the roadmap has ${[...known].join(', ')}`, { file: run.roadmap.file });
-  const assignments = assignAgents(run.roadmap, run.milestones, deps.registry);
+  const assignments = assignAgents(run.roadmap, run.milestones, deps.registry, deps.config);
   const runId = newRunId(deps.clock);
   return withRun(deps, runId, 'run', async (log) => {
     await log.append({ type: 'run.started', roadmapFile: run.roadmap.file, milestones: run.milestones, budgetUsd: run.budgetUsd ?? deps.config.budgetUsd });
@@ -80,7 +80,7 @@ export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number
     for (const task of Object.values(state.tasks)) {
       if (task.state === 'failed' || task.state === 'blocked' || task.state === 'cancelled') await log.append({ type: 'task.requeued', taskId: task.id, reason: `resume after ${task.state}: ${task.error ?? ''}` });
     }
-    const assignments = assignAgents(state.roadmap, state.milestones, deps.registry);
+    const assignments = assignAgents(state.roadmap, state.milestones, deps.registry, deps.config);
     return { assignments, parallel: deps.config.parallel };
   });
 }

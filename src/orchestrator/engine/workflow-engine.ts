@@ -3,6 +3,7 @@ import type { RunState } from '../../protocol/domain';
 import type { EngineContext } from './engine-context';
 import { executeTask, type TaskEnd } from './execute-task';
 import { schedule } from './scheduler';
+import { RunRouter } from '../router/run-router';
 
 // Measured: one `claude` process peaks at about 310 MB (shared/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -24,6 +25,7 @@ export async function runWorkflow(ctx: EngineContext, options: EngineOptions): P
   const inFlight = new Map<string, Promise<TaskEnd>>();
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
+  const router = new RunRouter({ config: ctx.config, state: ctx.state, append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks });
   const limit = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling()));
   if (ctx.worktrees === undefined) {
     await ctx.log.append({ type: 'warning.raised', message: 'the workspace is not a git repository: tasks run one at a time in the workspace itself' });
@@ -47,14 +49,22 @@ export async function runWorkflow(ctx: EngineContext, options: EngineOptions): P
       await ctx.log.append({ type: 'task.blocked', taskId: task.id, reason });
     }
     const overBudget = budget !== undefined && ctx.state().costUsd >= budget;
+    const unaffordable: string[] = [];
     for (const task of overBudget ? [] : decision.ready) {
       if (inFlight.size >= limit) break;
       if (inFlight.has(task.id)) continue;
       const agent = ctx.assignments.get(task.id)?.agent;
       const busy = perAgent.get(agent?.name ?? '') ?? 0;
       if (agent?.maxParallel !== undefined && busy >= agent.maxParallel) continue;
+      // The predicted cost of its attempt must fit what the budgets leave, before it starts.
+      const admitted = router.admit(task.id, await router.route(task.id));
+      if (!admitted.ok) {
+        unaffordable.push(admitted.reason);
+        continue;
+      }
       perAgent.set(agent?.name ?? '', busy + 1);
-      const run = executeTask(ctx, task.id).finally(() => {
+      const run = executeTask(ctx, task.id, router).finally(() => {
+        router.settle(task.id);
         inFlight.delete(task.id);
         perAgent.set(agent?.name ?? '', (perAgent.get(agent?.name ?? '') ?? 1) - 1);
       });
@@ -63,8 +73,12 @@ export async function runWorkflow(ctx: EngineContext, options: EngineOptions): P
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
     for (const task of Object.values(ctx.state().tasks)) {
       if ((task.state === 'running' || task.state === 'verifying') && !inFlight.has(task.id) && inFlight.size < limit) {
-        inFlight.set(task.id, executeTask(ctx, task.id).finally(() => inFlight.delete(task.id)));
+        inFlight.set(task.id, executeTask(ctx, task.id, router).finally(() => inFlight.delete(task.id)));
       }
+    }
+    if (inFlight.size === 0 && unaffordable.length > 0) {
+      await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `the budget cannot cover the next attempt: ${unaffordable.join('; ')}` });
+      return 'paused';
     }
     if (inFlight.size === 0) break;
     await Promise.race(inFlight.values());

@@ -1,0 +1,120 @@
+// The router, budgets and fallback chains as one run sees them: the engine asks it which model
+// a task runs on, whether its next attempt may start and under what cap, and how to retry.
+
+import type { NewEvent } from '../../protocol/events';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
+import type { OrchConfig } from '../config/orch-config';
+import type { Assignment } from '../engine/assign-agents';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../runner/attempt-request';
+import type { Task } from '../../protocol/domain';
+import { BudgetGuard, type Allowance } from './budget-guard';
+import { historyFromRun } from './history-from-run';
+import { ModelCatalog } from './model-catalog';
+import { routeTask } from './route-task';
+import { predictAttemptCostUsd } from './routing-history';
+import { taskComplexity } from './task-complexity';
+
+export interface RouterPorts {
+  readonly config: OrchConfig;
+  readonly state: () => RunSnapshot;
+  readonly append: (event: NewEvent) => Promise<unknown>;
+  readonly assignments: ReadonlyMap<string, Assignment>;
+  readonly tasks: ReadonlyMap<string, { readonly task: Task }>;
+}
+
+// Failures another model may not have: the chain moves on. Others (auth, spend limit) it cannot fix.
+const UNAVAILABLE = /not[_ ]found|unavailable|does not exist|no such model|not supported/i;
+
+export class RunRouter {
+  readonly catalog: ModelCatalog;
+  readonly budget: BudgetGuard;
+  private readonly admitted = new Map<string, Allowance>();
+
+  constructor(private readonly ports: RouterPorts) {
+    this.catalog = ModelCatalog.build(ports.config.models);
+    this.budget = new BudgetGuard(ports.state, {
+      taskUsd: ports.config.taskBudgetUsd,
+      agentUsd: (agent) => [...ports.assignments.values()].find((a) => a.agent.name === agent)?.agent.budgetUsd,
+    });
+  }
+
+  /** The task's model: decided once, at its first dispatch, and recorded; a resume reads it back. */
+  async route(taskId: string): Promise<string> {
+    const known = this.ports.state().tasks[taskId]?.routing;
+    if (known !== undefined) return known.model;
+    const a = this.assignment(taskId);
+    const { task } = this.ports.tasks.get(taskId)!;
+    const decision = routeTask(
+      { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a) },
+      this.catalog,
+      historyFromRun(this.ports.state(), this.catalog),
+      this.ports.config.router,
+    );
+    await this.ports.append({ type: 'model.routed', taskId, ...decision });
+    return decision.model;
+  }
+
+  predictUsd(taskId: string, model: string): number {
+    const info = this.catalog.get(model);
+    if (info === undefined) return 0;
+    const a = this.assignment(taskId);
+    const complexity = this.ports.state().tasks[taskId]?.routing?.complexity ?? taskComplexity(this.ports.tasks.get(taskId)!.task, a.phase, info.tier).score;
+    return predictAttemptCostUsd(info, complexity, historyFromRun(this.ports.state(), this.catalog));
+  }
+
+  /** May the task's next attempt start, and with what cap? Reserves the cap when it may. */
+  admit(taskId: string, model: string): Allowance {
+    const agent = this.assignment(taskId).agent.name;
+    const predicted = this.predictUsd(taskId, model);
+    const allowance = this.budget.allowance(taskId, agent, predicted);
+    if (allowance.ok) {
+      this.budget.reserve(taskId, agent, allowance.capUsd ?? predicted);
+      this.admitted.set(taskId, allowance);
+    }
+    return allowance;
+  }
+
+  /** The admission the dispatcher already granted for this attempt, else a fresh one. */
+  admission(taskId: string, model: string): Allowance {
+    const granted = this.admitted.get(taskId);
+    this.admitted.delete(taskId);
+    return granted ?? this.admit(taskId, model);
+  }
+
+  /** The attempt ended: its cost is in the state now, so its reservation goes. */
+  settle(taskId: string): void {
+    this.admitted.delete(taskId);
+    this.budget.release(taskId);
+  }
+
+  /** The runner's retry policy for one attempt: overloaded or unavailable models move down the chain. */
+  retryPolicy(taskId: string, attemptId: string, model: string): RetryPolicy {
+    const pinned = this.assignment(taskId).pinned;
+    const chain = pinned && !this.ports.config.router.fallbackPinned ? [] : this.catalog.fallbackChain(model);
+    return {
+      ...DEFAULT_RETRY_POLICY,
+      maxRetries: Math.max(DEFAULT_RETRY_POLICY.maxRetries, chain.length + 1),
+      retryOn: [...DEFAULT_RETRY_POLICY.retryOn, 'model-error'],
+      onRetryableFailure: async (failure, _retry, current) => {
+        const unavailable = failure.failure === 'model-error' && UNAVAILABLE.test(failure.message ?? '');
+        if (failure.failure === 'model-error' && !unavailable) return { action: 'stop' };
+        const canonical = (m: string): string => this.catalog.get(m)?.name ?? m;
+        const at = chain.findIndex((m) => canonical(m) === canonical(current));
+        const next = chain[at + 1];
+        if (next === undefined) return unavailable ? { action: 'stop' } : { action: 'retry' };
+        await this.ports.append({ type: 'model.fellBack', taskId, attemptId, from: current, to: next, reason: failure.message ?? failure.failure ?? 'unavailable', costUsdBefore: failure.costUsd });
+        return { action: 'retry', model: next, delayMs: 0 };
+      },
+    };
+  }
+
+  private assignment(taskId: string): Assignment {
+    const a = this.ports.assignments.get(taskId);
+    if (a === undefined) throw new Error(`task ${taskId} has no assignment`);
+    return a;
+  }
+}
+
+function agentModel(a: Assignment): string {
+  return a.agent.model === 'inherit' ? 'sonnet' : a.agent.model;
+}

@@ -1,24 +1,15 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import { hang } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
 /** Live processes that carry the run's marker in their environment: agents and their children. */
 function processesOfRun(runId: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`ORCH_RUN_ID=${runId}`)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
+  return findMarkedProcesses(`ORCH_RUN_ID=${runId}`);
 }
 
 function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {

@@ -1,5 +1,6 @@
 import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
+import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { readLock } from '../../orchestrator/engine/run-lock';
 import { EXIT, type Command } from '../cli-io';
 import { parseCommandArgs } from '../run-cli';
@@ -26,8 +27,25 @@ export const statusCommand: Command = async (args, io) => {
   return EXIT.ok;
 };
 
-/** DESIGN.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`. */
+/**
+ * DESIGN.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
+ * plus (added keys) the budget, the cost breakdown and quality per model and role.
+ */
 export function statusJson(run: RunSnapshot) {
+  return {
+    ...designStatus(run),
+    pausedReason: run.pausedReason ?? null,
+    budget: { budgetUsd: run.budgetUsd ?? null, remainingUsd: run.budgetUsd === undefined ? null : Math.max(0, run.budgetUsd - run.costUsd) },
+    costs: costBreakdown(run),
+    quality: qualityStats(run),
+    routing: Object.fromEntries(run.taskOrder.flatMap((id) => {
+      const r = run.tasks[id]?.routing;
+      return r === undefined ? [] : [[id, { model: r.model, source: r.source, complexity: r.complexity, reasons: r.reasons }]];
+    })),
+  };
+}
+
+function designStatus(run: RunSnapshot) {
   return {
     runId: run.runId,
     state: run.state,

@@ -1,0 +1,197 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
+import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
+import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
+import { gitOk } from '../../src/orchestrator/engine/git';
+import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-run';
+import { InputErrors } from '../../src/orchestrator/errors';
+import { loadPlan } from '../../src/orchestrator/plan/load-plan';
+import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
+import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
+import type { OrchEvent } from '../../src/protocol/events';
+import { costing, finish, modelFamily, modelIs, overloaded, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
+import { REPO_ROOT } from '../support/engine-fixture';
+import { useTempDir } from '../support/temp-dir';
+
+const ROADMAP = '# R\n\n## Phase 1: P\n\n### Milestone 1.1: M\n**Duration:** 1 week\n';
+
+interface TaskSpec {
+  readonly id: string;
+  readonly file: string;
+  readonly agent?: string;
+  readonly model?: string;
+  readonly output?: string;
+}
+
+function prdText(tasks: readonly TaskSpec[]): string {
+  const lines = ['---', 'id: PRD-R', 'milestone: "1.1"', 'title: Routing', 'tasks:'];
+  for (const t of tasks) {
+    lines.push(`  - id: ${t.id}`, `    title: Make ${t.file}`, `    description: Create ${t.file}.`, `    agent: ${t.agent ?? 'backend-engineer'}`);
+    if (t.model !== undefined) lines.push(`    model: ${t.model}`);
+    if (t.output !== undefined) lines.push(`    output: ${t.output}`);
+    lines.push('    verify:', `      - file: ${t.file}`);
+  }
+  return [...lines, '---', '# PRD-R', ''].join('\n');
+}
+
+interface Fixture {
+  readonly workspace: string;
+  readonly model: ScriptedModelServer;
+  run(config?: Partial<OrchConfig>): Promise<RunOutcome>;
+  events(runId: string): OrchEvent[];
+}
+
+async function fixture(dir: string, tasks: readonly TaskSpec[], scenario: Step): Promise<Fixture> {
+  const workspace = join(dir, 'ws');
+  const home = join(dir, 'home');
+  mkdirSync(join(workspace, 'prds'), { recursive: true });
+  mkdirSync(home);
+  writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
+  writeFileSync(join(workspace, 'prds', 'r.md'), prdText(tasks));
+  await gitOk(workspace, ['init', '-q', '-b', 'main']);
+  await gitOk(workspace, ['add', '-A']);
+  await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
+  const model = await startScriptedModel({ scenario });
+  return {
+    workspace,
+    model,
+    async run(overrides = {}) {
+      const config: OrchConfig = { ...defaultConfig, attemptTimeoutSec: 60, inactivityTimeoutSec: 30, ...overrides };
+      const { snapshot: registry } = await buildSnapshot({ workspace, builtinDir: join(REPO_ROOT, 'agents'), homeDir: home, phases: config.phases }, undefined);
+      const roadmap = await loadPlan({ roadmapFile: join(workspace, 'roadmap.md'), workspaceDir: workspace, phases: config.phases });
+      return startRun(
+        {
+          paths: workspacePaths(workspace),
+          config,
+          registry,
+          runAttempt,
+          claudePath: CLAUDE_BIN,
+          env: claudeEnv(model.url, home, { OPENAI_BASE_URL: `${model.url}/v1`, OPENAI_API_KEY: 'test-key' }),
+          signal: new AbortController().signal,
+        },
+        { roadmap, milestones: [] },
+      );
+    },
+    events(runId) {
+      return readFileSync(join(workspace, '.orch', 'runs', runId, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
+    },
+  };
+}
+
+function ofType<T extends OrchEvent['type']>(events: readonly OrchEvent[], type: T): Extract<OrchEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<OrchEvent, { type: T }> => e.type === type);
+}
+
+describe('router, fallback and OpenAI agents through the engine and the real claude CLI', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+
+  it('honours a pin over the router and the agent, and records every decision with its reasons', async () => {
+    // staff-engineer's own model is opus; T1 pins haiku; T2 is left to the router.
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', agent: 'staff-engineer', model: 'haiku' }, { id: 'T2', file: 'b.txt' }], demoScenario);
+    try {
+      const outcome = await f.run();
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      const t1Models = f.model.modelRequests().filter((r) => r.parsed?.userText.includes('## Task T1:')).map((r) => modelFamily(r.parsed!.model));
+      assert.ok(t1Models.length > 0 && t1Models.every((m) => m === 'haiku'), `T1 ran on ${t1Models.join(', ')}`);
+      const routed = ofType(f.events(outcome.runId), 'model.routed');
+      const t1 = routed.find((e) => e.taskId === 'PRD-R/T1')!;
+      assert.deepEqual([t1.model, t1.source], ['haiku', 'pin']);
+      assert.match(t1.reasons[0]!, /pinned to haiku by the PRD/);
+      const t2 = routed.find((e) => e.taskId === 'PRD-R/T2')!;
+      assert.equal(t2.source, 'router');
+      assert.ok(t2.reasons.some((r) => /the cheapest that meets it|no model reaches/.test(r)), t2.reasons.join(' | '));
+      assert.deepEqual(t2.alternatives.map((a) => a.model).sort(), ['claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5', 'haiku', 'opus', 'sonnet'].sort());
+      assert.equal(outcome.snapshot.tasks['PRD-R/T2']?.model, t2.model);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('moves an always-overloaded model down its chain, recording the switch and the cost on both models', async () => {
+    // opus writes the file, then is overloaded before it can finish; sonnet finishes the resumed session.
+    const scenario = route(
+      [{ when: modelIs('opus'), then: costing({ inputTokens: 20_000, outputTokens: 500 }, steps([writeTool('a.txt', 'from opus\n')], overloaded())) }],
+      costing({ inputTokens: 10_000, outputTokens: 200 }, finish('Finished a.txt.')),
+    );
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', agent: 'staff-engineer' }], scenario);
+    try {
+      const outcome = await f.run({ router: { enabled: false, targetFirstPassRate: 0.85, fallbackPinned: false } });
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot, null, 1).slice(0, 3000));
+      const [fell] = ofType(f.events(outcome.runId), 'model.fellBack');
+      assert.deepEqual([fell?.from, fell?.to], ['opus', 'sonnet']);
+      assert.match(fell!.reason, /overloaded/);
+      const attempt = outcome.snapshot.attempts['PRD-R/T1#1']!;
+      assert.equal(attempt.state, 'succeeded');
+      assert.equal(attempt.fellBackTo, 'sonnet');
+      const byModel = attempt.costByModel ?? {};
+      assert.ok((byModel.opus ?? 0) > 0 && (byModel.sonnet ?? 0) > 0, JSON.stringify(byModel));
+      assert.ok(Math.abs((byModel.opus ?? 0) + (byModel.sonnet ?? 0) - attempt.costUsd) < 1e-9, 'the split adds up to the attempt cost');
+      assert.equal(outcome.snapshot.costUsd, attempt.costUsd);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('keeps a pinned task on its model when the config does not allow its fallback', async () => {
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', model: 'opus' }], route([{ when: modelIs('opus'), then: overloaded() }], demoScenario));
+    try {
+      const outcome = await f.run({ maxAttempts: 1 });
+      assert.equal(outcome.result, 'failed');
+      assert.equal(ofType(f.events(outcome.runId), 'model.fellBack').length, 0);
+      assert.ok(f.model.modelRequests().every((r) => modelFamily(r.parsed!.model) === 'opus'));
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('runs an OpenAI-routed agent through the openai SDK, writes its answer to the output path and verifies it', async () => {
+    const doc = '# Requirements\n\nThe analysis the task asked for.\n';
+    const scenario = route([{ when: (r) => r.api === 'openai', then: costing({ inputTokens: 3_000, outputTokens: 400 }, finish(doc)) }], demoScenario);
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'docs/analysis.md', agent: 'business-analyst', output: 'docs/analysis.md' }], scenario);
+    try {
+      const outcome = await f.run();
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      const requests = f.model.modelRequests();
+      assert.deepEqual([...new Set(requests.map((r) => r.parsed?.api))], ['openai']);
+      assert.ok(requests[0]?.parsed?.model.startsWith('gpt-4.1'), requests[0]?.parsed?.model);
+      assert.equal(await gitOk(f.workspace, ['show', `${outcome.integrationBranch}:docs/analysis.md`]), doc);
+      const attempt = outcome.snapshot.attempts['PRD-R/T1#1']!;
+      assert.equal(attempt.costSource, 'estimated');
+      assert.deepEqual([attempt.inputTokens, attempt.outputTokens], [3_000, 400]);
+      assert.ok(attempt.costUsd > 0);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('warns when another model answers than the one routed', async () => {
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'docs/a.md', agent: 'business-analyst', output: 'docs/a.md', model: 'gpt-4.1' }], route([{ when: (r) => r.api === 'openai', then: (r) => ({ kind: 'message', content: [{ type: 'text', text: `# from ${r.model}\n` }], model: 'gpt-4o-mini' }) }], demoScenario));
+    try {
+      const outcome = await f.run();
+      const mismatch = ofType(f.events(outcome.runId), 'model.mismatched');
+      assert.deepEqual(mismatch.map((m) => [m.requested, m.used]), [['gpt-4.1', 'gpt-4o-mini']]);
+      assert.ok(outcome.snapshot.warnings.some((w) => w.includes('asked for model gpt-4.1, got gpt-4o-mini')));
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('refuses an unknown model before the run, naming the PRD file and line', async () => {
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', model: 'gpt-9-ultra' }], demoScenario);
+    try {
+      await assert.rejects(f.run(), (error: unknown) => {
+        assert.ok(error instanceof InputErrors);
+        assert.match(error.message, /prds\/r\.md:\d+: task T2 pins model "gpt-9-ultra", which is not in the model catalog/);
+        return true;
+      });
+      assert.equal(f.model.modelRequests().length, 0);
+    } finally {
+      await f.model.close();
+    }
+  });
+});

@@ -18,6 +18,8 @@ export interface CodeServer {
   readonly runDir: string;
   /** The extension host's log: activation errors of the extension land here. */
   extensionHostLog(): string;
+  /** What the extension wrote to its output channel of this name. */
+  outputChannel(name: string): string;
   close(): Promise<void>;
 }
 
@@ -106,7 +108,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     return {
       page,
       runDir,
-      extensionHostLog: () => readExtensionHostLog(dirs.ud),
+      extensionHostLog: () => readLogs(dirs.ud, (file) => file === 'remoteexthost.log' || file === 'exthost.log'),
+      outputChannel: (name) => readLogs(dirs.ud, (file) => file.endsWith(`-${name}.log`)),
       close,
     };
   } catch (error) {
@@ -159,18 +162,16 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   signal('SIGKILL');
 }
 
-function readExtensionHostLog(userDataDir: string): string {
-  const logs = join(userDataDir, 'logs');
-  if (!existsSync(logs)) return '';
+function readLogs(userDataDir: string, wanted: (fileName: string) => boolean): string {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSafe(dir)) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name === 'remoteexthost.log' || entry.name === 'exthost.log') found.push(readFileSync(path, 'utf8'));
+      else if (wanted(entry.name)) found.push(readFileSync(path, 'utf8'));
     }
   };
-  walk(logs);
+  walk(join(userDataDir, 'logs'));
   return found.join('\n');
 }
 

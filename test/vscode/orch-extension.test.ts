@@ -34,6 +34,7 @@ describe('Orch in VS Code (code-server)', function () {
     if (this.currentTest?.state === 'failed') {
       await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
       console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
+      console.log(`Orch output channel:\n${vscode?.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
     }
   });
 

@@ -28,7 +28,17 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 
   const start = async (args: readonly string[]): Promise<void> => {
     output.appendLine(`$ orch ${args.join(' ')}`);
-    const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, secretEnv: await apiKeyEnv(deps.secrets), log: (line) => output.appendLine(line) });
+    let heard = false;
+    const log = (line: string): void => {
+      output.appendLine(line);
+      // The CLI speaks once its log is open: follow the new run now rather than wait for the
+      // file watcher, which may lag under load.
+      if (!heard) {
+        heard = true;
+        void session.followLatest().catch((error: unknown) => session.report('runs', error));
+      }
+    };
+    const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, secretEnv: await apiKeyEnv(deps.secrets), log });
     active = child;
     void child.exit.then(async (code) => {
       await session.followLatest();
@@ -38,14 +48,20 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
     });
   };
 
-  const busy = (): boolean => {
-    if (active?.running !== true) return false;
+  const busy = async (): Promise<boolean> => {
+    const current = active;
+    if (current?.running !== true) return false;
+    // The run has finished and its process is only tidying up (index, worktrees): wait for it.
+    if (session.run?.finishedAt !== undefined) {
+      await Promise.race([current.exit, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      if (!current.running) return false;
+    }
     void vscode.window.showWarningMessage('Orch: a run is already going in this window. Cancel it first (Orch: Cancel).');
     return true;
   };
 
   const run = async (): Promise<void> => {
-    if (busy()) return;
+    if (await busy()) return;
     const roadmapFile = session.plan?.file ?? (await pickRoadmap(session.paths.root));
     if (roadmapFile === undefined) return;
     try {
@@ -61,7 +77,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   };
 
   const resume = async (runId?: string): Promise<void> => {
-    if (busy()) return;
+    if (await busy()) return;
     const id = typeof runId === 'string' ? runId : session.run?.runId;
     if (id === undefined) {
       void vscode.window.showInformationMessage('Orch: no run to resume.');

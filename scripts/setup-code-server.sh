@@ -33,6 +33,7 @@ fi
 # code-server builds the kerberos native module; its headers come from Debian.
 if ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   if [[ "$(id -u)" == 0 ]]; then
+    export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -q libkrb5-dev >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q libkrb5-dev >/dev/null; }
   else
     echo "setup-code-server: libkrb5-dev is missing: sudo apt-get install -y libkrb5-dev" >&2

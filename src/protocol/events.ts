@@ -154,6 +154,11 @@ export type TaskMerged = Body<'task.merged', { readonly taskId: string; readonly
 export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
 /** A resume gives a failed or blocked task a fresh set of attempts. */
 export type TaskRequeued = Body<'task.requeued', { readonly taskId: string; readonly reason: string }>;
+/** The planner wrote a PRD for a milestone that had none; it joins the run's plan. */
+export type MilestonePlanned = Body<
+  'milestone.planned',
+  { readonly milestoneId: string; readonly prdId: string; readonly file: string; readonly tasks: number }
+>;
 export type TaskCancelled = Body<'task.cancelled', { readonly taskId: string }>;
 export type RunPaused = Body<'run.paused', { readonly reason: 'budget' | 'user'; readonly message: string }>;
 export type RunResumed = Body<'run.resumed', { readonly budgetUsd?: number }>;
@@ -181,6 +186,7 @@ export type OrchEvent =
   | TaskMerged
   | TaskBlocked
   | TaskCancelled
+  | MilestonePlanned
   | TaskRequeued
   | RunPaused
   | RunResumed
@@ -214,6 +220,7 @@ export const EVENT_TYPES: readonly OrchEventType[] = [
   'task.merged',
   'task.blocked',
   'task.cancelled',
+  'milestone.planned',
   'task.requeued',
   'run.paused',
   'run.resumed',

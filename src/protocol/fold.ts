@@ -62,6 +62,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         activity: [],
       };
       const next = { ...s, attempts: { ...s.attempts, [e.attemptId]: attempt } };
+      // Planning attempts (`plan/1.1#1`) belong to a milestone, not to a task.
+      if (s.tasks[e.taskId] === undefined && isPlanning(e.taskId)) return next;
       return updateTask(next, e.taskId, (t) => ({
         ...t,
         state: 'running',
@@ -96,6 +98,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         next = updateAttempt(next, e.attemptId, (a) => ({ ...a, costByModel: { ...a.costByModel, [last]: (a.costByModel?.[last] ?? 0) + rest } }));
       }
       const withCost = { ...next, costUsd: next.costUsd + e.costUsd };
+      if (isPlanning(attempt.taskId)) return withCost;
       return updateTask(withCost, attempt.taskId, (t) => ({
         ...t,
         costUsd: t.costUsd + e.costUsd,
@@ -125,6 +128,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'defect.raised':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1 }));
     case 'task.merged':
+    case 'milestone.planned':
       return s;
     case 'task.blocked':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
@@ -141,6 +145,10 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'warning.raised':
       return { ...s, warnings: [...s.warnings, e.taskId === undefined ? e.message : `${e.taskId}: ${e.message}`] };
   }
+}
+
+function isPlanning(taskId: string): boolean {
+  return taskId.startsWith('plan/');
 }
 
 function withPlan(s: RunSnapshot, roadmap: Roadmap): RunSnapshot {

@@ -40,12 +40,12 @@ const ROADMAP = `# Test roadmap
 `;
 
 /** Writes `roadmap.md` and one PRD file per entry, commits them, and starts the model. */
-export async function engineFixture(dir: string, prds: Readonly<Record<string, string>>, scenario: Step): Promise<EngineFixture> {
+export async function engineFixture(dir: string, prds: Readonly<Record<string, string>>, scenario: Step, roadmapText: string = ROADMAP): Promise<EngineFixture> {
   const workspace = join(dir, 'ws');
   const home = join(dir, 'home');
   mkdirSync(join(workspace, 'prds'), { recursive: true });
   mkdirSync(home);
-  writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
+  writeFileSync(join(workspace, 'roadmap.md'), roadmapText);
   for (const [name, text] of Object.entries(prds)) writeFileSync(join(workspace, 'prds', name), text);
   await gitOk(workspace, ['init', '-q', '-b', 'main']);
   await gitOk(workspace, ['add', '-A']);

@@ -11,7 +11,9 @@ import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
 import { OrchStore } from '../store/orch-store';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
+import { loadPlan } from '../plan/load-plan';
 import { assignAgents, type Assignment } from './assign-agents';
+import { milestonesToPlan, planMilestone } from './plan-milestones';
 import type { AttemptRunner, EngineContext } from './engine-context';
 import { killOrphans } from './orphans';
 import { acquireRunLock } from './run-lock';
@@ -54,11 +56,14 @@ export async function startRun(deps: RunDeps, run: NewRun): Promise<RunOutcome> 
   const known = new Set(run.roadmap.phases.flatMap((p) => p.milestones.map((m) => m.id)));
   const unknown = run.milestones.filter((m) => !known.has(m));
   if (unknown.length > 0) throw new InputError(`unknown milestone ${unknown.join(', ')}; the roadmap has ${[...known].join(', ')}`, { file: run.roadmap.file });
-  const assignments = assignAgents(run.roadmap, run.milestones, deps.registry, deps.config);
+  // Bad input fails here, before a run exists: the planner's PRDs are checked as they come.
+  assignAgents(run.roadmap, run.milestones, deps.registry, deps.config);
   const runId = newRunId(deps.clock);
   return withRun(deps, runId, 'run', async (log) => {
     await log.append({ type: 'run.started', roadmapFile: run.roadmap.file, milestones: run.milestones, budgetUsd: run.budgetUsd ?? deps.config.budgetUsd });
     await log.append({ type: 'plan.loaded', roadmap: run.roadmap });
+    const roadmap = await planMissingPrds(deps, log, runId, run.roadmap, run.milestones);
+    const assignments = assignAgents(roadmap, run.milestones, deps.registry, deps.config);
     for (const a of assignments.values()) {
       await log.append({ type: 'task.assigned', taskId: a.taskId, agent: a.agent.name, model: a.model, phase: a.phase, reason: a.reason });
     }
@@ -80,9 +85,37 @@ export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number
     for (const task of Object.values(state.tasks)) {
       if (task.state === 'failed' || task.state === 'blocked' || task.state === 'cancelled') await log.append({ type: 'task.requeued', taskId: task.id, reason: `resume after ${task.state}: ${task.error ?? ''}` });
     }
-    const assignments = assignAgents(state.roadmap, state.milestones, deps.registry, deps.config);
+    const roadmap = await planMissingPrds(deps, log, runId, state.roadmap, state.milestones);
+    const assignments = assignAgents(roadmap, state.milestones, deps.registry, deps.config);
     return { assignments, parallel: deps.config.parallel };
   });
+}
+
+/**
+ * The requirements phase's first step: milestones without a PRD get one from the planner, then
+ * the plan is read again from disk (so the new PRD goes through the loader like any other) and
+ * logged. A resume after a crash mid-planning picks up a PRD already written.
+ */
+async function planMissingPrds(deps: RunDeps, log: EventLog, runId: string, roadmap: Roadmap, milestones: readonly string[]): Promise<Roadmap> {
+  if (milestonesToPlan(roadmap, milestones).length === 0) return roadmap;
+  const load = () => loadPlan({ roadmapFile: roadmap.file, workspaceDir: deps.paths.root, phases: deps.config.phases });
+  let current = await load();
+  for (const milestone of milestonesToPlan(current, milestones)) {
+    await planMilestone(
+      {
+        ...deps,
+        runId,
+        attemptTimeoutSec: deps.config.attemptTimeoutSec,
+        inactivityTimeoutSec: deps.config.inactivityTimeoutSec,
+        append: (event) => log.append(event),
+      },
+      milestone,
+      deps.config.phases,
+    );
+  }
+  current = await load();
+  await log.append({ type: 'plan.loaded', roadmap: current });
+  return current;
 }
 
 async function withRun(

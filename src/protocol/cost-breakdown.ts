@@ -29,7 +29,7 @@ export interface QualityLine {
   /** Verified on the first attempt with no defect. */
   readonly firstPass: number;
   readonly firstPassRate: number | null;
-  /** Defects raised plus attempts beyond the first. */
+  /** Attempts beyond the first: each is a rework of a defect or a failed try. */
   readonly reworks: number;
   readonly costUsd: number;
   readonly costPerVerifiedUsd: number | null;
@@ -95,7 +95,7 @@ export function qualityStats(run: RunSnapshot): QualityStats {
     for (const [map, key] of [[byModel, model], [byAgent, t.agent ?? 'unknown']] as const) {
       const q = (map[key] ??= { tasks: 0, verified: 0, firstPass: 0, reworks: 0, costUsd: 0 });
       q.costUsd += t.costUsd;
-      q.reworks += t.defects + Math.max(0, t.attempts.length - 1);
+      q.reworks += Math.max(0, t.attempts.length - 1);
       if (!judged(t)) continue;
       q.tasks += 1;
       if (t.state === 'verified') q.verified += 1;

@@ -13,6 +13,7 @@ const modelOverride = z
     cacheWritePerMTok: z.number().nonnegative().optional(),
     contextWindow: z.number().int().positive().optional(),
     fallback: z.array(z.string()).optional(),
+    routable: z.boolean().optional(),
   })
   .strict();
 

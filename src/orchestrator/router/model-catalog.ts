@@ -19,25 +19,27 @@ export interface ModelInfo {
   readonly contextWindow: number;
   /** Models to try, in order, when this one is overloaded, rate limited or unavailable. */
   readonly fallback: readonly string[];
+  /** The router may choose it; others run only when pinned or named by an agent. */
+  readonly routable: boolean;
 }
 
-type Shipped = Omit<ModelInfo, 'name'> & { readonly aliases?: readonly string[] };
+type Shipped = Omit<ModelInfo, 'name' | 'routable'> & { readonly routable?: boolean; readonly aliases?: readonly string[] };
 
 // Claude prices as the claude CLI 2.1.197 computes them (cache read 0.1x, cache write 1.25x of input);
 // aliases resolve as that CLI resolves them (shared/notes/claude-cli-facts.md).
 const SHIPPED: Readonly<Record<string, Shipped>> = {
-  opus: { provider: 'claude', tier: 'strong', inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25, contextWindow: 200_000, fallback: ['sonnet'], aliases: ['claude-opus-4-8'] },
-  sonnet: { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'], aliases: ['claude-sonnet-5'] },
-  haiku: { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'], aliases: ['claude-haiku-5-5'] },
+  opus: { provider: 'claude', tier: 'strong', inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-opus-4-8'] },
+  sonnet: { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'], routable: true, aliases: ['claude-sonnet-5'] },
+  haiku: { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-haiku-5-5'] },
   'claude-opus-4-1': { provider: 'claude', tier: 'strong', inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75, contextWindow: 200_000, fallback: ['sonnet'] },
   'claude-sonnet-4-5': { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'] },
   'claude-haiku-4-5': { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'] },
-  'gpt-4.1': { provider: 'openai', tier: 'balanced', inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5, cacheWritePerMTok: 2, contextWindow: 1_047_576, fallback: ['gpt-4.1-mini'] },
-  'gpt-4.1-mini': { provider: 'openai', tier: 'fast', inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1, cacheWritePerMTok: 0.4, contextWindow: 1_047_576, fallback: ['gpt-4.1'] },
+  'gpt-4.1': { provider: 'openai', tier: 'balanced', inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5, cacheWritePerMTok: 2, contextWindow: 1_047_576, fallback: ['gpt-4.1-mini'], routable: true },
+  'gpt-4.1-mini': { provider: 'openai', tier: 'fast', inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1, cacheWritePerMTok: 0.4, contextWindow: 1_047_576, fallback: ['gpt-4.1'], routable: true },
   'gpt-4.1-nano': { provider: 'openai', tier: 'fast', inputPerMTok: 0.1, outputPerMTok: 0.4, cacheReadPerMTok: 0.025, cacheWritePerMTok: 0.1, contextWindow: 1_047_576, fallback: ['gpt-4.1-mini'] },
   'gpt-4o': { provider: 'openai', tier: 'balanced', inputPerMTok: 2.5, outputPerMTok: 10, cacheReadPerMTok: 1.25, cacheWritePerMTok: 2.5, contextWindow: 128_000, fallback: ['gpt-4o-mini'] },
   'gpt-4o-mini': { provider: 'openai', tier: 'fast', inputPerMTok: 0.15, outputPerMTok: 0.6, cacheReadPerMTok: 0.075, cacheWritePerMTok: 0.15, contextWindow: 128_000, fallback: ['gpt-4o'] },
-  'gpt-5': { provider: 'openai', tier: 'strong', inputPerMTok: 1.25, outputPerMTok: 10, cacheReadPerMTok: 0.125, cacheWritePerMTok: 1.25, contextWindow: 400_000, fallback: ['gpt-4.1'] },
+  'gpt-5': { provider: 'openai', tier: 'strong', inputPerMTok: 1.25, outputPerMTok: 10, cacheReadPerMTok: 0.125, cacheWritePerMTok: 1.25, contextWindow: 400_000, fallback: ['gpt-4.1'], routable: true },
   'gpt-5-mini': { provider: 'openai', tier: 'balanced', inputPerMTok: 0.25, outputPerMTok: 2, cacheReadPerMTok: 0.025, cacheWritePerMTok: 0.25, contextWindow: 400_000, fallback: ['gpt-4.1-mini'] },
 };
 
@@ -57,8 +59,8 @@ export class ModelCatalog {
   static build(overrides: Readonly<Record<string, ModelOverride>> = {}, configFile = '.orch/config.json'): ModelCatalog {
     const models = new Map<string, ModelInfo>();
     const aliases = new Map<string, string>();
-    for (const [name, { aliases: names, ...info }] of Object.entries(SHIPPED)) {
-      models.set(name, { name, ...info });
+    for (const [name, { aliases: names, routable, ...info }] of Object.entries(SHIPPED)) {
+      models.set(name, { name, ...info, routable: routable ?? false });
       for (const alias of names ?? []) aliases.set(alias, name);
     }
     for (const [rawName, o] of Object.entries(overrides)) {
@@ -78,6 +80,7 @@ export class ModelCatalog {
         cacheWritePerMTok: o.cacheWritePerMTok ?? base?.cacheWritePerMTok ?? input * 1.25,
         contextWindow: o.contextWindow ?? base?.contextWindow ?? 200_000,
         fallback: o.fallback ?? base?.fallback ?? [],
+        routable: o.routable ?? base?.routable ?? false,
       });
     }
     const catalog = new ModelCatalog(models, aliases);
@@ -98,9 +101,9 @@ export class ModelCatalog {
     return [...this.models.keys()];
   }
 
-  /** Routing candidates: a provider's models, cheapest first, one per name. */
+  /** Routing candidates: a provider's routable models, cheapest first. */
   candidates(provider: Provider): readonly ModelInfo[] {
-    return [...this.models.values()].filter((m) => m.provider === provider).sort((a, b) => blendedPrice(a) - blendedPrice(b));
+    return [...this.models.values()].filter((m) => m.provider === provider && m.routable).sort((a, b) => blendedPrice(a) - blendedPrice(b));
   }
 
   /** The model's chain after it, without repeats or itself. */

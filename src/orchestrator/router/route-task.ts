@@ -36,7 +36,7 @@ export interface RouteDecision {
 }
 
 function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
+  return `${(x * 100).toFixed(1)}%`;
 }
 
 function usd(x: number): string {

@@ -21,9 +21,9 @@ export const EMPTY_HISTORY: RoutingHistory = { outcomes: [], attemptCosts: new M
 // Assumed first-pass rates at complexity 0 and how fast they fall with it. An explicit,
 // documented assumption: replace with measured rates as outcomes accumulate.
 const PRIOR: Readonly<Record<Tier, { readonly base: number; readonly slope: number }>> = {
-  strong: { base: 0.97, slope: 0.15 },
-  balanced: { base: 0.96, slope: 0.4 },
-  fast: { base: 0.95, slope: 0.9 },
+  strong: { base: 0.97, slope: 0.12 },
+  balanced: { base: 0.96, slope: 0.35 },
+  fast: { base: 0.95, slope: 0.7 },
 };
 
 // How many observed outcomes the prior is worth.

@@ -17,20 +17,20 @@ export interface Complexity {
 
 // Design and review phases decide more with less code: a weak answer there costs the most downstream.
 const PHASE_WEIGHT: Readonly<Record<string, number>> = {
-  requirements: 0.15,
-  architecture: 0.3,
-  'security-review': 0.3,
-  implementation: 0.2,
-  infrastructure: 0.15,
-  qa: 0.1,
-  'leadership-review': 0.25,
-  'final-verification': 0.2,
+  requirements: 0.1,
+  architecture: 0.25,
+  'security-review': 0.25,
+  implementation: 0.1,
+  infrastructure: 0.1,
+  qa: 0.05,
+  'leadership-review': 0.2,
+  'final-verification': 0.1,
 };
 
 // The agent file's own model says how demanding its author thinks the role is.
 const ROLE_WEIGHT: Readonly<Record<Tier, number>> = { strong: 0.15, balanced: 0, fast: -0.1 };
 
-const FILE_PATTERN = /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-]+\.[A-Za-z]{1,5})(?=$|[\s`'"),:;])/g;
+const FILE_PATTERN = /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-]+\.[A-Za-z]{1,5})(?=$|[\s`'"),:;]|\.(?:\s|$))/g;
 
 export function filesNamed(text: string): number {
   const found = new Set<string>();
@@ -44,11 +44,11 @@ export function taskComplexity(task: Task, phase: string, roleTier: Tier | undef
   const browsers = task.verify.filter((v) => v.kind === 'browser').length;
   const files = filesNamed(task.description) + (task.output === undefined ? 0 : 1);
   const parts: ComplexityPart[] = [
-    { label: `phase ${phase}`, value: PHASE_WEIGHT[phase] ?? 0.2 },
+    { label: `phase ${phase}`, value: PHASE_WEIGHT[phase] ?? 0.15 },
     { label: `${words} words of description`, value: Math.min(0.25, words / 600) },
     { label: `${task.verify.length} checks (${commands} commands, ${browsers} browser)`, value: Math.min(0.15, 0.02 * task.verify.length + 0.03 * commands + 0.04 * browsers) },
     { label: `${task.depends.length} dependencies`, value: Math.min(0.12, 0.04 * task.depends.length) },
-    { label: `${files} files named`, value: Math.min(0.12, 0.03 * files) },
+    { label: `${files} files named`, value: Math.min(0.12, 0.02 * files) },
   ];
   if (roleTier !== undefined && ROLE_WEIGHT[roleTier] !== 0) parts.push({ label: `role's own model is ${roleTier}`, value: ROLE_WEIGHT[roleTier] });
   const score = Math.max(0, Math.min(1, parts.reduce((sum, p) => sum + p.value, 0)));

@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import type { Task } from '../../protocol/domain';
+import { task } from '../../../test/support/builders';
+import { ModelCatalog } from './model-catalog';
+import { routeTask, type RouteInput } from './route-task';
+import { EMPTY_HISTORY, type RoutingHistory } from './routing-history';
+import { filesNamed, taskComplexity } from './task-complexity';
+
+const catalog = ModelCatalog.build();
+const on = { enabled: true, targetFirstPassRate: 0.85 };
+
+const simple = task('P', 'T1', { description: 'Create one.txt.', verify: [{ kind: 'file', path: 'one.txt' }] });
+const hard = task('P', 'T2', {
+  description: 'Implement the websocket transport in src/server.ts and src/client.ts with token auth, resume after reconnect and back-pressure. '.repeat(8),
+  depends: ['T0', 'T1'],
+  verify: [{ kind: 'command', command: 'npm test' }, { kind: 'command', command: 'npm run lint' }, { kind: 'file', path: 'src/server.ts' }],
+});
+
+function input(t: Task, extra: Partial<RouteInput> = {}): RouteInput {
+  return { task: t, phase: 'implementation', agentName: 'backend-engineer', agentProvider: 'claude', agentModel: 'sonnet', ...extra };
+}
+
+describe('routeTask', () => {
+  it('sends a small task to the cheapest model that meets the target, saying why', () => {
+    const d = routeTask(input(simple), catalog, EMPTY_HISTORY, on);
+    assert.deepEqual([d.model, d.source], ['haiku', 'router']);
+    assert.match(d.reasons[0]!, /^complexity 0\.\d\d: phase implementation \+0\.10/);
+    assert.match(d.reasons[1]!, /haiku: expected first pass \d+\.\d% >= target 85\.0% .* the cheapest that meets it/);
+    assert.deepEqual(d.alternatives.map((a) => a.model), ['haiku', 'sonnet', 'opus']);
+  });
+
+  it('sends a large, checked, dependent task to a stronger model and names the cheaper ones it passed over', () => {
+    const d = routeTask(input(hard), catalog, EMPTY_HISTORY, on);
+    assert.equal(d.model, 'opus');
+    assert.ok(d.complexity > 0.4, String(d.complexity));
+    assert.ok(d.reasons.some((r) => /^haiku is cheaper .* but expects/.test(r)));
+  });
+
+  it('never overrides a pin, even with a cheaper model meeting the target', () => {
+    const d = routeTask(input({ ...simple, model: 'opus' }), catalog, EMPTY_HISTORY, on);
+    assert.deepEqual([d.model, d.source], ['opus', 'pin']);
+    assert.match(d.reasons[0]!, /pinned to opus by the PRD/);
+  });
+
+  it('uses the agent\'s model when routing is off, and stays within the agent\'s provider', () => {
+    assert.deepEqual(routeTask(input(hard), catalog, EMPTY_HISTORY, { ...on, enabled: false }).model, 'sonnet');
+    const openai = routeTask(input(simple, { agentProvider: 'openai', agentModel: 'gpt-4.1-mini', phase: 'requirements' }), catalog, EMPTY_HISTORY, on);
+    assert.ok(openai.alternatives.every((a) => a.model.startsWith('gpt-')));
+  });
+
+  it('learns from outcomes: first-pass failures of the cheap model at this complexity move the choice up', () => {
+    const complexity = routeTask(input(simple), catalog, EMPTY_HISTORY, on).complexity;
+    const history: RoutingHistory = { outcomes: Array.from({ length: 6 }, () => ({ model: 'haiku', complexity, firstPass: false })), attemptCosts: new Map() };
+    const d = routeTask(input(simple), catalog, history, on);
+    assert.equal(d.model, 'sonnet');
+    assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < 0.5);
+  });
+
+  it('predicts an attempt\'s cost from what this model\'s attempts really cost once there are some', () => {
+    const history: RoutingHistory = { outcomes: [], attemptCosts: new Map([['haiku', [0.01, 0.03]]]) };
+    const d = routeTask(input(simple), catalog, history, on);
+    assert.equal(d.alternatives.find((a) => a.model === 'haiku')?.expectedCostUsd, 0.02);
+  });
+});
+
+describe('taskComplexity', () => {
+  it('weighs the phase, the description, checks, dependencies, files and the role, each part kept', () => {
+    const c = taskComplexity(hard, 'security-review', 'strong');
+    assert.deepEqual(c.parts.map((p) => p.label.split(' ')[0]), ['phase', '128', '3', '2', '2', 'role\'s']);
+    assert.ok(c.score <= 1);
+    assert.ok(taskComplexity(simple, 'qa', 'fast').score < taskComplexity(simple, 'architecture', 'fast').score);
+  });
+
+  it('counts files named in prose, not version numbers', () => {
+    assert.equal(filesNamed('Edit src/a.ts and `docs/b.md`, then package.json. Version 1.2.3 stays.'), 3);
+  });
+});

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { roadmapWith, sequenced, task } from '../../test/support/builders';
-import { costBreakdown, qualityStats } from './cost-breakdown';
-import { foldEvents } from './fold';
+import { roadmapWith, sequenced, task } from '../support/builders';
+import { costBreakdown, qualityStats } from '../../src/protocol/cost-breakdown';
+import { foldEvents } from '../../src/protocol/fold';
 
 const roadmap = roadmapWith([
   { milestone: '1.1', prd: { id: 'P1', tasks: [task('P1', 'T1', { phase: 'implementation' }), task('P1', 'T2', { phase: 'qa' })] } },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
+import { registerAgentCommands } from './commands/agent-commands';
 import { registerMiscCommands } from './commands/misc-commands';
 import { registerPlanCommands } from './commands/plan-commands';
 import { registerRunCommands } from './commands/run-commands';
@@ -19,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder === undefined) {
     const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
-    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.resume', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile']) {
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.resume', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerPlanCommands(session),
     ...registerRunCommands({ session, extensionPath: context.extensionPath, secrets: context.secrets, output }),
     ...registerMiscCommands(session, context.secrets, output),
+    ...registerAgentCommands(session),
   );
   render();
   loadAgents();

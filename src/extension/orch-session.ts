@@ -2,7 +2,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { AgentRegistry } from '../orchestrator/agents/agent-registry';
-import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
+import type { AgentDefinition, RegistrySnapshot } from '../orchestrator/agents/agent-types';
+import type { NewAgent } from '../orchestrator/agents/render-agent-file';
 import { loadPlan } from '../orchestrator/plan/load-plan';
 import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { Roadmap } from '../protocol/domain';
@@ -123,6 +124,18 @@ export class OrchSession implements vscode.Disposable {
     });
     this.registry.onChange(() => this.changed.fire());
     this.changed.fire();
+  }
+
+  /** Writes `.orch/agents/<name>.md` through the registry, which validates it and reloads. */
+  async addAgent(agent: NewAgent): Promise<AgentDefinition> {
+    await this.loadAgents();
+    if (this.registry === undefined) throw new Error('the agent registry did not load');
+    return this.registry.addAgent(agent);
+  }
+
+  async reloadAgents(): Promise<void> {
+    if (this.registry === undefined) await this.loadAgents();
+    else await this.registry.reload();
   }
 
   async refresh(): Promise<void> {

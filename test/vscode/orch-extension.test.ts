@@ -64,6 +64,9 @@ describe('Orch in VS Code (code-server)', function () {
     assert.equal(await rowIcon(t2), 'codicon-sync');
     assert.equal(await rowDescription(treeRow(page, 'Roadmap', '#1 backend-engineer')), 'running · sonnet · $0.00');
     assert.equal(await rowIcon(treeRow(page, 'Roadmap', 'T3 Implement farewell()')), 'codicon-circle-large-outline');
+    // A running run offers Cancel inline; Resume only fits a stopped one.
+    assert.equal(await root.locator('a.action-label[aria-label="Cancel"]').count(), 1);
+    assert.equal(await root.locator('a.action-label[aria-label="Resume"]').count(), 0);
     await page.screenshot({ path: join(screenshots, 'run-tree.png') });
   });
 
@@ -89,4 +92,23 @@ describe('Orch in VS Code (code-server)', function () {
     assert.equal(await rowDescription(treeRow(page, 'Roadmap', 'PRD-2 Usage guide')), '0/3 verified · $0.00');
     await page.screenshot({ path: join(screenshots, 'plan.png') });
   });
+
+  it('"Orch: Add Agent" scaffolds an agent file the Agents view lists at once', async () => {
+    await runCommand(page, 'Orch: Add Agent');
+    await fillInput(page, 'Orch: new agent (1/3): name', 'api-designer');
+    await fillInput(page, 'Orch: new agent (2/3): description', 'Designs HTTP APIs before they are built');
+    await page.locator('.quick-input-widget', { hasText: 'Orch: new agent (3/3): model' }).waitFor();
+    await pickQuickItem(page, 'opus');
+    await notification(page, 'Orch: added agent api-designer in .orch/agents/api-designer.md.').waitFor();
+    await treeRow(page, 'Agents', 'api-designer').locator('.label-description', { hasText: 'opus' }).waitFor();
+    await page.locator('.tabs-container .tab', { hasText: 'api-designer.md' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'add-agent.png') });
+  });
 });
+
+async function fillInput(page: Page, title: string, value: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  await widget.waitFor();
+  await widget.locator('input').fill(value);
+  await page.keyboard.press('Enter');
+}

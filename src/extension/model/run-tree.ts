@@ -43,6 +43,7 @@ export function runTree(run: RunSnapshot): readonly TreeNode[] {
       description: `${run.state} · ${progressText({ ...progress, costUsd: run.costUsd })}`,
       tooltip,
       icon: { id: runIcon(run.state) },
+      state: run.state,
       expanded: true,
       file: roadmap.file,
       children: phases,
@@ -77,6 +78,7 @@ function groupNode(id: string, kind: TreeNode['kind'], label: string, tasks: rea
     description: empty ?? progress,
     tooltip: [label, `State: ${state}`, progress, ...(detail === undefined ? [] : [detail])].join('\n'),
     icon: taskIcon(state),
+    state,
     expanded: true,
     children,
   };
@@ -103,6 +105,7 @@ function taskNode(t: TaskSnapshot, run: RunSnapshot): TreeNode {
     description: parts.filter(isDefined).join(' · '),
     tooltip,
     icon: taskIcon(t.state),
+    state: t.state,
     expanded: t.state === 'running' || t.state === 'verifying',
     children: attempts,
   };
@@ -150,6 +153,7 @@ export function planTree(roadmap: Roadmap): readonly TreeNode[] {
       description: `plan · ${count(milestones, 'milestone')} · ${count(tasks, 'task')}`,
       tooltip: `Plan of ${roadmap.file}\n${count(roadmap.phases.length, 'phase')}, ${count(milestones, 'milestone')}, ${count(tasks, 'task')}\nNot run yet: Orch: Run starts it.`,
       icon: { id: 'map' },
+      state: 'plan',
     },
   ];
 }

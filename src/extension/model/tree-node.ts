@@ -18,6 +18,8 @@ export interface TreeNode {
   readonly description?: string;
   readonly tooltip?: string;
   readonly icon?: NodeIcon;
+  /** A run or task state (or `plan`): menus offer the actions that fit it. */
+  readonly state?: string;
   readonly expanded?: boolean;
   /** A file to open on click (an agent's definition, a PRD). */
   readonly file?: string;

@@ -49,8 +49,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (node.icon !== undefined) {
       item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color === undefined ? undefined : new vscode.ThemeColor(node.icon.color));
     }
-    // `kind.file` lets menus offer "open file" only where there is one.
-    item.contextValue = node.file === undefined ? node.kind : `${node.kind}.file`;
+    // `kind.state.file`: menus match on it to offer only the actions that fit (cancel a running run, open a file).
+    item.contextValue = [node.kind, node.state ?? 'none', ...(node.file === undefined ? [] : ['file'])].join('.');
     if (node.file !== undefined && node.children.length === 0) {
       item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(node.file)] };
     }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
 import { textReply } from '../../src/scripted-model/reply';
@@ -52,10 +53,9 @@ describe('kill -9 and orch resume', function () {
     return { ws: fixture.workspace, model: fixture.model, orch: fixture.orch, eventsFile: fixture.eventsFile };
   }
 
-  async function killWhen(child: ChildProcess, eventsFile: () => string | undefined, pattern: RegExp): Promise<void> {
+  async function killWhen(child: ChildProcess, happened: () => boolean, what: string): Promise<void> {
     for (let waited = 0; waited < 60_000; waited += 50) {
-      const file = eventsFile();
-      if (file !== undefined && existsSync(file) && pattern.test(readFileSync(file, 'utf8'))) {
+      if (happened()) {
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
         return;
@@ -63,8 +63,13 @@ describe('kill -9 and orch resume', function () {
       await sleep(50);
     }
     child.kill('SIGKILL');
-    throw new Error(`never saw ${pattern} in the event log`);
+    throw new Error(`never saw ${what}`);
   }
+
+  const logShows = (eventsFile: () => string | undefined, pattern: RegExp) => () => {
+    const file = eventsFile();
+    return file !== undefined && existsSync(file) && pattern.test(readFileSync(file, 'utf8'));
+  };
 
   function finish(child: ChildProcess): Promise<{ code: number | null; out: string }> {
     let out = '';
@@ -73,19 +78,25 @@ describe('kill -9 and orch resume', function () {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
   }
 
+  // A git hook that holds T2's merge commit open for a while, announcing itself with a marker.
+  const SLOW_MERGE_HOOK = '#!/bin/sh\nif git diff --cached --name-only | grep -q two.txt; then touch "$(git rev-parse --git-common-dir)/merging-T2"; sleep 3; fi\n';
+
   for (const point of [
-    { name: 'during an attempt', pattern: /"attempt\.started","taskId":"PRD-C\/T2"/, whileModelWorks: true, t2Calls: (n: number) => n >= 2 },
-    { name: 'between the attempt and its verification', pattern: /"task\.verifying","taskId":"PRD-C\/T2"/, whileModelWorks: false, t2Calls: (n: number) => n === 2 },
+    { name: 'during an attempt', event: /"attempt\.started","taskId":"PRD-C\/T2"/, whileModelWorks: true, slowMerge: false, t2Calls: (n: number) => n >= 2 },
+    { name: 'between the attempt and its verification', event: /"task\.verifying","taskId":"PRD-C\/T2"/, whileModelWorks: false, slowMerge: false, t2Calls: (n: number) => n === 2 },
+    { name: 'during a merge', event: undefined, whileModelWorks: false, slowMerge: true, t2Calls: (n: number) => n === 2 },
   ]) {
     it(`completes the run after SIGKILL ${point.name}, never re-running a verified task`, async () => {
-      const { model, orch, eventsFile } = await setup();
+      const { model, orch, eventsFile, ws } = await setup();
+      const marker = join(ws, '.git', 'merging-T2');
+      if (point.slowMerge) writeFileSync(join(ws, '.git', 'hooks', 'pre-merge-commit'), SLOW_MERGE_HOOK, { mode: 0o755 });
       try {
         const first = orch(['run', 'roadmap.md', '--port', '0']);
         let firstOut = '';
         first.stdout?.on('data', (c: Buffer) => (firstOut += c.toString()));
         // Mid-attempt means the model is busy answering T2 (its reply is slow) when Orch dies.
         if (point.whileModelWorks) await model.waitFor((r) => taskOf(r) === 'T2', 60_000);
-        await killWhen(first, eventsFile, point.pattern);
+        await killWhen(first, point.event === undefined ? () => existsSync(marker) : logShows(eventsFile, point.event), point.event?.source ?? 'the merge hook');
         const t1Before = model.modelRequests().filter((r) => taskOf(r) === 'T1').length;
         const t2Before = model.modelRequests().filter((r) => taskOf(r) === 'T2').length;
         if (point.whileModelWorks) assert.equal(t2Before, 1, 'killed while the model was answering T2');

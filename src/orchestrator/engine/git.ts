@@ -11,9 +11,9 @@ export interface GitResult {
 const identity = ['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false'];
 
 /** Runs git with an argument array (never a shell) and returns the outcome without throwing. */
-export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+export function git(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<GitResult> {
   return new Promise((resolve) => {
-    execFile('git', [...identity, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
+    execFile('git', [...identity, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
@@ -21,8 +21,8 @@ export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
 }
 
 /** Like `git`, but a non-zero exit is an error quoting the command and git's own words. */
-export async function gitOk(cwd: string, args: readonly string[]): Promise<string> {
-  const result = await git(cwd, args);
+export async function gitOk(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<string> {
+  const result = await git(cwd, args, env);
   if (result.code !== 0) {
     throw new Error(`git ${args.join(' ')} failed in ${cwd} (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
   }

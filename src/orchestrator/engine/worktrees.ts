@@ -1,8 +1,8 @@
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
-import { git, gitOk } from './git';
+import { git as plainGit, gitOk as plainGitOk } from './git';
 
 export interface MergeResult {
   readonly merged: boolean;
@@ -39,7 +39,7 @@ export class Worktrees {
   }
 
   static async isGitRepo(dir: string): Promise<boolean> {
-    const result = await git(dir, ['rev-parse', '--show-toplevel']);
+    const result = await plainGit(dir, ['rev-parse', '--show-toplevel']);
     return result.code === 0;
   }
 
@@ -55,19 +55,33 @@ export class Worktrees {
   async prepare(): Promise<void> {
     const root = this.paths.root;
     await this.excludeRuntimeFiles();
-    if ((await git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
-      await gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
+    if ((await this.git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
+      await this.gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
     }
     if (!(await this.branchExists(this.integrationBranch))) {
-      await gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
+      await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
+    await this.removeStaleLocks();
     if (!existsSync(this.integrationDir)) {
-      await gitOk(root, ['worktree', 'prune']);
-      await gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
-    } else if (existsSync(join(resolve(root, (await gitOk(this.integrationDir, ['rev-parse', '--git-dir'])).trim()), 'MERGE_HEAD'))) {
-      // A crash mid-merge: the merge is redone from the log, so start it from a clean tree.
-      await gitOk(this.integrationDir, ['merge', '--abort']);
+      await this.gitOk(root, ['worktree', 'prune']);
+      await this.gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
+    } else {
+      // Orch's own worktree: anything in it that is not committed is a merge a crash cut short,
+      // and the log redoes that merge, so start from the branch as committed.
+      await this.git(this.integrationDir, ['merge', '--abort']);
+      await this.gitOk(this.integrationDir, ['reset', '-q', '--hard', 'HEAD']);
+      await this.gitOk(this.integrationDir, ['clean', '-fdq']);
     }
+  }
+
+  // Git runs for this run carry its marker, so a resume after a crash finds and stops a merge
+  // or hook that outlived the Orch that started it.
+  private git(cwd: string, args: readonly string[]) {
+    return plainGit(cwd, args, { ORCH_RUN_ID: this.runId });
+  }
+
+  private gitOk(cwd: string, args: readonly string[]) {
+    return plainGitOk(cwd, args, { ORCH_RUN_ID: this.runId });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -87,10 +101,10 @@ export class Worktrees {
     const branch = this.taskBranch(taskId);
     if (await this.branchExists(branch)) {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
-      await gitOk(this.paths.root, ['worktree', 'prune']);
-      await gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
+      await this.gitOk(this.paths.root, ['worktree', 'prune']);
+      await this.gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
     } else {
-      await gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
+      await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
     return dir;
   }
@@ -98,17 +112,17 @@ export class Worktrees {
   /** Commits whatever the agent left in its worktree; returns the files changed since the fork. */
   async commitTask(taskId: string, message: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
-    await gitOk(dir, ['add', '-A']);
-    const staged = await git(dir, ['diff', '--cached', '--quiet']);
-    if (staged.code !== 0) await gitOk(dir, ['commit', '-q', '-m', message]);
-    const diff = await gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
+    await this.gitOk(dir, ['add', '-A']);
+    const staged = await this.git(dir, ['diff', '--cached', '--quiet']);
+    if (staged.code !== 0) await this.gitOk(dir, ['commit', '-q', '-m', message]);
+    const diff = await this.gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
     return diff.split('\n').filter((l) => l.length > 0);
   }
 
   /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
   async unresolvedConflicts(taskId: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
-    const unmerged = (await git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
+    const unmerged = (await this.git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
     const marked: string[] = [];
     for (const file of unmerged) {
       const text = await readFile(join(dir, file), 'utf8').catch(() => '');
@@ -123,13 +137,16 @@ export class Worktrees {
   }
 
   private async mergeNow(taskId: string, message: string): Promise<MergeResult> {
-    const result = await git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);
+    const result = await this.git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);
     if (result.code === 0) return { merged: true, conflicts: [], detail: result.stdout.trim() };
-    const conflicts = (await git(this.integrationDir, ['diff', '--name-only', '--diff-filter=U'])).stdout
+    const conflicts = (await this.git(this.integrationDir, ['diff', '--name-only', '--diff-filter=U'])).stdout
       .split('\n')
       .filter((l) => l.length > 0);
-    await git(this.integrationDir, ['merge', '--abort']);
-    return { merged: false, conflicts, detail: `${result.stdout}${result.stderr}`.trim() };
+    await this.git(this.integrationDir, ['merge', '--abort']);
+    const detail = `${result.stdout}${result.stderr}`.trim();
+    // A merge that failed without conflicts is the repository's problem, not the agent's work.
+    if (conflicts.length === 0) throw new Error(`merging ${taskId} into ${this.integrationBranch} failed: ${detail}`);
+    return { merged: false, conflicts, detail };
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
@@ -140,30 +157,48 @@ export class Worktrees {
   private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) {
-      if ((await gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
-        await gitOk(dir, ['add', '-A']);
-        await gitOk(dir, ['commit', '-q', '-m', `orch: work in progress on ${taskId}`]);
+      if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+        await this.gitOk(dir, ['add', '-A']);
+        await this.gitOk(dir, ['commit', '-q', '-m', `orch: work in progress on ${taskId}`]);
       }
-      await gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
     }
     // `branch -d` deletes only a branch that is merged into HEAD, so check against the
     // integration branch by running it there; unmerged work stays on its branch.
-    const deleted = await git(this.integrationDir, ['branch', '-d', this.taskBranch(taskId)]);
+    const deleted = await this.git(this.integrationDir, ['branch', '-d', this.taskBranch(taskId)]);
     if (deleted.code === 0) return { branchKept: false };
     return { branchKept: await this.branchExists(this.taskBranch(taskId)) };
   }
 
   async removeIntegrationWorktree(): Promise<void> {
-    if (existsSync(this.integrationDir)) await gitOk(this.paths.root, ['worktree', 'remove', '--force', this.integrationDir]);
+    if (existsSync(this.integrationDir)) await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', this.integrationDir]);
     await rm(this.integrationDir, { recursive: true, force: true });
   }
 
   private async branchExists(branch: string): Promise<boolean> {
-    return (await git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+    return (await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+  }
+
+  /**
+   * Lock files left by git processes of this run that a crash (and the orphan cleanup after it)
+   * killed mid-operation. Called with the run lock held and the orphans gone, so none is live.
+   */
+  private async removeStaleLocks(): Promise<void> {
+    const common = resolve(this.paths.root, (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim());
+    const worktreeAdmin = join(common, 'worktrees');
+    const admins = await readdir(worktreeAdmin).catch(() => [] as string[]);
+    for (const name of admins) {
+      const gitdir = await readFile(join(worktreeAdmin, name, 'gitdir'), 'utf8').catch(() => '');
+      if (gitdir.trim().startsWith(this.paths.worktreesDir)) await rm(join(worktreeAdmin, name, 'index.lock'), { force: true });
+    }
+    const refs = join(common, 'refs', 'heads', 'orch', this.runId);
+    for (const entry of await readdir(refs, { recursive: true }).catch(() => [] as string[])) {
+      if (entry.endsWith('.lock')) await rm(join(refs, entry), { force: true });
+    }
   }
 
   private async excludeRuntimeFiles(): Promise<void> {
-    const gitDir = (await gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim();
+    const gitDir = (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim();
     const excludeFile = join(resolve(this.paths.root, gitDir), 'info', 'exclude');
     await mkdir(join(excludeFile, '..'), { recursive: true });
     const current = await readFile(excludeFile, 'utf8').catch(() => '');

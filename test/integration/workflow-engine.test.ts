@@ -5,7 +5,7 @@ import { demoScenario, turnsSinceLastInstruction } from '../../src/cli/demo/demo
 import { gitOk } from '../../src/orchestrator/engine/git';
 import type { RecordedRequest } from '../../src/scripted-model/server';
 import { textReply } from '../../src/scripted-model/reply';
-import { claimSuccess, promptIncludes, route, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { claimSuccess, promptIncludes, route, slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
@@ -81,6 +81,25 @@ describe('workflow engine with the real claude CLI', function () {
       assert.equal(t2.attempts.length, 1);
       assert.ok(t2.costUsd > 0, 'cost recorded');
       assert.ok(outcome.snapshot.attempts['PRD-A/T2#1']?.sessionId, 'session id recorded');
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('never runs more attempts at once than the parallel limit', async () => {
+    const tasks = ['T1', 'T2', 'T3', 'T4', 'T5'].map((id) => ({ id, file: `${id}.txt` }));
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, meetFirst(['T1', 'T2'], slow(300, demoScenario)));
+    try {
+      const outcome = await fixture.run({ parallel: 2 });
+      assert.equal(outcome.result, 'completed');
+      const events = readFileSync(fixture.eventsFile()!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string });
+      let running = 0;
+      let most = 0;
+      for (const e of events) {
+        if (e.type === 'attempt.started') most = Math.max(most, ++running);
+        if (e.type === 'attempt.finished') running -= 1;
+      }
+      assert.equal(most, 2);
     } finally {
       await fixture.model.close();
     }

@@ -113,11 +113,13 @@ function workloadScenario(tasks: readonly WorkTask[]): Scenario {
   };
 }
 
-type Strategy = 'always-strongest' | 'always-cheapest' | 'static role map' | 'Orch router' | 'Orch router, 80%';
+type Strategy = 'always-strongest' | 'always-cheapest' | 'static role map' | 'Orch router' | 'Orch router, 80%' | 'oracle';
 
 function plan(tasks: readonly WorkTask[], strategy: Strategy): Roadmap {
   const pin = strategy === 'always-strongest' ? 'opus' : strategy === 'always-cheapest' ? 'haiku' : undefined;
-  const list = tasks.map((t) => (pin === undefined ? t.task : { ...t.task, model: pin }));
+  // The oracle knows each task's hidden difficulty: an upper bound for any router, not a strategy.
+  const oracle: Readonly<Record<Difficulty, string>> = { easy: 'haiku', medium: 'sonnet', hard: 'opus' };
+  const list = tasks.map((t) => (strategy === 'oracle' ? { ...t.task, model: oracle[t.difficulty] } : pin === undefined ? t.task : { ...t.task, model: pin }));
   const src = { file: 'roadmap.md', line: 1 };
   const prd = { id: 'PRD-W', milestoneId: '1.1', title: 'Workload', body: '', tasks: list, source: { file: 'prds/w.md', line: 1 } };
   return { title: 'bench', file: 'roadmap.md', phases: [{ id: '1', title: 'P', source: src, milestones: [{ id: '1.1', phaseId: '1', title: 'M', features: [], successMetrics: [], prds: [prd], source: src }] }] };
@@ -191,7 +193,7 @@ export async function bench(): Promise<void> {
   if (process.env.ORCH_BENCH_ROUTER_COMPARISON === '0') return;
   const tasks = workload();
   const results: Result[] = [];
-  for (const strategy of ['always-strongest', 'always-cheapest', 'static role map', 'Orch router', 'Orch router, 80%'] as const) results.push(await runStrategy(tasks, strategy));
+  for (const strategy of ['always-strongest', 'always-cheapest', 'static role map', 'Orch router', 'Orch router, 80%', 'oracle'] as const) results.push(await runStrategy(tasks, strategy));
   const strongest = results[0]!;
   console.log(`routing comparison: ${tasks.length} tasks (10 easy, 8 medium, 6 hard), max 3 attempts, real claude CLI, scripted model (assumptions in bench/router.bench.ts)`);
   for (const r of results) {

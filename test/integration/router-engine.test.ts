@@ -11,7 +11,7 @@ import { loadPlan } from '../../src/orchestrator/plan/load-plan';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { OrchEvent } from '../../src/protocol/events';
-import { costing, finish, modelFamily, modelIs, overloaded, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
+import { costing, finish, modelFamily, modelIs, overloaded, rateLimited, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
 import { REPO_ROOT } from '../support/engine-fixture';
@@ -164,6 +164,29 @@ describe('router, fallback and OpenAI agents through the engine and the real cla
       assert.equal(attempt.costSource, 'estimated');
       assert.deepEqual([attempt.inputTokens, attempt.outputTokens], [3_000, 400]);
       assert.ok(attempt.costUsd > 0);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('falls back along an OpenAI chain when the routed model is rate limited, through the openai SDK', async () => {
+    const scenario = route(
+      [
+        { when: (r) => r.api === 'openai' && r.model === 'gpt-4.1-mini', then: rateLimited(0) },
+        { when: (r) => r.api === 'openai', then: costing({ inputTokens: 1_000, outputTokens: 100 }, finish('# Analysis\n')) },
+      ],
+      demoScenario,
+    );
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'docs/a.md', agent: 'business-analyst', output: 'docs/a.md', model: 'gpt-4.1-mini' }], scenario);
+    try {
+      const outcome = await f.run({ router: { enabled: true, targetFirstPassRate: 0.85, fallbackPinned: true } });
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      const [fell] = ofType(f.events(outcome.runId), 'model.fellBack');
+      assert.deepEqual([fell?.from, fell?.to], ['gpt-4.1-mini', 'gpt-4.1']);
+      assert.deepEqual(f.model.modelRequests().map((r) => r.parsed?.model), ['gpt-4.1-mini', 'gpt-4.1']);
+      const attempt = outcome.snapshot.attempts['PRD-R/T1#1']!;
+      assert.deepEqual(Object.keys(attempt.costByModel ?? {}), ['gpt-4.1-mini', 'gpt-4.1']);
+      assert.equal(attempt.modelUsed, 'gpt-4.1');
     } finally {
       await f.model.close();
     }

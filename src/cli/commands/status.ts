@@ -21,9 +21,15 @@ export const statusCommand: Command = async (args, io) => {
   const holder = await readLock(paths.lockFile);
   const live = holder?.runId === run.runId ? ` (pid ${holder.pid})` : run.state === 'running' ? ' (no Orch process is running it: orch resume)' : '';
   io.out(`run ${run.runId}: ${run.state}${live}, $${run.costUsd.toFixed(4)}`);
-  for (const t of statusJson(run).tasks) {
+  const status = statusJson(run);
+  if (status.budget.budgetUsd !== null) io.out(`  budget $${status.budget.budgetUsd.toFixed(2)}, $${(status.budget.remainingUsd ?? 0).toFixed(4)} left${run.pausedReason === undefined ? '' : `; paused: ${run.pausedReason}`}`);
+  for (const t of status.tasks) {
     io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${t.model ?? '-'}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
+    const why = status.routing[`${t.prd}/${t.id}`]?.reasons[0];
+    if (why !== undefined) io.out(`            model: ${why}`);
   }
+  const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
+  if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
   return EXIT.ok;
 };
 

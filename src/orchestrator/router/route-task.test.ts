@@ -24,8 +24,8 @@ describe('routeTask', () => {
   it('sends a small task to the cheapest model that meets the target, saying why', () => {
     const d = routeTask(input(simple), catalog, EMPTY_HISTORY, on);
     assert.deepEqual([d.model, d.source], ['haiku', 'router']);
-    assert.match(d.reasons[0]!, /^complexity 0\.\d\d: phase implementation \+0\.10/);
-    assert.match(d.reasons[1]!, /haiku: expected first pass \d+\.\d% >= target 85\.0% .* the cheapest that meets it/);
+    assert.match(d.reasons[1]!, /^complexity 0\.\d\d: phase implementation \+0\.10/);
+    assert.match(d.reasons[0]!, /haiku: expected first pass \d+\.\d% >= target 85\.0% .* the cheapest that meets it/);
     assert.deepEqual(d.alternatives.map((a) => a.model), ['haiku', 'sonnet', 'opus']);
   });
 

@@ -27,6 +27,7 @@ export interface Alternative {
   readonly expectedCostUsd: number;
 }
 
+/** `reasons[0]` is the decision in one line, `reasons[1]` the complexity behind it, then what was passed over. */
 export interface RouteDecision {
   readonly model: string;
   readonly source: 'pin' | 'router' | 'agent';
@@ -64,7 +65,7 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
       model: best.model,
       source: 'router',
       complexity: complexity.score,
-      reasons: [why, `no model reaches the ${pct(target)} first-pass target; ${best.model} is the likeliest (${pct(best.expectedFirstPass)}, ~${usd(best.expectedCostUsd)} an attempt)`],
+      reasons: [`no model reaches the ${pct(target)} first-pass target; ${best.model} is the likeliest (${pct(best.expectedFirstPass)}, ~${usd(best.expectedCostUsd)} an attempt)`, why],
       alternatives,
     };
   }
@@ -74,8 +75,8 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
     source: 'router',
     complexity: complexity.score,
     reasons: [
-      why,
       `${chosen.model}: expected first pass ${pct(chosen.expectedFirstPass)} >= target ${pct(target)} at ~${usd(chosen.expectedCostUsd)} an attempt, the cheapest that meets it`,
+      why,
       ...cheaper.map((a) => `${a.model} is cheaper (~${usd(a.expectedCostUsd)}) but expects ${pct(a.expectedFirstPass)}`),
     ],
     alternatives,

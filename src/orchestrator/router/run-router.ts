@@ -11,7 +11,7 @@ import { BudgetGuard, type Allowance } from './budget-guard';
 import { historyFromRun } from './history-from-run';
 import { ModelCatalog } from './model-catalog';
 import { routeTask } from './route-task';
-import { predictAttemptCostUsd } from './routing-history';
+import { predictAttemptCostUsd, type RoutingHistory } from './routing-history';
 import { taskComplexity } from './task-complexity';
 
 export interface RouterPorts {
@@ -29,6 +29,7 @@ export class RunRouter {
   readonly catalog: ModelCatalog;
   readonly budget: BudgetGuard;
   private readonly admitted = new Map<string, Allowance>();
+  private history: { readonly seq: number; readonly value: RoutingHistory } | undefined;
 
   constructor(private readonly ports: RouterPorts) {
     this.catalog = ModelCatalog.build(ports.config.models);
@@ -47,7 +48,7 @@ export class RunRouter {
     const decision = routeTask(
       { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a) },
       this.catalog,
-      historyFromRun(this.ports.state(), this.catalog),
+      this.currentHistory(),
       this.ports.config.router,
     );
     await this.ports.append({ type: 'model.routed', taskId, ...decision });
@@ -59,7 +60,14 @@ export class RunRouter {
     if (info === undefined) return 0;
     const a = this.assignment(taskId);
     const complexity = this.ports.state().tasks[taskId]?.routing?.complexity ?? taskComplexity(this.ports.tasks.get(taskId)!.task, a.phase, info.tier).score;
-    return predictAttemptCostUsd(info, complexity, historyFromRun(this.ports.state(), this.catalog));
+    return predictAttemptCostUsd(info, complexity, this.currentHistory());
+  }
+
+  /** Rebuilt only when the log moved on: the dispatcher asks once per ready task per round. */
+  private currentHistory(): RoutingHistory {
+    const state = this.ports.state();
+    if (this.history?.seq !== state.lastSeq) this.history = { seq: state.lastSeq, value: historyFromRun(state, this.catalog) };
+    return this.history.value;
   }
 
   /** May the task's next attempt start, and with what cap? Reserves the cap when it may. */

@@ -11,7 +11,7 @@ import { loadPlan } from '../../src/orchestrator/plan/load-plan';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { OrchEvent } from '../../src/protocol/events';
-import { costing, finish, modelFamily, modelIs, overloaded, rateLimited, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
+import { answeringAs, costing, finish, modelFamily, modelIs, overloaded, rateLimited, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
 import { REPO_ROOT } from '../support/engine-fixture';
@@ -132,6 +132,21 @@ describe('router, fallback and OpenAI agents through the engine and the real cla
       assert.ok((byModel.opus ?? 0) > 0 && (byModel.sonnet ?? 0) > 0, JSON.stringify(byModel));
       assert.ok(Math.abs((byModel.opus ?? 0) + (byModel.sonnet ?? 0) - attempt.costUsd) < 1e-9, 'the split adds up to the attempt cost');
       assert.equal(outcome.snapshot.costUsd, attempt.costUsd);
+      assert.equal(ofType(f.events(outcome.runId), 'model.mismatched').length, 0, 'sonnet answering after the switch is no mismatch');
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('treats a model the API does not know (404) as unavailable and moves down the chain', async () => {
+    const scenario = route([{ when: modelIs('opus'), then: { kind: 'error', status: 404, errorType: 'not_found_error', message: 'model: claude-opus-4-8' } }], demoScenario);
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', agent: 'staff-engineer' }], scenario);
+    try {
+      const outcome = await f.run({ router: { enabled: false, targetFirstPassRate: 0.85, fallbackPinned: false } });
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.attempts, null, 1).slice(0, 3000));
+      const [fell] = ofType(f.events(outcome.runId), 'model.fellBack');
+      assert.deepEqual([fell?.from, fell?.to], ['opus', 'sonnet']);
+      assert.match(fell!.reason, /404/);
     } finally {
       await f.model.close();
     }
@@ -199,6 +214,19 @@ describe('router, fallback and OpenAI agents through the engine and the real cla
       const mismatch = ofType(f.events(outcome.runId), 'model.mismatched');
       assert.deepEqual(mismatch.map((m) => [m.requested, m.used]), [['gpt-4.1', 'gpt-4o-mini']]);
       assert.ok(outcome.snapshot.warnings.some((w) => w.includes('asked for model gpt-4.1, got gpt-4o-mini')));
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('warns when the claude CLI reports another model than the pinned one', async () => {
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', model: 'opus' }], answeringAs('claude-haiku-5-5', demoScenario));
+    try {
+      const outcome = await f.run();
+      assert.equal(outcome.result, 'completed');
+      const mismatch = ofType(f.events(outcome.runId), 'model.mismatched');
+      assert.deepEqual(mismatch.map((m) => [m.requested, m.used]), [['opus', 'claude-haiku-5-5']]);
+      assert.ok(outcome.snapshot.warnings.some((w) => w.includes('asked for model opus, got claude-haiku-5-5')));
     } finally {
       await f.model.close();
     }

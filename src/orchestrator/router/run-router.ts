@@ -23,7 +23,7 @@ export interface RouterPorts {
 }
 
 // Failures another model may not have: the chain moves on. Others (auth, spend limit) it cannot fix.
-const UNAVAILABLE = /not[_ ]found|unavailable|does not exist|no such model|not supported/i;
+const UNAVAILABLE = /\(404\)|not[_ ]found|unavailable|does not exist|may not exist|no such model|not supported|issue with the selected model/i;
 
 export class RunRouter {
   readonly catalog: ModelCatalog;

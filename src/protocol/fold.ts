@@ -118,7 +118,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         return { ...a, fellBackTo: e.to, costByModel: { ...a.costByModel, [from]: (a.costByModel?.[from] ?? 0) + Math.max(0, e.costUsdBefore - split) } };
       });
     case 'task.deferred':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: e.reason }));
+      // Money ran out, not the task's chances: its attempt limit counts afresh from here.
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: e.reason, attemptBase: t.attempts.length }));
     case 'task.verifying':
       return setTaskState(s, e.taskId, 'verifying');
     case 'task.verified':

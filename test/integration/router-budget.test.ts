@@ -56,17 +56,17 @@ describe('hard budgets through the orch CLI', function () {
   this.timeout(120_000);
   const tmp = useTempDir();
 
-  it('pauses with exit 3 when the budget cannot cover the next task, and completes after orch resume --budget', async () => {
+  async function setup(prd: string, chosen: Scenario) {
     const ws = join(tmp.path, 'ws');
     const home = join(tmp.path, 'home');
     mkdirSync(join(ws, 'prds'), { recursive: true });
     mkdirSync(home);
     writeFileSync(join(ws, 'roadmap.md'), ROADMAP);
-    writeFileSync(join(ws, 'prds', 'b.md'), PRD);
+    writeFileSync(join(ws, 'prds', 'b.md'), prd);
     await gitOk(ws, ['init', '-q', '-b', 'main']);
     await gitOk(ws, ['add', '-A']);
     await gitOk(ws, ['commit', '-q', '-m', 'fixture']);
-    const model = await startScriptedModel({ scenario });
+    const model = await startScriptedModel({ scenario: chosen });
     const env = claudeEnv(model.url, home);
     const orch = (args: string[]): Promise<{ code: number | null; out: string }> =>
       new Promise((resolve) => {
@@ -77,6 +77,11 @@ describe('hard budgets through the orch CLI', function () {
         child.stderr.on('data', (c: Buffer) => (out += c.toString()));
         child.once('exit', (code) => resolve({ code, out }));
       });
+    return { model, orch };
+  }
+
+  it('pauses with exit 3 when the budget cannot cover the next task, and completes after orch resume --budget', async () => {
+    const { model, orch } = await setup(PRD, scenario);
     try {
       const first = await orch(['run', 'roadmap.md', '--budget', '0.15']);
       assert.equal(first.code, 3, first.out);
@@ -97,6 +102,35 @@ describe('hard budgets through the orch CLI', function () {
       assert.ok(Math.abs(done.costs.byModel.haiku!.totalUsd - done.costUsd) < 1e-9, JSON.stringify(done.costs.byModel));
       assert.equal(done.costs.byModel.haiku!.reportedUsd, done.costUsd);
       assert.equal(done.costs.byModel.haiku!.estimatedUsd, 0);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('stops an attempt at its cap when it overruns, keeps its work and cost, and finishes it after resume', async () => {
+    const files = ['one.txt', 'one-b.txt', 'one-c.txt'];
+    const long: Scenario = costing({ inputTokens: 50_000, outputTokens: 1_000 }, (request, context) => {
+      const file = files[turnsSinceLastInstruction(request)];
+      return file === undefined ? textReply('Wrote all three.') : writeTool(file, `${file}\n`)(request, context);
+    });
+    const onlyT1 = PRD.slice(0, PRD.indexOf('  - id: T2')) + '---\n';
+    const { model, orch } = await setup(onlyT1, long);
+    try {
+      const first = await orch(['run', 'roadmap.md', '--budget', '0.12']);
+      assert.equal(first.code, 3, first.out);
+      const paused = JSON.parse((await orch(['status', '--json'])).out) as StatusJson & { pausedReason: string };
+      assert.deepEqual(paused.tasks.map((t) => [t.id, t.state, t.attempts]), [['T1', 'pending', 1]]);
+      // The CLI checks its cap between turns: the turn that crosses it is still paid for.
+      assert.ok(paused.costUsd > 0.12 && paused.costUsd < 0.2, String(paused.costUsd));
+      assert.match(paused.pausedReason, /budget/);
+
+      const second = await orch(['resume', '--budget', '1']);
+      assert.equal(second.code, 0, second.out);
+      const done = JSON.parse((await orch(['status', '--json'])).out) as StatusJson;
+      assert.deepEqual(done.tasks.map((t) => [t.id, t.state, t.attempts]), [['T1', 'verified', 2]]);
+      assert.ok(done.costs.byTask['PRD-B/T1']!.totalUsd > paused.costUsd, 'both attempts are counted');
+      const resumed = model.modelRequests().filter((r) => r.parsed?.userText.includes('stopped at its budget cap'));
+      assert.ok(resumed.length > 0 && resumed[0]!.parsed!.userText.includes('## Task T1:'), 'the second attempt resumed the first one\'s session');
     } finally {
       await model.close();
     }

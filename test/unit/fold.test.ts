@@ -106,6 +106,6 @@ describe('foldEvent', () => {
     assert.deepEqual([t?.routing?.source, t?.routing?.reasons], ['router', ['cheapest']]);
     assert.deepEqual(state?.attempts['PRD-1/T1#1']?.costByModel, { haiku: 0.25, sonnet: 0.25, opus: 0.5 });
     assert.equal(state?.attempts['PRD-1/T1#1']?.fellBackTo, 'opus');
-    assert.deepEqual([t?.state, t?.error], ['pending', 'the run budget leaves $0']);
+    assert.deepEqual([t?.state, t?.error, t?.attemptBase], ['pending', 'the run budget leaves $0', 1]);
   });
 });

@@ -176,7 +176,7 @@ function decisionTime(): void {
   const catalog = ModelCatalog.build();
   const tasks = workload();
   const outcomes: RoutedOutcome[] = Array.from({ length: 500 }, (_, i) => ({ model: ['haiku', 'sonnet', 'opus'][i % 3]!, complexity: (i % 100) / 100, firstPass: i % 4 !== 0 }));
-  const history = { outcomes, attemptCosts: new Map([['haiku', [0.05, 0.07]], ['sonnet', [0.2]]]) };
+  const history = { outcomes, costScale: 0.8, costSamples: 40 };
   const options = { enabled: true, targetFirstPassRate: 0.85 };
   const samples: number[] = [];
   for (let i = 0; i < 20_000; i++) {

@@ -2,20 +2,24 @@
 
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import type { ModelCatalog } from './model-catalog';
-import type { RoutedOutcome, RoutingHistory } from './routing-history';
+import { estimatedAttemptCostUsd, type RoutedOutcome, type RoutingHistory } from './routing-history';
 
 export function historyFromRun(run: RunSnapshot, catalog: ModelCatalog): RoutingHistory {
   const outcomes: RoutedOutcome[] = [];
-  const attemptCosts = new Map<string, number[]>();
   const canonical = (model: string): string => catalog.get(model)?.name ?? model;
+  let observed = 0;
+  let estimated = 0;
+  let costSamples = 0;
   for (const attempt of Object.values(run.attempts)) {
     if (attempt.state === 'running') continue;
-    // A fallback split the cost between models: only a whole attempt on one model predicts its price.
+    // A fallback split the cost between models: only a whole attempt on one model says what its tokens cost.
     if (attempt.costByModel !== undefined || attempt.costUsd <= 0) continue;
-    const key = canonical(attempt.model);
-    const list = attemptCosts.get(key) ?? [];
-    list.push(attempt.costUsd);
-    attemptCosts.set(key, list);
+    const info = catalog.get(attempt.model);
+    const complexity = run.tasks[attempt.taskId]?.routing?.complexity;
+    if (info === undefined || complexity === undefined) continue;
+    observed += attempt.costUsd;
+    estimated += estimatedAttemptCostUsd(info, complexity);
+    costSamples += 1;
   }
   for (const task of Object.values(run.tasks)) {
     if (task.routing === undefined || task.attempts.length === 0) continue;
@@ -23,5 +27,5 @@ export function historyFromRun(run: RunSnapshot, catalog: ModelCatalog): Routing
     if (!done) continue;
     outcomes.push({ model: canonical(task.routing.model), complexity: task.routing.complexity, firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0 });
   }
-  return { outcomes, attemptCosts };
+  return { outcomes, costScale: estimated > 0 ? observed / estimated : 1, costSamples };
 }

@@ -50,16 +50,16 @@ describe('routeTask', () => {
 
   it('learns from outcomes: first-pass failures of the cheap model at this complexity move the choice up', () => {
     const complexity = routeTask(input(simple), catalog, EMPTY_HISTORY, on).complexity;
-    const history: RoutingHistory = { outcomes: Array.from({ length: 6 }, () => ({ model: 'haiku', complexity, firstPass: false })), attemptCosts: new Map() };
+    const history: RoutingHistory = { outcomes: Array.from({ length: 6 }, () => ({ model: 'haiku', complexity, firstPass: false })), costScale: 1, costSamples: 0 };
     const d = routeTask(input(simple), catalog, history, on);
     assert.equal(d.model, 'sonnet');
     assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < 0.5);
   });
 
-  it('predicts an attempt\'s cost from what this model\'s attempts really cost once there are some', () => {
-    const history: RoutingHistory = { outcomes: [], attemptCosts: new Map([['haiku', [0.01, 0.03]]]) };
-    const d = routeTask(input(simple), catalog, history, on);
-    assert.equal(d.alternatives.find((a) => a.model === 'haiku')?.expectedCostUsd, 0.02);
+  it('scales every model\'s predicted cost by what attempts really cost, keeping their order', () => {
+    const list = routeTask(input(simple), catalog, EMPTY_HISTORY, on).alternatives;
+    const scaled = routeTask(input(simple), catalog, { outcomes: [], costScale: 0.1, costSamples: 2 }, on).alternatives;
+    for (const [i, a] of scaled.entries()) assert.ok(Math.abs(a.expectedCostUsd - list[i]!.expectedCostUsd * 0.1) < 1e-12, a.model);
   });
 });
 

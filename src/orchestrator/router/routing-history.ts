@@ -12,11 +12,16 @@ export interface RoutedOutcome {
 
 export interface RoutingHistory {
   readonly outcomes: readonly RoutedOutcome[];
-  /** Cost of each finished attempt, by the model it asked for. */
-  readonly attemptCosts: ReadonlyMap<string, readonly number[]>;
+  /**
+   * What finished attempts really cost over what the catalog estimate said: how far this
+   * workspace's token volume is from the assumed one. One factor for all models, so a model
+   * with no attempts yet is never compared at a list price against another's real cost.
+   */
+  readonly costScale: number;
+  readonly costSamples: number;
 }
 
-export const EMPTY_HISTORY: RoutingHistory = { outcomes: [], attemptCosts: new Map() };
+export const EMPTY_HISTORY: RoutingHistory = { outcomes: [], costScale: 1, costSamples: 0 };
 
 // Assumed first-pass rates at complexity 0 and how fast they fall with it. An explicit,
 // documented assumption: replace with measured rates as outcomes accumulate.
@@ -57,9 +62,11 @@ export function expectedTokens(complexity: number): { inputTokens: number; outpu
   return { inputTokens: Math.round(40_000 + 160_000 * complexity), outputTokens: Math.round(2_000 + 8_000 * complexity) };
 }
 
-/** The mean cost of this model's attempts so far, else a catalog estimate. */
+/** The catalog estimate for a task this hard, scaled by what attempts have really cost so far. */
 export function predictAttemptCostUsd(m: ModelInfo, complexity: number, history: RoutingHistory): number {
-  const seen = history.attemptCosts.get(m.name) ?? [];
-  if (seen.length > 0) return seen.reduce((a, b) => a + b, 0) / seen.length;
+  return estimatedAttemptCostUsd(m, complexity) * (history.costSamples > 0 ? history.costScale : 1);
+}
+
+export function estimatedAttemptCostUsd(m: ModelInfo, complexity: number): number {
   return priceUsd(m, expectedTokens(complexity));
 }

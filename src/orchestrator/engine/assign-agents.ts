@@ -32,7 +32,7 @@ export function assignAgents(roadmap: Roadmap, milestones: readonly string[], re
       if (milestones.length > 0 && !milestones.includes(milestone.id)) continue;
       for (const prd of milestone.prds) {
         for (const task of prd.tasks) {
-          const result = assignOne(task, registry);
+          const result = assignOne(task, registry, config.router.enabled);
           if (result instanceof InputError) errors.push(result);
           else errors.push(...checkModels(task, result.agent, result.model, catalog));
           if (!(result instanceof InputError)) assignments.set(qualifiedTaskId(prd.id, task.id), { ...result, taskId: qualifiedTaskId(prd.id, task.id) });
@@ -53,7 +53,7 @@ function agentForPhase(registry: RegistrySnapshot, phase: string): AgentDefiniti
   return candidates.find((a) => a.phases[0] === phase) ?? candidates[0];
 }
 
-function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'taskId'> | InputError {
+function assignOne(task: Task, registry: RegistrySnapshot, routed: boolean): Omit<Assignment, 'taskId'> | InputError {
   const where = task.source;
   let agent: AgentDefinition | undefined;
   let phase = task.phase;
@@ -76,5 +76,5 @@ function assignOne(task: Task, registry: RegistrySnapshot): Omit<Assignment, 'ta
     return new InputError(`task ${task.id} is in phase "${phase}", which is not a workflow phase`, where, `one of: ${registry.phases.join(', ')}`);
   }
   const model = task.model ?? (agent.model === 'inherit' ? 'sonnet' : agent.model);
-  return { agent, phase, model, pinned: task.model !== undefined, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : `${reason}; the agent's model` };
+  return { agent, phase, model, pinned: task.model !== undefined, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : routed ? `${reason}; the router picks the model at dispatch` : `${reason}; the agent's model` };
 }

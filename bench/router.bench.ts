@@ -27,6 +27,9 @@ import type { RoutedOutcome } from '../src/orchestrator/router/routing-history';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { costBreakdown, qualityStats } from '../src/protocol/cost-breakdown';
+import type { NewEvent, OrchEvent } from '../src/protocol/events';
+import { foldEvents } from '../src/protocol/fold';
+import { historyFromRun } from '../src/orchestrator/router/history-from-run';
 import type { Roadmap, Task } from '../src/protocol/domain';
 import { textReply } from '../src/scripted-model/reply';
 import { absolutePath, costing, modelFamily, writeTool, type Scenario } from '../src/scripted-model/scenarios';
@@ -186,6 +189,32 @@ function decisionTime(): void {
     if (i >= 2_000) samples.push(performance.now() - started);
   }
   console.log(`routing decision (${samples.length} decisions, 500 outcomes of history): p50 ${formatMs(percentile(samples, 50))}, p99 ${formatMs(percentile(samples, 99))}, max ${formatMs(Math.max(...samples))}`);
+  historyRebuild(catalog);
+}
+
+/** The engine rebuilds the history from the run's state once per new event: its cost on a 500-task run. */
+function historyRebuild(catalog: ModelCatalog): void {
+  const base = workload();
+  const tasks = Array.from({ length: 500 }, (_, i) => ({ ...base[i % base.length]!.task, id: `T${i + 1}`, depends: [] }));
+  const events: NewEvent[] = [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap: plan(tasks.map((task) => ({ task, difficulty: 'easy', files: [] })), 'Orch router') }];
+  for (const [i, t] of tasks.entries()) {
+    const taskId = `PRD-W/${t.id}`;
+    const model = ['haiku', 'sonnet', 'opus'][i % 3]!;
+    events.push(
+      { type: 'model.routed', taskId, model, source: 'router', complexity: (i % 100) / 100, reasons: [], alternatives: [] },
+      { type: 'attempt.started', taskId, attemptId: `${taskId}#1`, agent: 'backend-engineer', model, prompt: 'p' },
+      { type: 'attempt.finished', attemptId: `${taskId}#1`, outcome: 'succeeded', costUsd: 0.1, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 },
+      { type: 'task.verified', taskId, checks: [], basis: 'b' },
+    );
+  }
+  const state = foldEvents(events.map((e, i) => ({ ...e, seq: i + 1, at: new Date(0).toISOString(), runId: 'bench' }) as OrchEvent))!;
+  const samples: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const started = performance.now();
+    historyFromRun(state, catalog);
+    samples.push(performance.now() - started);
+  }
+  console.log(`routing history rebuilt from a 500-task run state (once per new event): p50 ${formatMs(percentile(samples, 50))}, p99 ${formatMs(percentile(samples, 99))}`);
 }
 
 export async function bench(): Promise<void> {

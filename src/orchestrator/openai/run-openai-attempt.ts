@@ -70,7 +70,10 @@ export function runOpenaiAttempt(catalog: ModelCatalog, output: string): Attempt
       const delayMs = decision.delayMs ?? retryDelayMs(policy, tryNumber, f.retryAfterSec);
       if (delayMs > policy.maxDelayMs) return failed;
       emit({ type: 'attempt.activity', attemptId: req.attemptId, activity: { kind: 'retry', attempt: tryNumber, maxRetries: policy.maxRetries, delayMs } });
-      model = decision.model ?? model;
+      if (decision.model !== undefined && decision.model !== model) {
+        emit({ type: 'attempt.activity', attemptId: req.attemptId, activity: { kind: 'warning', message: `retrying with model ${decision.model} instead of ${model} after: ${f.message}` } });
+        model = decision.model;
+      }
       await new Promise((r) => setTimeout(r, delayMs));
       if (req.signal?.aborted === true) return done({ outcome: 'failed', failure: 'cancelled', message: 'cancelled while waiting to retry' });
     }

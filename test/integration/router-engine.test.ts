@@ -232,6 +232,23 @@ describe('router, fallback and OpenAI agents through the engine and the real cla
     }
   });
 
+  it('pauses the run when an agent\'s own budget cannot cover its next task, naming that budget', async () => {
+    const scenario = costing({ inputTokens: 20_000, outputTokens: 1_000 }, demoScenario);
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt', agent: 'frugal' }, { id: 'T2', file: 'b.txt', agent: 'frugal' }], scenario);
+    mkdirSync(join(f.workspace, '.orch', 'agents'), { recursive: true });
+    writeFileSync(join(f.workspace, '.orch', 'agents', 'frugal.md'), '---\nname: frugal\ndescription: A cheap helper.\nmodel: haiku\nphases: [implementation]\nbudgetUsd: 0.09\n---\nYou write files.\n');
+    try {
+      const outcome = await f.run({ router: { enabled: false, targetFirstPassRate: 0.85, fallbackPinned: false } });
+      assert.equal(outcome.result, 'paused', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      const tasks = outcome.snapshot.tasks;
+      assert.deepEqual([tasks['PRD-R/T1']?.state, tasks['PRD-R/T2']?.state, tasks['PRD-R/T2']?.attempts.length], ['verified', 'pending', 0]);
+      assert.match(outcome.snapshot.pausedReason ?? '', /PRD-R\/T2's next attempt is predicted at \$[\d.]+ but the agent frugal's budget \$0\.0900 leaves \$0\.0[0-4]\d+/);
+      assert.ok(outcome.snapshot.costUsd <= 0.09);
+    } finally {
+      await f.model.close();
+    }
+  });
+
   it('refuses an unknown model before the run, naming the PRD file and line', async () => {
     const f = await fixture(tmp.path, [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', model: 'gpt-9-ultra' }], demoScenario);
     try {

@@ -35,4 +35,15 @@ describe('parseConfig', () => {
       (error: unknown) => error instanceof InputError && error.file === 'c.json' && typeof error.line === 'number',
     );
   });
+  it('reads router settings, a per-task cap and model overrides, and names an unknown router key', () => {
+    const config = parseConfig('{"taskBudgetUsd": 2, "router": {"targetFirstPassRate": 0.8}, "models": {"haiku": {"fallback": ["sonnet"], "routable": false}}}', 'c.json');
+    assert.deepEqual(config.router, { enabled: true, targetFirstPassRate: 0.8, fallbackPinned: false });
+    assert.equal(config.taskBudgetUsd, 2);
+    assert.equal(config.models.haiku?.routable, false);
+    assert.equal(defaultConfig.router.enabled, true);
+    assert.throws(
+      () => parseConfig('{\n  "router": {\n    "fallbackPined": true\n  }\n}', 'c.json'),
+      (error: unknown) => error instanceof InputErrors && error.errors[0]?.format() === 'c.json:3: unknown key "fallbackPined"',
+    );
+  });
 });

@@ -52,6 +52,7 @@ export function cliResumeArgs(request: { workspace: string; runId: string; confi
 export class CliRun {
   readonly exit: Promise<number | null>;
   private readonly child: ChildProcess;
+  private lastError: string | undefined;
 
   constructor(request: CliRunRequest) {
     const args = [join(request.extensionPath, 'dist', 'cli.js'), ...request.args];
@@ -61,8 +62,12 @@ export class CliRun {
       env: { ...process.env, ...request.secretEnv, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    for (const stream of [this.child.stdout, this.child.stderr]) {
-      if (stream !== null) createInterface({ input: stream }).on('line', request.log);
+    if (this.child.stdout !== null) createInterface({ input: this.child.stdout }).on('line', request.log);
+    if (this.child.stderr !== null) {
+      createInterface({ input: this.child.stderr }).on('line', (line) => {
+        if (line.trim() !== '') this.lastError = line;
+        request.log(line);
+      });
     }
     this.exit = new Promise((resolve) => {
       this.child.on('error', (error) => {
@@ -74,6 +79,11 @@ export class CliRun {
         resolve(code);
       });
     });
+  }
+
+  /** The last line the CLI wrote to stderr: why it stopped, when it stopped early (a lock held, bad input). */
+  get lastErrorLine(): string | undefined {
+    return this.lastError;
   }
 
   get running(): boolean {

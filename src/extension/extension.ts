@@ -3,7 +3,7 @@ import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
 import { registerAgentCommands } from './commands/agent-commands';
 import { registerMiscCommands } from './commands/misc-commands';
 import { registerPlanCommands } from './commands/plan-commands';
-import { registerRunCommands } from './commands/run-commands';
+import { registerRunCommands, stopActiveRun } from './commands/run-commands';
 import { agentsTree } from './model/agents-tree';
 import { planTree, runTree } from './model/run-tree';
 import { describeError } from './describe-error';
@@ -91,4 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void loadSettings().then(() => session.followLatest()).catch((error: unknown) => session.report('activation', error));
 }
 
-export function deactivate(): void {}
+// Closing or reloading the window stops the run's agents cleanly; VS Code waits for this promise.
+export function deactivate(): Promise<void> {
+  return stopActiveRun();
+}

@@ -34,6 +34,14 @@ describe('run notices', () => {
     assert.deepEqual(runNotices(after, after), []);
   });
 
+  it('stays quiet about tasks blocked only because a dependency failed: the failure was announced', () => {
+    const [before, after] = step([
+      { type: 'task.failed', taskId: 'PRD-1/T1', reason: 'timeout: no answer', checks: [] },
+      { type: 'task.blocked', taskId: 'PRD-1/T2', reason: 'dependency PRD-1/T1 is failed' },
+    ]);
+    assert.deepEqual(runNotices(before, after).map((n) => n.message), ['Orch: PRD-1/T1 failed: timeout: no answer']);
+  });
+
   it('offers to raise the budget and resume when the budget pauses the run', () => {
     const [before, after] = step([
       { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'a', model: 'm', prompt: 'p' },

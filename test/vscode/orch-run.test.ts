@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -107,7 +107,55 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'run-cancelled.png') });
   });
+
+  it('reloading the window stops the run\'s processes, and "Orch: Resume" finishes it later', async () => {
+    model.setScenario(() => ({ kind: 'hang' }));
+    await runCommand(page, 'Orch: Run');
+    await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
+    await page.keyboard.press('Enter');
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
+    assert.ok(runProcesses(workspace).length > 0, 'the run and its agents should be running');
+
+    await runCommand(page, 'Developer: Reload Window');
+    await waitUntil(() => runProcesses(workspace).length === 0, 30_000, () => `processes left: ${runProcesses(workspace).join('\n')}\n${execFileSync('ps', ['-eo', 'pid,ppid,pgid,etime,cmd', '--forest']).toString().split('\n').filter((l) => /code-server|cli\.js|claude|node/.test(l)).map((l) => l.slice(0, 220)).join('\n')}`);
+    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor({ timeout: 60_000 });
+
+    // Resume picks the run up again: the cancelled tasks get new attempts. (How the resumed run
+    // ends is the engine's business, tested in test/integration.)
+    model.setScenario(demoScenario);
+    await runCommand(page, 'Orch: Resume');
+    const t1 = treeRow(page, 'Roadmap', 'T1 Write the requirements');
+    await page.waitForFunction((row) => /Attempts: [2-9]/.test(row?.getAttribute('aria-label') ?? ''), await t1.elementHandle(), { timeout: 60_000 });
+    const root = treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description');
+    await page.waitForFunction((el) => /^(completed|failed) ·/.test(el?.textContent ?? ''), await root.elementHandle(), { timeout: 120_000 });
+    await page.screenshot({ path: join(screenshots, 'resumed.png') });
+  });
 });
+
+/** The `orch` CLI and agent processes working in this workspace (from /proc: command line and cwd). */
+function runProcesses(workspace: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if ((/dist\/cli\.js (run|resume)/.test(cmdline) && cmdline.includes(workspace)) || (/claude/.test(cmdline) && cwd.startsWith(workspace))) found.push(`${pid} ${cmdline}`);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+async function waitUntil(ok: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${explain()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 
 function filesContaining(dir: string, text: string): string[] {
   const hits: string[] = [];

@@ -9,6 +9,9 @@ import { count } from '../model/run-tree';
 import type { OrchSession } from '../orch-session';
 import { pickRoadmap } from './roadmap-picker';
 
+// One run process per window (extension host); module state so deactivate() can reach it.
+let activeRun: CliRun | undefined;
+
 export interface RunDeps {
   readonly session: OrchSession;
   readonly extensionPath: string;
@@ -24,7 +27,6 @@ export interface RunDeps {
  */
 export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   const { session, output } = deps;
-  let active: CliRun | undefined;
 
   const start = async (args: readonly string[]): Promise<void> => {
     output.appendLine(`$ orch ${args.join(' ')}`);
@@ -39,17 +41,18 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
       }
     };
     const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, secretEnv: await apiKeyEnv(deps.secrets), log });
-    active = child;
+    activeRun = child;
     void child.exit.then(async (code) => {
       await session.followLatest();
       if (code !== null && [0, 1, 3, 130].includes(code)) return;
-      const action = await vscode.window.showErrorMessage(`Orch: orch ${args[0] ?? ''} stopped with ${code === null ? 'an error' : `exit code ${code}`}; the log says why.`, 'Show Log');
+      const why = child.lastErrorLine ?? 'the log says why';
+      const action = await vscode.window.showErrorMessage(`Orch: orch ${args[0] ?? ''} stopped (${code === null ? 'could not start' : `exit code ${code}`}): ${why}`, 'Show Log');
       if (action === 'Show Log') output.show();
     });
   };
 
   const busy = async (): Promise<boolean> => {
-    const current = active;
+    const current = activeRun;
     if (current?.running !== true) return false;
     // The run has finished and its process is only tidying up (index, worktrees): wait for it.
     if (session.run?.finishedAt !== undefined) {
@@ -92,8 +95,8 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   };
 
   const cancel = async (): Promise<void> => {
-    if (active?.running === true) {
-      active.cancel();
+    if (activeRun?.running === true) {
+      activeRun.cancel();
       void vscode.window.showInformationMessage('Orch: cancelling the run; its agents are being stopped.');
       return;
     }
@@ -116,9 +119,19 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('orch.run', run),
     vscode.commands.registerCommand('orch.resume', resume),
     vscode.commands.registerCommand('orch.cancel', cancel),
-    // Closing the window stops the agents: the CLI cancels cleanly on SIGTERM, and the run can be resumed.
-    { dispose: () => active?.cancel() },
   ];
+}
+
+/**
+ * Cancels the window's run and waits (a few seconds at most) for its CLI to stop the agents and
+ * write the run's last events: the CLI's output goes to pipes the extension host owns, so the
+ * host must not go first. The run can be resumed afterwards.
+ */
+export async function stopActiveRun(): Promise<void> {
+  const run = activeRun;
+  if (run?.running !== true) return;
+  run.cancel();
+  await Promise.race([run.exit, new Promise((resolve) => setTimeout(resolve, 4_000))]);
 }
 
 /** Milestones to run; none picked means all. Undefined when the user dismissed the pick. */

@@ -23,7 +23,9 @@ export function runNotices(before: RunSnapshot | undefined, after: RunSnapshot |
     const was = before.tasks[id]?.state;
     const task = after.tasks[id];
     if (task === undefined || task.state === was) continue;
-    if (task.state === 'blocked') {
+    // A task blocked by a failed dependency or phase gate is a consequence of a failure already
+    // announced: one notice for the cause, not one per dependent task.
+    if (task.state === 'blocked' && !/^(dependency|phase gate)\b/.test(task.error ?? '')) {
       notices.push({ level: 'warning', message: `Orch: ${id} is blocked${task.error === undefined ? '' : `: ${task.error}`}`, actions: ['Show Task', 'Show Log'], taskId: id });
     } else if (task.state === 'failed') {
       notices.push({ level: 'error', message: `Orch: ${id} failed${task.error === undefined ? '' : `: ${task.error}`}`, actions: ['Show Task', 'Show Log'], taskId: id });

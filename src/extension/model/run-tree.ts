@@ -12,7 +12,8 @@ import type { TreeNode } from './tree-node';
 export function runTree(run: RunSnapshot): readonly TreeNode[] {
   const roadmap = run.roadmap;
   if (roadmap === undefined) {
-    return [{ id: `run:${run.runId}`, kind: 'message', label: `Run ${run.runId}`, description: `${run.state} · waiting for the plan`, icon: { id: runIcon(run.state) }, children: [] }];
+    // Its own id: VS Code keeps an id's collapsed state, and this one has no children to expand.
+    return [{ id: `run:${run.runId}:waiting`, kind: 'message', label: `Run ${run.runId}`, description: `${run.state} · waiting for the plan`, icon: { id: runIcon(run.state) }, children: [] }];
   }
   const selected = new Set(run.milestones);
   const phases = roadmap.phases

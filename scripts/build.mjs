@@ -17,7 +17,14 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] }),
+  build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: [...common.external, 'vscode'],
+    // zod probes `navigator`, which VS Code's extension host reports as a pending migration on every activation.
+    define: { navigator: 'undefined' },
+  }),
   viteBuild({ configFile: 'webview/vite.config.mts', logLevel: 'warn' }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -6,6 +6,10 @@ export interface CliIo {
   err(text: string): void;
 }
 
+// A reader that goes away (the editor that spawned us closed, `orch status | head`) must not
+// kill a run mid-cancel with EPIPE: output is a courtesy, the event log is the record.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 export const processIo: CliIo = {
   cwd: process.cwd(),
   env: process.env,

@@ -107,7 +107,7 @@ async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, ta
   const { task: spec, prd } = ctx.tasks.get(taskId)!;
   const assignment = ctx.assignments.get(taskId)!;
   const id = attemptId(taskId, task.attempts.length + 1);
-  const resumeSession = previous?.sessionId ?? initSession(previous);
+  const resumeSession = resumableSession(previous);
   const rework = previous === undefined ? undefined : reworkPrompt(spec, task.error ?? 'the previous attempt failed', task.checks);
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
@@ -146,6 +146,15 @@ async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, ta
   );
   await ctx.log.append({ type: 'attempt.finished', attemptId: id, ...outcome });
   return ctx.state().attempts[id]!;
+}
+
+/**
+ * The Claude session a rework can continue: only one the model has answered in. A session cut
+ * off before its first answer was never saved by the CLI, and `--resume` would fail on it.
+ */
+function resumableSession(attempt: AttemptSnapshot | undefined): string | undefined {
+  if (attempt === undefined || !attempt.activity.some((a) => a.kind === 'text' || a.kind === 'tool-call')) return undefined;
+  return attempt.sessionId ?? initSession(attempt);
 }
 
 function initSession(attempt: AttemptSnapshot | undefined): string | undefined {

@@ -4,6 +4,7 @@ import { buildSnapshot } from '../orchestrator/agents/build-snapshot';
 import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
 import { loadConfig, type OrchConfig } from '../orchestrator/config/orch-config';
 import { resolveClaudePath } from '../orchestrator/config/resolve-claude-path';
+import { PauseGate } from '../orchestrator/engine/pause-gate';
 import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { CliIo } from './cli-io';
 import { packageRoot } from './package-root';
@@ -30,21 +31,38 @@ export async function prepareRun(io: CliIo, options: { workspace?: string; claud
   return { paths, config, registry: snapshot, claudePath };
 }
 
-/** Ctrl-C (or SIGTERM from `orch cancel`) cancels cleanly; a second Ctrl-C leaves at once. */
-export function cancelOnSignals(io: CliIo): { readonly signal: AbortSignal; dispose(): void } {
+/**
+ * Ctrl-C (or SIGTERM from `orch cancel`) cancels cleanly; a second Ctrl-C leaves at once.
+ * SIGUSR1 and SIGUSR2 pause and resume (sent by the dashboard or the editor, see run-control.ts).
+ */
+export function cancelOnSignals(io: CliIo): { readonly signal: AbortSignal; readonly pause: PauseGate; dispose(): void } {
   const controller = new AbortController();
+  const pause = new PauseGate();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     io.err(`orch: ${name}: cancelling the run (agents are being stopped; press Ctrl-C again to leave at once)`);
     controller.abort();
   };
+  const onPause = () => {
+    io.err('orch: pause requested: no new task starts; running ones finish');
+    pause.pause('a pause request');
+  };
+  const onResume = () => {
+    io.err('orch: resume requested');
+    pause.resume();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGUSR1', onPause);
+  process.on('SIGUSR2', onResume);
   return {
     signal: controller.signal,
+    pause,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGUSR1', onPause);
+      process.off('SIGUSR2', onResume);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { agentsHandler } from './handlers/agents';
 import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
-import { cancelRunHandler, notYetHandler } from './handlers/run-control';
+import { cancelRunHandler, controlRunHandler } from './handlers/run-control';
 import { runEventsHandler } from './handlers/run-events';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import type { RouteHandler } from './server-context';
@@ -19,8 +19,8 @@ const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/runs\/(?<runId>[^/]+)$/, handler: runSnapshotHandler },
   { method: 'GET', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/events$/, handler: runEventsHandler },
   { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/cancel$/, handler: cancelRunHandler },
-  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/pause$/, handler: notYetHandler('pause') },
-  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/resume$/, handler: notYetHandler('resume') },
+  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/pause$/, handler: controlRunHandler('pause') },
+  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/resume$/, handler: controlRunHandler('resume') },
   { method: 'GET', pattern: /^\/api\/agents$/, handler: agentsHandler },
 ];
 

@@ -67,8 +67,8 @@ describe('dashboard server security (DESIGN.md §5)', () => {
     const fetchMeta = await http(server.port, { method: 'POST', path: '/api/runs/run-1/cancel', headers: { ...bearer(server), 'Sec-Fetch-Site': 'cross-site' } });
     assert.equal(fetchMeta.status, 403);
     const ownPage = await http(server.port, { method: 'POST', path: '/api/runs/run-1/pause', headers: { ...bearer(server), Origin: `http://127.0.0.1:${server.port}` } });
-    assert.equal(ownPage.status, 501, 'own origin passes the check (pause itself is not implemented yet)');
-    assert.match((ownPage.json() as { error: string }).error, /not implemented/);
+    assert.equal(ownPage.status, 409, 'own origin passes the check; no Orch process runs run-1 to pause');
+    assert.match((ownPage.json() as { error: string }).error, /no Orch process is running run run-1/);
   });
 
   it('answers a CORS preflight without any Access-Control-* header', async () => {

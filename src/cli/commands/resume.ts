@@ -26,6 +26,7 @@ export const resumeCommand: Command = async (args, io) => {
         runAttempt,
         env: io.env,
         signal: cancel.signal,
+        pause: cancel.pause,
         onLog: (log) => {
           io.out(`resuming run ${runId}`);
           printProgress(log, io);

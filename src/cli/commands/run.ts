@@ -35,6 +35,7 @@ export const runCommand: Command = async (args, io) => {
         runAttempt,
         env: io.env,
         signal: cancel.signal,
+        pause: cancel.pause,
         onLog: (log) => {
           io.out(`run ${log.runId} started; log: ${log.file}`);
           printProgress(log, io);

@@ -6,6 +6,7 @@ import type { EventLog } from '../events/event-log';
 import type { AttemptOutcome, AttemptRequest } from '../runner/attempt-request';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { Assignment } from './assign-agents';
+import type { PauseGate } from './pause-gate';
 import type { Worktrees } from './worktrees';
 
 /** The runner port: the engine never spawns an agent itself. */
@@ -26,5 +27,7 @@ export interface EngineContext {
   readonly claudePath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
+  /** A user's pause request (dashboard, editor): absent where nobody can ask for one. */
+  readonly pause?: PauseGate;
   state(): RunSnapshot;
 }

@@ -16,6 +16,7 @@ import { assignAgents, type Assignment } from './assign-agents';
 import { milestonesToPlan, planMilestone } from './plan-milestones';
 import type { AttemptRunner, EngineContext } from './engine-context';
 import { killOrphans } from './orphans';
+import type { PauseGate } from './pause-gate';
 import { acquireRunLock } from './run-lock';
 import { runWorkflow, type EngineResult } from './workflow-engine';
 import { Worktrees } from './worktrees';
@@ -28,6 +29,7 @@ export interface RunDeps {
   readonly claudePath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
+  readonly pause?: PauseGate;
   readonly clock?: Clock;
   /** Called once the run's log is open, so adapters can follow events live. */
   readonly onLog?: (log: EventLog) => void;
@@ -155,6 +157,7 @@ async function withRun(
       claudePath: deps.claudePath,
       env: deps.env,
       signal: deps.signal,
+      pause: deps.pause,
       state: snapshot,
     };
     const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd });

@@ -33,6 +33,18 @@ export async function runWorkflow(ctx: EngineContext, options: EngineOptions): P
 
   for (;;) {
     if (ctx.signal.aborted) break;
+    const gate = ctx.pause;
+    if (gate?.requested === true) {
+      if (inFlight.size > 0) {
+        await Promise.race([...inFlight.values(), gate.changed()]);
+        continue;
+      }
+      await ctx.log.append({ type: 'run.paused', reason: 'user', message: `paused by ${gate.by}; running tasks finished first` });
+      await gate.untilResumed(ctx.signal);
+      if (ctx.signal.aborted) break;
+      await ctx.log.append({ type: 'run.resumed' });
+      continue;
+    }
     const fatal = runWideFailure(ctx, earlierAttempts);
     if (fatal !== undefined) {
       await Promise.allSettled(inFlight.values());

@@ -1,5 +1,6 @@
 import { InputError } from '../../orchestrator/errors';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
+import { requestRunControl, type ControlAction } from '../../orchestrator/engine/run-control';
 import { sendError, sendOk } from '../reply';
 import type { RouteHandler } from '../server-context';
 
@@ -14,10 +15,16 @@ export const cancelRunHandler: RouteHandler = async ({ res, params }, context) =
   }
 };
 
-/** The engine has no way yet to pause or resume a run from another process: say so plainly. */
-export function notYetHandler(action: 'pause' | 'resume'): RouteHandler {
-  return async ({ res }) => {
-    const hint = action === 'pause' ? 'cancel it, or let the budget pause it' : "run 'orch resume' in the workspace";
-    sendError(res, 501, `${action} from the dashboard is not implemented yet; ${hint}`);
+/** Asks the Orch process running the run to pause or resume; it records the change in the log. */
+export function controlRunHandler(action: ControlAction): RouteHandler {
+  return async ({ res, params }, context) => {
+    const runId = params.runId ?? '';
+    if ((await context.tails.get(runId)) === undefined) return sendError(res, 404, `no run ${JSON.stringify(runId)} in this workspace`);
+    try {
+      sendOk(res, { action, ...(await requestRunControl(context.paths, runId, action)) });
+    } catch (error) {
+      if (error instanceof InputError) return sendError(res, 409, error.format());
+      throw error;
+    }
   };
 }

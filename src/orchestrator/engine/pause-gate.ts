@@ -1,0 +1,49 @@
+/**
+ * A user's pause: the engine stops starting tasks, lets the running ones finish, records
+ * `run.paused`, and waits here until resumed (or cancelled). The process and its lock stay, so
+ * a resume is instant and nobody else can take the workspace meanwhile.
+ */
+export class PauseGate {
+  private requestedBy: string | undefined;
+  private listeners = new Set<() => void>();
+
+  get requested(): boolean {
+    return this.requestedBy !== undefined;
+  }
+
+  get by(): string {
+    return this.requestedBy ?? '';
+  }
+
+  pause(by: string): void {
+    this.requestedBy = by;
+    this.notify();
+  }
+
+  resume(): void {
+    this.requestedBy = undefined;
+    this.notify();
+  }
+
+  /** Resolves at the next pause or resume. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = () => {
+        this.listeners.delete(listener);
+        resolve();
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  async untilResumed(signal: AbortSignal): Promise<void> {
+    while (this.requested && !signal.aborted) {
+      const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([this.changed(), aborted]);
+    }
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

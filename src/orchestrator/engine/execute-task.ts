@@ -178,6 +178,7 @@ async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: 
     evidencePrefix: attempt.id.replace(/[^A-Za-z0-9._-]+/g, '-'),
     defaultCommandTimeoutSec: Math.min(600, ctx.config.attemptTimeoutSec),
     signal: ctx.signal,
+    env: { ORCH_RUN_ID: ctx.runId },
   });
   const failed = checks.filter((c) => !c.passed);
   if (failed.length > 0) {

@@ -11,6 +11,8 @@ export interface VerifyContext {
   readonly evidencePrefix: string;
   readonly defaultCommandTimeoutSec: number;
   readonly signal?: AbortSignal;
+  /** Added to the check commands' environment: the run's marker, so a resume finds leftovers. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
@@ -57,7 +59,7 @@ async function checkCommand(command: string, timeoutSec: number, index: number, 
   const label = `command ${command}`;
   const evidencePath = join(ctx.evidenceDir, `${ctx.evidencePrefix}-check${index + 1}.log`);
   const started = Date.now();
-  const { code, signal, output, timedOut } = await runShell(command, ctx.cwd, timeoutSec, ctx.signal);
+  const { code, signal, output, timedOut } = await runShell(command, ctx.cwd, timeoutSec, ctx.signal, ctx.env);
   const header = `$ ${command}\n# cwd ${ctx.cwd}\n# exit ${code ?? signal} after ${Date.now() - started} ms${timedOut ? ' (timed out)' : ''}\n`;
   await writeFile(evidencePath, header + output);
   const tail = output.trimEnd().split('\n').slice(-15).join('\n');
@@ -75,9 +77,9 @@ interface ShellOutcome {
 
 // Verification commands are the user's own (from their PRD), so they run in a shell like in
 // their terminal; the process group is killed as a whole on timeout so nothing lingers.
-function runShell(command: string, cwd: string, timeoutSec: number, signal?: AbortSignal): Promise<ShellOutcome> {
+function runShell(command: string, cwd: string, timeoutSec: number, signal?: AbortSignal, env: Readonly<Record<string, string>> = {}): Promise<ShellOutcome> {
   return new Promise((resolvePromise) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], { cwd, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
     const collect = (chunk: Buffer) => {

@@ -127,7 +127,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'task.failed':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
     case 'defect.raised':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1 }));
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1, lastDefect: e.reason }));
     case 'task.merged':
     case 'milestone.planned':
       return s;

@@ -46,6 +46,8 @@ export interface TaskSnapshot {
   readonly checks: readonly CheckResult[];
   /** Times verification or a merge sent the work back. */
   readonly defects: number;
+  /** Why verification or a merge last sent the work back; kept after later errors replace `error`. */
+  readonly lastDefect?: string;
   /** Attempts made before the last requeue: the attempt limit counts from here. */
   readonly attemptBase: number;
   /** The router's decision, once the task was dispatched. */

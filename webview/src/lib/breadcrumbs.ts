@@ -13,6 +13,8 @@ export function breadcrumbs(route: Route, run: RunSnapshot | undefined): readonl
   const crumbs: Crumb[] = [{ label: 'Roadmap', href: '#/' }];
   if (route.level === 'roadmap') return crumbs;
   if (route.level === 'not-found') return [...crumbs, { label: 'Not found' }];
+  if (route.level === 'agents') return [...crumbs, { label: 'Agents', href: '#/agents' }];
+  if (route.level === 'costs') return [...crumbs, { label: 'Costs and quality', href: '#/costs' }];
   let milestoneId: string | undefined;
   let prdId: string | undefined;
   let taskId: string | undefined;

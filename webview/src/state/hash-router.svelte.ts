@@ -1,9 +1,11 @@
 // Hash routes (DESIGN.md §5): `#/`, `#/milestone/:id`, `#/prd/:id`, `#/task/:id`,
-// `#/attempt/:id`. Ids are URI-encoded: task ids contain '/' (`PRD-1/T2`), attempt ids '#'.
+// `#/attempt/:id`, plus the cross-cutting `#/agents` and `#/costs`. Ids are URI-encoded: task ids contain '/' (`PRD-1/T2`), attempt ids '#'.
 // Each navigation is a history entry, so the browser's back button walks back up the levels.
 
 export type Route =
   | { readonly level: 'roadmap' }
+  | { readonly level: 'agents' }
+  | { readonly level: 'costs' }
   | { readonly level: 'milestone' | 'prd' | 'task' | 'attempt'; readonly id: string }
   | { readonly level: 'not-found'; readonly path: string };
 
@@ -13,6 +15,8 @@ type Level = (typeof LEVELS)[number];
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { level: 'roadmap' };
+  if (path === '/agents') return { level: 'agents' };
+  if (path === '/costs') return { level: 'costs' };
   const match = /^\/([a-z]+)\/([^/]+)$/.exec(path);
   const level = match?.[1];
   if (match === null || !LEVELS.includes(level as Level)) return { level: 'not-found', path };
@@ -25,6 +29,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
+  if (route.level === 'agents' || route.level === 'costs') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;
   return `#/${route.level}/${encodeURIComponent(route.id)}`;
 }

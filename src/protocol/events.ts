@@ -89,23 +89,22 @@ export type AttemptActivity = Body<
   'attempt.activity',
   { readonly attemptId: string; readonly activity: Activity }
 >;
-export type AttemptFinished = Body<
-  'attempt.finished',
-  {
-    readonly attemptId: string;
-    readonly outcome: 'succeeded' | 'failed';
-    readonly failure?: FailureClass;
-    readonly message?: string;
-    readonly costUsd: number;
-    readonly costSource: 'reported' | 'estimated';
-    readonly sessionId?: string;
-    readonly modelUsed?: string;
-    readonly inputTokens: number;
-    readonly outputTokens: number;
-    readonly durationMs: number;
-    readonly retryAfterSec?: number;
-  }
->;
+/** How an attempt ended: what the runner returns and `attempt.finished` records. */
+export interface AttemptOutcome {
+  readonly outcome: 'succeeded' | 'failed';
+  readonly failure?: FailureClass;
+  readonly message?: string;
+  readonly costUsd: number;
+  readonly costSource: 'reported' | 'estimated';
+  readonly sessionId?: string;
+  readonly modelUsed?: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly durationMs: number;
+  readonly retryAfterSec?: number;
+}
+
+export type AttemptFinished = Body<'attempt.finished', { readonly attemptId: string } & AttemptOutcome>;
 export type ModelMismatched = Body<
   'model.mismatched',
   { readonly attemptId: string; readonly requested: string; readonly used: string }

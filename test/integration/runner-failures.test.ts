@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AttemptOutcome, AttemptRequest } from '../../src/orchestrator/runner/attempt-request';
+import type { AttemptOutcome } from '../../src/protocol/events';
+import type { AttemptRequest } from '../../src/orchestrator/runner/attempt-request';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import {

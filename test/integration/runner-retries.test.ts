@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AttemptOutcome, RetryPolicy } from '../../src/orchestrator/runner/attempt-request';
+import type { AttemptOutcome } from '../../src/protocol/events';
+import type { RetryPolicy } from '../../src/orchestrator/runner/attempt-request';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { authFailed, finish, overloaded, rateLimited, steps, times, writeFile, writeTool } from '../../src/scripted-model/scenarios';

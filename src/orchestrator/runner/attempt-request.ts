@@ -1,7 +1,7 @@
 // The runner's contract with the workflow engine: one request in, one outcome out, activity
 // events in between. The caller emits attempt.started/attempt.finished around it.
 
-import type { FailureClass } from '../../protocol/events';
+import type { AttemptOutcome, FailureClass } from '../../protocol/events';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 
@@ -37,20 +37,6 @@ export interface AttemptRequest {
   readonly maxEventChars?: number;
   /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */
   readonly killGraceMs?: number;
-}
-
-export interface AttemptOutcome {
-  readonly outcome: 'succeeded' | 'failed';
-  readonly failure?: FailureClass;
-  readonly message?: string;
-  readonly costUsd: number;
-  readonly costSource: 'reported' | 'estimated';
-  readonly sessionId?: string;
-  readonly modelUsed?: string;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly durationMs: number;
-  readonly retryAfterSec?: number;
 }
 
 /** What the hook may decide after a retryable failure: model fallback plugs in here. */

@@ -3,7 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { FailureClass, NewEvent } from '../../protocol/events';
-import { DEFAULT_RETRY_POLICY, NEVER_RETRIED, type AttemptOutcome, type AttemptRequest, type RetryPolicy } from './attempt-request';
+import type { AttemptOutcome } from '../../protocol/events';
+import { DEFAULT_RETRY_POLICY, NEVER_RETRIED, type AttemptRequest, type RetryPolicy } from './attempt-request';
 import { runClaudeOnce, type TryResult } from './run-claude-once';
 
 function retryable(failure: FailureClass | undefined, policy: RetryPolicy): boolean {

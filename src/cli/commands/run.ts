@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { startRun } from '../../orchestrator/engine/start-run';
-import { runAttempt } from '../../orchestrator/runner/run-attempt';
 import type { Command } from '../cli-io';
 import { parseCommandArgs, UsageError } from '../run-cli';
-import { serveWhileRunning } from '../run-dashboard';
-import { cancelOnSignals, prepareRun } from '../run-setup';
-import { printProgress } from '../progress-printer';
-import { exitCodeFor, printSummary } from '../run-summary';
+import { driveRun } from '../drive-run';
+import { prepareRun } from '../run-setup';
 
 export const runCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -26,34 +23,16 @@ export const runCommand: Command = async (args, io) => {
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const roadmapFile = resolve(io.cwd, positionals[0]!);
   const roadmap = await loadPlan({ roadmapFile, workspaceDir: setup.paths.root, phases: setup.config.phases });
-  const stopDashboard = await serveWhileRunning(io, setup, values);
-  const cancel = cancelOnSignals(io);
-  try {
-    const outcome = await startRun(
-      {
-        ...setup,
-        runAttempt,
-        env: io.env,
-        signal: cancel.signal,
-        pause: cancel.pause,
-        onLog: (log) => {
-          io.out(`run ${log.runId} started; log: ${log.file}`);
-          printProgress(log, io);
-        },
-      },
-      {
-        roadmap,
-        milestones: values.milestone ?? [],
-        parallel: positiveNumber(values.parallel, '--parallel', true),
-        budgetUsd: positiveNumber(values.budget, '--budget', false),
-      },
-    );
-    printSummary(outcome, io);
-    return exitCodeFor(outcome.result);
-  } finally {
-    cancel.dispose();
-    await stopDashboard();
-  }
+  const milestones = values.milestone ?? [];
+  const parallel = positiveNumber(values.parallel, '--parallel', true);
+  const budgetUsd = positiveNumber(values.budget, '--budget', false);
+  return driveRun(
+    io,
+    setup,
+    values,
+    (log) => `run ${log.runId} started; log: ${log.file}`,
+    (deps) => startRun(deps, { roadmap, milestones, parallel, budgetUsd }),
+  );
 };
 
 export function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {

@@ -1,0 +1,41 @@
+import type { EventLog } from '../orchestrator/events/event-log';
+import type { RunDeps, RunOutcome } from '../orchestrator/engine/start-run';
+import { runAttempt } from '../orchestrator/runner/run-attempt';
+import type { CliIo } from './cli-io';
+import { printProgress } from './progress-printer';
+import { serveWhileRunning } from './run-dashboard';
+import { cancelOnSignals, type RunSetup } from './run-setup';
+import { exitCodeFor, printSummary } from './run-summary';
+
+/**
+ * What `orch run` and `orch resume` share around the engine: the dashboard, signals (cancel,
+ * pause), live progress lines, the summary and the exit code.
+ */
+export async function driveRun(
+  io: CliIo,
+  setup: RunSetup,
+  flags: { port?: string; 'no-dashboard'?: boolean },
+  announce: (log: EventLog) => string,
+  start: (deps: RunDeps) => Promise<RunOutcome>,
+): Promise<number> {
+  const stopDashboard = await serveWhileRunning(io, setup, flags);
+  const control = cancelOnSignals(io);
+  try {
+    const outcome = await start({
+      ...setup,
+      runAttempt,
+      env: io.env,
+      signal: control.signal,
+      pause: control.pause,
+      onLog: (log) => {
+        io.out(announce(log));
+        printProgress(log, io);
+      },
+    });
+    printSummary(outcome, io);
+    return exitCodeFor(outcome.result);
+  } finally {
+    control.dispose();
+    await stopDashboard();
+  }
+}

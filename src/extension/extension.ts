@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
 import { registerAgentCommands } from './commands/agent-commands';
+import { registerDashboardCommands } from './commands/dashboard-commands';
 import { registerMiscCommands } from './commands/misc-commands';
 import { registerPlanCommands } from './commands/plan-commands';
 import { registerRunCommands, stopActiveRun } from './commands/run-commands';
@@ -20,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder === undefined) {
     const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
-    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.resume', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.resume', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openDashboardInBrowser', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
@@ -28,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   const session = new OrchSession(workspacePaths(folder.uri.fsPath), context.extensionPath, output);
+  const dashboard = registerDashboardCommands(session, context.extensionPath, output);
+  closeDashboard = () => dashboard.close();
   const roadmapView = new NodeTreeProvider();
   const agentsView = new NodeTreeProvider();
   const status = createStatusBar();
@@ -85,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerRunCommands({ session, extensionPath: context.extensionPath, secrets: context.secrets, output }),
     ...registerMiscCommands(session, context.secrets, output),
     ...registerAgentCommands(session),
+    ...dashboard.disposables,
   );
   render();
   loadAgents();
@@ -92,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 // Closing or reloading the window stops the run's agents cleanly; VS Code waits for this promise.
-export function deactivate(): Promise<void> {
-  return stopActiveRun();
+export async function deactivate(): Promise<void> {
+  await Promise.all([stopActiveRun(), closeDashboard()]);
 }
+
+let closeDashboard: () => Promise<void> = async () => undefined;

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { parseToServerMessage, type RunSummary, type SubscribeMessage, type ToClientMessage } from '../protocol/dashboard-messages';
+import { parseToServerMessage, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
 import type { AuthRateLimiter } from './auth-rate-limiter';
+import { DashboardSession } from './dashboard-session';
 import { remoteAddress, tokensEqual } from './request-guard';
 import type { RunTails } from './run-tails';
 
@@ -27,16 +28,15 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
  */
 export class WsSession {
   private authenticated = false;
-  private unsubscribe: (() => void) | undefined;
   private readonly authTimer: NodeJS.Timeout;
-  /** Serialises subscribes so a slow one cannot deliver after a newer one. */
-  private work: Promise<void> = Promise.resolve();
+  private readonly session: DashboardSession;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly req: IncomingMessage,
     private readonly options: SessionOptions,
   ) {
+    this.session = new DashboardSession({ tails: options.tails, listRuns: options.listRuns, send: (message) => this.send(message) });
     this.authTimer = setTimeout(() => socket.close(POLICY, 'authentication timed out'), options.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('close', () => this.dispose());
@@ -66,38 +66,17 @@ export class WsSession {
       }
       clearTimeout(this.authTimer);
       this.authenticated = true;
-      this.work = this.work.then(async () => this.send({ type: 'authenticated', runs: await this.options.listRuns() })).catch((error: unknown) => this.fail(error));
+      void this.session.hello();
       return;
     }
     if (!parsed.ok) return this.send({ type: 'error', message: parsed.error });
     const message = parsed.message;
-    if (message.type === 'subscribe') this.work = this.work.then(() => this.subscribe(message)).catch((error: unknown) => this.fail(error));
-  }
-
-  private async subscribe(message: SubscribeMessage): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    const tail = await this.options.tails.get(message.runId);
-    if (tail === undefined) return this.send({ type: 'error', message: `no run ${JSON.stringify(message.runId)} in this workspace` });
-    // From here to subscribe() nothing awaits, so no event can slip between the catch-up and
-    // the live stream: the client gets every event after `after` exactly once.
-    if (message.after === 0 || message.after > tail.lastSeq) {
-      this.send({ type: 'snapshot', runId: message.runId, snapshot: tail.snapshot ?? null });
-    } else {
-      const missed = tail.eventsAfter(message.after);
-      if (missed.length > 0) this.send({ type: 'events', runId: message.runId, events: missed });
-    }
-    this.unsubscribe = tail.subscribe((events) => this.send({ type: 'events', runId: message.runId, events }));
-  }
-
-  private fail(error: unknown): void {
-    this.send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    if (message.type === 'subscribe') void this.session.subscribe(message);
   }
 
   private dispose(): void {
     clearTimeout(this.authTimer);
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.session.dispose();
   }
 }
 

@@ -13,9 +13,6 @@ export function registerMiscCommands(session: OrchSession, secrets: vscode.Secre
     vscode.commands.registerCommand('orch.openFile', async (node?: TreeNode) => {
       if (node?.file !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
     }),
-    vscode.commands.registerCommand('orch.openDashboard', () =>
-      vscode.window.showInformationMessage('Orch: the dashboard panel is coming soon; the Roadmap view and `orch serve` show the run meanwhile.'),
-    ),
     vscode.commands.registerCommand('orch.setApiKey', async () => {
       const key = await vscode.window.showQuickPick(
         API_KEYS.map((k) => ({ label: k.provider, description: `passed to agents as ${k.env}`, key: k })),

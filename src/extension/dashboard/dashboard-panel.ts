@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { HostMessage } from '../../protocol/webview-messages';
+import { listRuns } from '../../server/list-runs';
+import { RunTails } from '../../server/run-tails';
+import type { OrchSession } from '../orch-session';
+import { dashboardHtml } from './dashboard-html';
+import { controlRun } from './run-control';
+import { WebviewHost } from './webview-host';
+
+const VIEW_TYPE = 'orch.dashboard';
+
+/**
+ * The dashboard in an editor tab. Its page is not kept alive while hidden (that costs memory
+ * for as long as the tab exists); it reloads when shown, restores its route from the webview
+ * state and asks for a fresh snapshot, which the shared run tail serves from memory.
+ */
+export class DashboardPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly tails: RunTails;
+
+  constructor(
+    private readonly session: OrchSession,
+    private readonly extensionPath: string,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    this.tails = new RunTails(session.paths, 1000, (message) => output.appendLine(`dashboard: ${message}`));
+  }
+
+  show(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal();
+      return;
+    }
+    const assets = vscode.Uri.file(join(this.extensionPath, 'media', 'webview'));
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Orch Dashboard', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [assets],
+    });
+    panel.iconPath = vscode.Uri.file(join(this.extensionPath, 'media', 'icons', 'orch.svg'));
+    this.panel = panel;
+    const host = new WebviewHost({
+      tails: this.tails,
+      listRuns: () => listRuns(this.session.paths),
+      control: (runId, action) => controlRun(this.session.paths, runId, action),
+      post: (message: HostMessage) => void panel.webview.postMessage(message),
+      onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),
+    });
+    const webview = panel.webview;
+    webview.html = dashboardHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.css')).toString(),
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64url'),
+    });
+    const refreshRuns = (): void => void host.refreshRuns().catch((error: unknown) => this.session.report('dashboard runs', error));
+    const subscriptions = [
+      webview.onDidReceiveMessage((message: unknown) => host.receive(message)),
+      // A hidden page is torn down by VS Code; stop streaming to it until it posts `ready` again.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) host.detach();
+      }),
+      this.session.onDidChange(refreshRuns),
+    ];
+    panel.onDidDispose(() => {
+      host.detach();
+      for (const s of subscriptions) s.dispose();
+      this.panel = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    void this.tails.closeAll();
+  }
+}

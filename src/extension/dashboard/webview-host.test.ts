@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import type { EventLog } from '../../orchestrator/events/event-log';
+import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
+import { foldEvents } from '../../protocol/fold';
+import type { HostMessage } from '../../protocol/webview-messages';
+import { listRuns } from '../../server/list-runs';
+import { RunTails } from '../../server/run-tails';
+import { sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
+import { useTempDir } from '../../../test/support/temp-dir';
+import { controlRun } from './run-control';
+import { WebviewHost } from './webview-host';
+
+const activity = (n: number) => ({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `step ${n}` } }) as const;
+
+describe('dashboard webview host (postMessage side)', () => {
+  const dir = useTempDir('orch-webview-host-');
+  let log: EventLog;
+  let tails: RunTails;
+  let posted: HostMessage[];
+  let problems: string[];
+  let host: WebviewHost;
+
+  beforeEach(async () => {
+    log = await writeRun(dir.path, 'run-1', sampleRunEvents());
+    const paths = workspacePaths(dir.path);
+    tails = new RunTails(paths, 50, (m) => problems.push(m));
+    posted = [];
+    problems = [];
+    host = new WebviewHost({
+      tails,
+      listRuns: () => listRuns(paths),
+      control: (runId, action) => controlRun(paths, runId, action),
+      post: (m) => posted.push(m),
+      onProblem: (m) => problems.push(m),
+    });
+  });
+  afterEach(async () => {
+    host.detach();
+    await tails.closeAll();
+    await log.close();
+  });
+
+  async function waitFor(count: number): Promise<HostMessage[]> {
+    for (let i = 0; i < 400 && posted.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(posted.length >= count, `expected ${count} messages, got ${JSON.stringify(posted.map((m) => m.type))}`);
+    return posted.splice(0, count);
+  }
+
+  it('answers ready with the run list, a subscribe with the core fold, then streams appended events', async () => {
+    host.receive({ type: 'ready' });
+    const [hello] = await waitFor(1);
+    assert.equal(hello?.type, 'authenticated');
+    assert.deepEqual(hello?.type === 'authenticated' && hello.runs.map((r) => [r.runId, r.state]), [['run-1', 'running']]);
+    host.receive({ type: 'subscribe', runId: 'run-1', after: 0 });
+    const [snapshot] = await waitFor(1);
+    assert.deepEqual(snapshot, { type: 'snapshot', runId: 'run-1', snapshot: foldEvents(log.events) });
+    await log.append(activity(1));
+    await log.append(activity(2));
+    const streamed: number[] = [];
+    while (streamed.length < 2) {
+      const [m] = await waitFor(1);
+      assert.equal(m?.type, 'events');
+      if (m?.type === 'events') streamed.push(...m.events.map((e) => e.seq));
+    }
+    assert.deepEqual(streamed, [12, 13]);
+  });
+
+  it('sends a page that comes back only the events after its last sequence number', async () => {
+    host.receive({ type: 'ready' });
+    await waitFor(1);
+    await log.append(activity(1));
+    host.receive({ type: 'subscribe', runId: 'run-1', after: 10 });
+    const [missed] = await waitFor(1);
+    assert.deepEqual(missed?.type === 'events' && missed.events.map((e) => e.seq), [11, 12]);
+  });
+
+  it('stops streaming to a detached page and starts over on its next ready', async () => {
+    host.receive({ type: 'ready' });
+    host.receive({ type: 'subscribe', runId: 'run-1', after: 0 });
+    await waitFor(2);
+    host.detach();
+    await log.append(activity(1));
+    await tails.get('run-1');
+    assert.deepEqual(posted, []);
+    host.receive({ type: 'subscribe', runId: 'run-1', after: 0 });
+    assert.deepEqual(posted, [{ type: 'error', message: 'subscribe before ready' }]);
+  });
+
+  it('refuses malformed messages, quoting the field, and unknown runs', async () => {
+    host.receive({ type: 'subscribe', runId: '../etc', after: 0 });
+    host.receive({ type: 'auth', token: 'x' });
+    host.receive('not an object');
+    assert.equal(posted.length, 3);
+    assert.match(posted[0]?.type === 'error' ? posted[0].message : '', /^invalid message: runId: /);
+    assert.match(posted[1]?.type === 'error' ? posted[1].message : '', /^invalid message: type: /);
+    assert.equal(problems.length, 3);
+    posted.length = 0;
+    host.receive({ type: 'ready' });
+    await waitFor(1);
+    host.receive({ type: 'subscribe', runId: 'run-2', after: 0 });
+    assert.deepEqual(await waitFor(1), [{ type: 'error', message: 'no run "run-2" in this workspace' }]);
+  });
+
+  it('answers commands with the REST reply shape: cancel through the core, pause not yet', async () => {
+    host.receive({ type: 'control', id: 7, runId: 'run-1', action: 'pause' });
+    const [pause] = await waitFor(1);
+    assert.deepEqual(pause, { type: 'reply', id: 7, reply: { ok: false, error: 'pause from the dashboard is not implemented yet; cancel it, or let the budget pause it' } });
+    host.receive({ type: 'control', id: 8, runId: 'run-1', action: 'cancel' });
+    const [cancel] = await waitFor(1);
+    assert.equal(cancel?.type === 'reply' && cancel.id, 8);
+    assert.deepEqual(cancel?.type === 'reply' && cancel.reply.ok && (cancel.reply.value as { kind: string }).kind, 'cancelled');
+    await log.close();
+    log = await writeRun(dir.path, 'run-1', []);
+    assert.equal(foldEvents(log.events)?.state, 'cancelled');
+  });
+});

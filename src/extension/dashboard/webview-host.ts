@@ -1,0 +1,77 @@
+import type { RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
+import { parsePageMessage, type HostMessage, type RunAction } from '../../protocol/webview-messages';
+import type { ApiReply } from '../../protocol/dashboard-messages';
+import { DashboardSession } from '../../server/dashboard-session';
+import type { RunTails } from '../../server/run-tails';
+
+export interface WebviewHostOptions {
+  readonly tails: RunTails;
+  readonly listRuns: () => Promise<readonly RunSummary[]>;
+  /** The same core functions the HTTP server's run routes call. */
+  readonly control: (runId: string, action: RunAction) => Promise<ApiReply<unknown>>;
+  readonly post: (message: HostMessage) => void;
+  readonly onProblem: (message: string) => void;
+}
+
+/**
+ * The host side of the dashboard's postMessage transport, free of `vscode` so it is tested on
+ * its own: a page's `ready` is its handshake (the webview is the extension's own, so there is no
+ * token), after which it gets what a WebSocket client gets, from the same session logic.
+ */
+export class WebviewHost {
+  private session: DashboardSession | undefined;
+  private lastRuns = '';
+
+  constructor(private readonly options: WebviewHostOptions) {}
+
+  /** Takes one message the page posted, untrusted until parsed. */
+  receive(value: unknown): void {
+    const parsed = parsePageMessage(value);
+    if (!parsed.ok) {
+      this.options.onProblem(`dashboard page: ${parsed.error}`);
+      this.post({ type: 'error', message: parsed.error });
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ready':
+        // A reloaded page (the panel was hidden and shown) starts over: drop the old stream.
+        this.session?.dispose();
+        this.session = new DashboardSession({ tails: this.options.tails, listRuns: this.options.listRuns, send: (m) => this.post(m) });
+        this.lastRuns = '';
+        void this.session.hello();
+        return;
+      case 'subscribe':
+        if (this.session === undefined) return this.post({ type: 'error', message: 'subscribe before ready' });
+        void this.session.subscribe(message);
+        return;
+      case 'control':
+        void this.options
+          .control(message.runId, message.action)
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+    }
+  }
+
+  /** Tells a ready page the run list when it changed (a run started or finished). */
+  async refreshRuns(): Promise<void> {
+    if (this.session === undefined) return;
+    const runs = await this.options.listRuns();
+    const text = JSON.stringify(runs);
+    if (text === this.lastRuns) return;
+    this.lastRuns = text;
+    this.session.send({ type: 'runs', runs });
+  }
+
+  /** The page went away (panel hidden or closed): stop streaming to it. */
+  detach(): void {
+    this.session?.dispose();
+    this.session = undefined;
+  }
+
+  private post(message: ToClientMessage | HostMessage): void {
+    if (message.type === 'authenticated') this.lastRuns = JSON.stringify(message.runs);
+    this.options.post(message);
+  }
+}

@@ -1,0 +1,82 @@
+// What travels between the dashboard page inside a VS Code webview and the extension host. The
+// page speaks the same protocol as over the WebSocket (dashboard-messages.ts), wrapped for
+// postMessage: no token (the webview is the extension's own), a `ready` handshake instead of
+// `auth`, and commands as numbered requests answered with the REST reply shape.
+
+// zod/mini: the page bundles this file, and the full zod would more than double its size.
+import * as z from 'zod/mini';
+import { RUN_ID_PATTERN, type ApiReply, type SubscribeMessage, type ToClientMessage } from './dashboard-messages';
+import { EVENT_TYPES } from './events';
+
+/** The page has mounted and listens; the host answers with the run list. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+export type RunAction = 'pause' | 'resume' | 'cancel';
+
+export interface ControlMessage {
+  readonly type: 'control';
+  /** Chosen by the page to match the reply to its request. */
+  readonly id: number;
+  readonly runId: string;
+  readonly action: RunAction;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage;
+
+export interface ReplyMessage {
+  readonly type: 'reply';
+  readonly id: number;
+  readonly reply: ApiReply<unknown>;
+}
+
+export type HostMessage = ToClientMessage | ReplyMessage;
+
+export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
+
+const runId = z.string().check(z.regex(RUN_ID_PATTERN));
+const requestId = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+const seq = (min: number) => z.int().check(z.minimum(min), z.maximum(Number.MAX_SAFE_INTEGER));
+
+const pageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('subscribe'), runId, after: seq(0) }),
+  z.strictObject({ type: z.literal('control'), id: requestId, runId, action: z.enum(['pause', 'resume', 'cancel']) }),
+]);
+
+// The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence
+// numbers) rather than re-validating every field of a 500-task snapshot on each message.
+const runSummary = z.looseObject({ runId: z.string(), state: z.string(), roadmapFile: z.string(), startedAt: z.string(), updatedAt: z.string() });
+const event = z.looseObject({ seq: seq(1), type: z.enum(EVENT_TYPES as [string, ...string[]]), runId: z.string() });
+const snapshot = z.looseObject({ runId: z.string(), lastSeq: seq(0), state: z.string(), tasks: z.record(z.string(), z.unknown()) });
+const hostSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('authenticated'), runs: z.array(runSummary) }),
+  z.strictObject({ type: z.literal('runs'), runs: z.array(runSummary) }),
+  z.strictObject({ type: z.literal('snapshot'), runId: z.string(), snapshot: z.nullable(snapshot) }),
+  z.strictObject({ type: z.literal('events'), runId: z.string(), events: z.array(event) }),
+  z.strictObject({ type: z.literal('error'), message: z.string() }),
+  z.strictObject({
+    type: z.literal('reply'),
+    id: requestId,
+    reply: z.union([z.strictObject({ ok: z.literal(true), value: z.unknown() }), z.strictObject({ ok: z.literal(false), error: z.string() })]),
+  }),
+]);
+
+/** Parses what the page posted; the error names the offending field. */
+export function parsePageMessage(value: unknown): Parsed<PageMessage> {
+  const parsed = pageSchema.safeParse(value);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: describeIssue(parsed.error) };
+}
+
+/** Parses what the host posted. */
+export function parseHostMessage(value: unknown): Parsed<HostMessage> {
+  const parsed = hostSchema.safeParse(value);
+  // The envelope is checked; the payload types are the host's own, produced by the same fold.
+  return parsed.success ? { ok: true, message: parsed.data as unknown as HostMessage } : { ok: false, error: describeIssue(parsed.error) };
+}
+
+function describeIssue(error: z.core.$ZodError): string {
+  const issue = error.issues[0];
+  return `invalid message: ${issue === undefined ? 'unknown shape' : `${issue.path.join('.') || '(root)'}: ${issue.message}`}`;
+}

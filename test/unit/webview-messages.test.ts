@@ -1,0 +1,30 @@
+import { strict as assert } from 'node:assert';
+import { parseHostMessage, parsePageMessage } from '../../src/protocol/webview-messages';
+
+describe('webview messages', () => {
+  it('accepts the page messages and refuses extra fields, bad run ids and unknown types', () => {
+    assert.deepEqual(parsePageMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
+    assert.deepEqual(parsePageMessage({ type: 'control', id: 3, runId: 'r-1', action: 'cancel' }), { ok: true, message: { type: 'control', id: 3, runId: 'r-1', action: 'cancel' } });
+    assert.deepEqual(parsePageMessage({ type: 'ready', token: 'x' }).ok, false);
+    assert.match(errorOf(parsePageMessage({ type: 'subscribe', runId: '../x', after: 0 })), /^invalid message: runId: /);
+    assert.match(errorOf(parsePageMessage({ type: 'subscribe', runId: 'r', after: -1 })), /^invalid message: after: /);
+    assert.match(errorOf(parsePageMessage({ type: 'control', id: 1, runId: 'r', action: 'delete' })), /^invalid message: action: /);
+    assert.match(errorOf(parsePageMessage(null)), /^invalid message: /);
+  });
+
+  it('checks the envelope of what the host sends: event types, sequence numbers, reply shape', () => {
+    const event = { seq: 1, type: 'run.started', runId: 'r', at: '2026-01-01T00:00:00Z', roadmapFile: 'roadmap.md', milestones: [] };
+    assert.equal(parseHostMessage({ type: 'events', runId: 'r', events: [event] }).ok, true);
+    assert.match(errorOf(parseHostMessage({ type: 'events', runId: 'r', events: [{ ...event, type: 'run.exploded' }] })), /^invalid message: events\.0\.type: /);
+    assert.match(errorOf(parseHostMessage({ type: 'events', runId: 'r', events: [{ ...event, seq: 0 }] })), /^invalid message: events\.0\.seq: /);
+    assert.equal(parseHostMessage({ type: 'snapshot', runId: 'r', snapshot: null }).ok, true);
+    assert.equal(parseHostMessage({ type: 'snapshot', runId: 'r', snapshot: { runId: 'r', state: 'running' } }).ok, false);
+    assert.equal(parseHostMessage({ type: 'reply', id: 2, reply: { ok: false, error: 'no' } }).ok, true);
+    assert.equal(parseHostMessage({ type: 'reply', id: 2, reply: { ok: false } }).ok, false);
+    assert.equal(parseHostMessage({ type: 'authenticated', runs: [{ runId: 'r' }] }).ok, false);
+  });
+});
+
+function errorOf(parsed: { ok: boolean; error?: string }): string {
+  return parsed.ok ? '(parsed)' : (parsed.error ?? '');
+}

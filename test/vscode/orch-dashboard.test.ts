@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './code-server';
+import { orchWorkspace, type OrchWorkspace } from './orch-workspace';
+import { pickQuickItem, runCommand, statusItem } from './workbench';
+
+// "Orch: Open Dashboard": the browser dashboard's bundle in a webview panel, fed by the extension
+// host over postMessage from the run's events.jsonl.
+const repoRoot = resolve(__dirname, '..', '..');
+const vsix = join(repoRoot, 'orch.vsix');
+const screenshots = join(repoRoot, 'test-results', 'vscode');
+
+/** The dashboard page: VS Code's outer webview frame of this extension, then its inner document. */
+function dashboard(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=orch-dev.orch"]:visible').frameLocator('#active-frame');
+}
+
+describe('Orch dashboard in a VS Code webview (code-server)', function () {
+  this.timeout(120_000);
+  let ws: OrchWorkspace;
+  let vscode: CodeServer;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    ws = await orchWorkspace('20260101T000000-dash01');
+    vscode = await startCodeServer({ vsix, workspace: ws.root });
+    page = vscode.page;
+    await statusItem(page, 'Orch 1/4 · $0.42').waitFor();
+  });
+
+  after(async () => {
+    await vscode?.close();
+    await ws?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+      console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
+      console.log(`Orch output channel:\n${vscode?.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
+    }
+  });
+
+  it('opens from the palette and shows the run at the roadmap level, live', async () => {
+    await runCommand(page, 'Orch: Open Dashboard');
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).waitFor();
+    const view = dashboard(page);
+    await view.getByRole('heading', { level: 1, name: 'GREETING SERVICE ROADMAP' }).waitFor();
+    await view.locator('.connection', { hasText: 'live' }).waitFor();
+    await view.locator('.footer', { hasText: 'Run 20260101T000000-dash01' }).waitFor();
+    // No login form: the webview is the extension's own page and needs no token.
+    assert.equal(await view.getByRole('heading', { name: 'Connect to Orch' }).count(), 0);
+    await page.screenshot({ path: join(screenshots, 'dashboard-webview-roadmap.png') });
+  });
+
+  it('drills down by clicking and receives appended events without a reload', async () => {
+    const view = dashboard(page);
+    await view.getByRole('link', { name: /1\.1.*Greeting Module/ }).first().click();
+    await view.getByRole('heading', { level: 1, name: /1\.1.*Greeting Module/ }).waitFor();
+    await view.getByRole('link', { name: /^PRD-1/ }).first().click();
+    await view.getByRole('heading', { level: 1, name: /^PRD-1/ }).waitFor();
+    const t2 = view.getByRole('row').filter({ hasText: 'T2' });
+    await t2.filter({ hasText: 'running' }).waitFor();
+    await view.locator('body').evaluate('window.__samePage = true');
+
+    await ws.log.append({ type: 'attempt.finished', attemptId: 'PRD-1/T2#1', outcome: 'succeeded', costUsd: 0.3, costSource: 'reported', inputTokens: 900, outputTokens: 200, durationMs: 7000 });
+    await ws.log.append({ type: 'task.verifying', taskId: 'PRD-1/T2' });
+    await ws.log.append({ type: 'task.verified', taskId: 'PRD-1/T2', checks: [{ check: 'file src/greeting.js', passed: true, detail: '120 bytes' }], basis: 'checks' });
+    await t2.filter({ hasText: 'verified' }).waitFor({ timeout: 10_000 });
+    await view.getByText('event 10').waitFor();
+    assert.equal(await view.locator('body').evaluate('window.__samePage'), true, 'same document: the event came live');
+    await page.screenshot({ path: join(screenshots, 'dashboard-webview-prd.png') });
+  });
+
+  it('keeps its level when the tab is hidden and shown again', async () => {
+    // Quick Open from the keyboard: the webview covers the editor area runCommand clicks into.
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).click();
+    await page.keyboard.press('F1');
+    await pickQuickItem(page, 'roadmap.md');
+    await page.locator('.tab.active', { hasText: 'roadmap.md' }).waitFor();
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).click();
+    const view = dashboard(page);
+    await view.getByRole('heading', { level: 1, name: /^PRD-1/ }).waitFor();
+    await view.getByRole('row').filter({ hasText: 'T2' }).filter({ hasText: 'verified' }).waitFor();
+  });
+
+  it('cancels the run from the page through the extension host', async () => {
+    const view = dashboard(page);
+    await view.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Roadmap' }).click();
+    await view.getByRole('button', { name: 'Cancel run…' }).click();
+    await view.getByRole('button', { name: 'Yes, cancel the run' }).click();
+    await view.locator('.summary [data-state="cancelled"]').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(screenshots, 'dashboard-webview-cancelled.png') });
+  });
+});

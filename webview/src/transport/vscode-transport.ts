@@ -1,0 +1,83 @@
+import type { ApiReply } from '../../../src/protocol/dashboard-messages';
+import { parseHostMessage, type PageMessage } from '../../../src/protocol/webview-messages';
+import type { DashboardTransport, RunAction, TransportListener } from './transport';
+
+/** What VS Code gives a webview page through `acquireVsCodeApi()` (callable once per page). */
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** A command the host never answers (its extension host died) fails instead of hanging. */
+const REPLY_TIMEOUT_MS = 60_000;
+
+/**
+ * Inside a VS Code webview: the stream and the commands both travel by postMessage to the
+ * extension host. The page says `ready`; the host answers as the WebSocket server does after
+ * `auth` (run list, then snapshot and events per subscribe). Everything the host posts is
+ * validated before the app sees it.
+ */
+export class VsCodeTransport implements DashboardTransport {
+  private listener: TransportListener | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (reply: ApiReply<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly onMessage = (event: MessageEvent<unknown>): void => this.receive(event.data);
+
+  constructor(private readonly api: VsCodeApi) {}
+
+  start(listener: TransportListener): void {
+    this.listener = listener;
+    listener.status('connecting');
+    window.addEventListener('message', this.onMessage);
+    this.post({ type: 'ready' });
+  }
+
+  subscribe(runId: string, after: number): void {
+    this.post({ type: 'subscribe', runId, after });
+  }
+
+  control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: `VS Code did not answer the ${action} request within ${REPLY_TIMEOUT_MS / 1000} s` });
+      }, REPLY_TIMEOUT_MS);
+      this.pending.set(id, { resolve, timer });
+      this.post({ type: 'control', id, runId, action });
+    });
+  }
+
+  stop(): void {
+    window.removeEventListener('message', this.onMessage);
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      request.resolve({ ok: false, error: 'the dashboard closed before VS Code answered' });
+      this.pending.delete(id);
+    }
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parseHostMessage(data);
+    if (!parsed.ok) {
+      this.listener?.message({ type: 'error', message: `VS Code sent a message the dashboard does not understand (${parsed.error})` });
+      return;
+    }
+    const message = parsed.message;
+    if (message.type === 'reply') {
+      const request = this.pending.get(message.id);
+      if (request === undefined) return;
+      this.pending.delete(message.id);
+      clearTimeout(request.timer);
+      request.resolve(message.reply);
+      return;
+    }
+    if (message.type === 'authenticated') this.listener?.status('open');
+    this.listener?.message(message);
+  }
+
+  private post(message: PageMessage): void {
+    this.api.postMessage(message);
+  }
+}

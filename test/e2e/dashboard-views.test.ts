@@ -108,6 +108,8 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
 
   it('costs view: by model, agent, phase, PRD and milestone, reported and estimated apart, quality per model and role', async () => {
     const { page, problems } = await openPage(1280);
+    // The roadmap's bars come from the same breakdown as the Costs view.
+    await page.getByRole('region', { name: 'Cost by model' }).getByText('$0.2000 · 50% · 2 attempt(s) · $0.1500 estimated').waitFor();
     await page.getByRole('navigation', { name: 'Run views' }).getByRole('link', { name: 'Costs and quality' }).click();
     await page.getByRole('heading', { level: 1, name: 'Costs and quality' }).waitFor();
     assert.equal(new URL(page.url()).hash, '#/costs');

@@ -70,20 +70,3 @@ export function phasePipeline(tasks: readonly TaskSnapshot[]): readonly PhaseSte
     return { phase, state, tally: own };
   });
 }
-
-export interface CostShare {
-  readonly name: string;
-  readonly costUsd: number;
-  readonly attempts: number;
-}
-
-/** Spend so far grouped by agent or by the model that actually ran, largest first. */
-export function costBy(run: RunSnapshot, key: 'agent' | 'model'): readonly CostShare[] {
-  const groups = new Map<string, { costUsd: number; attempts: number }>();
-  for (const a of Object.values(run.attempts)) {
-    const name = key === 'agent' ? a.agent : (a.modelUsed ?? a.model);
-    const g = groups.get(name) ?? { costUsd: 0, attempts: 0 };
-    groups.set(name, { costUsd: g.costUsd + a.costUsd, attempts: g.attempts + 1 });
-  }
-  return [...groups].map(([name, g]) => ({ name, ...g })).sort((x, y) => y.costUsd - x.costUsd || x.name.localeCompare(y.name));
-}

@@ -1,23 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
-import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
-import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
+import type { OrchConfig } from '../../src/orchestrator/config/orch-config';
+import type { RunOutcome } from '../../src/orchestrator/engine/start-run';
 import { gitOk } from '../../src/orchestrator/engine/git';
-import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-run';
 import { InputErrors } from '../../src/orchestrator/errors';
-import { loadPlan } from '../../src/orchestrator/plan/load-plan';
-import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
-import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { OrchEvent } from '../../src/protocol/events';
 import { answeringAs, costing, finish, modelFamily, modelIs, overloaded, rateLimited, route, steps, writeTool, type Step } from '../../src/scripted-model/scenarios';
-import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
-import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
-import { REPO_ROOT } from '../support/engine-fixture';
+import type { ScriptedModelServer } from '../../src/scripted-model/server';
+import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
-
-const ROADMAP = '# R\n\n## Phase 1: P\n\n### Milestone 1.1: M\n**Duration:** 1 week\n';
 
 interface TaskSpec {
   readonly id: string;
@@ -46,40 +39,8 @@ interface Fixture {
 }
 
 async function fixture(dir: string, tasks: readonly TaskSpec[], scenario: Step): Promise<Fixture> {
-  const workspace = join(dir, 'ws');
-  const home = join(dir, 'home');
-  mkdirSync(join(workspace, 'prds'), { recursive: true });
-  mkdirSync(home);
-  writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
-  writeFileSync(join(workspace, 'prds', 'r.md'), prdText(tasks));
-  await gitOk(workspace, ['init', '-q', '-b', 'main']);
-  await gitOk(workspace, ['add', '-A']);
-  await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
-  const model = await startScriptedModel({ scenario });
-  return {
-    workspace,
-    model,
-    async run(overrides = {}) {
-      const config: OrchConfig = { ...defaultConfig, attemptTimeoutSec: 60, inactivityTimeoutSec: 30, ...overrides };
-      const { snapshot: registry } = await buildSnapshot({ workspace, builtinDir: join(REPO_ROOT, 'agents'), homeDir: home, phases: config.phases }, undefined);
-      const roadmap = await loadPlan({ roadmapFile: join(workspace, 'roadmap.md'), workspaceDir: workspace, phases: config.phases });
-      return startRun(
-        {
-          paths: workspacePaths(workspace),
-          config,
-          registry,
-          runAttempt,
-          claudePath: CLAUDE_BIN,
-          env: claudeEnv(model.url, home, { OPENAI_BASE_URL: `${model.url}/v1`, OPENAI_API_KEY: 'test-key' }),
-          signal: new AbortController().signal,
-        },
-        { roadmap, milestones: [] },
-      );
-    },
-    events(runId) {
-      return readFileSync(join(workspace, '.orch', 'runs', runId, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
-    },
-  };
+  const f = await engineFixture(dir, { 'r.md': prdText(tasks) }, scenario);
+  return { workspace: f.workspace, model: f.model, run: (config) => f.run({ config }), events: (runId) => f.events(runId) };
 }
 
 function ofType<T extends OrchEvent['type']>(events: readonly OrchEvent[], type: T): Extract<OrchEvent, { type: T }>[] {

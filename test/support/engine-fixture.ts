@@ -2,7 +2,7 @@
 // scripted model server, and the real claude CLI. Only the model is scripted.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
@@ -11,6 +11,7 @@ import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-r
 import { loadPlan } from '../../src/orchestrator/plan/load-plan';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
+import type { OrchEvent } from '../../src/protocol/events';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import type { Step } from '../../src/scripted-model/scenarios';
 import { CLAUDE_BIN, claudeEnv } from './claude-harness';
@@ -27,6 +28,8 @@ export interface EngineFixture {
   orch(args: readonly string[]): ChildProcess;
   /** The events.jsonl of the workspace's first run, once it exists. */
   eventsFile(): string | undefined;
+  /** A run's events, parsed. */
+  events(runId: string): OrchEvent[];
   run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[] }): Promise<RunOutcome>;
 }
 
@@ -51,7 +54,8 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
   await gitOk(workspace, ['add', '-A']);
   await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
   const model = await startScriptedModel({ scenario });
-  const env = { ...claudeEnv(model.url, home), CLAUDE_CODE_MAX_RETRIES: '0' };
+  // OpenAI-routed agents reach the same scripted server.
+  const env = { ...claudeEnv(model.url, home, { OPENAI_BASE_URL: `${model.url}/v1`, OPENAI_API_KEY: 'test-key' }), CLAUDE_CODE_MAX_RETRIES: '0' };
   return {
     workspace,
     model,
@@ -61,6 +65,9 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
         [TSX_LOADER_FLAG, TSX_LOADER, join(REPO_ROOT, 'src/cli/main.ts'), ...args, '--workspace', workspace, ...(RUNS_AGENTS.has(args[0] ?? '') ? ['--claude-path', CLAUDE_BIN] : [])],
         { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] },
       ),
+    events(runId) {
+      return readFileSync(join(workspace, '.orch', 'runs', runId, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
+    },
     eventsFile() {
       const runs = join(workspace, '.orch', 'runs');
       const [runId] = existsSync(runs) ? readdirSync(runs) : [];

@@ -26,6 +26,10 @@ function describe(e: OrchEvent): string | undefined {
       return `  ✗ ${e.taskId} failed: ${e.reason}`;
     case 'task.blocked':
       return `  ⊘ ${e.taskId} blocked: ${e.reason}`;
+    case 'model.routed':
+      return `  ◆ ${e.taskId} → ${e.model} (${e.source}): ${e.reasons[0] ?? ''}`;
+    case 'model.fellBack':
+      return `  ⇣ ${e.attemptId}: ${e.from} ${e.reason}, falling back to ${e.to} ($${e.costUsdBefore.toFixed(4)} spent on ${e.from})`;
     case 'model.mismatched':
       return `  ! ${e.attemptId}: asked for ${e.requested}, the CLI used ${e.used}`;
     case 'warning.raised':

@@ -134,6 +134,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     // Rows link to their level.
     await page.getByRole('region', { name: 'Cost by PRD' }).getByRole('link', { name: 'PRD-1' }).click();
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
+    // The PRD's dependency graph, as layers: T2 waits on T1.
+    const layers = await page.locator('.layers > li').allInnerTexts();
+    assert.equal(layers.length, 2);
+    assert.match(layers[0] ?? '', /^Layer 1\s+T1\s+✓\s*verified$/);
+    assert.match(layers[1] ?? '', /^Layer 2\s+T2\s+▶\s*running\s+after T1$/);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-graph-1280.png'), fullPage: true });
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Costs and quality' }).waitFor();
     assert.deepEqual(problems, []);

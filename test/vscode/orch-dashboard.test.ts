@@ -26,7 +26,8 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ws = await orchWorkspace('20260101T000000-dash01');
-    vscode = await startCodeServer({ vsix, workspace: ws.root });
+    // A dark theme, so the page visibly takes VS Code's colours rather than its own light default.
+    vscode = await startCodeServer({ vsix, workspace: ws.root, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
     page = vscode.page;
     await statusItem(page, 'Orch 1/4 · $0.42').waitFor();
   });
@@ -53,6 +54,16 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await view.locator('.footer', { hasText: 'Run 20260101T000000-dash01' }).waitFor();
     // No login form: the webview is the extension's own page and needs no token.
     assert.equal(await view.getByRole('heading', { name: 'Connect to Orch' }).count(), 0);
+    const [themeBackground, pageBackground] = (await view.locator('body').evaluate(`(() => {
+      const probe = document.createElement('div');
+      probe.style.backgroundColor = 'var(--vscode-editor-background)';
+      document.body.append(probe);
+      const theme = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return [theme, getComputedStyle(document.body).backgroundColor];
+    })()`)) as [string, string];
+    assert.notEqual(themeBackground, 'rgba(0, 0, 0, 0)', 'VS Code defines --vscode-editor-background in the page');
+    assert.equal(pageBackground, themeBackground);
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-roadmap.png') });
   });
 
@@ -76,6 +87,7 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
   });
 
   it('keeps its level when the tab is hidden and shown again', async () => {
+    await dashboard(page).locator('body').evaluate('window.__beforeHide = true');
     // Quick Open from the keyboard: the webview covers the editor area runCommand clicks into.
     await page.locator('.tab', { hasText: 'Orch Dashboard' }).click();
     await page.keyboard.press('F1');
@@ -85,6 +97,8 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     const view = dashboard(page);
     await view.getByRole('heading', { level: 1, name: /^PRD-1/ }).waitFor();
     await view.getByRole('row').filter({ hasText: 'T2' }).filter({ hasText: 'verified' }).waitFor();
+    // A new document (VS Code does not keep a hidden page): the level came from the saved state.
+    assert.equal(await view.locator('body').evaluate('window.__beforeHide'), undefined);
   });
 
   it('cancels the run from the page through the extension host', async () => {

@@ -1,7 +1,7 @@
 // Workflow engine figures: the scheduler's own cost per task, and a 200-task run through the
 // whole engine (worktrees, commits, verification, merges) with a stand-in agent that speaks
 // the stream-json protocol at a realistic pace, against the ideal wall time.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { freemem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Prd, Roadmap, Task } from '../src/protocol/domain';
@@ -11,7 +11,10 @@ import { defaultConfig } from '../src/orchestrator/config/orch-config';
 import { gitOk } from '../src/orchestrator/engine/git';
 import { schedule } from '../src/orchestrator/engine/scheduler';
 import { startRun } from '../src/orchestrator/engine/start-run';
+import { findMarkedProcesses } from '../src/orchestrator/runner/process-group';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
+import { finish, slow } from '../src/scripted-model/scenarios';
+import { startScriptedModel } from '../src/scripted-model/server';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { formatMs, percentile } from './stats';
 
@@ -103,9 +106,71 @@ async function standInRun(parallel: number): Promise<void> {
   }
 }
 
+/** Total resident memory of the processes carrying a marker, from /proc. */
+function markedRssBytes(marker: string): number {
+  let total = 0;
+  for (const pid of findMarkedProcesses(marker)) {
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      total += Number(rss ?? 0) * 1024;
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/**
+ * How many real `claude` processes run side by side here: N attempts at once against the
+ * scripted model, each answering after 4 s, so all N are alive together; peak total RSS and
+ * whether every one finished.
+ */
+async function realClaudeProcesses(n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-claude-'));
+  const model = await startScriptedModel({ scenario: slow(4000, finish('done')) });
+  try {
+    const marker = `ORCH_BENCH_RUN=${process.pid}-${n}`;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, markedRssBytes(marker))), 200);
+    const started = Date.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const cwd = join(dir, `a${i}`);
+        mkdirSync(cwd, { recursive: true });
+        return runAttempt(
+          {
+            attemptId: `bench#${i}`,
+            taskId: 'bench',
+            systemPrompt: 'You are a benchmark.',
+            prompt: 'Say done.',
+            model: 'sonnet',
+            allowedTools: ['Read'],
+            permissionMode: 'acceptEdits',
+            cwd,
+            env: { PATH: process.env.PATH, HOME: dir, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'bench', DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ORCH_BENCH_RUN: marker.split('=')[1] },
+            claudePath: join(ROOT, 'node_modules/.bin/claude'),
+            artifactsDir: join(dir, 'artifacts'),
+            timeoutSec: 120,
+            inactivityTimeoutSec: 60,
+            orchTools: false,
+          },
+          () => undefined,
+        );
+      }),
+    );
+    clearInterval(sampler);
+    const ok = outcomes.filter((o) => o.outcome === 'succeeded').length;
+    console.log(`real claude x${n} at once: ${ok}/${n} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s (model answers after 4 s), peak total RSS ${(peak / 2 ** 20).toFixed(0)} MB (${(peak / n / 2 ** 20).toFixed(0)} MB each)`);
+  } finally {
+    await model.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function bench(): Promise<void> {
   schedulerOverhead();
   await standInRun(8);
+  for (const n of [4, 8, 16]) await realClaudeProcesses(n);
   const measuredRss = 288 * 1024 * 1024;
   console.log(
     `real claude processes this machine sustains: about ${Math.floor((freemem() * 0.8) / measuredRss)} ` +

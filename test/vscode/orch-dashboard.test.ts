@@ -109,4 +109,22 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await view.locator('.summary [data-state="cancelled"]').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-cancelled.png') });
   });
+
+  it('comes back after a window reload at the level it showed', async () => {
+    const view = dashboard(page);
+    await view.getByRole('link', { name: /1\.1.*Greeting Module/ }).first().click();
+    await view.getByRole('heading', { level: 1, name: /1\.1.*Greeting Module/ }).waitFor();
+    // Through VS Code's own reload, which saves the webview's state as a desktop window does.
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).click();
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).click();
+    await dashboard(page).getByRole('heading', { level: 1, name: /1\.1.*Greeting Module/ }).waitFor();
+    await dashboard(page).locator('.connection', { hasText: 'live' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'dashboard-webview-reloaded.png') });
+  });
 });

@@ -16,6 +16,7 @@ export function registerDashboardCommands(session: OrchSession, extensionPath: s
   return {
     disposables: [
       panel,
+      panel.serializer(),
       browser,
       vscode.commands.registerCommand('orch.openDashboard', () => panel.show()),
       vscode.commands.registerCommand('orch.openDashboardInBrowser', async () => {

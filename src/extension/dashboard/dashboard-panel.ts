@@ -33,12 +33,31 @@ export class DashboardPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const assets = vscode.Uri.file(join(this.extensionPath, 'media', 'webview'));
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Orch Dashboard', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [assets],
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Orch Dashboard', vscode.ViewColumn.Active, this.options());
+    this.attach(panel);
+  }
+
+  /** Brings back the panel a window reload closed, with the level its page had saved. */
+  serializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        if (this.panel !== undefined) return panel.dispose();
+        panel.webview.options = this.options();
+        this.attach(panel);
+      },
     });
+  }
+
+  private get assets(): vscode.Uri {
+    return vscode.Uri.file(join(this.extensionPath, 'media', 'webview'));
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [this.assets] };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const assets = this.assets;
     panel.iconPath = vscode.Uri.file(join(this.extensionPath, 'media', 'icons', 'orch.svg'));
     this.panel = panel;
     const host = new WebviewHost({
@@ -49,12 +68,6 @@ export class DashboardPanel implements vscode.Disposable {
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),
     });
     const webview = panel.webview;
-    webview.html = dashboardHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.css')).toString(),
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64url'),
-    });
     const refreshRuns = (): void => void host.refreshRuns().catch((error: unknown) => this.session.report('dashboard runs', error));
     const subscriptions = [
       webview.onDidReceiveMessage((message: unknown) => host.receive(message)),
@@ -67,7 +80,13 @@ export class DashboardPanel implements vscode.Disposable {
     panel.onDidDispose(() => {
       host.detach();
       for (const s of subscriptions) s.dispose();
-      this.panel = undefined;
+      if (this.panel === panel) this.panel = undefined;
+    });
+    webview.html = dashboardHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.css')).toString(),
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64url'),
     });
   }
 

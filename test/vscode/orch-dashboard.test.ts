@@ -22,6 +22,7 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
   let ws: OrchWorkspace;
   let vscode: CodeServer;
   let page: Page;
+  const pageProblems: string[] = [];
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -29,6 +30,11 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     // A dark theme, so the page visibly takes VS Code's colours rather than its own light default.
     vscode = await startCodeServer({ vsix, workspace: ws.root, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
     page = vscode.page;
+    // The page's own errors and any policy refusal (console messages of every frame land here).
+    page.on('console', (message) => {
+      const where = message.location().url;
+      if (message.type() === 'error' && (/Content Security Policy/i.test(message.text()) || /assets\/index\.js/.test(where))) pageProblems.push(`${message.text()} ${where}`);
+    });
     await statusItem(page, 'Orch 1/4 · $0.42').waitFor();
   });
 
@@ -126,5 +132,9 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await dashboard(page).getByRole('heading', { level: 1, name: /1\.1.*Greeting Module/ }).waitFor();
     await dashboard(page).locator('.connection', { hasText: 'live' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-reloaded.png') });
+  });
+
+  it('ran under its policy without a refusal or an error of its own', () => {
+    assert.deepEqual(pageProblems, []);
   });
 });

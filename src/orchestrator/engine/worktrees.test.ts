@@ -71,4 +71,22 @@ describe('Worktrees', () => {
     assert.equal(await gitOk(join(tmp.path, 'ws'), ['status', '--porcelain']), '');
     assert.equal(taskSlug('PRD-3/T2'), 'PRD-3-T2');
   });
+
+  it('gives a second run its own worktrees where an earlier run left the same task folders, keeping that work', async () => {
+    const first = await repo();
+    const dir = await first.forTask('P/T1');
+    writeFileSync(join(dir, 'left.txt'), 'unfinished\n');
+    const second = new Worktrees(workspacePaths(join(tmp.path, 'ws')), 'run2');
+    await second.prepare();
+    assert.equal((await gitOk(second.integrationDir, ['symbolic-ref', '--short', 'HEAD'])).trim(), 'orch/run2/integration');
+    const again = await second.forTask('P/T1');
+    assert.equal(again, dir);
+    assert.equal((await gitOk(again, ['symbolic-ref', '--short', 'HEAD'])).trim(), 'orch/run2/P-T1');
+    assert.equal(existsSync(join(again, 'left.txt')), false);
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['show', 'orch/run1/P-T1:left.txt']), 'unfinished\n');
+    writeFileSync(join(again, 'new.txt'), 'run 2\n');
+    await second.commitTask('P/T1', 'T1');
+    assert.equal((await second.merge('P/T1', 'merge')).merged, true);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
@@ -62,6 +62,11 @@ export class Worktrees {
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
     await this.removeStaleLocks();
+    // The folder names are per task (DESIGN.md §3), so an earlier run's worktree may sit where
+    // this run's goes; its integration worktree holds only commits, nothing to keep.
+    if (existsSync(this.integrationDir) && (await this.checkedOutBranch(this.integrationDir)) !== this.integrationBranch) {
+      await this.gitOk(root, ['worktree', 'remove', '--force', this.integrationDir]);
+    }
     if (!existsSync(this.integrationDir)) {
       await this.gitOk(root, ['worktree', 'prune']);
       await this.gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
@@ -97,8 +102,11 @@ export class Worktrees {
 
   private async addTaskWorktree(taskId: string): Promise<string> {
     const dir = this.taskDir(taskId);
-    if (existsSync(dir)) return dir;
     const branch = this.taskBranch(taskId);
+    if (existsSync(dir)) {
+      if ((await this.checkedOutBranch(dir)) === branch) return dir;
+      await this.setAsideForeignWorktree(dir);
+    }
     if (await this.branchExists(branch)) {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
       await this.gitOk(this.paths.root, ['worktree', 'prune']);
@@ -107,6 +115,30 @@ export class Worktrees {
       await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
     return dir;
+  }
+
+  /**
+   * An earlier run's task worktree in this task's folder: its uncommitted work is committed to
+   * its own branch (where it stays, never deleted), then the folder is freed for this run.
+   */
+  private async setAsideForeignWorktree(dir: string): Promise<void> {
+    // A folder git does not know as a worktree (git would answer for the main repository from
+    // inside it): keep it, renamed, rather than guess what it holds.
+    const top = await this.git(dir, ['rev-parse', '--show-toplevel']);
+    if (top.code !== 0 || resolve(top.stdout.trim()) !== resolve(dir)) {
+      await rename(dir, `${dir}.stale-${Date.now()}`);
+      return;
+    }
+    if ((await this.git(dir, ['status', '--porcelain'])).stdout.trim() !== '') {
+      await this.gitOk(dir, ['add', '-A']);
+      await this.gitOk(dir, ['commit', '-q', '-m', 'orch: work left in this worktree by an earlier run']);
+    }
+    await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+  }
+
+  private async checkedOutBranch(dir: string): Promise<string | undefined> {
+    const head = await this.git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    return head.code === 0 ? head.stdout.trim() : undefined;
   }
 
   /** Commits whatever the agent left in its worktree; returns the files changed since the fork. */

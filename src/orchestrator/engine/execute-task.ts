@@ -142,7 +142,8 @@ async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, ta
       resumeSessionId: resumeSession,
       signal: ctx.signal,
     },
-    (event) => void ctx.log.append(event),
+    // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
+    (event) => void ctx.log.append(event).catch(() => undefined),
   );
   await ctx.log.append({ type: 'attempt.finished', attemptId: id, ...outcome });
   return ctx.state().attempts[id]!;

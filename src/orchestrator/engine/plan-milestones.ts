@@ -73,7 +73,7 @@ export async function planMilestone(deps: PlanningDeps, milestone: Milestone, ph
       },
       (event) => {
         if (event.type === 'attempt.activity' && event.activity.kind === 'text') answer = event.activity.text;
-        void deps.append(event);
+        deps.append(event).catch(() => undefined);
       },
     );
     await deps.append({ type: 'attempt.finished', attemptId: id, ...outcome });

@@ -21,8 +21,25 @@ export type EngineResult = Extract<RunState, 'completed' | 'failed' | 'cancelled
  * and repeats until nothing can run. It queues and never rejects: a task that does not fit
  * now simply waits for a slot.
  */
-export async function runWorkflow(ctx: EngineContext, options: EngineOptions): Promise<EngineResult> {
+export async function runWorkflow(outer: EngineContext, options: EngineOptions): Promise<EngineResult> {
+  // An error in one task (git, the disk) ends the run: the others' agents are stopped and
+  // their last events written before the caller closes the log.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  outer.signal.addEventListener('abort', forward, { once: true });
   const inFlight = new Map<string, Promise<TaskEnd>>();
+  try {
+    return await dispatch({ ...outer, signal: stop.signal }, options, inFlight);
+  } catch (error) {
+    stop.abort();
+    await Promise.allSettled(inFlight.values());
+    throw error;
+  } finally {
+    outer.signal.removeEventListener('abort', forward);
+  }
+}
+
+async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>): Promise<EngineResult> {
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
   const router = new RunRouter({ config: ctx.config, state: ctx.state, append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks });

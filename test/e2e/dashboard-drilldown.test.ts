@@ -1,38 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EventLog } from '../../src/orchestrator/events/event-log';
 import type { DashboardServer } from '../../src/server/dashboard-server';
-import { REPO, sampleRunEvents, startTestServer, writeRun } from '../integration/server-harness';
+import { sampleRunEvents, startTestServer, writeRun } from '../integration/server-harness';
+import { screenshotPath, useChromium } from '../support/chromium';
 import { useTempDir } from '../support/temp-dir';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(REPO, 'test-results');
 const HOSTILE = '<img src=x onerror="window.__pwned = true">';
 
 describe('dashboard in a real browser: drill-down, live updates, back button', function () {
   const dir = useTempDir('orch-e2e-');
-  let browser: Browser | undefined;
+  const chromiumSuite = useChromium();
   let server: DashboardServer;
   let log: EventLog;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-      this.skip();
-    }
-    assert.ok(existsSync(join(REPO, 'media/webview/index.html')), 'media/webview is not built: run npm run build first');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-  });
 
   beforeEach(async () => {
     log = await writeRun(dir.path, 'run-e2e', [
@@ -50,7 +31,7 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
   });
 
   async function openPage(width: number): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
+    const page = await chromiumSuite.browser().newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
@@ -66,20 +47,20 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
     assert.equal(new URL(page.url()).hash, '#/', 'the token leaves the address bar');
     await page.locator('.connection', { hasText: 'live' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-roadmap-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-roadmap-1280.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Milestone 0.1: Milestone 0.1' }).click();
     await page.getByRole('heading', { level: 1, name: 'Milestone 0.1: Milestone 0.1' }).waitFor();
     await page.getByRole('link', { name: 'PRD-1' }).click();
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
     assert.equal(await page.getByRole('row').count(), 3, 'header and two task rows');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-prd-1280.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'T1: Task T1' }).click();
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
     await page.getByText('command npm test').click();
     await page.getByText('12 passing', { exact: false }).first().waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-task-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-task-1280.png'), fullPage: true });
 
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'PRD-1' }).click();
     await page.getByRole('link', { name: 'T2: Task T2' }).click();
@@ -106,7 +87,7 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'Live update from the agent' } });
     await page.getByText('Live update from the agent').waitFor({ timeout: 5000 });
     assert.equal(await page.evaluate('window.__samePage'), true);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-1280.png'), fullPage: true });
 
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'T2: Task T2' }).waitFor();
@@ -128,19 +109,19 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
   it('is usable at 390 px: no horizontal scrolling, task rows readable', async () => {
     const page = await openPage(390);
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-roadmap-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-roadmap-390.png'), fullPage: true });
     const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.equal(await overflow(), 0, 'roadmap fits');
     await page.goto(`${server.url}#/prd/PRD-1`);
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
     assert.equal(await overflow(), 0, 'PRD view fits');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-prd-390.png'), fullPage: true });
     await page.goto(`${server.url}#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
     await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
     assert.equal(await overflow(), 0, 'attempt view fits');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-390.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(SHOTS, 'dashboard-attempt-390-dark.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-390-dark.png'), fullPage: true });
 
     // A long session renders its latest 200 entries; older ones come on request.
     await Promise.all(Array.from({ length: 250 }, (_, n) => log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `entry ${n}` } })));

@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EventLog } from '../../src/orchestrator/events/event-log';
 import type { NewEvent } from '../../src/protocol/events';
 import type { DashboardServer } from '../../src/server/dashboard-server';
-import { REPO, sampleRoadmap, startTestServer, writeRun } from '../integration/server-harness';
+import { sampleRoadmap, startTestServer, writeRun } from '../integration/server-harness';
+import { screenshotPath, useChromium } from '../support/chromium';
 import { useTempDir } from '../support/temp-dir';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(REPO, 'test-results');
 const DEFECT = 'command npm test failed: 2 failing (expected 200, got 500)';
 
 /**
@@ -53,26 +50,10 @@ function routedRunEvents(): NewEvent[] {
 
 describe('dashboard in a real browser: costs, agents and why a model was chosen', function () {
   const dir = useTempDir('orch-e2e-views-');
-  let browser: Browser | undefined;
+  const chromiumSuite = useChromium();
   let server: DashboardServer;
   let log: EventLog;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-      this.skip();
-    }
-    assert.ok(existsSync(join(REPO, 'media/webview/index.html')), 'media/webview is not built: run npm run build first');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-  });
 
   beforeEach(async () => {
     log = await writeRun(dir.path, 'run-views', routedRunEvents());
@@ -84,7 +65,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
   });
 
   async function openPage(width: number, route = '#/'): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
+    const page = await chromiumSuite.browser().newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
@@ -129,7 +110,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     // T1 needed a rework after a defect, so no first pass; it is verified for $0.40.
     assert.deepEqual(await rowCells(page, 'Quality by model', 'sonnet'), ['1', '1', '0% (0 of 1)', '1', '$0.4000', '$0.4000']);
     assert.deepEqual(await rowCells(page, 'Quality by role', 'backend-engineer'), ['1', '1', '0% (0 of 1)', '1', '$0.4000', '$0.4000']);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-costs-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-costs-1280.png'), fullPage: true });
 
     // Rows link to their level.
     await page.getByRole('region', { name: 'Cost by PRD' }).getByRole('link', { name: 'PRD-1' }).click();
@@ -139,7 +120,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     assert.equal(layers.length, 2);
     assert.match(layers[0] ?? '', /^Layer 1\s+T1\s+✓\s*verified$/);
     assert.match(layers[1] ?? '', /^Layer 2\s+T2\s+▶\s*running\s+after T1$/);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-prd-graph-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-prd-graph-1280.png'), fullPage: true });
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Costs and quality' }).waitFor();
     assert.deepEqual(problems, []);
@@ -158,7 +139,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await architect.getByRole('link', { name: 'T1 #1: Task T1' }).waitFor();
     await architect.getByText('opus', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Agent backend-engineer' }).getByText('idle · 2 finished attempt(s)').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-agents-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-agents-1280.png'), fullPage: true });
 
     await log.append({ type: 'attempt.finished', attemptId: 'PRD-1/T2#1', outcome: 'succeeded', costUsd: 0.02, costSource: 'reported', inputTokens: 10, outputTokens: 5, durationMs: 100 });
     await qa.getByText('idle · 1 finished attempt(s)').waitFor({ timeout: 5000 });
@@ -192,7 +173,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
     await page.getByText(DEFECT).first().waitFor();
-    await page.screenshot({ path: join(SHOTS, 'dashboard-task-why-1280.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-task-why-1280.png'), fullPage: true });
 
     await page.goto(`${server.url}#/task/${encodeURIComponent('PRD-2/T1')}`);
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
@@ -205,15 +186,15 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     const { page, problems } = await openPage(390, '#/costs');
     await page.getByRole('heading', { level: 1, name: 'Costs and quality' }).waitFor();
     assert.equal(await overflow(page), 0, 'costs view fits');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-costs-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-costs-390.png'), fullPage: true });
     await page.goto(`${server.url}#/agents`);
     await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
     assert.equal(await overflow(page), 0, 'agents view fits');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-agents-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-agents-390.png'), fullPage: true });
     await page.goto(`${server.url}#/task/${encodeURIComponent('PRD-1/T1')}`);
     await page.getByRole('region', { name: 'Why this model' }).waitFor();
     assert.equal(await overflow(page), 0, 'task view fits');
-    await page.screenshot({ path: join(SHOTS, 'dashboard-task-why-390.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-task-why-390.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -1,5 +1,6 @@
 import type { RunSnapshot } from '../../protocol/run-snapshot';
-import { formatCost, progressOf } from './progress';
+import { tally } from '../../protocol/task-tally';
+import { formatCost } from './progress';
 
 export type NoticeAction = 'Show Log' | 'Resume' | 'Raise Budget' | 'Show Task';
 
@@ -33,7 +34,7 @@ export function runNotices(before: RunSnapshot | undefined, after: RunSnapshot |
   }
   if (after.state !== before.state) {
     const tasks = after.taskOrder.map((id) => after.tasks[id]).filter((t) => t !== undefined);
-    const { verified, total } = progressOf(tasks);
+    const { verified, total } = tally(tasks);
     const figures = `${verified}/${total} verified, ${formatCost(after.costUsd)}`;
     switch (after.state) {
       case 'paused': {

@@ -2,7 +2,8 @@ import type { Milestone, Prd, Roadmap } from '../../protocol/domain';
 import { foldEvents } from '../../protocol/fold';
 import { qualifiedTaskId } from '../../protocol/ids';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
-import { formatCost, progressOf, progressText } from './progress';
+import { tally } from '../../protocol/task-tally';
+import { formatCost, progressText } from './progress';
 import { attemptIcon, groupState, runIcon, taskIcon } from './state-icons';
 import type { TreeNode } from './tree-node';
 
@@ -25,7 +26,7 @@ export function runTree(run: RunSnapshot): readonly TreeNode[] {
     .map(({ phase, milestones }) =>
       groupNode(`phase:${phase.id}`, 'phase', `Phase ${phase.id}: ${phase.title}`, milestones.flatMap((m) => m.prds.flatMap((prd) => tasksOf(prd, run))), milestones.map((m) => milestoneNode(m, run)), phase.duration),
     );
-  const progress = progressOf(run.taskOrder.map((id) => run.tasks[id]).filter(isDefined));
+  const progress = tally(run.taskOrder.map((id) => run.tasks[id]).filter(isDefined));
   const tooltip = [
     `Run ${run.runId}`,
     `State: ${run.state}${run.pausedReason === undefined ? '' : ` (${run.pausedReason})`}`,
@@ -71,7 +72,7 @@ function tasksOf(prd: Prd, run: RunSnapshot): TaskSnapshot[] {
 /** A phase, milestone or PRD: its state and progress summarise the tasks beneath it. */
 function groupNode(id: string, kind: TreeNode['kind'], label: string, tasks: readonly TaskSnapshot[], children: readonly TreeNode[], detail?: string, empty?: string): TreeNode {
   const state = groupState(tasks.map((t) => t.state));
-  const progress = progressText(progressOf(tasks));
+  const progress = progressText(tally(tasks));
   return {
     id,
     kind,

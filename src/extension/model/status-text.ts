@@ -1,5 +1,6 @@
 import type { RunSnapshot } from '../../protocol/run-snapshot';
-import { formatCost, progressOf } from './progress';
+import { tally } from '../../protocol/task-tally';
+import { formatCost } from './progress';
 import { runIcon } from './state-icons';
 
 export interface StatusText {
@@ -12,7 +13,7 @@ export interface StatusText {
 export function statusText(run: RunSnapshot | undefined): StatusText {
   if (run === undefined) return { text: '$(map) Orch', tooltip: 'Orch: no run in this workspace yet' };
   const tasks = run.taskOrder.map((id) => run.tasks[id]).filter((t) => t !== undefined);
-  const { verified, total } = progressOf(tasks);
+  const { verified, total } = tally(tasks);
   const budget = run.budgetUsd === undefined ? '' : ` of ${formatCost(run.budgetUsd)}`;
   const running = tasks.filter((t) => t.state === 'running' || t.state === 'verifying').length;
   return {

@@ -1,33 +1,10 @@
 import { DEFAULT_PHASES, type Milestone, type Phase, type Prd } from '../../../src/protocol/domain';
 import type { RunSnapshot, TaskSnapshot } from '../../../src/protocol/run-snapshot';
+import { tally, type Tally } from '../../../src/protocol/task-tally';
 import type { ShownState } from './format';
 
 // Read-only questions the views ask of a snapshot. Pure functions of plain data.
 
-export interface Tally {
-  readonly total: number;
-  readonly verified: number;
-  readonly running: number;
-  readonly failed: number;
-  readonly costUsd: number;
-  readonly defects: number;
-}
-
-export function tally(tasks: readonly TaskSnapshot[]): Tally {
-  let verified = 0;
-  let running = 0;
-  let failed = 0;
-  let costUsd = 0;
-  let defects = 0;
-  for (const t of tasks) {
-    if (t.state === 'verified') verified += 1;
-    if (t.state === 'running' || t.state === 'verifying') running += 1;
-    if (t.state === 'failed' || t.state === 'blocked') failed += 1;
-    costUsd += t.costUsd;
-    defects += t.defects;
-  }
-  return { total: tasks.length, verified, running, failed, costUsd, defects };
-}
 
 export function runTasks(run: RunSnapshot): readonly TaskSnapshot[] {
   return run.taskOrder.map((id) => run.tasks[id]).filter((t): t is TaskSnapshot => t !== undefined);

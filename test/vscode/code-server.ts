@@ -23,6 +23,20 @@ export interface CodeServer {
   close(): Promise<void>;
 }
 
+/**
+ * A mocha afterEach that leaves evidence when a test failed: a screenshot of the workbench and
+ * the tails of the extension host log and Orch's output channel.
+ */
+export function dumpOnFailure(current: () => CodeServer | undefined, screenshots: string): void {
+  afterEach(async function () {
+    const vscode = current();
+    if (this.currentTest?.state !== 'failed' || vscode === undefined) return;
+    await vscode.page.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    console.log(vscode.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
+    console.log(`Orch output channel:\n${vscode.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
+  });
+}
+
 interface InstalledPaths {
   readonly node: string;
   readonly codeServer: string;

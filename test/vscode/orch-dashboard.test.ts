@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './code-server';
+import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
 import { orchWorkspace, type OrchWorkspace } from './orch-workspace';
 import { pickQuickItem, runCommand, statusItem } from './workbench';
 
@@ -43,13 +43,7 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await ws?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-      console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
-      console.log(`Orch output channel:\n${vscode?.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
-    }
-  });
+  dumpOnFailure(() => vscode, screenshots);
 
   it('opens from the palette and shows the run at the roadmap level, live', async () => {
     await runCommand(page, 'Orch: Open Dashboard');

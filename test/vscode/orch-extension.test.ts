@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './code-server';
+import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
 import { orchWorkspace, type OrchWorkspace } from './orch-workspace';
 import { notification, openViewContainer, pickQuickItem, rowDescription, rowIcon, runCommand, statusItem, treeRow } from './workbench';
 
@@ -30,13 +30,7 @@ describe('Orch in VS Code (code-server)', function () {
     await ws?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-      console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
-      console.log(`Orch output channel:\n${vscode?.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
-    }
-  });
+  dumpOnFailure(() => vscode, screenshots);
 
   it('activates on a workspace with .orch and shows the run in the status bar', async () => {
     await statusItem(page, 'Orch 1/4 · $0.42').waitFor();

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
-import { startCodeServer, type CodeServer } from './code-server';
+import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
 import { notification, openViewContainer, pickQuickItem, runCommand, statusItem, treeRow } from './workbench';
 
 // Run and cancel from the palette, for real: the packaged extension starts `orch run`, which
@@ -57,13 +57,7 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page?.screenshot({ path: join(screenshots, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-      console.log(vscode?.extensionHostLog().split('\n').filter((l) => /error|orch/i.test(l)).slice(-30).join('\n'));
-      console.log(`Orch output channel:\n${vscode?.outputChannel('Orch').split('\n').slice(-40).join('\n')}`);
-    }
-  });
+  dumpOnFailure(() => vscode, screenshots);
 
   it('shows the default roadmap\'s plan before any run', async () => {
     await openViewContainer(page, 'Orch');

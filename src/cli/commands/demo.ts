@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { gitOk } from '../../orchestrator/engine/git';
 import { startRun } from '../../orchestrator/engine/start-run';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
-import { runAttempt } from '../../orchestrator/runner/run-attempt';
 import { startScriptedModel } from '../../scripted-model/server';
 import type { Command } from '../cli-io';
 import { demoScenario } from '../demo/demo-scenario';
 import { packageRoot } from '../package-root';
-import { printProgress } from '../progress-printer';
 import { parseCommandArgs } from '../run-cli';
-import { cancelOnSignals, prepareRun } from '../run-setup';
-import { exitCodeFor, printSummary } from '../run-summary';
+import { driveRun } from '../drive-run';
+import { prepareRun } from '../run-setup';
+import { positiveNumber } from './run';
 
 /**
  * The bundled example, run for real (real `claude` CLI, real git worktrees, real checks) with
@@ -20,6 +19,7 @@ import { exitCodeFor, printSummary } from '../run-summary';
  */
 export const demoCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, { parallel: { type: 'string' }, 'claude-path': { type: 'string' } }, { min: 0, max: 0, names: 'no arguments' });
+  const parallel = positiveNumber(values.parallel, '--parallel', true) ?? 3;
   const root = mkdtempSync(join(tmpdir(), 'orch-demo-'));
   const workspace = join(root, 'workspace');
   const home = join(root, 'home');
@@ -42,19 +42,15 @@ export const demoCommand: Command = async (args, io) => {
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   };
   const demoIo = { ...io, cwd: workspace, env };
-  const cancel = cancelOnSignals(io);
   try {
     const setup = await prepareRun(demoIo, { claudePath: values['claude-path'] });
     const roadmap = await loadPlan({ roadmapFile: join(workspace, 'roadmap.md'), workspaceDir: workspace, phases: setup.config.phases });
-    const outcome = await startRun(
-      { ...setup, runAttempt, env, signal: cancel.signal, onLog: (log) => printProgress(log, io) },
-      { roadmap, milestones: [], parallel: values.parallel === undefined ? 3 : Number(values.parallel) },
+    const code = await driveRun(demoIo, setup, { 'no-dashboard': true }, (log) => `run ${log.runId} started`, (deps) =>
+      startRun(deps, { roadmap, milestones: [], parallel }),
     );
-    printSummary(outcome, io);
     io.out(`\nlook around: cd ${workspace} && git log --oneline --graph --all`);
-    return exitCodeFor(outcome.result);
+    return code;
   } finally {
-    cancel.dispose();
     await model.close();
   }
 };

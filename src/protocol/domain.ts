@@ -36,9 +36,13 @@ export type VerifyCheck =
   | { readonly kind: 'command'; readonly command: string; readonly timeoutSec?: number }
   | {
       readonly kind: 'browser';
+      /** An http(s) URL, or a path in the task's worktree opened as a file:// page. */
       readonly url: string;
       readonly expect?: string;
       readonly screenshot?: boolean;
+      readonly timeoutSec?: number;
+      /** A command Orch starts in the worktree before the check (a dev server) and stops after it. */
+      readonly serve?: string;
     };
 
 export interface Task {

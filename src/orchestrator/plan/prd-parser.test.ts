@@ -128,7 +128,7 @@ tasks:
       '6: missing task T1: \'description\'',
       "9: task T1: 'depends' must be a list of task ids, got 'T0'",
       '11: task T1: a verify check needs exactly one of file, command, browser, got file and command',
-      "13: task T1: browser 'url' must start with http:// or https://, got 'ftp://x'",
+      "13: task T1: browser 'url' must be an http:// or https:// URL or a relative path inside the task's worktree, got 'ftp://x'",
       "13: task T1: browser 'screenshot' must be true or false, got 'yes'",
       "15: task T1: 'timeout' must be a positive number of seconds, got 'soon'",
       "16: task T1: a verify check must be a mapping, got 'just a string'",

@@ -162,7 +162,7 @@ function readVerify(r: YamlReader, entry: Entry, where: string): VerifyCheck[] {
   return checks;
 }
 
-const CHECK_HINT = 'a check is one of {file: PATH}, {command: CMD, timeout?: SECONDS}, {browser: {url, expect?, screenshot?}}';
+const CHECK_HINT = 'a check is one of {file: PATH}, {command: CMD, timeout?: SECONDS}, {browser: {url, expect?, screenshot?, timeout?, serve?}}';
 
 function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: number): VerifyCheck | undefined {
   const map = r.map(item);
@@ -178,7 +178,8 @@ function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: nu
   }
   const timeout = fields.get('timeout');
   if (timeout !== undefined && kinds[0] !== 'command') {
-    r.error(`${where}: 'timeout' applies to a command check only`, timeout.key);
+    const inside = kinds[0] === 'browser' ? '; a browser check takes it inside its mapping: browser: {url, timeout}' : '';
+    r.error(`${where}: 'timeout' applies to a command check only${inside}`, timeout.key);
   }
   if (kinds[0] === 'file') {
     const path = readPath(r, fields.get('file'), `${where}: verify 'file'`);
@@ -200,28 +201,52 @@ function readSeconds(r: YamlReader, entry: { key: unknown; value: unknown }, whe
   return undefined;
 }
 
+const BROWSER_KEYS = ['url', 'expect', 'screenshot', 'timeout', 'serve'] as const;
+
 function readBrowser(r: YamlReader, entry: Entry, where: string): VerifyCheck | undefined {
   const map = r.map(entry?.value);
   if (entry === undefined || map === undefined) {
-    r.error(`${where}: verify 'browser' must be a mapping {url, expect?, screenshot?}, got ${describe(entry?.value)}`, entry?.value, undefined, r.lineOf(entry?.key));
+    r.error(`${where}: verify 'browser' must be a mapping {url, expect?, screenshot?, timeout?, serve?}, got ${describe(entry?.value)}`, entry?.value, undefined, r.lineOf(entry?.key));
     return undefined;
   }
-  const fields = r.entries(map, ['url', 'expect', 'screenshot'], 'a browser check');
-  const url = requiredText(r, fields.get('url'), `${where}: browser 'url'`, map);
-  if (url !== undefined && !/^https?:\/\//.test(url)) r.error(`${where}: browser 'url' must start with http:// or https://, got '${url}'`, fields.get('url')?.value);
+  const fields = r.entries(map, BROWSER_KEYS, 'a browser check');
+  const url = readBrowserUrl(r, fields.get('url'), where, map);
   const expect = optionalText(r, fields.get('expect'), `${where}: browser 'expect'`);
   const shot = fields.get('screenshot');
   const screenshot = shot === undefined ? undefined : r.scalar(shot.value);
   if (shot !== undefined && typeof screenshot !== 'boolean') {
     r.error(`${where}: browser 'screenshot' must be true or false, got ${describe(shot.value)}`, shot.value, undefined, r.lineOf(shot.key));
   }
-  if (url === undefined || !/^https?:\/\//.test(url)) return undefined;
+  const timeout = fields.get('timeout');
+  const timeoutSec = timeout === undefined ? undefined : readSeconds(r, timeout, where);
+  const serveEntry = fields.get('serve');
+  const serve = optionalText(r, serveEntry, `${where}: browser 'serve'`);
+  if (serve !== undefined && url !== undefined && !HTTP_URL.test(url)) {
+    r.error(`${where}: browser 'serve' needs an http:// or https:// 'url' to wait for, got '${url}'`, serveEntry?.key);
+  }
+  if (url === undefined) return undefined;
   return {
     kind: 'browser',
     url,
     ...(expect === undefined ? {} : { expect }),
     ...(typeof screenshot === 'boolean' ? { screenshot } : {}),
+    ...(timeoutSec === undefined ? {} : { timeoutSec }),
+    ...(serve === undefined ? {} : { serve }),
   };
+}
+
+const HTTP_URL = /^https?:\/\//i;
+
+/** An http(s) URL, or a relative path that the check opens as a file in the task's worktree. */
+function readBrowserUrl(r: YamlReader, entry: Entry, where: string, parent: unknown): string | undefined {
+  const url = requiredText(r, entry, `${where}: browser 'url'`, parent);
+  if (url === undefined || HTTP_URL.test(url)) return url;
+  const path = url.split(/[?#]/)[0] ?? '';
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) || /^[/\\]/.test(path) || path.split(/[/\\]/).includes('..')) {
+    r.error(`${where}: browser 'url' must be an http:// or https:// URL or a relative path inside the task's worktree, got '${url}'`, entry?.value);
+    return undefined;
+  }
+  return url;
 }
 
 /** A relative path that stays inside the task's worktree: agents write there and nowhere else. */

@@ -53,7 +53,14 @@ export interface SubscribeMessage {
   readonly after: number;
 }
 
-export type ToServerMessage = AuthMessage | SubscribeMessage;
+/** Asks for the agent registry (what `GET /api/agents` returns); answered by an `agents` message with the same id. */
+export interface AgentsRequest {
+  readonly type: 'agents';
+  /** Chosen by the client to match the answer to its request. */
+  readonly id: number;
+}
+
+export type ToServerMessage = AuthMessage | SubscribeMessage | AgentsRequest;
 
 export interface AuthenticatedMessage {
   readonly type: 'authenticated';
@@ -84,7 +91,13 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type ToClientMessage = AuthenticatedMessage | RunsMessage | SnapshotMessage | EventsMessage | ErrorMessage;
+export interface AgentsMessage {
+  readonly type: 'agents';
+  readonly id: number;
+  readonly reply: ApiReply<AgentsReply>;
+}
+
+export type ToClientMessage = AuthenticatedMessage | RunsMessage | SnapshotMessage | EventsMessage | ErrorMessage | AgentsMessage;
 
 const authSchema = z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(256) });
 const subscribeSchema = z.strictObject({
@@ -92,7 +105,8 @@ const subscribeSchema = z.strictObject({
   runId: z.string().regex(RUN_ID_PATTERN),
   after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
-const toServerSchema = z.discriminatedUnion('type', [authSchema, subscribeSchema]);
+const agentsSchema = z.strictObject({ type: z.literal('agents'), id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+const toServerSchema = z.discriminatedUnion('type', [authSchema, subscribeSchema, agentsSchema]);
 
 /** Parses a message from a client; the error quotes what was wrong, never the token. */
 export function parseToServerMessage(raw: string): { readonly ok: true; readonly message: ToServerMessage } | { readonly ok: false; readonly error: string } {

@@ -115,7 +115,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return updateAttempt(s, e.attemptId, (a) => {
         const from = a.fellBackTo ?? a.model;
         const split = Object.values(a.costByModel ?? {}).reduce((x, y) => x + y, 0);
-        return { ...a, fellBackTo: e.to, costByModel: { ...a.costByModel, [from]: (a.costByModel?.[from] ?? 0) + Math.max(0, e.costUsdBefore - split) } };
+        return { ...a, fellBackTo: e.to, fallbacks: [...(a.fallbacks ?? []), { from: e.from, to: e.to, reason: e.reason, at: e.at }], costByModel: { ...a.costByModel, [from]: (a.costByModel?.[from] ?? 0) + Math.max(0, e.costUsdBefore - split) } };
       });
     case 'task.deferred':
       // Money ran out, not the task's chances: its attempt limit counts afresh from here.

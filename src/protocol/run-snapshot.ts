@@ -25,8 +25,17 @@ export interface AttemptSnapshot {
   readonly activity: readonly Activity[];
   /** The model the attempt runs on now, when a fallback moved it off `model`. */
   readonly fellBackTo?: string;
+  /** Each move to the next model of the chain, oldest first, with the reason it happened. */
+  readonly fallbacks?: readonly FallbackStep[];
   /** Cost by the model that spent it, once known; only set when a fallback split the attempt. */
   readonly costByModel?: Readonly<Record<string, number>>;
+}
+
+export interface FallbackStep {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  readonly at: string;
 }
 
 export interface TaskSnapshot {

@@ -5,7 +5,7 @@
 
 // zod/mini: the page bundles this file, and the full zod would more than double its size.
 import * as z from 'zod/mini';
-import { RUN_ID_PATTERN, type ApiReply, type SubscribeMessage, type ToClientMessage } from './dashboard-messages';
+import { RUN_ID_PATTERN, type AgentsRequest, type ApiReply, type SubscribeMessage, type ToClientMessage } from './dashboard-messages';
 import { EVENT_TYPES } from './events';
 
 /** The page has mounted and listens; the host answers with the run list. */
@@ -23,7 +23,7 @@ export interface ControlMessage {
   readonly action: RunAction;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage;
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -43,6 +43,7 @@ const pageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('subscribe'), runId, after: seq(0) }),
   z.strictObject({ type: z.literal('control'), id: requestId, runId, action: z.enum(['pause', 'resume', 'cancel']) }),
+  z.strictObject({ type: z.literal('agents'), id: requestId }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence
@@ -50,12 +51,27 @@ const pageSchema = z.discriminatedUnion('type', [
 const runSummary = z.looseObject({ runId: z.string(), state: z.string(), roadmapFile: z.string(), startedAt: z.string(), updatedAt: z.string() });
 const event = z.looseObject({ seq: seq(1), type: z.enum(EVENT_TYPES as [string, ...string[]]), runId: z.string() });
 const snapshot = z.looseObject({ runId: z.string(), lastSeq: seq(0), state: z.string(), tasks: z.record(z.string(), z.unknown()) });
+// The Agents view shows every one of these fields, so they are all checked.
+const agentSummary = z.looseObject({
+  name: z.string(),
+  description: z.string(),
+  model: z.string(),
+  provider: z.string(),
+  team: z.nullable(z.string()),
+  phases: z.array(z.string()),
+});
+const agentsReply = z.looseObject({ agents: z.array(agentSummary), invalid: z.array(z.looseObject({ file: z.string(), line: z.number(), message: z.string() })) });
 const hostSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('authenticated'), runs: z.array(runSummary) }),
   z.strictObject({ type: z.literal('runs'), runs: z.array(runSummary) }),
   z.strictObject({ type: z.literal('snapshot'), runId: z.string(), snapshot: z.nullable(snapshot) }),
   z.strictObject({ type: z.literal('events'), runId: z.string(), events: z.array(event) }),
   z.strictObject({ type: z.literal('error'), message: z.string() }),
+  z.strictObject({
+    type: z.literal('agents'),
+    id: requestId,
+    reply: z.union([z.strictObject({ ok: z.literal(true), value: agentsReply }), z.strictObject({ ok: z.literal(false), error: z.string() })]),
+  }),
   z.strictObject({
     type: z.literal('reply'),
     id: requestId,

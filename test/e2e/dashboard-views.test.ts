@@ -165,11 +165,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await why.getByText('Attempt #1: sonnet → haiku').waitFor();
     await why.getByText('sonnet: $0.0500').waitFor();
     await why.getByText('haiku: $0.2000').waitFor();
+    await why.getByText('Reason: overloaded').waitFor();
     await page.getByText('Last defect (1 raised):').waitFor();
     await page.getByRole('link', { name: 'Attempt #1' }).click();
     await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
     const fallback = await page.locator('.summary div', { has: page.getByText('Fallback', { exact: true }) }).innerText();
-    assert.deepEqual(fallback.split('\n').map((l) => l.trim()).filter((l) => l !== ''), ['Fallback', 'sonnet → haiku', 'sonnet: $0.0500', 'haiku: $0.2000']);
+    assert.deepEqual(fallback.split('\n').map((l) => l.trim()).filter((l) => l !== ''), ['Fallback', 'sonnet → haiku', 'Reason: overloaded', 'sonnet: $0.0500', 'haiku: $0.2000']);
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
     await page.getByText(DEFECT).first().waitFor();

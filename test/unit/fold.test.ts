@@ -96,7 +96,7 @@ describe('foldEvent', () => {
         { type: 'model.routed', taskId: 'PRD-1/T1', model: 'haiku', source: 'router', complexity: 0.2, reasons: ['cheapest'], alternatives: [{ model: 'haiku', expectedFirstPass: 0.9, expectedCostUsd: 0.1 }] },
         { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'a', model: 'haiku', prompt: 'p' },
         { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'haiku', to: 'sonnet', reason: 'overloaded', costUsdBefore: 0.25 },
-        { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'sonnet', to: 'opus', reason: 'overloaded', costUsdBefore: 0.5 },
+        { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'sonnet', to: 'opus', reason: 'HTTP 529 twice', costUsdBefore: 0.5 },
         { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'failed', failure: 'budget-exceeded', costUsd: 1, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1 },
         { type: 'task.deferred', taskId: 'PRD-1/T1', reason: 'the run budget leaves $0' },
       ]),
@@ -106,6 +106,13 @@ describe('foldEvent', () => {
     assert.deepEqual([t?.routing?.source, t?.routing?.reasons], ['router', ['cheapest']]);
     assert.deepEqual(state?.attempts['PRD-1/T1#1']?.costByModel, { haiku: 0.25, sonnet: 0.25, opus: 0.5 });
     assert.equal(state?.attempts['PRD-1/T1#1']?.fellBackTo, 'opus');
+    assert.deepEqual(
+      state?.attempts['PRD-1/T1#1']?.fallbacks?.map((f) => [f.from, f.to, f.reason]),
+      [
+        ['haiku', 'sonnet', 'overloaded'],
+        ['sonnet', 'opus', 'HTTP 529 twice'],
+      ],
+    );
     assert.deepEqual([t?.state, t?.error, t?.attemptBase], ['pending', 'the run budget leaves $0', 1]);
   });
 });

@@ -1,0 +1,16 @@
+/**
+ * Where to cut a long text for its collapsed view: at `limit` characters or the end of line
+ * `maxLines`, whichever comes first. Agent output can be megabytes; the page shows a few lines
+ * until the reader asks for the rest.
+ */
+export function textCut(text: string, limit: number, maxLines: number): number {
+  let end = Math.min(text.length, limit);
+  let lines = 0;
+  for (let i = 0; i < end; i += 1) {
+    if (text.charCodeAt(i) === 10 && ++lines >= maxLines) {
+      end = i;
+      break;
+    }
+  }
+  return end;
+}

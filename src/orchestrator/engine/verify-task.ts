@@ -3,6 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
+import { browserSession, checkBrowser, resolveChromiumPath, type BrowserSession } from './verify-browser';
 
 export interface VerifyContext {
   readonly cwd: string;
@@ -13,27 +14,40 @@ export interface VerifyContext {
   readonly signal?: AbortSignal;
   /** Added to the check commands' environment: the run's marker, so a resume finds leftovers. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The config's `chromiumPath`; ORCH_CHROMIUM_PATH wins over it, /usr/bin/chromium is the default. */
+  readonly chromiumPath?: string;
 }
 
 /** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
 export async function verifyChecks(checks: readonly VerifyCheck[], ctx: VerifyContext): Promise<CheckResult[]> {
   await mkdir(ctx.evidenceDir, { recursive: true });
   const results: CheckResult[] = [];
-  for (const [index, check] of checks.entries()) {
-    results.push(await runCheck(check, index, ctx));
+  // The task's browser checks share one Chromium, started by the first of them.
+  const browser = browserSession(resolveChromiumPath(ctx.chromiumPath), ctx.cwd);
+  try {
+    for (const [index, check] of checks.entries()) {
+      results.push(await runCheck(check, index, ctx, browser));
+    }
+  } finally {
+    await browser.close();
   }
   return results;
 }
 
-async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext): Promise<CheckResult> {
+async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, browser: BrowserSession): Promise<CheckResult> {
   switch (check.kind) {
     case 'file':
       return checkFile(check.path, ctx);
     case 'command':
       return checkCommand(check.command, check.timeoutSec ?? ctx.defaultCommandTimeoutSec, index, ctx);
     case 'browser':
-      // Real-browser checks come with the verification issue; saying so beats a silent pass.
-      return { check: `browser ${check.url}`, passed: false, detail: 'browser checks are not supported yet by this version of Orch' };
+      return checkBrowser(check, {
+        cwd: ctx.cwd,
+        session: browser,
+        evidenceBase: join(ctx.evidenceDir, `${ctx.evidencePrefix}-check${index + 1}`),
+        env: ctx.env,
+        signal: ctx.signal,
+      });
   }
 }
 

@@ -1,0 +1,183 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { browserSession, DEFAULT_CHROMIUM_PATH } from '../../src/orchestrator/engine/verify-browser';
+import { verifyChecks, type VerifyContext } from '../../src/orchestrator/engine/verify-task';
+import type { VerifyCheck } from '../../src/protocol/domain';
+import { useTempDir } from '../support/temp-dir';
+
+const PAGES: Record<string, string> = {
+  '/': '<!doctype html><title>Orch</title><h1>Dashboard</h1><p>3 tasks verified</p><script>console.error("chart data missing")</script>',
+  '/home': '<!doctype html><h1>Welcome home</h1><p>Nothing to see here yet.</p><p style="display:none">Dashboard</p>',
+  '/favicon.ico': '',
+  '/late': '<!doctype html><div id="app">Loading</div><script>setTimeout(() => { document.getElementById("app").textContent = "Dashboard ready" }, 300)</script>',
+};
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+function freePort(): Promise<number> {
+  const probe = createServer();
+  return listen(probe).then((url) => new Promise((resolve) => probe.close(() => resolve(Number(new URL(url).port)))));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie waits for a parent to collect it: it is dead already.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+describe('browser verification checks in real Chromium', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir();
+  let server: Server;
+  let base: string;
+
+  before(async function () {
+    if (!existsSync(DEFAULT_CHROMIUM_PATH)) {
+      console.log(`    skipped: ${DEFAULT_CHROMIUM_PATH} is missing (apt-get install -y chromium)`);
+      this.skip();
+    }
+    server = createServer((req, res) => {
+      const page = PAGES[req.url ?? ''];
+      res.writeHead(page === undefined ? 404 : 200, { 'content-type': 'text/html' });
+      res.end(page ?? '<h1>Not found</h1>');
+    });
+    base = await listen(server);
+  });
+  after(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))));
+
+  function context(overrides: Partial<VerifyContext> = {}): VerifyContext {
+    const cwd = join(tmp.path, 'worktree');
+    mkdirSync(cwd, { recursive: true });
+    return { cwd, evidenceDir: join(tmp.path, 'evidence'), evidencePrefix: 'PRD-1-T1-1', defaultCommandTimeoutSec: 30, ...overrides };
+  }
+
+  it('passes a page that shows the text, with its status, console errors and a non-empty screenshot as evidence', async () => {
+    const [result] = await verifyChecks([{ kind: 'browser', url: `${base}/`, expect: 'Dashboard', screenshot: true }], context());
+    assert.ok(result?.passed, result?.detail);
+    assert.match(result.detail, /HTTP 200/);
+    assert.match(result.detail, /shows "Dashboard"/);
+    assert.match(result.detail, /1 console error\(s\): chart data missing/);
+    const png = join(tmp.path, 'evidence', 'PRD-1-T1-1-check1.png');
+    assert.equal(result.evidencePath, png);
+    const bytes = readFileSync(png);
+    assert.ok(bytes.length > 1000, `screenshot of ${bytes.length} bytes`);
+    assert.deepEqual([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG');
+    const log = readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1.log'), 'utf8');
+    assert.match(log, /^status: 200$/m);
+    assert.match(log, /chart data missing/);
+    assert.match(log, /Dashboard 3 tasks verified/);
+  });
+
+  it('waits for text a script renders after the page loaded', async () => {
+    const [result] = await verifyChecks([{ kind: 'browser', url: `${base}/late`, expect: 'Dashboard ready', timeoutSec: 10 }], context());
+    assert.ok(result?.passed, result?.detail);
+  });
+
+  it('fails a page without the text (hidden text does not count), saying what it expected and what the page showed', async () => {
+    const [result] = await verifyChecks([{ kind: 'browser', url: `${base}/home`, expect: 'Dashboard', timeoutSec: 2, screenshot: true }], context());
+    assert.equal(result?.passed, false);
+    assert.match(result.detail, /expected the page to show "Dashboard" within 2 s/);
+    assert.match(result.detail, /the page shows: "Welcome home Nothing to see here yet\."/);
+    assert.ok(readFileSync(result.evidencePath ?? '').length > 1000, 'a failed page is photographed too');
+  });
+
+  it('fails a 404 with its status, and an address nobody answers', async () => {
+    const port = await freePort();
+    const results = await verifyChecks(
+      [
+        { kind: 'browser', url: `${base}/missing`, expect: 'Not found' },
+        { kind: 'browser', url: `http://127.0.0.1:${port}/`, timeoutSec: 5 },
+      ],
+      context(),
+    );
+    assert.equal(results[0]?.passed, false);
+    assert.match(results[0]!.detail, /^HTTP 404 Not Found, expected a 2xx or 3xx status; the page shows: "Not found"/);
+    assert.equal(results[1]?.passed, false);
+    assert.match(results[1]!.detail, /did not load: .*ERR_CONNECTION_REFUSED/);
+  });
+
+  it('opens a path in the worktree as a file and refuses one that leads out of it', async () => {
+    const ctx = context();
+    mkdirSync(join(ctx.cwd, 'dist'));
+    writeFileSync(join(ctx.cwd, 'dist', 'index.html'), '<!doctype html><h1>Static build</h1><p>Dashboard offline</p>');
+    writeFileSync(join(tmp.path, 'secret.html'), '<h1>Dashboard</h1>');
+    symlinkSync(join(tmp.path, 'secret.html'), join(ctx.cwd, 'dist', 'link.html'));
+    const results = await verifyChecks(
+      [
+        { kind: 'browser', url: 'dist/index.html', expect: 'Dashboard offline', screenshot: true },
+        { kind: 'browser', url: 'dist/link.html', expect: 'Dashboard' },
+        { kind: 'browser', url: 'dist/none.html' },
+        { kind: 'browser', url: '../secret.html' },
+      ],
+      ctx,
+    );
+    assert.ok(results[0]?.passed, results[0]?.detail);
+    assert.ok(readFileSync(results[0].evidencePath ?? '').length > 1000);
+    assert.match(readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1.log'), 'utf8'), /opened file:\/\/.*\/dist\/index\.html/);
+    assert.deepEqual(
+      results.slice(1).map((r) => [r.passed, r.detail]),
+      [
+        [false, '"dist/link.html" is outside the task\'s worktree'],
+        [false, "dist/none.html does not exist in the task's worktree"],
+        [false, '"../secret.html" is outside the task\'s worktree'],
+      ],
+    );
+  });
+
+  it('fails every browser check with a reason naming a missing Chromium, and still runs the other checks', async () => {
+    const checks: VerifyCheck[] = [
+      { kind: 'browser', url: `${base}/`, expect: 'Dashboard' },
+      { kind: 'command', command: 'echo still here' },
+      { kind: 'browser', url: `${base}/home` },
+    ];
+    const results = await verifyChecks(checks, context({ chromiumPath: '/opt/no-such/chromium' }));
+    assert.deepEqual(
+      results.map((r) => r.passed),
+      [false, true, false],
+    );
+    for (const r of [results[0]!, results[2]!]) assert.match(r.detail, /^Chromium not found at \/opt\/no-such\/chromium: install it .* ORCH_CHROMIUM_PATH/);
+  });
+
+  it('reuses one Chromium across a session and closes it', async () => {
+    const session = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path);
+    const first = await session.browser();
+    assert.equal(await session.browser(), first);
+    await session.close();
+    assert.equal(first.isConnected(), false);
+  });
+
+  it('starts the serve command, checks its page, then stops it and what it started', async () => {
+    const ctx = context();
+    const port = await freePort();
+    writeFileSync(
+      join(ctx.cwd, 'serve.js'),
+      `require('node:http').createServer((q, s) => s.end('<h1>Served by the agent</h1>')).listen(${port}, '127.0.0.1');`,
+    );
+    // The detached sleep leaves the process group, as watchers and npm scripts' children do.
+    const serve = 'setsid sleep 300 & echo $! > sleep.pid; sleep 0.5; exec node serve.js';
+    const [result] = await verifyChecks([{ kind: 'browser', url: `http://127.0.0.1:${port}/`, expect: 'Served by the agent', serve }], ctx);
+    assert.ok(result?.passed, result?.detail);
+    const sleeper = Number(readFileSync(join(ctx.cwd, 'sleep.pid'), 'utf8'));
+    assert.equal(alive(sleeper), false, 'the detached child is stopped');
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'the server is stopped');
+    assert.match(readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1-serve.log'), 'utf8'), /^\$ setsid sleep 300/);
+  });
+
+  it('fails when the serve command ends before its url answers, with its output', async () => {
+    const port = await freePort();
+    const [result] = await verifyChecks([{ kind: 'browser', url: `http://127.0.0.1:${port}/`, serve: 'echo "vite: command not found" >&2; exit 127', timeoutSec: 10 }], context());
+    assert.equal(result?.passed, false);
+    assert.match(result.detail, /serve `echo .*`: the command ended \(exit 127\) before http:\/\/127\.0\.0\.1:\d+\/ answered\nvite: command not found/);
+    assert.equal(result.evidencePath, join(tmp.path, 'evidence', 'PRD-1-T1-1-check1-serve.log'));
+  });
+});

@@ -24,6 +24,8 @@ const RUNS_AGENTS = new Set(['run', 'resume', 'demo']);
 export interface EngineFixture {
   readonly workspace: string;
   readonly model: ScriptedModelServer;
+  /** The environment `orch` gets: throwaway HOME, the scripted model's URLs, no real credentials. */
+  readonly env: Readonly<Record<string, string>>;
   /** The `orch` CLI from source, as its own process, on this workspace and model. */
   orch(args: readonly string[]): ChildProcess;
   /** The events.jsonl of the workspace's first run, once it exists. */
@@ -59,6 +61,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
   return {
     workspace,
     model,
+    env,
     orch: (args) =>
       spawn(
         process.execPath,

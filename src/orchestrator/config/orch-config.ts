@@ -42,6 +42,8 @@ const configSchema = z
     models: z.record(z.string(), modelOverride).default({}),
     dashboardPort: z.number().int().min(0).max(65535).default(8080),
     claudePath: z.string().min(1).optional(),
+    /** The Chromium that browser checks drive; ORCH_CHROMIUM_PATH wins over it. */
+    chromiumPath: z.string().min(1).optional(),
   })
   .strict();
 

@@ -180,6 +180,7 @@ async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: 
     defaultCommandTimeoutSec: Math.min(600, ctx.config.attemptTimeoutSec),
     signal: ctx.signal,
     env: { ORCH_RUN_ID: ctx.runId },
+    chromiumPath: ctx.config.chromiumPath,
   });
   const failed = checks.filter((c) => !c.passed);
   if (failed.length > 0) {

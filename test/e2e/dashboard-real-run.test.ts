@@ -119,7 +119,8 @@ describe('dashboard in a real browser over a real orch run', function () {
       assert.match(dashboard.token, /^[0-9a-f]{32}$/);
       const runsDir = join(fixture.workspace, '.orch', 'runs');
       const runId = await until(() => (existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined), 'the run folder');
-      runMarker = `ORCH_RUN_ID=${runId}`;
+      const marker = `ORCH_RUN_ID=${runId}`;
+      runMarker = marker;
       // T1 is verified and T2's agent is working (held by the model) before the page opens.
       await Promise.race([t2Waiting.promise, exited.then(() => assert.fail(`orch exited early:\n${output}`))]);
 
@@ -203,13 +204,14 @@ describe('dashboard in a real browser over a real orch run', function () {
       assert.deepEqual(problems, [], 'no page error or console error while the run was live');
 
       // Cancel from the page: the run ends, Orch exits, and its agents go with it.
+      assert.ok(findMarkedProcesses(marker).length > 0, 'T3\'s agent is alive before the cancel');
       await page.getByRole('button', { name: 'Cancel run…' }).click();
       await page.getByRole('button', { name: 'Yes, cancel the run' }).click();
       await page.getByText('Cancel requested.').waitFor();
       await shot('phone-1-roadmap-cancelled');
       assert.equal(await exited, 130, output);
       assert.match(readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8'), /"type":"run\.finished","state":"cancelled"/);
-      await until(() => (findMarkedProcesses(`ORCH_RUN_ID=${runId}`).length === 0 ? true : undefined), `no process marked ORCH_RUN_ID=${runId}`, 10_000);
+      await until(() => (findMarkedProcesses(marker).length === 0 ? true : undefined), `no process left marked ${marker}`, 10_000);
       assert.equal(existsSync(join(fixture.workspace, '.orch', 'dashboard.json')), false, 'the server removed its dashboard.json');
       console.log(`    real-run dashboard e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {

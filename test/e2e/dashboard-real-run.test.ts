@@ -82,6 +82,8 @@ describe('dashboard in a real browser over a real orch run', function () {
 
   it('logs in, drills five levels into a live attempt, sees it update, goes back, cancels from the page', async () => {
     const started = Date.now();
+    const cli = join(REPO_ROOT, 'dist/cli.js');
+    assert.ok(existsSync(cli), `${cli} is not built: run npm run build first`);
     tmpPath = tmp.path;
     mkdirSync(SHOTS, { recursive: true });
     const t2Waiting = latch();
@@ -104,7 +106,7 @@ describe('dashboard in a real browser over a real orch run', function () {
 
     try {
       // Exactly what a user types, from the built CLI.
-      const run = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), 'run', 'roadmap.md', '--port', '0', '--claude-path', CLAUDE_BIN], {
+      const run = spawn(process.execPath, [cli, 'run', 'roadmap.md', '--port', '0', '--claude-path', CLAUDE_BIN], {
         cwd: fixture.workspace,
         env: fixture.env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,6 +12,9 @@ import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 /** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
 export type TaskEnd = 'verified' | 'blocked' | 'failed' | 'cancelled' | 'deferred';
 
+/** Failures that every task of the same provider would meet: credentials, the account. */
+export const PROVIDER_WIDE: readonly string[] = ['not-logged-in', 'auth', 'binary-missing', 'spend-limit'];
+
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
 /**
@@ -50,6 +53,12 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
         if (attempt.failure === 'budget-exceeded') {
           await ctx.log.append({ type: 'task.deferred', taskId, reason: `${attempt.id} stopped at its budget cap: ${attempt.message ?? ''}` });
           return 'deferred';
+        }
+        // OpenAI credentials concern only OpenAI-routed tasks: this one is blocked, naming the
+        // variable, and Claude tasks go on.
+        if (assignment.agent.provider === 'openai' && PROVIDER_WIDE.includes(attempt.failure ?? 'unknown')) {
+          await ctx.log.append({ type: 'task.blocked', taskId, reason: `${attempt.failure}: ${attempt.message ?? 'the OpenAI credentials were refused'}` });
+          return 'blocked';
         }
         // Another attempt cannot fix missing credentials or an exhausted account: say so now.
         if (attemptsUsed(current(ctx, taskId)) >= ctx.config.maxAttempts || NEVER_RETRIED.includes(attempt.failure ?? 'unknown')) {

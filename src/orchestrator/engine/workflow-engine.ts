@@ -1,7 +1,7 @@
 import { freemem } from 'node:os';
 import type { RunState } from '../../protocol/domain';
 import type { EngineContext } from './engine-context';
-import { executeTask, type TaskEnd } from './execute-task';
+import { executeTask, PROVIDER_WIDE, type TaskEnd } from './execute-task';
 import { schedule } from './scheduler';
 import { RunRouter } from '../router/run-router';
 
@@ -132,11 +132,11 @@ async function finish(ctx: EngineContext): Promise<EngineResult> {
   return state;
 }
 
-// Failures that every other task would meet too: running them would only repeat the error.
-const RUN_WIDE = new Set(['not-logged-in', 'auth', 'binary-missing', 'spend-limit']);
-
+// Failures that every other Claude task would meet too: running them would only repeat the
+// error. An OpenAI agent's missing or refused key blocks only the OpenAI-routed tasks.
 function runWideFailure(ctx: EngineContext, earlier: ReadonlySet<string>): string | undefined {
-  const attempt = Object.values(ctx.state().attempts).find((a) => !earlier.has(a.id) && a.failure !== undefined && RUN_WIDE.has(a.failure));
+  const claude = (taskId: string): boolean => ctx.assignments.get(taskId)?.agent.provider !== 'openai';
+  const attempt = Object.values(ctx.state().attempts).find((a) => !earlier.has(a.id) && a.failure !== undefined && PROVIDER_WIDE.includes(a.failure) && claude(a.taskId));
   return attempt === undefined ? undefined : `${attempt.id} failed (${attempt.failure}): ${attempt.message ?? ''}`;
 }
 

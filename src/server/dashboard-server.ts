@@ -9,6 +9,7 @@ import { removeDashboardFile, writeDashboardFile } from './dashboard-file';
 import { handleRequest } from './handle-request';
 import { listenOnFreePort } from './listen';
 import { listRuns } from './list-runs';
+import { readAgents } from './read-agents';
 import { sendError } from './reply';
 import { checkHost, checkOrigin, remoteAddress, type GuardConfig } from './request-guard';
 import { RunTails } from './run-tails';
@@ -74,6 +75,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         limiter,
         tails,
         listRuns: () => listRuns(paths),
+        listAgents: () => readAgents({ workspace: paths.root, builtinAgentsDir: options.builtinAgentsDir, homeDir: context.homeDir }),
         authTimeoutMs: options.authTimeoutMs ?? 5000,
       });
       sessions.add(session);

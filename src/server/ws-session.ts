@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { parseToServerMessage, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
+import { parseToServerMessage, type AgentsReply, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
 import type { AuthRateLimiter } from './auth-rate-limiter';
 import { DashboardSession } from './dashboard-session';
 import { remoteAddress, tokensEqual } from './request-guard';
@@ -11,6 +11,8 @@ export interface SessionOptions {
   readonly limiter: AuthRateLimiter;
   readonly tails: RunTails;
   readonly listRuns: () => Promise<readonly RunSummary[]>;
+  /** The agent registry, as `GET /api/agents` returns it. */
+  readonly listAgents: () => Promise<AgentsReply>;
   readonly authTimeoutMs: number;
 }
 
@@ -72,6 +74,15 @@ export class WsSession {
     if (!parsed.ok) return this.send({ type: 'error', message: parsed.error });
     const message = parsed.message;
     if (message.type === 'subscribe') void this.session.subscribe(message);
+    if (message.type === 'agents') void this.answerAgents(message.id);
+  }
+
+  private async answerAgents(id: number): Promise<void> {
+    try {
+      this.send({ type: 'agents', id, reply: { ok: true, value: await this.options.listAgents() } });
+    } catch (error) {
+      this.send({ type: 'agents', id, reply: { ok: false, error: `could not read the agent registry: ${error instanceof Error ? error.message : String(error)}` } });
+    }
   }
 
   private dispose(): void {

@@ -10,6 +10,19 @@ describe('webview messages', () => {
     assert.match(errorOf(parsePageMessage({ type: 'subscribe', runId: 'r', after: -1 })), /^invalid message: after: /);
     assert.match(errorOf(parsePageMessage({ type: 'control', id: 1, runId: 'r', action: 'delete' })), /^invalid message: action: /);
     assert.match(errorOf(parsePageMessage(null)), /^invalid message: /);
+    assert.deepEqual(parsePageMessage({ type: 'agents', id: 4 }), { ok: true, message: { type: 'agents', id: 4 } });
+    assert.match(errorOf(parsePageMessage({ type: 'agents', id: 1.5 })), /^invalid message: id: /);
+    assert.equal(parsePageMessage({ type: 'agents', id: 1, all: true }).ok, false);
+  });
+
+  it('checks every field the Agents view shows in an agents answer', () => {
+    const agent = { name: 'qa', description: 'Tests', model: 'sonnet', provider: 'claude', tools: null, team: null, phases: ['testing'], source: 'agents/qa.md' };
+    const answer = (value: unknown) => ({ type: 'agents', id: 3, reply: { ok: true, value } });
+    assert.equal(parseHostMessage(answer({ agents: [agent], invalid: [] })).ok, true);
+    assert.equal(parseHostMessage({ type: 'agents', id: 3, reply: { ok: false, error: 'unreadable' } }).ok, true);
+    assert.match(errorOf(parseHostMessage(answer({ agents: [{ ...agent, phases: 'testing' }], invalid: [] }))), /^invalid message: reply/);
+    assert.match(errorOf(parseHostMessage(answer({ agents: [{ ...agent, team: 3 }], invalid: [] }))), /^invalid message: reply/);
+    assert.equal(parseHostMessage(answer({ agents: [agent] })).ok, false);
   });
 
   it('checks the envelope of what the host sends: event types, sequence numbers, reply shape', () => {

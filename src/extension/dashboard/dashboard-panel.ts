@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../protocol/webview-messages';
 import { listRuns } from '../../server/list-runs';
+import { readAgents } from '../../server/read-agents';
 import { RunTails } from '../../server/run-tails';
 import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
@@ -64,6 +66,7 @@ export class DashboardPanel implements vscode.Disposable {
       tails: this.tails,
       listRuns: () => listRuns(this.session.paths),
       control: (runId, action) => controlRun(this.session.paths, runId, action),
+      listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
       post: (message: HostMessage) => void panel.webview.postMessage(message),
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),
     });

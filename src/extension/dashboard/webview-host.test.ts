@@ -1,11 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventLog } from '../../orchestrator/events/event-log';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
 import { foldEvents } from '../../protocol/fold';
 import type { HostMessage } from '../../protocol/webview-messages';
 import { listRuns } from '../../server/list-runs';
+import { readAgents } from '../../server/read-agents';
 import { RunTails } from '../../server/run-tails';
-import { sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
+import { REPO, sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
 import { useTempDir } from '../../../test/support/temp-dir';
 import { controlRun } from './run-control';
 import { WebviewHost } from './webview-host';
@@ -19,6 +22,7 @@ describe('dashboard webview host (postMessage side)', () => {
   let posted: HostMessage[];
   let problems: string[];
   let host: WebviewHost;
+  const agentsDir = join(REPO, 'agents');
 
   beforeEach(async () => {
     log = await writeRun(dir.path, 'run-1', sampleRunEvents());
@@ -30,6 +34,7 @@ describe('dashboard webview host (postMessage side)', () => {
       tails,
       listRuns: () => listRuns(paths),
       control: (runId, action) => controlRun(paths, runId, action),
+      listAgents: () => readAgents({ workspace: dir.path, builtinAgentsDir: agentsDir, homeDir: dir.path }),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
     });
@@ -112,5 +117,32 @@ describe('dashboard webview host (postMessage side)', () => {
     await log.close();
     log = await writeRun(dir.path, 'run-1', []);
     assert.equal(foldEvents(log.events)?.state, 'cancelled');
+  });
+
+  it('answers an agents request with the registry, matched by its id', async () => {
+    mkdirSync(join(dir.path, '.orch', 'agents'), { recursive: true });
+    writeFileSync(join(dir.path, '.orch', 'agents', 'docs-writer.md'), '---\nname: docs-writer\ndescription: Writes the guide.\nmodel: haiku\nphases: [implementation]\n---\n\nWrite.\n');
+    host.receive({ type: 'agents', id: 12 });
+    const [answer] = await waitFor(1);
+    assert.equal(answer?.type === 'agents' && answer.id, 12);
+    const reply = answer?.type === 'agents' ? answer.reply : undefined;
+    assert.ok(reply?.ok, JSON.stringify(reply));
+    const own = reply.value.agents.find((a) => a.name === 'docs-writer');
+    assert.deepEqual(own && [own.description, own.model, own.team, own.phases, own.source.endsWith('docs-writer.md')], ['Writes the guide.', 'haiku', null, ['implementation'], true]);
+    assert.ok(reply.value.agents.some((a) => a.name === 'qa-engineer'), 'built-in roster included');
+  });
+
+  it('answers an agents request with an error reply when the registry cannot be read', async () => {
+    const failing = new WebviewHost({
+      tails,
+      listRuns: async () => [],
+      control: async () => ({ ok: false, error: 'unused' }),
+      listAgents: () => Promise.reject(new Error('EIO: i/o error, scandir agents')),
+      post: (m) => posted.push(m),
+      onProblem: (m) => problems.push(m),
+    });
+    failing.receive({ type: 'agents', id: 13 });
+    const [answer] = await waitFor(1);
+    assert.deepEqual(answer, { type: 'agents', id: 13, reply: { ok: false, error: 'could not read the agent registry: EIO: i/o error, scandir agents' } });
   });
 });

@@ -1,4 +1,4 @@
-import type { RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
+import type { AgentsReply, RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
 import { parsePageMessage, type HostMessage, type RunAction } from '../../protocol/webview-messages';
 import type { ApiReply } from '../../protocol/dashboard-messages';
 import { DashboardSession } from '../../server/dashboard-session';
@@ -9,6 +9,8 @@ export interface WebviewHostOptions {
   readonly listRuns: () => Promise<readonly RunSummary[]>;
   /** The same core functions the HTTP server's run routes call. */
   readonly control: (runId: string, action: RunAction) => Promise<ApiReply<unknown>>;
+  /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
+  readonly listAgents: () => Promise<AgentsReply>;
   readonly post: (message: HostMessage) => void;
   readonly onProblem: (message: string) => void;
 }
@@ -50,6 +52,13 @@ export class WebviewHost {
           .control(message.runId, message.action)
           .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
           .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+      case 'agents':
+        void this.options
+          .listAgents()
+          .then((value): ApiReply<AgentsReply> => ({ ok: true, value }))
+          .catch((error: unknown): ApiReply<AgentsReply> => ({ ok: false, error: `could not read the agent registry: ${error instanceof Error ? error.message : String(error)}` }))
+          .then((reply) => this.post({ type: 'agents', id: message.id, reply }));
         return;
     }
   }

@@ -123,7 +123,10 @@ describe('browser verification checks in real Chromium', function () {
     );
     assert.ok(results[0]?.passed, results[0]?.detail);
     assert.ok(readFileSync(results[0].evidencePath ?? '').length > 1000);
-    assert.match(readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1.log'), 'utf8'), /opened file:\/\/.*\/dist\/index\.html/);
+    assert.doesNotMatch(results[0].detail, /HTTP/, 'a file has no HTTP status');
+    const log = readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1.log'), 'utf8');
+    assert.match(log, /opened file:\/\/.*\/dist\/index\.html/);
+    assert.match(log, /^status: none \(not HTTP\)$/m);
     assert.deepEqual(
       results.slice(1).map((r) => [r.passed, r.detail]),
       [

@@ -187,8 +187,8 @@ async function open(page: Page, check: BrowserCheck, url: string, timeoutSec: nu
     return;
   }
   facts.loaded = true;
-  // A file:// page has no HTTP exchange; playwright reports none or a 0 status for it.
-  const status = response?.status() ?? 0;
+  // A file:// page has no HTTP exchange, though playwright makes up a 200 for it.
+  const status = url.startsWith('file:') ? 0 : (response?.status() ?? 0);
   if (status !== 0) facts.status = status;
   if (status !== 0 && (status < 200 || status >= 400)) facts.problem = `${`HTTP ${status} ${response?.statusText() ?? ''}`.trimEnd()}, expected a 2xx or 3xx status`;
   if (check.expect !== undefined && facts.problem === undefined) {

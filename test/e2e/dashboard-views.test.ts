@@ -138,7 +138,18 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     const architect = page.getByRole('region', { name: 'Agent architect' });
     await architect.getByRole('link', { name: 'T1 #1: Task T1' }).waitFor();
     await architect.getByText('opus', { exact: true }).waitFor();
-    await page.getByRole('region', { name: 'Agent backend-engineer' }).getByText('idle · 2 finished attempt(s)').waitFor();
+    const backend = page.getByRole('region', { name: 'Agent backend-engineer' });
+    await backend.getByText('idle · 2 finished attempt(s)').waitFor();
+    // The registry, asked for over the socket: description, model, provider, team, phases.
+    await backend.getByText(/^Backend engineer\. Use for server-side work/).waitFor();
+    await backend.getByText('sonnet · claude', { exact: true }).waitFor();
+    await backend.getByText('engineering', { exact: true }).waitFor();
+    await backend.getByText('implementation', { exact: true }).waitFor();
+    await qa.getByText('busy now').waitFor();
+    await architect.getByText('Not in the agent registry (a run-time or renamed agent).').waitFor();
+    const cto = page.getByRole('region', { name: 'Agent cto' });
+    await cto.getByText('idle · 0 finished attempt(s)').waitFor();
+    await cto.getByText('opus · claude', { exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('dashboard-agents-1280.png'), fullPage: true });
 
     await log.append({ type: 'attempt.finished', attemptId: 'PRD-1/T2#1', outcome: 'succeeded', costUsd: 0.02, costSource: 'reported', inputTokens: 10, outputTokens: 5, durationMs: 100 });

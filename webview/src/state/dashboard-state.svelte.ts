@@ -1,4 +1,4 @@
-import type { ApiReply, RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import type { AgentsReply, ApiReply, RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
 import { foldEvent } from '../../../src/protocol/fold';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
 import type { DashboardTransport, RunAction, TransportStatus } from '../transport/transport';
@@ -16,6 +16,8 @@ export class DashboardState {
   detail = $state<string | undefined>(undefined);
   /** The last error the server reported, shown until the next successful update. */
   error = $state<string | undefined>(undefined);
+  /** The agent registry, once asked for (the Agents view asks when it opens). */
+  agents = $state.raw<ApiReply<AgentsReply> | undefined>(undefined);
 
   constructor(private readonly transport: DashboardTransport) {}
 
@@ -31,6 +33,10 @@ export class DashboardState {
 
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
     return this.transport.control(runId, action);
+  }
+
+  async loadAgents(): Promise<void> {
+    this.agents = await this.transport.agents();
   }
 
   stop(): void {

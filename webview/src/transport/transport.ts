@@ -1,4 +1,4 @@
-import type { ApiReply, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import type { AgentsReply, ApiReply, ToClientMessage } from '../../../src/protocol/dashboard-messages';
 
 // The one seam between the app and its host. The browser build talks WebSocket + HTTP to
 // `orch serve`; the VS Code webview will implement the same interface over postMessage, so
@@ -18,5 +18,7 @@ export interface DashboardTransport {
   start(listener: TransportListener): void;
   subscribe(runId: string, after: number): void;
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>>;
+  /** The agent registry; an error reply (never a rejection) when it cannot be had. */
+  agents(): Promise<ApiReply<AgentsReply>>;
   stop(): void;
 }

@@ -1,4 +1,4 @@
-import type { ApiReply } from '../../../src/protocol/dashboard-messages';
+import type { AgentsReply, ApiReply } from '../../../src/protocol/dashboard-messages';
 import { parseHostMessage, type PageMessage } from '../../../src/protocol/webview-messages';
 import type { DashboardTransport, RunAction, TransportListener } from './transport';
 
@@ -38,14 +38,23 @@ export class VsCodeTransport implements DashboardTransport {
   }
 
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
+    return this.request(action, (id) => ({ type: 'control', id, runId, action }));
+  }
+
+  async agents(): Promise<ApiReply<AgentsReply>> {
+    // parseHostMessage checked the answer's fields against the agents schema.
+    return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;
+  }
+
+  private request(what: string, message: (id: number) => PageMessage): Promise<ApiReply<unknown>> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, error: `VS Code did not answer the ${action} request within ${REPLY_TIMEOUT_MS / 1000} s` });
+        resolve({ ok: false, error: `VS Code did not answer the ${what} request within ${REPLY_TIMEOUT_MS / 1000} s` });
       }, REPLY_TIMEOUT_MS);
       this.pending.set(id, { resolve, timer });
-      this.post({ type: 'control', id, runId, action });
+      this.post(message(id));
     });
   }
 
@@ -65,7 +74,7 @@ export class VsCodeTransport implements DashboardTransport {
       return;
     }
     const message = parsed.message;
-    if (message.type === 'reply') {
+    if (message.type === 'reply' || message.type === 'agents') {
       const request = this.pending.get(message.id);
       if (request === undefined) return;
       this.pending.delete(message.id);

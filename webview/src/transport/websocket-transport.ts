@@ -1,9 +1,11 @@
-import type { ApiReply, ToClientMessage, ToServerMessage } from '../../../src/protocol/dashboard-messages';
+import type { AgentsReply, ApiReply, ToClientMessage, ToServerMessage } from '../../../src/protocol/dashboard-messages';
 import type { DashboardTransport, RunAction, TransportListener } from './transport';
 
 /** Close code the server uses for a missing or wrong token (policy violation). */
 const POLICY = 1008;
 const MAX_BACKOFF_MS = 5000;
+/** A request the server never answers (the connection dropped) fails instead of hanging. */
+const REPLY_TIMEOUT_MS = 30_000;
 
 /** `orch serve`: WebSocket for the stream (token in the first message), fetch for commands. */
 export class WebSocketTransport implements DashboardTransport {
@@ -12,6 +14,8 @@ export class WebSocketTransport implements DashboardTransport {
   private backoffMs = 250;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (reply: ApiReply<AgentsReply>) => void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly token: string,
@@ -35,7 +39,18 @@ export class WebSocketTransport implements DashboardTransport {
     return (await response.json()) as ApiReply<unknown>;
   }
 
+  agents(): Promise<ApiReply<AgentsReply>> {
+    if (this.socket?.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, error: 'not connected to orch serve' });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle(id, { ok: false, error: `orch serve did not answer within ${REPLY_TIMEOUT_MS / 1000} s` }), REPLY_TIMEOUT_MS);
+      this.pending.set(id, { resolve, timer });
+      this.send({ type: 'agents', id });
+    });
+  }
+
   stop(): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: 'the dashboard closed before orch serve answered' });
     this.stopped = true;
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.socket?.close();
@@ -47,6 +62,7 @@ export class WebSocketTransport implements DashboardTransport {
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: this.token } satisfies ToServerMessage));
     socket.onmessage = (event: MessageEvent<string>) => {
       const message = JSON.parse(event.data) as ToClientMessage;
+      if (message.type === 'agents') return this.settle(message.id, message.reply);
       if (message.type === 'authenticated') {
         this.backoffMs = 250;
         this.listener?.status('open');
@@ -55,6 +71,7 @@ export class WebSocketTransport implements DashboardTransport {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.stopped) return;
+      for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: `connection lost (${event.code}) before orch serve answered` });
       if (event.code === POLICY) {
         this.listener?.status('unauthorized', event.reason || 'the server refused the token');
         return;
@@ -63,6 +80,14 @@ export class WebSocketTransport implements DashboardTransport {
       this.retry = setTimeout(() => this.connect(), this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     };
+  }
+
+  private settle(id: number, reply: ApiReply<AgentsReply>): void {
+    const request = this.pending.get(id);
+    if (request === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    request.resolve(reply);
   }
 
   private send(message: ToServerMessage): void {

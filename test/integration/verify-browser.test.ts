@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { browserSession, DEFAULT_CHROMIUM_PATH } from '../../src/orchestrator/engine/verify-browser';
 import { verifyChecks, type VerifyContext } from '../../src/orchestrator/engine/verify-task';
+import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { VerifyCheck } from '../../src/protocol/domain';
 import { useTempDir } from '../support/temp-dir';
 
@@ -31,7 +32,12 @@ function alive(pid: number): boolean {
     return false;
   }
   // A zombie waits for a parent to collect it: it is dead already.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return false;
+  }
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
@@ -151,12 +157,15 @@ describe('browser verification checks in real Chromium', function () {
     for (const r of [results[0]!, results[2]!]) assert.match(r.detail, /^Chromium not found at \/opt\/no-such\/chromium: install it .* ORCH_CHROMIUM_PATH/);
   });
 
-  it('reuses one Chromium across a session and closes it', async () => {
-    const session = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path);
+  it('reuses one Chromium across a session, marks it with the run, and closes it', async () => {
+    const marker = `ORCH_RUN_ID=verify-browser-${process.pid}`;
+    const session = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path, { ORCH_RUN_ID: `verify-browser-${process.pid}` });
     const first = await session.browser();
     assert.equal(await session.browser(), first);
+    assert.ok(findMarkedProcesses(marker).length > 0, 'a resume after a crash can find the browser by the run marker');
     await session.close();
     assert.equal(first.isConnected(), false);
+    assert.deepEqual(findMarkedProcesses(marker).filter(alive), []);
   });
 
   it('starts the serve command, checks its page, then stops it and what it started', async () => {

@@ -35,11 +35,12 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export function browserSession(executablePath: string, cwd: string): BrowserSession {
+/** `env` is added to Chromium's environment: the run's marker, so a resume finds a leftover browser. */
+export function browserSession(executablePath: string, cwd: string, env: Readonly<Record<string, string>> = {}): BrowserSession {
   let launched: Promise<Browser> | undefined;
   return {
     browser() {
-      launched ??= launch(executablePath, cwd);
+      launched ??= launch(executablePath, cwd, env);
       return launched;
     },
     async close() {
@@ -55,7 +56,7 @@ export function browserSession(executablePath: string, cwd: string): BrowserSess
   };
 }
 
-async function launch(executablePath: string, cwd: string): Promise<Browser> {
+async function launch(executablePath: string, cwd: string, env: Readonly<Record<string, string>>): Promise<Browser> {
   try {
     await access(executablePath, constants.X_OK);
   } catch {
@@ -65,7 +66,7 @@ async function launch(executablePath: string, cwd: string): Promise<Browser> {
   }
   const chromium = await loadChromium(cwd);
   try {
-    return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, env: { ...process.env, ...env } });
   } catch (error) {
     throw new Error(`Chromium at ${executablePath} did not start: ${firstLine(error)}`, { cause: error });
   }

@@ -23,7 +23,7 @@ export async function verifyChecks(checks: readonly VerifyCheck[], ctx: VerifyCo
   await mkdir(ctx.evidenceDir, { recursive: true });
   const results: CheckResult[] = [];
   // The task's browser checks share one Chromium, started by the first of them.
-  const browser = browserSession(resolveChromiumPath(ctx.chromiumPath), ctx.cwd);
+  const browser = browserSession(resolveChromiumPath(ctx.chromiumPath), ctx.cwd, ctx.env);
   try {
     for (const [index, check] of checks.entries()) {
       results.push(await runCheck(check, index, ctx, browser));

@@ -4,6 +4,8 @@ import type { EngineContext } from './engine-context';
 import { executeTask, PROVIDER_WIDE, type TaskEnd } from './execute-task';
 import { schedule } from './scheduler';
 import { RunRouter } from '../router/run-router';
+import { CrossRunHistory } from '../router/cross-run-history';
+import { ModelCatalog } from '../router/model-catalog';
 
 // Measured: one `claude` process peaks at about 310 MB (shared/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -42,7 +44,11 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
 async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>): Promise<EngineResult> {
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
-  const router = new RunRouter({ config: ctx.config, state: ctx.state, append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks });
+  const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
+  const router = new RunRouter({ config: ctx.config, state: ctx.state, append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier });
+  // orch.json only carries lessons to later runs: failing to write one must not stop this run.
+  const learn = (taskId: string): Promise<void> =>
+    learning.record(ctx.state(), taskId).catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not record ${taskId}'s routing outcome in ${ctx.paths.storeFile}: ${(error as Error).message}` }).then(() => undefined));
   const limit = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling()));
   if (ctx.worktrees === undefined) {
     await ctx.log.append({ type: 'warning.raised', message: 'the workspace is not a git repository: tasks run one at a time in the workspace itself' });
@@ -92,17 +98,26 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
         continue;
       }
       perAgent.set(agent?.name ?? '', busy + 1);
-      const run = executeTask(ctx, task.id, router).finally(() => {
-        router.settle(task.id);
-        inFlight.delete(task.id);
-        perAgent.set(agent?.name ?? '', (perAgent.get(agent?.name ?? '') ?? 1) - 1);
-      });
+      const run = executeTask(ctx, task.id, router)
+        .then(async (end) => {
+          await learn(task.id);
+          return end;
+        })
+        .finally(() => {
+          router.settle(task.id);
+          inFlight.delete(task.id);
+          perAgent.set(agent?.name ?? '', (perAgent.get(agent?.name ?? '') ?? 1) - 1);
+        });
       inFlight.set(task.id, run);
     }
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
     for (const task of Object.values(ctx.state().tasks)) {
       if ((task.state === 'running' || task.state === 'verifying') && !inFlight.has(task.id) && inFlight.size < limit) {
-        inFlight.set(task.id, executeTask(ctx, task.id, router).finally(() => inFlight.delete(task.id)));
+        const resumed = executeTask(ctx, task.id, router).then(async (end) => {
+          await learn(task.id);
+          return end;
+        });
+        inFlight.set(task.id, resumed.finally(() => inFlight.delete(task.id)));
       }
     }
     if (inFlight.size === 0 && unaffordable.length > 0) {

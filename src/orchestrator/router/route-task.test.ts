@@ -31,9 +31,19 @@ describe('routeTask', () => {
 
   it('sends a large, checked, dependent task to a stronger model and names the cheaper ones it passed over', () => {
     const d = routeTask(input(hard), catalog, EMPTY_HISTORY, on);
-    assert.equal(d.model, 'opus');
+    assert.equal(d.model, 'sonnet');
     assert.ok(d.complexity > 0.4, String(d.complexity));
     assert.ok(d.reasons.some((r) => /^haiku is cheaper .* but expects/.test(r)));
+    // The same task for a role whose author chose opus looks harder still.
+    const staff = routeTask(input(hard, { agentName: 'staff-engineer', agentModel: 'opus', phase: 'architecture' }), catalog, EMPTY_HISTORY, on);
+    assert.equal(staff.model, 'opus', staff.reasons.join('\n'));
+  });
+
+  it('says when earlier runs of the workspace taught it to pass over a model', () => {
+    const earlier = [0, 1, 2].map(() => ({ model: 'haiku', complexity: 0.05, firstPass: false, earlier: true }));
+    const d = routeTask(input(simple), catalog, { ...EMPTY_HISTORY, outcomes: earlier }, on);
+    assert.equal(d.model, 'sonnet');
+    assert.ok(d.reasons.includes('learned from history: haiku passed 0 of 3 first attempts at this complexity in earlier runs'), d.reasons.join('\n'));
   });
 
   it('never overrides a pin, even with a cheaper model meeting the target', () => {

@@ -4,7 +4,7 @@
 
 import type { Task } from '../../protocol/domain';
 import type { ModelCatalog, ModelInfo, Tier } from './model-catalog';
-import { predictAttemptCostUsd, type RoutingHistory, expectedFirstPass } from './routing-history';
+import { learnedEarlier, predictAttemptCostUsd, type RoutingHistory, expectedFirstPass } from './routing-history';
 import { taskComplexity, type Complexity } from './task-complexity';
 
 export interface RouteInput {
@@ -49,6 +49,10 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
   const complexity = taskComplexity(input.task, input.phase, roleTier);
   const why = `complexity ${complexity.score.toFixed(2)}: ${complexity.parts.map((p) => `${p.label} ${p.value >= 0 ? '+' : ''}${p.value.toFixed(2)}`).join(', ')}`;
   const alternatives = catalog.candidates(input.agentProvider).map((m) => alternative(m, complexity, history));
+  const learned = alternatives.flatMap((a) => {
+    const e = learnedEarlier(a.model, complexity.score, history);
+    return e.tasks === 0 ? [] : [`learned from history: ${a.model} passed ${e.passes} of ${e.tasks} first attempts at this complexity in earlier runs`];
+  });
   if (input.task.model !== undefined) {
     return { model: input.task.model, source: 'pin', complexity: complexity.score, reasons: [`pinned to ${input.task.model} by the PRD: never overridden`, why], alternatives };
   }
@@ -65,7 +69,7 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
       model: best.model,
       source: 'router',
       complexity: complexity.score,
-      reasons: [`no model reaches the ${pct(target)} first-pass target; ${best.model} is the likeliest (${pct(best.expectedFirstPass)}, ~${usd(best.expectedCostUsd)} an attempt)`, why],
+      reasons: [`no model reaches the ${pct(target)} first-pass target; ${best.model} is the likeliest (${pct(best.expectedFirstPass)}, ~${usd(best.expectedCostUsd)} an attempt)`, why, ...learned],
       alternatives,
     };
   }
@@ -77,6 +81,7 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
     reasons: [
       `${chosen.model}: expected first pass ${pct(chosen.expectedFirstPass)} >= target ${pct(target)} at ~${usd(chosen.expectedCostUsd)} an attempt, the cheapest that meets it`,
       why,
+      ...learned,
       ...cheaper.map((a) => `${a.model} is cheaper (~${usd(a.expectedCostUsd)}) but expects ${pct(a.expectedFirstPass)}`),
     ],
     alternatives,

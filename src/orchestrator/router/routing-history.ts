@@ -8,6 +8,8 @@ export interface RoutedOutcome {
   readonly complexity: number;
   /** Verified on its first attempt, with no defect. */
   readonly firstPass: boolean;
+  /** From an earlier run of this workspace (.orch/orch.json), not this one. */
+  readonly earlier?: boolean;
 }
 
 export interface RoutingHistory {
@@ -24,11 +26,14 @@ export interface RoutingHistory {
 export const EMPTY_HISTORY: RoutingHistory = { outcomes: [], costScale: 1, costSamples: 0 };
 
 // Assumed first-pass rates at complexity 0 and how fast they fall with it. An explicit,
-// documented assumption: replace with measured rates as outcomes accumulate.
+// documented assumption: public coding benchmarks of late 2025 put the fast, balanced and
+// strong Claude tiers within a few points of each other on ordinary repository work, the gap
+// opening on the hardest tasks. Measured outcomes (this run's, and earlier runs' from
+// .orch/orch.json) replace it band by band.
 const PRIOR: Readonly<Record<Tier, { readonly base: number; readonly slope: number }>> = {
-  strong: { base: 0.97, slope: 0.12 },
-  balanced: { base: 0.96, slope: 0.35 },
-  fast: { base: 0.95, slope: 0.7 },
+  strong: { base: 0.99, slope: 0.12 },
+  balanced: { base: 0.98, slope: 0.25 },
+  fast: { base: 0.97, slope: 0.35 },
 };
 
 // How many observed outcomes the prior is worth.
@@ -55,6 +60,19 @@ export function expectedFirstPass(m: ModelInfo, complexity: number, history: Rou
     if (o.firstPass) passes += 1;
   }
   return (prior * PRIOR_WEIGHT + passes) / (PRIOR_WEIGHT + n);
+}
+
+/** What earlier runs taught about a model at this complexity band: first passes out of tasks. */
+export function learnedEarlier(model: string, complexity: number, history: RoutingHistory): { readonly passes: number; readonly tasks: number } {
+  const b = band(complexity);
+  let tasks = 0;
+  let passes = 0;
+  for (const o of history.outcomes) {
+    if (o.earlier !== true || o.model !== model || band(o.complexity) !== b) continue;
+    tasks += 1;
+    if (o.firstPass) passes += 1;
+  }
+  return { passes, tasks };
 }
 
 /** Tokens a Claude Code attempt typically moves (its own system prompt and tool results dominate). */

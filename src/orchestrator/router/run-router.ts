@@ -11,7 +11,7 @@ import { BudgetGuard, type Allowance } from './budget-guard';
 import { historyFromRun } from './history-from-run';
 import { ModelCatalog } from './model-catalog';
 import { routeTask } from './route-task';
-import { predictAttemptCostUsd, type RoutingHistory } from './routing-history';
+import { predictAttemptCostUsd, type RoutedOutcome, type RoutingHistory } from './routing-history';
 import { taskComplexity } from './task-complexity';
 
 export interface RouterPorts {
@@ -20,6 +20,8 @@ export interface RouterPorts {
   readonly append: (event: NewEvent) => Promise<unknown>;
   readonly assignments: ReadonlyMap<string, Assignment>;
   readonly tasks: ReadonlyMap<string, { readonly task: Task }>;
+  /** Earlier runs' outcomes in this workspace: the router starts from them. */
+  readonly earlier?: readonly RoutedOutcome[];
 }
 
 // Failures another model may not have: the chain moves on. Others (auth, spend limit) it cannot fix.
@@ -66,7 +68,10 @@ export class RunRouter {
   /** Rebuilt only when the log moved on: the dispatcher asks once per ready task per round. */
   private currentHistory(): RoutingHistory {
     const state = this.ports.state();
-    if (this.history?.seq !== state.lastSeq) this.history = { seq: state.lastSeq, value: historyFromRun(state, this.catalog) };
+    if (this.history?.seq !== state.lastSeq) {
+      const own = historyFromRun(state, this.catalog);
+      this.history = { seq: state.lastSeq, value: { ...own, outcomes: [...(this.ports.earlier ?? []), ...own.outcomes] } };
+    }
     return this.history.value;
   }
 

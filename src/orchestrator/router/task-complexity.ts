@@ -45,8 +45,9 @@ export function taskComplexity(task: Task, phase: string, roleTier: Tier | undef
   const files = filesNamed(task.description) + (task.output === undefined ? 0 : 1);
   const parts: ComplexityPart[] = [
     { label: `phase ${phase}`, value: PHASE_WEIGHT[phase] ?? 0.15 },
-    { label: `${words} words of description`, value: Math.min(0.25, words / 600) },
-    { label: `${task.verify.length} checks (${commands} commands, ${browsers} browser)`, value: Math.min(0.15, 0.02 * task.verify.length + 0.03 * commands + 0.04 * browsers) },
+    { label: `${words} words of description`, value: Math.min(0.25, words / 800) },
+    // A file check or a one-line command says the work is checkable, not that it is hard.
+    { label: `${task.verify.length} checks (${commands} commands, ${browsers} browser)`, value: Math.min(0.15, 0.01 * task.verify.length + 0.015 * commands + 0.04 * browsers) },
     { label: `${task.depends.length} dependencies`, value: Math.min(0.12, 0.04 * task.depends.length) },
     { label: `${files} files named`, value: Math.min(0.12, 0.02 * files) },
   ];

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../../../test/support/temp-dir';
-import { OrchStore } from './orch-store';
+import { InputError } from '../errors';
+import { OrchStore, ROUTING_KEPT_PER_BUCKET, type RoutingRecord } from './orch-store';
 
 describe('OrchStore', () => {
   const tmp = useTempDir();
@@ -26,5 +27,35 @@ describe('OrchStore', () => {
     writeFileSync(file, '{"version":1,"runs":[');
     await assert.rejects(OrchStore.open(file), SyntaxError);
     assert.equal(readFileSync(file, 'utf8'), '{"version":1,"runs":[');
+  });
+
+  const record = (i: number, over: Partial<RoutingRecord> = {}): RoutingRecord => ({ runId: 'r1', taskId: `P/T${i}`, model: 'haiku', agent: 'backend-engineer', complexity: 0.1, firstPass: i % 2 === 0, costUsd: 0.01, at: '2026-01-01T00:00:00Z', ...over });
+
+  it('keeps routing outcomes next to the run index, the newest per model and complexity band', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const store = await OrchStore.open(file);
+    // Another writer of the same file in this process (the run index) must not lose them.
+    const index = await OrchStore.open(file);
+    await Promise.all([
+      ...Array.from({ length: ROUTING_KEPT_PER_BUCKET + 5 }, (_, i) => store.recordRouting(record(i))),
+      store.recordRouting(record(99, { model: 'opus', complexity: 0.9 })),
+      index.upsertRun({ runId: 'r1', roadmapFile: 'r.md', state: 'running', startedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }),
+    ]);
+    const again = await OrchStore.open(file);
+    assert.equal(again.runs.length, 1);
+    const haiku = again.routing.filter((r) => r.model === 'haiku');
+    assert.equal(haiku.length, ROUTING_KEPT_PER_BUCKET);
+    assert.deepEqual([haiku[0]?.taskId, haiku.at(-1)?.taskId], ['P/T5', `P/T${ROUTING_KEPT_PER_BUCKET + 4}`]);
+    assert.deepEqual(again.routing.filter((r) => r.model === 'opus').map((r) => r.taskId), ['P/T99']);
+    await again.recordRouting(record(99, { model: 'opus', complexity: 0.9, firstPass: true }));
+    assert.deepEqual((await OrchStore.open(file)).routing.filter((r) => r.model === 'opus').map((r) => r.firstPass), [true]);
+  });
+
+  it('refuses a file whose routing history is not Orch\'s, naming the file and the bad entry', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const text = JSON.stringify({ version: 1, runs: [], routing: [record(1), { model: 'haiku' }] });
+    writeFileSync(file, text);
+    await assert.rejects(OrchStore.open(file), (e: unknown) => e instanceof InputError && e.file === file && /routing\[1\] is not a routing record: \{"model":"haiku"\}/.test(e.message));
+    assert.equal(readFileSync(file, 'utf8'), text);
   });
 });

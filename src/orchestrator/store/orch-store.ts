@@ -1,12 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { RunState } from '../../protocol/domain';
+import { InputError } from '../errors';
 
 // `.orch/orch.json`: the index of runs and what Orch learns across runs. This module is its
 // only writer; the event logs stay the source of truth, so a lost update here is rebuilt from
-// them, never the other way round (lowdb does not fsync).
+// them, never the other way round (lowdb does not fsync; it writes a temp file and renames it,
+// so a crash leaves the old file or the new one, never half of one).
 
 export interface RunIndexEntry {
   readonly runId: string;
@@ -16,25 +18,60 @@ export interface RunIndexEntry {
   readonly updatedAt: string;
 }
 
+/** One finished task's routing outcome: what the router of a later run learns from. */
+export interface RoutingRecord {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly model: string;
+  readonly agent: string;
+  readonly complexity: number;
+  /** Verified on its first attempt, with no defect. */
+  readonly firstPass: boolean;
+  readonly costUsd: number;
+  readonly at: string;
+}
+
 export interface OrchData {
   readonly version: 1;
   readonly runs: readonly RunIndexEntry[];
+  /** Absent in files written before Orch learned across runs. */
+  readonly routing?: readonly RoutingRecord[];
 }
 
 const empty: OrchData = { version: 1, runs: [] };
 
+/** Routing outcomes kept per model and complexity band: recent enough to follow model updates. */
+export const ROUTING_KEPT_PER_BUCKET = 20;
+const BANDS = 5;
+
+function bucket(r: RoutingRecord): string {
+  return `${r.model}|${Math.min(BANDS - 1, Math.floor(r.complexity * BANDS))}`;
+}
+
+// Writes from every OrchStore of one file in this process go one at a time, each on a fresh
+// read: the run index and the routing history are written by different parts of a run.
+const queues = new Map<string, Promise<unknown>>();
+
 export class OrchStore {
-  private constructor(private readonly db: Low<OrchData>) {}
+  private constructor(
+    private readonly db: Low<OrchData>,
+    private readonly file: string,
+  ) {}
 
   static async open(file: string): Promise<OrchStore> {
     await mkdir(dirname(file), { recursive: true });
     const db = new Low<OrchData>(new JSONFile<OrchData>(file), empty);
-    await db.read();
-    return new OrchStore(db);
+    await read(db, file);
+    return new OrchStore(db, file);
   }
 
   get runs(): readonly RunIndexEntry[] {
     return this.db.data.runs;
+  }
+
+  /** Earlier runs' routing outcomes, oldest first. */
+  get routing(): readonly RoutingRecord[] {
+    return this.db.data.routing ?? [];
   }
 
   /** The most recently started run, the default for `orch status`, `resume` and `cancel`. */
@@ -43,8 +80,72 @@ export class OrchStore {
   }
 
   async upsertRun(entry: RunIndexEntry): Promise<void> {
-    const runs = this.db.data.runs.filter((r) => r.runId !== entry.runId);
-    this.db.data = { ...this.db.data, runs: [...runs, entry] };
-    await this.db.write();
+    await this.update((data) => ({ ...data, runs: [...data.runs.filter((r) => r.runId !== entry.runId), entry] }));
   }
+
+  /** Adds a task's outcome (replacing an earlier one of the same run and task), keeping the newest per bucket. */
+  async recordRouting(record: RoutingRecord): Promise<void> {
+    await this.update((data) => {
+      const all = [...(data.routing ?? []).filter((r) => r.runId !== record.runId || r.taskId !== record.taskId), record];
+      const seen = new Map<string, number>();
+      const kept: RoutingRecord[] = [];
+      for (let i = all.length - 1; i >= 0; i--) {
+        const r = all[i]!;
+        const n = seen.get(bucket(r)) ?? 0;
+        if (n >= ROUTING_KEPT_PER_BUCKET) continue;
+        seen.set(bucket(r), n + 1);
+        kept.unshift(r);
+      }
+      return { ...data, routing: kept };
+    });
+  }
+
+  private async update(change: (data: OrchData) => OrchData): Promise<void> {
+    const key = resolve(this.file);
+    const previous = queues.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await read(this.db, this.file);
+      this.db.data = change(this.db.data);
+      await this.db.write();
+    });
+    const settled = next.catch(() => undefined);
+    queues.set(key, settled);
+    try {
+      await next;
+    } finally {
+      if (queues.get(key) === settled) queues.delete(key);
+    }
+  }
+}
+
+/** Reads the file, refusing (never overwriting) one that is not Orch's. */
+async function read(db: Low<OrchData>, file: string): Promise<void> {
+  await db.read();
+  const bad = damage(db.data);
+  if (bad !== undefined) throw new InputError(`${bad}: the file is damaged; Orch will not overwrite it (its run logs under .orch/runs/ are intact)`, { file });
+}
+
+function damage(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return 'not a JSON object';
+  const d = data as Record<string, unknown>;
+  if (!Array.isArray(d.runs)) return '"runs" is not a list';
+  if (d.routing === undefined) return undefined;
+  if (!Array.isArray(d.routing)) return '"routing" is not a list';
+  const i = d.routing.findIndex((r: unknown) => !isRoutingRecord(r));
+  return i < 0 ? undefined : `routing[${i}] is not a routing record: ${JSON.stringify(d.routing[i]).slice(0, 120)}`;
+}
+
+function isRoutingRecord(r: unknown): r is RoutingRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Record<string, unknown>;
+  return (
+    typeof o.runId === 'string' &&
+    typeof o.taskId === 'string' &&
+    typeof o.model === 'string' &&
+    typeof o.agent === 'string' &&
+    typeof o.complexity === 'number' &&
+    typeof o.firstPass === 'boolean' &&
+    typeof o.costUsd === 'number' &&
+    typeof o.at === 'string'
+  );
 }

@@ -1,0 +1,52 @@
+// Learning across runs: each finished task's routing outcome goes to .orch/orch.json as it
+// finishes, and the next run's router starts from them. The run's own event log stays the
+// source of truth for the run; orch.json only carries the lesson to the next one.
+
+import type { RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
+import { OrchStore, type RoutingRecord } from '../store/orch-store';
+import type { ModelCatalog } from './model-catalog';
+import type { RoutedOutcome } from './routing-history';
+
+const FINISHED = new Set(['verified', 'blocked', 'failed']);
+
+export class CrossRunHistory {
+  private constructor(
+    private readonly store: OrchStore,
+    private readonly runId: string,
+    private readonly catalog: ModelCatalog,
+    /** Earlier runs' outcomes, read once at the start: this run's own come from its state. */
+    readonly earlier: readonly RoutedOutcome[],
+  ) {}
+
+  static async open(storeFile: string, runId: string, catalog: ModelCatalog): Promise<CrossRunHistory> {
+    const store = await OrchStore.open(storeFile);
+    const earlier = store.routing
+      .filter((r) => r.runId !== runId)
+      .map((r): RoutedOutcome => ({ model: catalog.get(r.model)?.name ?? r.model, complexity: r.complexity, firstPass: r.firstPass, earlier: true }));
+    return new CrossRunHistory(store, runId, catalog, earlier);
+  }
+
+  /** Records the task's outcome once it is final; a task still in play records nothing. */
+  async record(state: RunSnapshot, taskId: string): Promise<void> {
+    const task = state.tasks[taskId];
+    const record = task === undefined ? undefined : this.toRecord(task, state.updatedAt);
+    if (record !== undefined) await this.store.recordRouting(record);
+  }
+
+  private toRecord(task: TaskSnapshot, at: string): RoutingRecord | undefined {
+    if (task.routing === undefined || task.attempts.length === 0 || !FINISHED.has(task.state)) return undefined;
+    // Only checked work says how good a model is: a task stopped by credentials or a crash
+    // before any check ran teaches nothing about the model.
+    if (task.state !== 'verified' && task.defects === 0) return undefined;
+    return {
+      runId: this.runId,
+      taskId: task.id,
+      model: this.catalog.get(task.routing.model)?.name ?? task.routing.model,
+      agent: task.agent ?? 'unknown',
+      complexity: task.routing.complexity,
+      firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0,
+      costUsd: task.costUsd,
+      at,
+    };
+  }
+}

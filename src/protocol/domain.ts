@@ -55,6 +55,8 @@ export interface Task {
   readonly depends: readonly string[];
   readonly model?: string;
   readonly output?: string;
+  /** The most this task may spend over all its attempts (USD); else the config's taskBudgetUsd. */
+  readonly budgetUsd?: number;
   readonly verify: readonly VerifyCheck[];
   readonly source: SourceRef;
 }

@@ -135,4 +135,32 @@ describe('hard budgets through the orch CLI', function () {
       await model.close();
     }
   });
+
+  it('caps a task at its PRD budgetUsd: the attempt stops there and the task alone is blocked, naming its cap', async () => {
+    // T1's attempt would take three turns of $0.055; its own cap is $0.05. T2 has no cap.
+    const capped = PRD.replace('    model: haiku\n    verify:\n      - file: one.txt', '    model: haiku\n    budgetUsd: 0.05\n    verify:\n      - file: one.txt').replace('    depends: [T1]\n', '');
+    assert.ok(capped.includes('budgetUsd: 0.05') && !capped.includes('depends'));
+    const files = ['one.txt', 'one-b.txt', 'one-c.txt'];
+    const chosen: Scenario = costing({ inputTokens: 50_000, outputTokens: 1_000 }, (request, context) => {
+      const mine = request.userText.includes('## Task T1:') ? files : ['two.txt'];
+      const file = mine[turnsSinceLastInstruction(request)];
+      return file === undefined ? textReply('Done.') : writeTool(file, `${file}\n`)(request, context);
+    });
+    const { model, orch } = await setup(capped, chosen);
+    try {
+      const run = await orch(['run', 'roadmap.md']);
+      assert.equal(run.code, 1, run.out);
+      const status = JSON.parse((await orch(['status', '--json'])).out) as StatusJson & { tasks: { error?: string }[] };
+      assert.equal(status.state, 'failed');
+      const t1 = status.tasks.find((t) => t.id === 'T1')!;
+      assert.deepEqual([t1.state, t1.attempts], ['blocked', 1]);
+      assert.match(t1.error ?? '', /^budget: PRD-B\/T1#1 stopped at what the task's cap left \(\$0\.0500\)/);
+      // The CLI checks its cap between turns: the turn that crosses it is still paid for, no more.
+      assert.ok(t1.costUsd > 0.05 && t1.costUsd < 0.06, String(t1.costUsd));
+      assert.equal(model.modelRequests().filter((r) => r.parsed?.userText.includes('## Task T1:')).length, 1, 'one turn of T1, then the cap');
+      assert.deepEqual(status.tasks.find((t) => t.id === 'T2')?.state, 'verified');
+    } finally {
+      await model.close();
+    }
+  });
 });

@@ -39,6 +39,7 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
       const model = await router.route(taskId);
       const allowance = router.admission(taskId, model);
       if (!allowance.ok) {
+        if (allowance.scope === 'task') return blockWith(ctx, taskId, `budget: ${allowance.reason}`);
         await ctx.log.append({ type: 'task.deferred', taskId, reason: allowance.reason });
         return 'deferred';
       }
@@ -49,6 +50,10 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
       }
       if (attempt.state === 'failed') {
         if (attempt.failure === 'cancelled' || ctx.signal.aborted) return cancel(ctx, taskId);
+        // The task's own cap is spent: more money for the run would not raise it.
+        if (attempt.failure === 'budget-exceeded' && allowance.byTask === true) {
+          return blockWith(ctx, taskId, `budget: ${attempt.id} stopped at what the task's cap left ($${(allowance.capUsd ?? 0).toFixed(4)}): ${attempt.message ?? ''}`);
+        }
         // The cap was what the budget left: nothing is wrong with the task, the money ran out.
         if (attempt.failure === 'budget-exceeded') {
           await ctx.log.append({ type: 'task.deferred', taskId, reason: `${attempt.id} stopped at its budget cap: ${attempt.message ?? ''}` });
@@ -228,6 +233,11 @@ async function uncommittedFiles(cwd: string): Promise<readonly string[]> {
 
 async function block(ctx: EngineContext, taskId: string, task: TaskSnapshot): Promise<TaskEnd> {
   await ctx.log.append({ type: 'task.blocked', taskId, reason: `not verified after ${attemptsUsed(task)} attempts: ${task.error ?? 'unknown'}` });
+  return 'blocked';
+}
+
+async function blockWith(ctx: EngineContext, taskId: string, reason: string): Promise<TaskEnd> {
+  await ctx.log.append({ type: 'task.blocked', taskId, reason });
   return 'blocked';
 }
 

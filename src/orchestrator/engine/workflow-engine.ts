@@ -94,7 +94,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
       // The predicted cost of its attempt must fit what the budgets leave, before it starts.
       const admitted = router.admit(task.id, await router.route(task.id));
       if (!admitted.ok) {
-        unaffordable.push(admitted.reason);
+        if (admitted.scope === 'task') await ctx.log.append({ type: 'task.blocked', taskId: task.id, reason: `budget: ${admitted.reason}` });
+        else unaffordable.push(admitted.reason);
         continue;
       }
       perAgent.set(agent?.name ?? '', busy + 1);

@@ -135,6 +135,39 @@ tasks:
     ]);
   });
 
+  it('reads a task\'s budgetUsd cap, and names a bad one at its line with the file', () => {
+    const good = parsePrd(prd(`
+id: P
+milestone: "1.1"
+title: t
+tasks:
+  - id: T1
+    title: a
+    description: b
+    budgetUsd: 0.25
+`), 'p.md', DEFAULT_PHASES);
+    assert.deepEqual(good.errors, []);
+    assert.equal(good.prd?.tasks[0]?.budgetUsd, 0.25);
+    const bad = parsePrd(prd(`
+id: P
+milestone: "1.1"
+title: t
+tasks:
+  - id: T1
+    title: a
+    description: b
+    budgetUsd: lots
+  - id: T2
+    title: a
+    description: b
+    budgetUsd: -1
+`), 'p.md', DEFAULT_PHASES);
+    assert.deepEqual(bad.errors.map((e) => e.format()), [
+      "p.md:9: task T1: 'budgetUsd' must be a positive number of US dollars, got 'lots' (for example budgetUsd: 0.5)",
+      "p.md:13: task T2: 'budgetUsd' must be a positive number of US dollars, got number -1 (for example budgetUsd: 0.5)",
+    ]);
+  });
+
   it('rejects ids that cannot name a branch, and paths that leave the workspace', () => {
     const out = errors(
       prd(`

@@ -14,7 +14,7 @@ export interface ParsedPrd {
 }
 
 const PRD_KEYS = ['id', 'milestone', 'title', 'tasks'] as const;
-const TASK_KEYS = ['id', 'title', 'description', 'agent', 'phase', 'depends', 'model', 'output', 'verify'] as const;
+const TASK_KEYS = ['id', 'title', 'description', 'agent', 'phase', 'depends', 'model', 'output', 'budgetUsd', 'verify'] as const;
 // Ids name git branches, worktree folders and dashboard routes: keep them to safe characters.
 const ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
 
@@ -112,6 +112,7 @@ function readTask(r: YamlReader, map: YamlMapNode, prdId: string, phases: readon
   }
   const model = optionalText(r, fields.get('model'), `${where}: 'model'`);
   const output = readPath(r, fields.get('output'), `${where}: 'output'`);
+  const budgetUsd = readBudget(r, fields.get('budgetUsd'), where);
   const depends = readDepends(r, fields.get('depends'), where);
   const verify = readVerify(r, fields.get('verify'), where);
   if (id === undefined || title === undefined || description === undefined) return undefined;
@@ -125,10 +126,19 @@ function readTask(r: YamlReader, map: YamlMapNode, prdId: string, phases: readon
     depends: depends.map((d) => d.id),
     ...(model === undefined ? {} : { model }),
     ...(output === undefined ? {} : { output }),
+    ...(budgetUsd === undefined ? {} : { budgetUsd }),
     verify,
     source: { file: r.file, line: r.lineOf(map) },
   };
   return { task, idLine: r.lineOf(fields.get('id')?.value, r.lineOf(map)), dependsLines: depends.map((d) => d.line) };
+}
+
+function readBudget(r: YamlReader, entry: Entry, where: string): number | undefined {
+  if (entry === undefined) return undefined;
+  const value = r.scalar(entry.value);
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  r.error(`${where}: 'budgetUsd' must be a positive number of US dollars, got ${describe(entry.value)}`, entry.value, 'for example budgetUsd: 0.5', r.lineOf(entry.key));
+  return undefined;
 }
 
 function readDepends(r: YamlReader, entry: Entry, where: string): { id: string; line: number }[] {

@@ -50,11 +50,17 @@ describe('BudgetGuard', () => {
   });
 
   it('enforces an agent\'s budget over all its attempts and a per-task cap', () => {
-    const state = run(undefined, [['P/T1', 'cheap', 0.3], ['P/T1', 'other', 0.3]]);
-    const guard = new BudgetGuard(() => state, { agentUsd: (a) => (a === 'cheap' ? 0.35 : undefined), taskUsd: 0.7 });
-    const agent = guard.allowance('P/T2', 'cheap', 0.1);
+    const state = run(undefined, [['P/T1', 'cheap', 0.3], ['P/T1', 'other', 0.3], ['P/T2', 'other', 0.5]]);
+    const caps: Record<string, number> = { 'P/T1': 0.7, 'P/T2': 0.5 };
+    const guard = new BudgetGuard(() => state, { agentUsd: (a) => (a === 'cheap' ? 0.35 : undefined), taskUsd: (t) => caps[t] });
+    const agent = guard.allowance('P/T3', 'cheap', 0.1);
     assert.match(!agent.ok ? agent.reason : '', /agent cheap's budget \$0\.3500 leaves \$0\.0500/);
-    const cap = guard.allowance('P/T1', 'other', 0.2);
-    assert.match(!cap.ok ? cap.reason : '', /task cap \$0\.7000 leaves \$0\.1000/);
+    assert.equal(!agent.ok && agent.scope, 'run');
+    // A task cap is a ceiling, not a forecast: the attempt runs, capped at what the cap leaves.
+    const capped = guard.allowance('P/T1', 'other', 0.2);
+    assert.ok(capped.ok && capped.byTask === true && Math.abs(capped.capUsd! - 0.1) < 1e-9, JSON.stringify(capped));
+    assert.deepEqual(guard.allowance('P/T1', 'other', 0.01), { ok: true, capUsd: 0.01 * CAP_HEADROOM });
+    const spent = guard.allowance('P/T2', 'other', 0.01);
+    assert.deepEqual(spent, { ok: false, scope: 'task', reason: 'P/T2 has spent its task cap $0.5000 ($0.5000 spent)' });
   });
 });

@@ -36,7 +36,7 @@ export class RunRouter {
   constructor(private readonly ports: RouterPorts) {
     this.catalog = ModelCatalog.build(ports.config.models);
     this.budget = new BudgetGuard(ports.state, {
-      taskUsd: ports.config.taskBudgetUsd,
+      taskUsd: (taskId) => ports.tasks.get(taskId)?.task.budgetUsd ?? ports.config.taskBudgetUsd,
       agentUsd: (agent) => [...ports.assignments.values()].find((a) => a.agent.name === agent)?.agent.budgetUsd,
     });
   }

@@ -2,6 +2,7 @@ import type { Command } from './cli-io';
 import { agentsCommand } from './commands/agents';
 import { cancelCommand } from './commands/cancel';
 import { demoCommand } from './commands/demo';
+import { pauseCommand } from './commands/pause';
 import { planCommand } from './commands/plan';
 import { resumeCommand } from './commands/resume';
 import { runCommand } from './commands/run';
@@ -17,5 +18,6 @@ export const commands: Readonly<Record<string, Command>> = {
   status: statusCommand,
   demo: demoCommand,
   cancel: cancelCommand,
+  pause: pauseCommand,
   serve: serveCommand,
 };

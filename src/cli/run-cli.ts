@@ -9,7 +9,8 @@ commands:
   plan <roadmap.md> [--json]     show the plan tree
   agents [--json]                list the agent registry
   run <roadmap.md> [options]     run the roadmap's tasks with Claude Code sub-agents
-  resume [runId]                 continue an interrupted or paused run
+  resume [runId] [--task ID]...  continue an interrupted or paused run (--task: retry only those tasks)
+  pause [runId] [--wait]         pause the running run: no new task starts, running ones finish
   status [runId] [--json]        a run's state, from its event log
   cancel [runId]                 cancel the active run
   serve [--port N]               dashboard and API for the workspace's runs

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { buildSnapshot } from '../orchestrator/agents/build-snapshot';
 import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
 import { loadConfig, type OrchConfig } from '../orchestrator/config/orch-config';
+import { withModelsFromEnv } from '../orchestrator/config/models-env';
 import { resolveClaudePath } from '../orchestrator/config/resolve-claude-path';
 import { PauseGate } from '../orchestrator/engine/pause-gate';
 import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
@@ -20,7 +21,7 @@ export interface RunSetup {
 export async function prepareRun(io: CliIo, options: { workspace?: string; claudePath?: string }): Promise<RunSetup> {
   const root = resolve(io.cwd, options.workspace ?? '.');
   const paths = workspacePaths(root);
-  const config = await loadConfig(paths.configFile);
+  const config = withModelsFromEnv(await loadConfig(paths.configFile), io.env);
   const home = packageRoot();
   const { snapshot } = await buildSnapshot(
     { workspace: root, builtinDir: join(home, 'agents'), homeDir: io.env.HOME ?? homedir(), phases: config.phases },

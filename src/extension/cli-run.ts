@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { MODELS_ENV, modelsEnvValue } from '../orchestrator/config/models-env';
 import type { OrchConfig } from '../orchestrator/config/orch-config';
+import type { EditorConfig } from './model/settings-config';
 
 export interface CliRunRequest {
   readonly extensionPath: string;
   readonly workspace: string;
   /** `orch` arguments, from cliRunArgs or cliResumeArgs. */
   readonly args: readonly string[];
-  /** Secrets for the agents: they travel only in the child's environment. */
-  readonly secretEnv: Readonly<Record<string, string>>;
+  /** Secrets for the agents and settings for the CLI: they travel only in the child's environment. */
+  readonly env: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
 }
 
@@ -30,8 +32,8 @@ export function cliRunArgs(request: { workspace: string; roadmapFile: string; mi
   ];
 }
 
-/** `orch resume`: the budget setting raises a paused run's budget. */
-export function cliResumeArgs(request: { workspace: string; runId: string; config: OrchConfig }): string[] {
+/** `orch resume`: the budget setting raises a paused run's budget; `tasks` retries only those. */
+export function cliResumeArgs(request: { workspace: string; runId: string; config: OrchConfig; tasks?: readonly string[] }): string[] {
   const { config } = request;
   return [
     'resume',
@@ -41,7 +43,17 @@ export function cliResumeArgs(request: { workspace: string; runId: string; confi
     ...(config.budgetUsd === undefined ? [] : ['--budget', String(config.budgetUsd)]),
     ...(config.claudePath === undefined ? [] : ['--claude-path', config.claudePath]),
     '--no-dashboard',
+    ...(request.tasks ?? []).flatMap((id) => ['--task', id]),
   ];
+}
+
+/**
+ * Settings the CLI takes from its environment rather than argv (which every local user can read
+ * in `ps`): `orch.models`, validated here, merged by the CLI over .orch/config.json.
+ */
+export function cliSettingsEnv(editor: EditorConfig): Record<string, string> {
+  const models = modelsEnvValue(editor.settingsModels);
+  return models === undefined ? {} : { [MODELS_ENV]: models };
 }
 
 /**
@@ -59,7 +71,7 @@ export class CliRun {
     // In desktop VS Code execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
     this.child = spawn(process.execPath, args, {
       cwd: request.workspace,
-      env: { ...process.env, ...request.secretEnv, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...request.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (this.child.stdout !== null) createInterface({ input: this.child.stdout }).on('line', request.log);

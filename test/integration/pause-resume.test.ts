@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,6 +61,63 @@ describe('pause and resume from the dashboard', function () {
       assert.equal(await exit, 0, out);
       assert.match(log(), /"type":"run\.resumed"/);
       assert.match(log(), /"type":"run\.finished","state":"completed"/);
+    } finally {
+      await fixture.model.close();
+    }
+  });
+});
+
+describe('orch pause and orch resume of a live run (processes)', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+
+  function finish(child: ChildProcess): Promise<{ code: number | null; out: string }> {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+  }
+
+  it('`orch pause` pauses the run in its own process; `orch resume` signals that process, which completes the run', async () => {
+    const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }, { id: 'T3', file: 'c.txt', depends: ['T2'] }];
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(400, demoScenario));
+    try {
+      const noRun = await finish(fixture.orch(['pause']));
+      assert.equal(noRun.code, 2, noRun.out);
+      assert.match(noRun.out, /no runs in this workspace yet/);
+
+      const run = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
+      const ran = finish(run);
+      await until(() => fixture.eventsFile() !== undefined, 'the run log');
+      const log = () => readFileSync(fixture.eventsFile()!, 'utf8');
+      await until(() => log().includes('"attempt.started"'), 'the first attempt');
+
+      const paused = await finish(fixture.orch(['pause', '--wait']));
+      assert.equal(paused.code, 0, paused.out);
+      assert.match(paused.out, /asked Orch \(pid \d+\) to pause run \S+: no new task starts/);
+      assert.match(paused.out, /is paused; continue it with 'orch resume /);
+      assert.match(log(), /"type":"run\.paused","reason":"user"/);
+      const attempts = () => log().split('\n').filter((l) => l.includes('"attempt.started"')).length;
+      const before = attempts();
+      await sleep(1000);
+      assert.equal(attempts(), before, 'no attempt starts while paused');
+      assert.equal(run.exitCode, null, 'the paused run keeps its process');
+
+      const retryLive = await finish(fixture.orch(['resume', '--task', 'T2']));
+      assert.equal(retryLive.code, 2, retryLive.out);
+      assert.match(retryLive.out, /is live in pid \d+ \(orch run\); --task and --budget apply when a stopped run is resumed/);
+
+      const resumed = await finish(fixture.orch(['resume']));
+      assert.equal(resumed.code, 0, resumed.out);
+      assert.match(resumed.out, /asked Orch \(pid \d+\) to resume run \S+\nrun \S+ is (running|completed)/);
+      const end = await ran;
+      assert.equal(end.code, 0, end.out);
+      assert.match(log(), /"type":"run\.resumed"/);
+      assert.match(log(), /"type":"run\.finished","state":"completed"/);
+
+      const afterEnd = await finish(fixture.orch(['pause']));
+      assert.equal(afterEnd.code, 2, afterEnd.out);
+      assert.match(afterEnd.out, /no Orch process is running run \S+ here/);
     } finally {
       await fixture.model.close();
     }

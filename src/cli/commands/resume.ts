@@ -1,7 +1,11 @@
+import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { resumeRun } from '../../orchestrator/engine/start-run';
-import type { Command } from '../cli-io';
+import { InputError } from '../../orchestrator/errors';
+import { EXIT, type Command } from '../cli-io';
+import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
-import { findRunId } from '../run-lookup';
+import { findRunId, readRun, workspaceOf } from '../run-lookup';
 import { driveRun } from '../drive-run';
 import { prepareRun } from '../run-setup';
 import { positiveNumber } from './run';
@@ -9,11 +13,46 @@ import { positiveNumber } from './run';
 export const resumeCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
     args,
-    { budget: { type: 'string' }, workspace: { type: 'string' }, 'claude-path': { type: 'string' }, port: { type: 'string' }, 'no-dashboard': { type: 'boolean' } },
+    {
+      budget: { type: 'string' },
+      task: { type: 'string', multiple: true },
+      workspace: { type: 'string' },
+      'claude-path': { type: 'string' },
+      port: { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
+    },
     { min: 0, max: 1, names: '[runId]' },
   );
-  const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
-  const runId = await findRunId(setup.paths, positionals[0]);
+  const paths = workspaceOf(io, values.workspace);
+  const runId = await findRunId(paths, positionals[0]);
   const budgetUsd = positiveNumber(values.budget, '--budget', false);
-  return driveRun(io, setup, values, () => `resuming run ${runId}`, (deps) => resumeRun(deps, runId, budgetUsd));
+  // A run paused by `orch pause` keeps its process (and the lock): that process resumes it.
+  const holder = await liveHolder(paths.lockFile, runId);
+  if (holder !== undefined) {
+    if (values.task !== undefined || budgetUsd !== undefined) {
+      throw new InputError(
+        `run ${runId} is live in pid ${holder.pid} (${holder.command}); --task and --budget apply when a stopped run is resumed`,
+        { file: paths.lockFile },
+        `wait for it to end, or stop it with 'orch cancel ${runId}', then resume it`,
+      );
+    }
+    const before = await readRun(paths, runId);
+    await requestRunControl(paths, runId, 'resume');
+    if (before.state !== 'paused') {
+      io.out(`run ${runId} is already running in pid ${holder.pid}; a pause it had not reached yet is withdrawn`);
+      return EXIT.ok;
+    }
+    io.out(`asked Orch (pid ${holder.pid}) to resume run ${runId}`);
+    const after = await waitForRun(paths, runId, (r) => r.state !== 'paused', 30_000);
+    if (after === undefined) {
+      io.err(`orch: run ${runId} has not left its pause after 30 s`);
+      return EXIT.taskFailed;
+    }
+    io.out(`run ${runId} is ${after.state}`);
+    return EXIT.ok;
+  }
+  const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
+  const tasks = values.task;
+  const what = tasks === undefined ? `resuming run ${runId}` : `retrying ${tasks.join(', ')} in run ${runId}`;
+  return driveRun(io, setup, values, () => what, (deps) => resumeRun(deps, runId, budgetUsd, tasks));
 };

@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
+import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { liveHolder } from '../../orchestrator/engine/run-lock';
+import { RETRYABLE_STATES } from '../../orchestrator/engine/task-selection';
 import type { Roadmap } from '../../protocol/domain';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { apiKeyEnv } from '../api-keys';
-import { CliRun, cliResumeArgs, cliRunArgs } from '../cli-run';
+import { CliRun, cliResumeArgs, cliRunArgs, cliSettingsEnv } from '../cli-run';
 import { describeError } from '../describe-error';
 import { readEditorConfig } from '../editor-config';
 import { count } from '../model/run-tree';
+import type { EditorConfig } from '../model/settings-config';
+import type { TreeNode } from '../model/tree-node';
 import type { OrchSession } from '../orch-session';
 import { pickRoadmap } from './roadmap-picker';
 
@@ -20,7 +26,7 @@ export interface RunDeps {
 }
 
 /**
- * Run, Resume and Cancel. The extension host holds at most one run process; the core's lock
+ * Run, Pause, Resume, Retry Task and Cancel. The extension host holds at most one run process; the core's lock
  * refuses a second writer (another window, an `orch` CLI) with a message naming the holder.
  * How a run ends is told by the run's own events (see run-notices); only a process that
  * failed to start or crashed is reported here.
@@ -28,7 +34,7 @@ export interface RunDeps {
 export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   const { session, output } = deps;
 
-  const start = async (args: readonly string[]): Promise<void> => {
+  const start = async (args: readonly string[], editor: EditorConfig): Promise<void> => {
     output.appendLine(`$ orch ${args.join(' ')}`);
     let heard = false;
     const log = (line: string): void => {
@@ -40,7 +46,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
         void session.followLatest().catch((error: unknown) => session.report('runs', error));
       }
     };
-    const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, secretEnv: await apiKeyEnv(deps.secrets), log });
+    const child = new CliRun({ extensionPath: deps.extensionPath, workspace: session.paths.root, args, env: { ...cliSettingsEnv(editor), ...(await apiKeyEnv(deps.secrets)) }, log });
     activeRun = child;
     void child.exit.then(async (code) => {
       await session.followLatest();
@@ -71,26 +77,74 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
       const roadmap = session.plan?.file === roadmapFile ? session.plan : await session.showPlan(roadmapFile);
       const milestones = await pickMilestones(roadmap);
       if (milestones === undefined) return;
-      const { config, problems } = await readEditorConfig(session.paths);
-      for (const problem of problems) void vscode.window.showWarningMessage(`Orch: ${problem}`);
-      await start(cliRunArgs({ workspace: session.paths.root, roadmapFile, milestones, config }));
+      const editor = await readEditorConfig(session.paths);
+      for (const problem of editor.problems) void vscode.window.showWarningMessage(`Orch: ${problem}`);
+      await start(cliRunArgs({ workspace: session.paths.root, roadmapFile, milestones, config: editor.config }), editor);
     } catch (error) {
       void vscode.window.showErrorMessage(`Orch: cannot run: ${describeError(error)}`);
     }
   };
 
+  /** Asks the process running the run (this window's or an `orch` CLI's) to pause or resume it. */
+  const signalRun = async (runId: string, action: 'pause' | 'resume'): Promise<void> => {
+    try {
+      await requestRunControl(session.paths, runId, action);
+      const text = action === 'pause' ? `pausing run ${runId}: running tasks finish first, no new task starts` : `resuming run ${runId}`;
+      void vscode.window.showInformationMessage(`Orch: ${text}.`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Orch: cannot ${action}: ${describeError(error)}`);
+    }
+  };
+
+  const pause = async (): Promise<void> => {
+    const run = session.run;
+    if (run === undefined || run.state !== 'running') {
+      void vscode.window.showInformationMessage(`Orch: no running run to pause${run === undefined ? '' : ` (run ${run.runId} is ${run.state})`}.`);
+      return;
+    }
+    await signalRun(run.runId, 'pause');
+  };
+
   const resume = async (runId?: string): Promise<void> => {
-    if (await busy()) return;
     const id = typeof runId === 'string' ? runId : session.run?.runId;
     if (id === undefined) {
       void vscode.window.showInformationMessage('Orch: no run to resume.');
       return;
     }
+    // A user's pause keeps the run's process: it resumes the run itself.
+    if ((await liveHolder(session.paths.lockFile, id)) !== undefined) {
+      await signalRun(id, 'resume');
+      return;
+    }
+    if (await busy()) return;
     try {
-      const { config } = await readEditorConfig(session.paths);
-      await start(cliResumeArgs({ workspace: session.paths.root, runId: id, config }));
+      const editor = await readEditorConfig(session.paths);
+      await start(cliResumeArgs({ workspace: session.paths.root, runId: id, config: editor.config }), editor);
     } catch (error) {
       void vscode.window.showErrorMessage(`Orch: cannot resume: ${describeError(error)}`);
+    }
+  };
+
+  /** From a task's inline action (its tree node) or the palette (a pick of the tasks to retry). */
+  const retryTask = async (node?: TreeNode): Promise<void> => {
+    const run = session.run;
+    if (run === undefined) {
+      void vscode.window.showInformationMessage('Orch: no run yet; start one with Orch: Run.');
+      return;
+    }
+    const tasks = node?.kind === 'task' ? [node.id.slice('task:'.length)] : await pickRetryTasks(run);
+    if (tasks === undefined || tasks.length === 0) return;
+    const holder = await liveHolder(session.paths.lockFile, run.runId);
+    if (holder !== undefined) {
+      void vscode.window.showWarningMessage(`Orch: run ${run.runId} is still going (pid ${holder.pid}); retry ${tasks.join(', ')} once it has stopped, or cancel it first (Orch: Cancel).`);
+      return;
+    }
+    if (await busy()) return;
+    try {
+      const editor = await readEditorConfig(session.paths);
+      await start(cliResumeArgs({ workspace: session.paths.root, runId: run.runId, config: editor.config, tasks }), editor);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Orch: cannot retry: ${describeError(error)}`);
     }
   };
 
@@ -117,7 +171,9 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand('orch.run', run),
+    vscode.commands.registerCommand('orch.pause', pause),
     vscode.commands.registerCommand('orch.resume', resume),
+    vscode.commands.registerCommand('orch.retryTask', retryTask),
     vscode.commands.registerCommand('orch.cancel', cancel),
   ];
 }
@@ -132,6 +188,20 @@ export async function stopActiveRun(): Promise<void> {
   if (run?.running !== true) return;
   run.cancel();
   await Promise.race([run.exit, new Promise((resolve) => setTimeout(resolve, 4_000))]);
+}
+
+/** The run's tasks to retry, picked from those that stopped unverified; undefined when dismissed. */
+async function pickRetryTasks(run: RunSnapshot): Promise<string[] | undefined> {
+  const items = run.taskOrder.flatMap((id) => {
+    const t = run.tasks[id];
+    return t !== undefined && RETRYABLE_STATES.includes(t.state) ? [{ label: t.id, description: `${t.state} · ${t.title}`, detail: t.error }] : [];
+  });
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(`Orch: run ${run.runId} has no failed, blocked or cancelled task to retry.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: retry tasks of run ${run.runId}`, placeHolder: 'Tasks to run again (the others keep their state)' });
+  return picked?.map((p) => p.label);
 }
 
 /** Milestones to run; none picked means all. Undefined when the user dismissed the pick. */

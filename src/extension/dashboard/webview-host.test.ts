@@ -106,10 +106,11 @@ describe('dashboard webview host (postMessage side)', () => {
     assert.deepEqual(await waitFor(1), [{ type: 'error', message: 'no run "run-2" in this workspace' }]);
   });
 
-  it('answers commands with the REST reply shape: cancel through the core, pause not yet', async () => {
+  it('answers commands with the REST reply shape: cancel through the core, pause only to a live run', async () => {
     host.receive({ type: 'control', id: 7, runId: 'run-1', action: 'pause' });
     const [pause] = await waitFor(1);
-    assert.deepEqual(pause, { type: 'reply', id: 7, reply: { ok: false, error: 'pause from the dashboard is not implemented yet; cancel it, or let the budget pause it' } });
+    assert.equal(pause?.type === 'reply' && pause.id, 7);
+    assert.match(pause?.type === 'reply' && !pause.reply.ok ? pause.reply.error : '', /\/\.orch\/lock\.json: no Orch process is running run run-1 here \(a run that is not running cannot be paused\)$/);
     host.receive({ type: 'control', id: 8, runId: 'run-1', action: 'cancel' });
     const [cancel] = await waitFor(1);
     assert.equal(cancel?.type === 'reply' && cancel.id, 8);

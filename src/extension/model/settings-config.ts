@@ -14,6 +14,8 @@ export interface EditorSettings {
 export interface EditorConfig {
   readonly config: OrchConfig;
   readonly defaultRoadmap?: string;
+  /** The valid `orch.models` setting alone: what the editor hands the `orch` processes it starts. */
+  readonly settingsModels?: OrchConfig['models'];
   /** One line per ignored setting, naming it, quoting the bad value and what is used instead. */
   readonly problems: readonly string[];
 }
@@ -51,10 +53,14 @@ export function applySettings(base: OrchConfig, settings: EditorSettings): Edito
     else bad('claudePath', claudePath, 'a path to the claude executable', base.claudePath);
   }
   const models = settings.models;
+  let settingsModels: OrchConfig['models'] | undefined;
   if (isSet(models)) {
     const parsed = parseModels(models);
     if (typeof parsed === 'string') problems.push(`orch.models: ${parsed}; using the models of .orch/config.json`);
-    else config = { ...config, models: { ...base.models, ...parsed } };
+    else {
+      settingsModels = parsed;
+      config = { ...config, models: { ...base.models, ...parsed } };
+    }
   }
   let defaultRoadmap: string | undefined;
   const roadmap = settings.defaultRoadmap;
@@ -62,7 +68,7 @@ export function applySettings(base: OrchConfig, settings: EditorSettings): Edito
     if (typeof roadmap === 'string') defaultRoadmap = roadmap.trim();
     else problems.push(`orch.defaultRoadmap: expected a path relative to the workspace, got ${JSON.stringify(roadmap)}`);
   }
-  return { config, defaultRoadmap, problems };
+  return { config, defaultRoadmap, settingsModels, problems };
 }
 
 function isSet(value: unknown): boolean {

@@ -37,9 +37,16 @@ export class PauseGate {
   }
 
   async untilResumed(signal: AbortSignal): Promise<void> {
-    while (this.requested && !signal.aborted) {
-      const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      await Promise.race([this.changed(), aborted]);
+    // Signal listeners do not keep Node alive: without a pending timer a paused `orch run
+    // --no-dashboard` (how the editor runs it) would drain its event loop and exit 0 mid-run.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      while (this.requested && !signal.aborted) {
+        const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        await Promise.race([this.changed(), aborted]);
+      }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 

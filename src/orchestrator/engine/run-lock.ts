@@ -65,3 +65,9 @@ function isAlive(holder: LockHolder): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The live process of this machine running `runId` now, if any (a lock left by a crash is not one). */
+export async function liveHolder(file: string, runId: string): Promise<LockHolder | undefined> {
+  const holder = await readLock(file);
+  return holder !== undefined && holder.runId === runId && holder.host === hostname() && isAlive(holder) ? holder : undefined;
+}

@@ -18,6 +18,7 @@ import type { AttemptRunner, EngineContext } from './engine-context';
 import { killOrphans } from './orphans';
 import type { PauseGate } from './pause-gate';
 import { acquireRunLock } from './run-lock';
+import { RETRYABLE_STATES, selectRetryTasks } from './task-selection';
 import { runWorkflow, type EngineResult } from './workflow-engine';
 import { Worktrees } from './worktrees';
 
@@ -73,19 +74,22 @@ export async function startRun(deps: RunDeps, run: NewRun): Promise<RunOutcome> 
   });
 }
 
-export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number): Promise<RunOutcome> {
+/** `onlyTasks`: retry just these tasks (ids as `resume --task` takes them); the others keep their state. */
+export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number, onlyTasks?: readonly string[]): Promise<RunOutcome> {
   if (!existsSync(deps.paths.eventsFile(runId))) throw new InputError(`no run ${runId} in this workspace`, { file: deps.paths.eventsFile(runId) });
   return withRun(deps, runId, 'resume', async (log, state) => {
     if (state === undefined) throw new InputError(`run ${runId} has an empty event log`, { file: log.file });
     if (state.roadmap === undefined) throw new InputError(`run ${runId} has no plan in its log; start a new run`, { file: log.file });
     if (state.state === 'completed') throw new InputError(`run ${runId} is ${state.state}; nothing to resume`);
+    const retry = onlyTasks === undefined ? undefined : new Set(selectRetryTasks(state, onlyTasks, log.file));
     const killed = await killOrphans(runId);
     if (killed.length > 0) await log.append({ type: 'warning.raised', message: `stopped ${killed.length} agent process(es) left by an earlier Orch: ${killed.join(', ')}` });
     await log.append({ type: 'run.resumed', budgetUsd });
     // Whatever stopped these (credentials, budget, a flaky check) may be fixed now; verified
     // tasks are never touched.
     for (const task of Object.values(state.tasks)) {
-      if (task.state === 'failed' || task.state === 'blocked' || task.state === 'cancelled') await log.append({ type: 'task.requeued', taskId: task.id, reason: `resume after ${task.state}: ${task.error ?? ''}` });
+      if (retry !== undefined && !retry.has(task.id)) continue;
+      if (RETRYABLE_STATES.includes(task.state)) await log.append({ type: 'task.requeued', taskId: task.id, reason: `resume after ${task.state}: ${task.error ?? ''}` });
     }
     const roadmap = await planMissingPrds(deps, log, runId, state.roadmap, state.milestones);
     const assignments = assignAgents(roadmap, state.milestones, deps.registry, deps.config);

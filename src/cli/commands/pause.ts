@@ -1,0 +1,19 @@
+import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { EXIT, type Command } from '../cli-io';
+import { waitForRun } from '../live-run';
+import { parseCommandArgs } from '../run-cli';
+import { findRunId, workspaceOf } from '../run-lookup';
+
+// Asks the process running the run to pause: no new task starts, running ones finish, then it
+// records `run.paused` and waits (keeping its lock) for `orch resume`.
+export const pauseCommand: Command = async (args, io) => {
+  const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' }, wait: { type: 'boolean' } }, { min: 0, max: 1, names: '[runId]' });
+  const paths = workspaceOf(io, values.workspace);
+  const runId = await findRunId(paths, positionals[0]);
+  const { pid } = await requestRunControl(paths, runId, 'pause');
+  io.out(`asked Orch (pid ${pid}) to pause run ${runId}: no new task starts; running tasks finish first`);
+  if (values.wait !== true) return EXIT.ok;
+  const run = await waitForRun(paths, runId, (r) => r.state !== 'running', 24 * 3600_000);
+  io.out(`run ${runId} is ${run?.state ?? 'still running'}${run?.state === 'paused' ? `; continue it with 'orch resume ${runId}'` : ''}`);
+  return run?.state === 'paused' ? EXIT.ok : EXIT.taskFailed;
+};

@@ -46,6 +46,7 @@ describe('browser verification checks in real Chromium', function () {
   const tmp = useTempDir();
   let server: Server;
   let base: string;
+  let onRequest: ((url: string) => void) | undefined;
 
   before(async function () {
     if (!existsSync(DEFAULT_CHROMIUM_PATH)) {
@@ -53,6 +54,7 @@ describe('browser verification checks in real Chromium', function () {
       this.skip();
     }
     server = createServer((req, res) => {
+      onRequest?.(req.url ?? '');
       const page = PAGES[req.url ?? ''];
       res.writeHead(page === undefined ? 404 : 200, { 'content-type': 'text/html' });
       res.end(page ?? '<h1>Not found</h1>');
@@ -141,6 +143,18 @@ describe('browser verification checks in real Chromium', function () {
         [false, '"../secret.html" is outside the task\'s worktree'],
       ],
     );
+  });
+
+  it('gives up waiting when the run is cancelled', async () => {
+    const cancel = new AbortController();
+    // Cancelled once the page is being served, so the check is waiting for the text by then.
+    onRequest = (url) => {
+      if (url === '/home') cancel.abort();
+    };
+    const [result] = await verifyChecks([{ kind: 'browser', url: `${base}/home`, expect: 'never shown', timeoutSec: 50 }], context({ signal: cancel.signal }));
+    onRequest = undefined;
+    assert.equal(result?.passed, false);
+    assert.match(result.detail, /^cancelled/);
   });
 
   it('fails every browser check with a reason naming a missing Chromium, and still runs the other checks', async () => {

@@ -146,6 +146,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
   } catch (error) {
     return { check: label, passed: false, detail: (error as Error).message };
   }
+  if (cancelled(ctx.signal)) return { check: label, passed: false, detail: 'cancelled' };
   const started = Date.now();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const abort = (): void => void context.close().catch(() => undefined);
@@ -157,6 +158,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
     });
     page.on('pageerror', (error) => facts.consoleErrors.push(`uncaught ${error.name}: ${error.message}`));
     await open(page, check, url, timeoutSec, facts);
+    if (cancelled(ctx.signal)) facts.problem = 'cancelled';
     if (check.screenshot === true && facts.loaded) {
       facts.screenshot = `${ctx.evidenceBase}.png`;
       await page.screenshot({ path: facts.screenshot, timeout: 10_000 }).catch((error: unknown) => {
@@ -165,7 +167,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
       });
     }
   } catch (error) {
-    facts.problem ??= ctx.signal?.aborted === true ? 'cancelled' : `the browser failed: ${firstLine(error)}`;
+    facts.problem ??= cancelled(ctx.signal) ? 'cancelled' : `the browser failed: ${firstLine(error)}`;
   } finally {
     ctx.signal?.removeEventListener('abort', abort);
     await context.close().catch(() => undefined);
@@ -231,6 +233,11 @@ function evidenceLog(check: BrowserCheck, url: string, facts: PageFacts, ms: num
     facts.text.slice(0, LOGGED_TEXT),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+// A function, not an inline test: the compiler would take `aborted` for constant once checked.
+function cancelled(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }
 
 function normalize(text: string): string {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { browserSession, DEFAULT_CHROMIUM_PATH } from '../../src/orchestrator/engine/verify-browser';
+import { browserSession, checkBrowser, DEFAULT_CHROMIUM_PATH } from '../../src/orchestrator/engine/verify-browser';
 import { verifyChecks, type VerifyContext } from '../../src/orchestrator/engine/verify-task';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { VerifyCheck } from '../../src/protocol/domain';
@@ -180,6 +180,15 @@ describe('browser verification checks in real Chromium', function () {
     await session.close();
     assert.equal(first.isConnected(), false);
     assert.deepEqual(findMarkedProcesses(marker).filter(alive), []);
+  });
+
+  it('fails the check, without throwing, when its Chromium has died', async () => {
+    const session = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path);
+    const dead = await session.browser();
+    await dead.close();
+    const result = await checkBrowser({ kind: 'browser', url: `${base}/` }, { cwd: tmp.path, session, evidenceBase: join(tmp.path, 'dead') });
+    assert.equal(result.passed, false);
+    assert.match(result.detail, /^the browser failed: .*closed/);
   });
 
   it('starts the serve command, checks its page, then stops it and what it started', async () => {

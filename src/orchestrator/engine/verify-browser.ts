@@ -6,7 +6,7 @@ import { access, constants, realpath, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserType, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { whileServing } from './verify-serve';
@@ -94,7 +94,16 @@ export interface BrowserCheckContext {
   readonly signal?: AbortSignal;
 }
 
+/** Never throws: whatever goes wrong is the check's failure, with the reason as its evidence. */
 export async function checkBrowser(check: BrowserCheck, ctx: BrowserCheckContext): Promise<CheckResult> {
+  try {
+    return await runBrowserCheck(check, ctx);
+  } catch (error) {
+    return { check: `browser ${check.url}`, passed: false, detail: `the browser check failed: ${firstLine(error)}` };
+  }
+}
+
+async function runBrowserCheck(check: BrowserCheck, ctx: BrowserCheckContext): Promise<CheckResult> {
   const label = `browser ${check.url}`;
   const timeoutSec = check.timeoutSec ?? DEFAULT_BROWSER_TIMEOUT_SEC;
   const target = /^https?:\/\//i.test(check.url) ? { url: check.url } : await worktreePage(ctx.cwd, check.url);
@@ -148,10 +157,11 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
   }
   if (cancelled(ctx.signal)) return { check: label, passed: false, detail: 'cancelled' };
   const started = Date.now();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const abort = (): void => void context.close().catch(() => undefined);
+  let context: BrowserContext | undefined;
+  const abort = (): void => void context?.close().catch(() => undefined);
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') facts.consoleErrors.push(message.text());
@@ -170,7 +180,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
     facts.problem ??= cancelled(ctx.signal) ? 'cancelled' : `the browser failed: ${firstLine(error)}`;
   } finally {
     ctx.signal?.removeEventListener('abort', abort);
-    await context.close().catch(() => undefined);
+    await context?.close().catch(() => undefined);
   }
   await writeFile(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog));
   return { check: label, passed: facts.problem === undefined, detail: summary(check, facts), evidencePath: facts.screenshot ?? logPath };

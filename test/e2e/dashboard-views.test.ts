@@ -71,6 +71,8 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url}`);
     });
+    // A refused style or script (the CSP) is a console error too, so the problems list catches it.
+    await page.addInitScript('document.addEventListener("securitypolicyviolation", (e) => console.error("CSP refused " + e.violatedDirective + " at " + e.sourceFile + ":" + e.lineNumber))');
     await page.goto(`${server.url}#token=${server.token}`);
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
     if (route !== '#/') await page.goto(`${server.url}${route}`);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { markdownToHtml, safeHref } from '../../webview/src/lib/markdown';
+import { cutMarkdown, textCut } from '../../webview/src/lib/text-cut';
 import { CHROMIUM, launchChromium } from '../support/chromium';
 
 const HOSTILE = {
@@ -39,14 +40,26 @@ describe('webview markdown: the renderer layer (no DOM)', () => {
 
   it('renders headings, lists, code and links, links opening apart from the page', () => {
     const html = markdownToHtml(NORMAL);
-    assert.match(html, /<h1>Title<\/h1>/);
-    assert.match(html, /<h2>Steps<\/h2>/);
+    assert.match(html, /<h3>Title<\/h3>/);
+    assert.match(html, /<h4>Steps<\/h4>/);
     assert.match(html, /<ul>\n<li>one<\/li>\n<li>two<\/li>\n<\/ul>/);
     assert.match(html, /<ol>\n<li>first<\/li>/);
     assert.match(html, /<pre><code class="language-ts">const ok = 1 &lt; 2;\n<\/code><\/pre>/);
     assert.match(html, /<a href="https:\/\/example.com\/docs" title="Docs" target="_blank" rel="noopener noreferrer">the docs<\/a>/);
     assert.match(html, /<code>npm test<\/code>/);
     assert.match(html, /<a href="mailto:a@b.c" target="_blank" rel="noopener noreferrer">/);
+  });
+});
+
+describe('webview markdown: the collapsed view of a long message', () => {
+  it('cuts at the line limit and closes a code fence the cut left open', () => {
+    const text = 'Intro\n\n```ts\nline 1\nline 2\nline 3\n```\n\nAfter';
+    const cut = textCut(text, 1000, 4);
+    assert.equal(text.slice(0, cut), 'Intro\n\n```ts\nline 1');
+    const shown = cutMarkdown(text, cut);
+    assert.equal(shown, 'Intro\n\n```ts\nline 1\n```\n\n…');
+    assert.match(markdownToHtml(shown), /<pre><code class="language-ts">line 1\n<\/code><\/pre>\n<p>…<\/p>/);
+    assert.equal(cutMarkdown('plain text', 5), 'plain\n\n…');
   });
 });
 
@@ -127,7 +140,7 @@ describe('webview markdown: both layers in Chromium', function () {
 
   it('keeps normal Markdown', async () => {
     const out = await render(NORMAL);
-    assert.match(out.html, /<h1>Title<\/h1>/);
+    assert.match(out.html, /<h3>Title<\/h3>/);
     assert.match(out.html, /<li>one<\/li>/);
     assert.match(out.html, /<pre><code>const ok = 1 &lt; 2;\n<\/code><\/pre>/);
     assert.deepEqual(out.hrefs, ['https://example.com/docs _blank noopener noreferrer', 'mailto:a@b.c _blank noopener noreferrer']);

@@ -1,5 +1,7 @@
+import './lib/zod-jitless';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import './lib/elements';
 import './app.css';
 
 const target = document.getElementById('app');

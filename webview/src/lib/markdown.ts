@@ -35,6 +35,12 @@ const marked = new Marked({
       const titleAttr = title === null || title === undefined ? '' : ` title="${escapeHtml(title)}"`;
       return `<a href="${escapeHtml(kept)}"${titleAttr} target="_blank" rel="noopener noreferrer">${inner}</a>`;
     },
+    // The agent's headings sit under the page's own h1 and section h2: start them at h3 so
+    // they never pose as a page or section title.
+    heading({ tokens, depth }: Tokens.Heading): string {
+      const level = Math.min(6, depth + 2);
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
     // An image would load a URL the agent chose; show what it points at instead.
     image({ href, text }: Tokens.Image): string {
       const kept = safeHref(href);

@@ -150,7 +150,7 @@ describe('hard budgets through the orch CLI', function () {
     try {
       const run = await orch(['run', 'roadmap.md']);
       assert.equal(run.code, 1, run.out);
-      const status = JSON.parse((await orch(['status', '--json'])).out) as StatusJson & { tasks: { error?: string }[] };
+      const status = JSON.parse((await orch(['status', '--json'])).out) as Omit<StatusJson, 'tasks'> & { tasks: (StatusJson['tasks'][number] & { error?: string })[] };
       assert.equal(status.state, 'failed');
       const t1 = status.tasks.find((t) => t.id === 'T1')!;
       assert.deepEqual([t1.state, t1.attempts], ['blocked', 1]);

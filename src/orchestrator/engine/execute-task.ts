@@ -76,6 +76,7 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
     if (attempt === undefined) continue;
     const verdict = await verify(ctx, taskId, cwd, attempt);
     if (verdict === 'verified') return 'verified';
+    await router.escalate(taskId, attempt.model);
   }
 }
 

@@ -29,11 +29,13 @@ export class CrossRunHistory {
   /** Records the task's outcome once it is final; a task still in play records nothing. */
   async record(state: RunSnapshot, taskId: string): Promise<void> {
     const task = state.tasks[taskId];
-    const record = task === undefined ? undefined : this.toRecord(task, state.updatedAt);
+    // First pass is the first attempt's model's result: a rework may have gone a tier up.
+    const first = task?.attempts[0] === undefined ? undefined : state.attempts[task.attempts[0]]?.model;
+    const record = task === undefined || first === undefined ? undefined : this.toRecord(task, first, state.updatedAt);
     if (record !== undefined) await this.store.recordRouting(record);
   }
 
-  private toRecord(task: TaskSnapshot, at: string): RoutingRecord | undefined {
+  private toRecord(task: TaskSnapshot, model: string, at: string): RoutingRecord | undefined {
     if (task.routing === undefined || task.attempts.length === 0 || !FINISHED.has(task.state)) return undefined;
     // Only checked work says how good a model is: a task stopped by credentials or a crash
     // before any check ran teaches nothing about the model.
@@ -41,7 +43,7 @@ export class CrossRunHistory {
     return {
       runId: this.runId,
       taskId: task.id,
-      model: this.catalog.get(task.routing.model)?.name ?? task.routing.model,
+      model: this.catalog.get(model)?.name ?? model,
       agent: task.agent ?? 'unknown',
       complexity: task.routing.complexity,
       firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0,

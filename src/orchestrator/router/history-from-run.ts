@@ -25,7 +25,9 @@ export function historyFromRun(run: RunSnapshot, catalog: ModelCatalog): Routing
     if (task.routing === undefined || task.attempts.length === 0) continue;
     const done = task.state === 'verified' || task.state === 'blocked' || task.state === 'failed' || task.defects > 0 || task.attempts.length > 1;
     if (!done) continue;
-    outcomes.push({ model: canonical(task.routing.model), complexity: task.routing.complexity, firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0 });
+    // First pass is the first attempt's model's result: a rework may have gone a tier up.
+    const first = run.attempts[task.attempts[0]!]?.model ?? task.routing.model;
+    outcomes.push({ model: canonical(first), complexity: task.routing.complexity, firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0 });
   }
   return { outcomes, costScale: estimated > 0 ? observed / estimated : 1, costSamples };
 }

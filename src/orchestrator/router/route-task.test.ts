@@ -43,7 +43,7 @@ describe('routeTask', () => {
     const earlier = [0, 1, 2].map(() => ({ model: 'haiku', complexity: 0.05, firstPass: false, earlier: true }));
     const d = routeTask(input(simple), catalog, { ...EMPTY_HISTORY, outcomes: earlier }, on);
     assert.equal(d.model, 'sonnet');
-    assert.ok(d.reasons.includes('learned from history: haiku passed 0 of 3 first attempts at this complexity in earlier runs'), d.reasons.join('\n'));
+    assert.ok(d.reasons.includes('learned from history: haiku failed 3 of 3 first attempts in earlier runs, where 0.1 were expected'), d.reasons.join('\n'));
   });
 
   it('never overrides a pin, even with a cheaper model meeting the target', () => {
@@ -63,7 +63,7 @@ describe('routeTask', () => {
     const history: RoutingHistory = { outcomes: Array.from({ length: 6 }, () => ({ model: 'haiku', complexity, firstPass: false })), costScale: 1, costSamples: 0 };
     const d = routeTask(input(simple), catalog, history, on);
     assert.equal(d.model, 'sonnet');
-    assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < 0.5);
+    assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < 0.8);
   });
 
   it('scales every model\'s predicted cost by what attempts really cost, keeping their order', () => {

@@ -4,7 +4,7 @@
 
 import type { Task } from '../../protocol/domain';
 import type { ModelCatalog, ModelInfo, Tier } from './model-catalog';
-import { learnedEarlier, predictAttemptCostUsd, type RoutingHistory, expectedFirstPass } from './routing-history';
+import { calibration, predictAttemptCostUsd, type RoutingHistory, expectedFirstPass } from './routing-history';
 import { taskComplexity, type Complexity } from './task-complexity';
 
 export interface RouteInput {
@@ -49,9 +49,9 @@ export function routeTask(input: RouteInput, catalog: ModelCatalog, history: Rou
   const complexity = taskComplexity(input.task, input.phase, roleTier);
   const why = `complexity ${complexity.score.toFixed(2)}: ${complexity.parts.map((p) => `${p.label} ${p.value >= 0 ? '+' : ''}${p.value.toFixed(2)}`).join(', ')}`;
   const alternatives = catalog.candidates(input.agentProvider).map((m) => alternative(m, complexity, history));
-  const learned = alternatives.flatMap((a) => {
-    const e = learnedEarlier(a.model, complexity.score, history);
-    return e.tasks === 0 ? [] : [`learned from history: ${a.model} passed ${e.passes} of ${e.tasks} first attempts at this complexity in earlier runs`];
+  const learned = catalog.candidates(input.agentProvider).flatMap((m) => {
+    const e = calibration(m, history, (o) => o.earlier === true);
+    return e.tasks === 0 ? [] : [`learned from history: ${m.name} failed ${e.failures} of ${e.tasks} first attempts in earlier runs, where ${e.expectedFailures.toFixed(1)} were expected`];
   });
   if (input.task.model !== undefined) {
     return { model: input.task.model, source: 'pin', complexity: complexity.score, reasons: [`pinned to ${input.task.model} by the PRD: never overridden`, why], alternatives };

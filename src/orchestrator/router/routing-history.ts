@@ -36,8 +36,9 @@ const PRIOR: Readonly<Record<Tier, { readonly base: number; readonly slope: numb
   fast: { base: 0.97, slope: 0.35 },
 };
 
-// How many observed outcomes the prior is worth.
-const PRIOR_WEIGHT = 3;
+// How much evidence the prior is worth, in failures: a model has to fail noticeably more (or
+// less) often than assumed before its whole curve moves.
+const PRIOR_FAILURES = 1;
 const BANDS = 5;
 
 export function band(complexity: number): number {
@@ -46,33 +47,43 @@ export function band(complexity: number): number {
 
 export function priorFirstPass(tier: Tier, complexity: number): number {
   const p = PRIOR[tier];
-  return Math.max(0.05, Math.min(0.99, p.base - p.slope * complexity));
+  return clamp(p.base - p.slope * complexity);
+}
+
+function clamp(p: number): number {
+  return Math.max(0.05, Math.min(0.99, p));
+}
+
+export interface Calibration {
+  /** Outcomes of this model seen. */
+  readonly tasks: number;
+  readonly failures: number;
+  /** Failures the prior expected on those same tasks. */
+  readonly expectedFailures: number;
+  /** How many times more often than assumed the model fails: 1 with no evidence. */
+  readonly scale: number;
+}
+
+/**
+ * A model's measured reliability against its prior, pooled over every task it ran: each
+ * outcome is compared with what the prior expected at that task's complexity. Pooling lets a
+ * few dozen routine tasks calibrate a model, where per-band counts would flip on one slip.
+ */
+export function calibration(m: ModelInfo, history: RoutingHistory, only?: (o: RoutedOutcome) => boolean): Calibration {
+  let tasks = 0;
+  let failures = 0;
+  let expectedFailures = 0;
+  for (const o of history.outcomes) {
+    if (o.model !== m.name || (only !== undefined && !only(o))) continue;
+    tasks += 1;
+    if (!o.firstPass) failures += 1;
+    expectedFailures += 1 - priorFirstPass(m.tier, o.complexity);
+  }
+  return { tasks, failures, expectedFailures, scale: (failures + PRIOR_FAILURES) / (expectedFailures + PRIOR_FAILURES) };
 }
 
 export function expectedFirstPass(m: ModelInfo, complexity: number, history: RoutingHistory): number {
-  const prior = priorFirstPass(m.tier, complexity);
-  const b = band(complexity);
-  let n = 0;
-  let passes = 0;
-  for (const o of history.outcomes) {
-    if (o.model !== m.name || band(o.complexity) !== b) continue;
-    n += 1;
-    if (o.firstPass) passes += 1;
-  }
-  return (prior * PRIOR_WEIGHT + passes) / (PRIOR_WEIGHT + n);
-}
-
-/** What earlier runs taught about a model at this complexity band: first passes out of tasks. */
-export function learnedEarlier(model: string, complexity: number, history: RoutingHistory): { readonly passes: number; readonly tasks: number } {
-  const b = band(complexity);
-  let tasks = 0;
-  let passes = 0;
-  for (const o of history.outcomes) {
-    if (o.earlier !== true || o.model !== model || band(o.complexity) !== b) continue;
-    tasks += 1;
-    if (o.firstPass) passes += 1;
-  }
-  return { passes, tasks };
+  return clamp(1 - (1 - priorFirstPass(m.tier, complexity)) * calibration(m, history).scale);
 }
 
 /** Tokens a Claude Code attempt typically moves (its own system prompt and tool results dominate). */

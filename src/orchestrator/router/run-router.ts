@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../runner/attempt-reques
 import type { Task } from '../../protocol/domain';
 import { BudgetGuard, type Allowance } from './budget-guard';
 import { historyFromRun } from './history-from-run';
-import { ModelCatalog } from './model-catalog';
+import { ModelCatalog, type ModelInfo, type Tier } from './model-catalog';
 import { routeTask } from './route-task';
 import { predictAttemptCostUsd, type RoutedOutcome, type RoutingHistory } from './routing-history';
 import { taskComplexity } from './task-complexity';
@@ -23,6 +23,8 @@ export interface RouterPorts {
   /** Earlier runs' outcomes in this workspace: the router starts from them. */
   readonly earlier?: readonly RoutedOutcome[];
 }
+
+const TIER_RANK: Readonly<Record<Tier, number>> = { fast: 0, balanced: 1, strong: 2 };
 
 // Failures another model may not have: the chain moves on. Others (auth, spend limit) it cannot fix.
 const UNAVAILABLE = /\(404\)|not[_ ]found|unavailable|does not exist|may not exist|no such model|not supported|issue with the selected model/i;
@@ -55,6 +57,29 @@ export class RunRouter {
     );
     await this.ports.append({ type: 'model.routed', taskId, ...decision });
     return decision.model;
+  }
+
+  /**
+   * A routed task whose work on its model was not verified is reworked one tier up: the
+   * checks caught the slip, and a stronger model fixes more of what a weaker one missed.
+   * Pins and agents' own models stay as they are.
+   */
+  async escalate(taskId: string, attemptModel: string): Promise<void> {
+    const routing = this.ports.state().tasks[taskId]?.routing;
+    const current = this.catalog.get(attemptModel);
+    if (routing?.source !== 'router' || current === undefined || this.catalog.get(routing.model)?.name !== current.name) return;
+    const rank = (m: ModelInfo): number => TIER_RANK[m.tier];
+    const next = this.catalog.candidates(current.provider).find((m) => rank(m) > rank(current));
+    if (next === undefined) return;
+    await this.ports.append({
+      type: 'model.routed',
+      taskId,
+      model: next.name,
+      source: 'router',
+      complexity: routing.complexity,
+      reasons: [`${next.name}: the rework goes one tier up, since ${current.name}'s attempt was not verified`, ...routing.reasons.slice(1)],
+      alternatives: routing.alternatives,
+    });
   }
 
   predictUsd(taskId: string, model: string): number {

@@ -1,0 +1,280 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
+import { costing, finish, promptIncludes, route, slow, type Scenario } from '../../src/scripted-model/scenarios';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
+import { notification, openViewContainer, pickQuickItem, runCommand, treeRow } from './workbench';
+
+// Pause and resume a live run and retry a blocked task from the tree's inline actions; the OpenAI
+// key set through "Orch: Set API Key" reaches the OpenAI-routed agent and nothing else; "Open
+// Dashboard in Browser" serves the run on 127.0.0.1 with its token.
+const repoRoot = resolve(__dirname, '..', '..');
+const screenshots = join(repoRoot, 'test-results', 'vscode');
+const openaiKey = `sk-proj-e2e-${Date.now().toString(36)}-secret`;
+const TITLE = 'CONTROL ROADMAP';
+
+const ROADMAP = `# ${TITLE}
+
+## Phase 1: Only phase
+
+### Milestone 1.1: Everything
+**Duration:** 1 week
+**Focus:** pause, retry and keys
+`;
+
+// T1 is the business analyst's (OpenAI, no tools: Orch writes its answer to the output path).
+const PRD = `---
+id: PRD-1
+milestone: "1.1"
+title: Control
+tasks:
+  - id: T1
+    title: Write the analysis
+    description: Analyse the greeting service.
+    agent: business-analyst
+    phase: requirements
+    output: docs/analysis.md
+    verify:
+      - file: docs/analysis.md
+  - id: T2
+    title: Make b.txt
+    description: Create b.txt.
+    agent: backend-engineer
+    phase: implementation
+    verify:
+      - file: b.txt
+  - id: T3
+    title: Make c.txt
+    description: Create c.txt.
+    agent: backend-engineer
+    phase: implementation
+    verify:
+      - file: c.txt
+---
+# PRD-1
+`;
+
+/** The OpenAI agent answers; Claude agents write their files slowly (time to pause); T3 optionally never writes c.txt. */
+function scenario(t3Fails: boolean): Scenario {
+  return route(
+    [
+      { when: (r) => r.api === 'openai', then: costing({ inputTokens: 2_000, outputTokens: 300 }, finish('# Analysis\n\nGreets people.\n')) },
+      ...(t3Fails ? [{ when: promptIncludes('`c.txt`'), then: finish('Done.') }] : []),
+    ],
+    slow(800, demoScenario),
+  );
+}
+
+function inlineAction(page: Page, row: Locator, title: string): Locator {
+  return row.locator(`.actions .action-label[aria-label^="${title}"]`);
+}
+
+async function clickInline(page: Page, row: Locator, title: string): Promise<void> {
+  await row.hover();
+  await inlineAction(page, row, title).click();
+}
+
+describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashboard (code-server)', function () {
+  this.timeout(180_000);
+  let root: string;
+  let workspace: string;
+  let model: ScriptedModelServer;
+  let vscode: CodeServer;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    root = mkdtempSync(join(tmpdir(), 'orch-control-e2e-'));
+    workspace = join(root, 'workspace');
+    mkdirSync(join(workspace, 'prds'), { recursive: true });
+    writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
+    writeFileSync(join(workspace, 'prds', 'control.md'), PRD);
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
+    execFileSync('git', ['add', '-A'], { cwd: workspace });
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'fixture'], { cwd: workspace });
+    // One attempt per task, so T3 is blocked at once; the retry is the user's.
+    mkdirSync(join(workspace, '.orch'));
+    writeFileSync(join(workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
+    model = await startScriptedModel({ scenario: scenario(true) });
+    vscode = await startCodeServer({
+      vsix: join(repoRoot, 'orch.vsix'),
+      workspace,
+      settings: { 'orch.claudePath': join(repoRoot, 'node_modules', '.bin', 'claude'), 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md', 'orch.dashboardPort': 0 },
+      env: {
+        ANTHROPIC_BASE_URL: model.url,
+        ANTHROPIC_API_KEY: 'sk-ant-e2e-control',
+        OPENAI_BASE_URL: `${model.url}/v1`,
+        OPENAI_API_KEY: '',
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        GIT_AUTHOR_NAME: 'e2e',
+        GIT_AUTHOR_EMAIL: 'e2e@example.com',
+        GIT_COMMITTER_NAME: 'e2e',
+        GIT_COMMITTER_EMAIL: 'e2e@example.com',
+      },
+    });
+    page = vscode.page;
+    await openViewContainer(page, 'Orch');
+    await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 3 tasks' }).waitFor();
+  });
+
+  after(async () => {
+    await vscode?.close();
+    await model?.close();
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  });
+
+  dumpOnFailure(() => vscode, screenshots);
+
+  const rootRow = () => treeRow(page, 'Roadmap', TITLE);
+  const rootState = (state: string) => rootRow().locator('.label-description', { hasText: new RegExp(`^${state} ·`) });
+
+  it('pauses a live run from the tree (running tasks finish, the run waits) and resumes it from the tree', async () => {
+    await runCommand(page, 'Orch: Set API Key');
+    await pickQuickItem(page, 'OpenAI');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor();
+    await input.fill(openaiKey);
+    await page.keyboard.press('Enter');
+    await notification(page, 'Orch: OpenAI API key saved.').waitFor();
+
+    await runCommand(page, 'Orch: Run');
+    await page.locator('.quick-input-widget', { hasText: `Orch: run ${TITLE}` }).waitFor();
+    await page.keyboard.press('Enter');
+    await rootState('running').waitFor({ timeout: 60_000 });
+    // Pause once the implementation tasks are under way, so the pause has work to wait for.
+    await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').first().waitFor({ timeout: 60_000 });
+    await model.waitFor((r) => r.parsed?.api !== 'openai' && /`b\.txt`|`c\.txt`/.test(r.parsed?.userText ?? ''), 60_000);
+    await clickInline(page, rootRow(), 'Pause');
+    await notification(page, 'Orch: pausing run').waitFor();
+    await rootState('paused').waitFor({ timeout: 60_000 });
+    const events = () => readFileSync(join(workspace, '.orch', 'runs', readdirSync(join(workspace, '.orch', 'runs'))[0]!, 'events.jsonl'), 'utf8');
+    assert.match(events(), /"type":"run\.paused","reason":"user"/);
+    await rootRow().hover();
+    await inlineAction(page, rootRow(), 'Resume').waitFor();
+    await page.screenshot({ path: join(screenshots, 'control-paused.png') });
+    assert.equal(await inlineAction(page, rootRow(), 'Pause').count(), 0, 'a paused run offers Resume, not Pause');
+
+    await clickInline(page, rootRow(), 'Resume');
+    await notification(page, 'Orch: resuming run').waitFor();
+    // T3 never gets c.txt written and has one attempt: the run ends failed with T3 blocked.
+    await rootState('failed').waitFor({ timeout: 120_000 });
+    assert.match(events(), /"type":"run\.resumed"/);
+    await treeRow(page, 'Roadmap', 'T3 Make c.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
+  });
+
+  it('retries only the blocked task from its inline action, and the run completes', async () => {
+    model.setScenario(scenario(false));
+    const t3 = treeRow(page, 'Roadmap', 'T3 Make c.txt');
+    await t3.hover();
+    await inlineAction(page, t3, 'Retry Task').waitFor();
+    await page.screenshot({ path: join(screenshots, 'control-retry-task.png') });
+    const verifiedRow = treeRow(page, 'Roadmap', 'T2 Make b.txt');
+    await verifiedRow.hover();
+    assert.equal(await inlineAction(page, verifiedRow, 'Retry Task').count(), 0, 'a verified task offers no retry');
+    const before = model.modelRequests().length;
+
+    await clickInline(page, t3, 'Retry Task');
+    await rootState('completed').waitFor({ timeout: 120_000 });
+    await rootRow().locator('.label-description', { hasText: '3/3 verified' }).waitFor();
+    const retried = model.modelRequests().slice(before);
+    assert.ok(retried.length > 0 && retried.every((r) => /`c\.txt`/.test(r.parsed?.userText ?? '') || r.parsed?.api === undefined), 'only T3 ran again');
+    await page.screenshot({ path: join(screenshots, 'control-retried.png') });
+  });
+
+  it('the OpenAI key set through the command reached the OpenAI agent\'s request and appears in no file, log or webview', async () => {
+    const openaiRequests = model.modelRequests().filter((r) => r.parsed?.api === 'openai');
+    assert.ok(openaiRequests.length >= 1, 'the business analyst asked the OpenAI API');
+    assert.ok(openaiRequests.every((r) => r.path.endsWith('/chat/completions')), openaiRequests.map((r) => r.path).join(', '));
+    assert.deepEqual([...new Set(openaiRequests.map((r) => r.headers.authorization))], [`Bearer ${openaiKey}`]);
+    assert.ok(!model.modelRequests().some((r) => r.parsed?.api !== 'openai' && JSON.stringify(r.headers).includes(openaiKey)), 'Claude agents never got the OpenAI key');
+
+    await runCommand(page, 'Orch: Open Dashboard');
+    const view = page.frameLocator('iframe.webview.ready[src*="extensionId=orch-dev.orch"]:visible').frameLocator('#active-frame');
+    await view.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    const webviewHtml = await view.locator('html').evaluate((el) => el.outerHTML);
+    assert.ok(!webviewHtml.includes(openaiKey), 'the key is not in the webview');
+    const leaks = [...filesContaining(join(workspace, '.orch'), openaiKey), ...filesContaining(join(vscode.runDir, 'ud', 'logs'), openaiKey), ...filesContaining(join(workspace, 'docs'), openaiKey)];
+    assert.deepEqual(leaks, []);
+    assert.ok(!vscode.outputChannel('Orch').includes(openaiKey));
+  });
+
+  it('"Orch: Open Dashboard in Browser" starts the 127.0.0.1 server once and its URL with the token shows the run', async () => {
+    const context = page.context();
+    const popups: Page[] = [];
+    context.on('page', (p) => popups.push(p));
+    const serverFile = join(workspace, '.orch', 'dashboard.json');
+    assert.equal(existsSync(serverFile), false);
+    await paletteFromSidebar(page, 'Orch: Open Dashboard in Browser');
+    await waitUntil(() => existsSync(serverFile), 30_000, 'the dashboard server file');
+    const server = JSON.parse(readFileSync(serverFile, 'utf8')) as { url: string; token: string; port: number };
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.match(server.token, /^[0-9a-f]{32}$/);
+    assert.equal(statSync(serverFile).mode & 0o777, 0o600);
+    // code-server asks before opening an external link: answer it, or take the tab it opened.
+    const dialog = page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible().catch(() => false)) {
+      await page.screenshot({ path: join(screenshots, 'control-open-external.png') });
+      await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    }
+    for (const popup of popups) await popup.close();
+
+    const browserPage = await context.newPage();
+    try {
+      await browserPage.goto(`${server.url}#token=${server.token}`);
+      await browserPage.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+      const runId = readdirSync(join(workspace, '.orch', 'runs'))[0]!;
+      await browserPage.locator('.footer', { hasText: `Run ${runId}` }).waitFor();
+      await browserPage.screenshot({ path: join(screenshots, 'control-browser-dashboard.png') });
+      assert.ok(!(await browserPage.content()).includes(openaiKey));
+    } finally {
+      await browserPage.close();
+    }
+
+    // A second command reuses the running server rather than starting another.
+    await page.bringToFront();
+    await paletteFromSidebar(page, 'Orch: Open Dashboard in Browser');
+    await new Promise((r) => setTimeout(r, 1_000));
+    if (await dialog.isVisible().catch(() => false)) await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    assert.equal((JSON.parse(readFileSync(serverFile, 'utf8')) as { token: string }).token, server.token);
+  });
+});
+
+/** The palette with the focus in the sidebar: the dashboard webview covers the editor area runCommand clicks. */
+async function paletteFromSidebar(page: Page, title: string): Promise<void> {
+  await page.locator('.part.sidebar .composite.title h2').click();
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function waitUntil(ok: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function filesContaining(dir: string, text: string): string[] {
+  const hits: string[] = [];
+  const walk = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path)) walk(join(path, name));
+    } else if (stat.isFile() && readFileSync(path).includes(text)) {
+      hits.push(path);
+    }
+  };
+  walk(dir);
+  return hits;
+}

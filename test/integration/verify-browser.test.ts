@@ -208,6 +208,21 @@ describe('browser verification checks in real Chromium', function () {
     assert.match(readFileSync(join(tmp.path, 'evidence', 'PRD-1-T1-1-check1-serve.log'), 'utf8'), /^\$ setsid sleep 300/);
   });
 
+  it('serves one task at a time on a port, and never checks a page it did not serve', async () => {
+    const port = await freePort();
+    const serving = (text: string) => `node -e "require('node:http').createServer((q, s) => s.end('<h1>${text}</h1>')).listen(${port}, '127.0.0.1')"`;
+    const url = `http://127.0.0.1:${port}/`;
+    const [a, b] = await Promise.all([
+      verifyChecks([{ kind: 'browser', url, expect: 'Page of A', serve: serving('Page of A') }], context({ evidencePrefix: 'A' })),
+      verifyChecks([{ kind: 'browser', url, expect: 'Page of B', serve: serving('Page of B') }], context({ evidencePrefix: 'B' })),
+    ]);
+    assert.ok(a[0]?.passed, a[0]?.detail);
+    assert.ok(b[0]?.passed, b[0]?.detail);
+    const [taken] = await verifyChecks([{ kind: 'browser', url: `${base}/`, expect: 'Dashboard', serve: 'sleep 30' }], context());
+    assert.equal(taken?.passed, false);
+    assert.match(taken.detail, /already answers before the command started; another server holds its port/);
+  });
+
   it('fails when the serve command ends before its url answers, with its output', async () => {
     const port = await freePort();
     const [result] = await verifyChecks([{ kind: 'browser', url: `http://127.0.0.1:${port}/`, serve: 'echo "vite: command not found" >&2; exit 127', timeoutSec: 10 }], context());

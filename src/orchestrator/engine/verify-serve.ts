@@ -20,8 +20,28 @@ export type ServeOutcome<T> = { readonly ready: true; readonly value: T } | { re
 const OUTPUT_LIMIT = 1024 * 1024;
 const STOP_GRACE_MS = 3_000;
 
+// Parallel tasks of a run may serve on the same port: one at a time, or a check could pass on
+// the page another task's server shows.
+const portTurns = new Map<string, Promise<unknown>>();
+
 /** Starts `command`, waits until `url` answers, runs `work`, and always stops the server. */
-export async function whileServing<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
+export function whileServing<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
+  const port = new URL(url).host;
+  const turn = (portTurns.get(port) ?? Promise.resolve()).then(() => serve(command, url, options, work));
+  const settled = turn.catch(() => undefined);
+  portTurns.set(port, settled);
+  void settled.then(() => {
+    if (portTurns.get(port) === settled) portTurns.delete(port);
+  });
+  return turn;
+}
+
+async function serve<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
+  if ((await unanswered(url, 1_000)) === undefined) {
+    const reason = `serve \`${command}\`: ${url} already answers before the command started; another server holds its port`;
+    await writeFile(options.logPath, `$ ${command}\n# not started: ${reason}\n`);
+    return { ready: false, reason };
+  }
   const id = randomUUID();
   const marker = `ORCH_SERVE_ID=${id}`;
   const started = Date.now();
@@ -61,6 +81,17 @@ export async function whileServing<T>(command: string, url: string, options: Ser
   }
 }
 
+/** Undefined when `url` gives any HTTP response; else why not (the connection error's code). */
+async function unanswered(url: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return undefined;
+  } catch (error) {
+    return (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -73,13 +104,9 @@ async function waitForAnswer(url: string, timeoutSec: number, exited: () => stri
     if (signal?.aborted === true) return 'cancelled';
     const gone = exited();
     if (gone !== undefined) return `the command ended (${gone}) before ${url} answered`;
-    try {
-      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.max(100, Math.min(2_000, deadline - Date.now()))) });
-      await response.body?.cancel();
-      return undefined;
-    } catch (error) {
-      lastError = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    }
+    const problem = await unanswered(url, Math.max(100, Math.min(2_000, deadline - Date.now())));
+    if (problem === undefined) return undefined;
+    lastError = problem;
     await sleep(200);
   }
   return `${url} did not answer within ${timeoutSec} s (last: ${lastError})`;

@@ -7,15 +7,21 @@ import { registerPlanCommands } from './commands/plan-commands';
 import { registerRunCommands, stopActiveRun } from './commands/run-commands';
 import { agentsTree } from './model/agents-tree';
 import { planTree, runTree } from './model/run-tree';
+import type { TreeNode } from './model/tree-node';
 import { describeError } from './describe-error';
 import { OrchSession } from './orch-session';
 import { revealNode, showNotice } from './views/notices';
 import { NodeTreeProvider } from './views/node-tree-provider';
 import { createStatusBar } from './views/status-bar';
 
+/** What activate() returns: the Roadmap view's provider, for tests inside a real extension host. */
+export interface OrchExtensionApi {
+  readonly roadmapTree?: vscode.TreeDataProvider<TreeNode>;
+}
+
 // The editor adapter over the host-free core. Activation stays cheap: it registers views and
 // commands and reads the newest run's log; agents load when their view is first shown.
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
   const output = vscode.window.createOutputChannel('Orch');
   context.subscriptions.push(output);
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -25,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
-    return;
+    return {};
   }
 
   const session = new OrchSession(workspacePaths(folder.uri.fsPath), context.extensionPath, output);
@@ -93,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
   render();
   loadAgents();
   void loadSettings().then(() => session.followLatest()).catch((error: unknown) => session.report('activation', error));
+  return { roadmapTree: roadmapView };
 }
 
 // Closing or reloading the window stops the run's agents cleanly; VS Code waits for this promise.

@@ -48,6 +48,10 @@ export function describeCheck(check: VerifyCheck): string {
     case 'command':
       return `\`${check.command}\` exits 0`;
     case 'browser':
-      return `${check.url} loads in a browser${check.expect === undefined ? '' : ` and shows "${check.expect}"`}`;
+      return [
+        `${check.url} loads in a browser${check.expect === undefined ? '' : ` and shows "${check.expect}"`}`,
+        // The agent must not leave its own server running on the port: Orch refuses a taken port.
+        check.serve === undefined ? '' : ` (Orch starts \`${check.serve}\` first and stops it afterwards; do not leave a server running)`,
+      ].join('');
   }
 }

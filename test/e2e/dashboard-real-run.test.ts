@@ -210,6 +210,8 @@ describe('dashboard in a real browser over a real orch run', function () {
       await page.getByRole('button', { name: 'Cancel run…' }).click();
       await page.getByRole('button', { name: 'Yes, cancel the run' }).click();
       await page.getByText('Cancel requested.').waitFor();
+      // The run's last event reaches the page before the server closes with the run.
+      await main.getByText('cancelled').first().waitFor();
       await shot('phone-1-roadmap-cancelled');
       assert.equal(await exited, 130, output);
       assert.match(readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8'), /"type":"run\.finished","state":"cancelled"/);

@@ -55,16 +55,32 @@ tasks:
     phase: implementation
     verify:
       - file: c.txt
+  - id: T4
+    title: Make d.txt
+    description: Create d.txt.
+    agent: backend-engineer
+    phase: implementation
+    depends: [T2]
+    verify:
+      - file: d.txt
+  - id: T5
+    title: Make e.txt
+    description: Create e.txt.
+    agent: backend-engineer
+    phase: implementation
+    depends: [T4]
+    verify:
+      - file: e.txt
 ---
 # PRD-1
 `;
 
-/** The OpenAI agent answers; Claude agents write their files slowly (time to pause); T3 optionally never writes c.txt. */
-function scenario(t3Fails: boolean): Scenario {
+/** The OpenAI agent answers; Claude agents write their files slowly (time to pause), except those of `failing` files. */
+function scenario(failing: readonly string[]): Scenario {
   return route(
     [
       { when: (r) => r.api === 'openai', then: costing({ inputTokens: 2_000, outputTokens: 300 }, finish('# Analysis\n\nGreets people.\n')) },
-      ...(t3Fails ? [{ when: promptIncludes('`c.txt`'), then: finish('Done.') }] : []),
+      ...failing.map((file) => ({ when: promptIncludes(`\`${file}\``), then: finish('Done.') })),
     ],
     slow(800, demoScenario),
   );
@@ -72,6 +88,13 @@ function scenario(t3Fails: boolean): Scenario {
 
 function inlineAction(page: Page, row: Locator, title: string): Locator {
   return row.locator(`.actions .action-label[aria-label^="${title}"]`);
+}
+
+/** runCommand, once no tree hover (a row's tooltip) covers the editor area it clicks. */
+async function palette(page: Page, title: string): Promise<void> {
+  await page.mouse.move(900, 600);
+  await page.locator('.context-view .hover-contents').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
+  await runCommand(page, title);
 }
 
 async function clickInline(page: Page, row: Locator, title: string): Promise<void> {
@@ -100,7 +123,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     // One attempt per task, so T3 is blocked at once; the retry is the user's.
     mkdirSync(join(workspace, '.orch'));
     writeFileSync(join(workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
-    model = await startScriptedModel({ scenario: scenario(true) });
+    model = await startScriptedModel({ scenario: scenario(['c.txt', 'e.txt']) });
     vscode = await startCodeServer({
       vsix: join(repoRoot, 'orch.vsix'),
       workspace,
@@ -120,7 +143,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     });
     page = vscode.page;
     await openViewContainer(page, 'Orch');
-    await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 3 tasks' }).waitFor();
+    await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 5 tasks' }).waitFor();
   });
 
   after(async () => {
@@ -134,7 +157,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
   const rootRow = () => treeRow(page, 'Roadmap', TITLE);
   const rootState = (state: string) => rootRow().locator('.label-description', { hasText: new RegExp(`^${state} ·`) });
 
-  it('pauses a live run from the tree (running tasks finish, the run waits) and resumes it from the tree', async () => {
+  it('pauses a live run from the tree (running tasks finish, no task starts, the process waits) and resumes it from the palette', async () => {
     await runCommand(page, 'Orch: Set API Key');
     await pickQuickItem(page, 'OpenAI');
     const input = page.locator('.quick-input-widget input[type="password"]');
@@ -155,21 +178,31 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     await rootState('paused').waitFor({ timeout: 60_000 });
     const events = () => readFileSync(join(workspace, '.orch', 'runs', readdirSync(join(workspace, '.orch', 'runs'))[0]!, 'events.jsonl'), 'utf8');
     assert.match(events(), /"type":"run\.paused","reason":"user"/);
+    const requestsWhenPaused = model.modelRequests().length;
     await rootRow().hover();
     await inlineAction(page, rootRow(), 'Resume').waitFor();
     await page.screenshot({ path: join(screenshots, 'control-paused.png') });
     assert.equal(await inlineAction(page, rootRow(), 'Pause').count(), 0, 'a paused run offers Resume, not Pause');
+    await treeRow(page, 'Roadmap', 'T4 Make d.txt').locator('.label-description', { hasText: /^pending/ }).waitFor();
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(model.modelRequests().length, requestsWhenPaused, 'no agent works while the run is paused');
 
-    await clickInline(page, rootRow(), 'Resume');
+    await palette(page, 'Orch: Resume');
     await notification(page, 'Orch: resuming run').waitFor();
-    // T3 never gets c.txt written and has one attempt: the run ends failed with T3 blocked.
+    // T3 and T5 never get their files written and have one attempt each: the run ends failed.
     await rootState('failed').waitFor({ timeout: 120_000 });
-    assert.match(events(), /"type":"run\.resumed"/);
+    const log = events().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; taskId?: string });
+    const paused = log.findIndex((e) => e.type === 'run.paused');
+    const resumed = log.findIndex((e) => e.type === 'run.resumed');
+    assert.ok(paused > 0 && resumed > paused, 'paused, then resumed');
+    assert.deepEqual(log.slice(paused, resumed).filter((e) => e.type === 'attempt.started'), [], 'no attempt started while paused');
+    assert.ok(log.slice(resumed).some((e) => e.type === 'attempt.started' && e.taskId === 'PRD-1/T4'), 'T4 ran after the resume');
     await treeRow(page, 'Roadmap', 'T3 Make c.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
+    await treeRow(page, 'Roadmap', 'T5 Make e.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
   });
 
-  it('retries only the blocked task from its inline action, and the run completes', async () => {
-    model.setScenario(scenario(false));
+  it('retries one blocked task from its inline action and the other from the palette\'s pick, and the run completes', async () => {
+    model.setScenario(scenario([]));
     const t3 = treeRow(page, 'Roadmap', 'T3 Make c.txt');
     await t3.hover();
     await inlineAction(page, t3, 'Retry Task').waitFor();
@@ -180,10 +213,26 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     const before = model.modelRequests().length;
 
     await clickInline(page, t3, 'Retry Task');
-    await rootState('completed').waitFor({ timeout: 120_000 });
-    await rootRow().locator('.label-description', { hasText: '3/3 verified' }).waitFor();
+    await treeRow(page, 'Roadmap', 'T3 Make c.txt').locator('.label-description', { hasText: /^verified/ }).waitFor({ timeout: 120_000 });
+    await rootState('failed').waitFor({ timeout: 60_000 });
+    await treeRow(page, 'Roadmap', 'T5 Make e.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
     const retried = model.modelRequests().slice(before);
-    assert.ok(retried.length > 0 && retried.every((r) => /`c\.txt`/.test(r.parsed?.userText ?? '') || r.parsed?.api === undefined), 'only T3 ran again');
+    assert.ok(retried.length > 0 && retried.every((r) => /`c\.txt`/.test(r.parsed?.userText ?? '')), 'only T3 ran again');
+
+    await palette(page, 'Orch: Retry Task');
+    const pick = page.locator('.quick-input-widget', { hasText: 'Orch: retry tasks of run' });
+    await pick.waitFor();
+    // Only what stopped unverified is offered: T5 now.
+    const rows = pick.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.match((await rows.first().textContent()) ?? '', /PRD-1\/T5.*blocked · Make e\.txt.*not verified after 1 attempts/);
+    await rows.first().locator('.label-name', { hasText: 'PRD-1/T5' }).click();
+    await pick.locator('.quick-input-count', { hasText: '1 Selected' }).waitFor();
+    await pick.locator('.monaco-button', { hasText: 'OK' }).click();
+    await pick.waitFor({ state: 'hidden' });
+    await rootState('completed').waitFor({ timeout: 120_000 });
+    await rootRow().locator('.label-description', { hasText: '5/5 verified' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'control-retried.png') });
   });
 
@@ -194,7 +243,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     assert.deepEqual([...new Set(openaiRequests.map((r) => r.headers.authorization))], [`Bearer ${openaiKey}`]);
     assert.ok(!model.modelRequests().some((r) => r.parsed?.api !== 'openai' && JSON.stringify(r.headers).includes(openaiKey)), 'Claude agents never got the OpenAI key');
 
-    await runCommand(page, 'Orch: Open Dashboard');
+    await palette(page, 'Orch: Open Dashboard');
     const view = page.frameLocator('iframe.webview.ready[src*="extensionId=orch-dev.orch"]:visible').frameLocator('#active-frame');
     await view.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     const webviewHtml = await view.locator('html').evaluate((el) => el.outerHTML);

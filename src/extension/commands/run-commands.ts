@@ -200,8 +200,9 @@ async function pickRetryTasks(run: RunSnapshot): Promise<string[] | undefined> {
     void vscode.window.showInformationMessage(`Orch: run ${run.runId} has no failed, blocked or cancelled task to retry.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: retry tasks of run ${run.runId}`, placeHolder: 'Tasks to run again (the others keep their state)' });
-  return picked?.map((p) => p.label);
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: retry tasks of run ${run.runId}`, placeHolder: 'Tasks to run again (none picked: all of these); the others keep their state' });
+  if (picked === undefined) return undefined;
+  return (picked.length === 0 ? items : picked).map((p) => p.label);
 }
 
 /** Milestones to run; none picked means all. Undefined when the user dismissed the pick. */

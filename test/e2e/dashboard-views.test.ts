@@ -8,6 +8,9 @@ import { screenshotPath, useChromium } from '../support/chromium';
 import { useTempDir } from '../support/temp-dir';
 
 const DEFECT = 'command npm test failed: 2 failing (expected 200, got 500)';
+/** As long as the ids `orch run` gives its runs, so the run selector is tried at its real width. */
+const RUN_ID = '20261125T001233-0d0b99';
+const SESSION = 'fc07a733-3e49-480b-80f1-d92bf86ad536';
 
 /**
  * A run the router worked on: T1 routed by the router, fell back from sonnet to haiku when
@@ -56,7 +59,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
 
 
   beforeEach(async () => {
-    log = await writeRun(dir.path, 'run-views', routedRunEvents());
+    log = await writeRun(dir.path, RUN_ID, routedRunEvents());
     server = await startTestServer(dir.path);
   });
   afterEach(async () => {
@@ -210,6 +213,121 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     assert.equal(await overflow(page), 0, 'task view fits');
     await page.screenshot({ path: screenshotPath('dashboard-task-why-390.png'), fullPage: true });
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  /** How many lines the text of the `dd` after the term `term` takes in the attempt's summary. */
+  function summaryLines(page: Page, term: string): Promise<unknown> {
+    return page.evaluate(`(() => {
+      const dt = [...document.querySelectorAll('.summary dt')].find((d) => d.textContent.trim() === ${JSON.stringify(term)});
+      const dd = dt.nextElementSibling;
+      return Math.round(dd.getBoundingClientRect().height / parseFloat(getComputedStyle(dd).lineHeight));
+    })()`);
+  }
+
+  /** Room left in the run selector once its label and its arrow are drawn (negative: clipped). */
+  function pickerRoom(page: Page): Promise<unknown> {
+    return page.evaluate(`(() => {
+      const select = document.querySelector('.run-picker select');
+      const style = getComputedStyle(select);
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = style.font;
+      const text = context.measureText(select.selectedOptions[0].text).width;
+      return Math.floor(select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - text);
+    })()`);
+  }
+
+  it('attempt page at 1280 px: a session id and a long model name each on one line; at 390 px they break to fit', async () => {
+    await log.append({ type: 'attempt.finished', attemptId: 'PRD-2/T1#1', outcome: 'succeeded', costUsd: 0.9, costSource: 'reported', sessionId: SESSION, modelUsed: 'claude-opus-4-1-20250805', inputTokens: 2000, outputTokens: 400, durationMs: 9000 });
+    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-2/T1#1')}`);
+    await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
+    await page.getByText(SESSION, { exact: true }).waitFor();
+    assert.equal(await summaryLines(page, 'Session'), 1, 'the session id keeps to one line');
+    assert.equal(await summaryLines(page, 'Model'), 1, 'the model and the model it ran keep to one line');
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-meta-1280.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
+    assert.equal(await overflow(page), 0, 'the attempt page fits 390 px');
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-meta-390.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('running times count up live; an attempt with no answer yet says it waits; only those texts change on a tick', async function () {
+    this.timeout(30_000);
+    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
+    const activity = page.getByRole('region', { name: /^Activity/ });
+    await activity.getByText(/^Waiting for the model's first answer… \(started \d+s ago\)$/).waitFor();
+    const duration = page.locator('.summary div', { has: page.getByText('Duration', { exact: true }) }).locator('dd');
+    // Each tick rewrites the live texts and nothing else on the page.
+    await page.evaluate(`(() => {
+      const changed = (window.__changed = new Set());
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const element = r.target.nodeType === Node.TEXT_NODE ? r.target.parentElement : r.target;
+          changed.add(element.closest('dd, p, li, h1, h2')?.outerHTML.slice(0, 40) ?? element.tagName);
+        }
+      }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true, attributes: true });
+    })()`);
+    await duration.filter({ hasText: /^[2-9]s$/ }).waitFor({ timeout: 10_000 });
+    await activity.getByText(/^Waiting for the model's first answer… \(started [2-9]s ago\)$/).waitFor();
+    const changed = (await page.evaluate('[...window.__changed]')) as string[];
+    assert.deepEqual(changed.filter((c) => !c.startsWith('<dd>') && !c.startsWith('<p class="muted"')), [], 'only the duration and the waiting line changed');
+    await page.screenshot({ path: screenshotPath('dashboard-attempt-waiting-1280.png'), fullPage: true });
+
+    // The first answer replaces the waiting line.
+    await log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'First words from the model' } });
+    await activity.getByText('First words from the model').waitFor();
+    assert.equal(await activity.getByText(/Waiting for the model/).count(), 0);
+
+    // The PRD's task table counts the running task's time up too.
+    await page.goto(`${server.url}#/prd/PRD-1`);
+    await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'T2: Task T2' }) });
+    const before = Number(/^(\d+)s$/.exec((await row.getByRole('cell').last().innerText()).trim())?.[1]);
+    assert.ok(Number.isInteger(before), 'a running task shows whole seconds');
+    await row.getByRole('cell').last().filter({ hasText: new RegExp(`^${before + 1}s$`) }).waitFor({ timeout: 5000 });
+    await page.screenshot({ path: screenshotPath('dashboard-prd-live-1280.png'), fullPage: true });
+
+    // Once nothing runs, the clock stops and the page stays still.
+    let last = 0;
+    for (const attemptId of ['PRD-1/T2#1', 'PRD-2/T1#1']) {
+      last = (await log.append({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.01, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 })).seq;
+    }
+    await page.getByText(`event ${last}`, { exact: false }).waitFor();
+    await page.evaluate('new Promise((done) => { window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); setTimeout(done, 2500); })');
+    assert.equal(await page.evaluate('window.__mutations'), 0, 'no tick once nothing runs');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('run selector at 390 px: its whole label fits; it follows the run to its end; a stopped server is said plainly', async () => {
+    const { page, problems } = await openPage(390);
+    const picker = page.getByRole('combobox', { name: 'Run' });
+    assert.equal(await picker.locator('option:checked').innerText(), `${RUN_ID} (running)`);
+    const room = (await pickerRoom(page)) as number;
+    assert.ok(room >= 0, `the run label is clipped by ${-room} px at 390 px`);
+    assert.equal(await overflow(page), 0, 'the header fits 390 px');
+    await page.screenshot({ path: screenshotPath('dashboard-run-picker-390.png') });
+
+    // The run index still says running; the folded run says cancelled, and the selector agrees.
+    await log.append({ type: 'run.finished', state: 'cancelled' });
+    await page.locator('.summary [data-state="cancelled"]').waitFor();
+    await picker.locator('option:checked', { hasText: `${RUN_ID} (cancelled)` }).waitFor({ state: 'attached' });
+
+    // orch run exits with its run: the page says the run is over rather than "reconnecting".
+    await server.close();
+    const status = page.getByRole('status').filter({ hasText: 'server stopped' });
+    await status.waitFor({ timeout: 10_000 });
+    assert.equal((await status.innerText()).replace(/^■/, '').trim(), 'Run cancelled · server stopped; the page shows the final state');
+    assert.equal(await page.getByText('reconnecting').count(), 0);
+    assert.equal(await overflow(page), 0, 'the header still fits 390 px');
+    await page.screenshot({ path: screenshotPath('dashboard-server-stopped-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: screenshotPath('dashboard-server-stopped-1280.png'), fullPage: true });
+    // The page keeps retrying in the background; a refused socket is the only console error allowed.
+    assert.deepEqual(problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(p)), []);
     await page.close();
   });
 });

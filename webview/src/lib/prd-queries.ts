@@ -1,5 +1,6 @@
 import type { RunSnapshot, TaskSnapshot } from '../../../src/protocol/run-snapshot';
 import { duration } from './format';
+import { attemptEnd } from './live-time';
 
 // What the PRD view asks of its tasks. A PRD's dependency graph is shown as layers: layer 1 needs nothing inside the PRD, layer n waits on
 // something in layer n-1. A list of layers reads in a screen reader and at phone width, where
@@ -43,7 +44,7 @@ export function taskDuration(run: RunSnapshot, task: TaskSnapshot, now: number =
   for (const id of task.attempts) {
     const a = run.attempts[id];
     if (a === undefined) continue;
-    const span = (a.finishedAt === undefined ? now : Date.parse(a.finishedAt)) - Date.parse(a.startedAt);
+    const span = attemptEnd(run, a, now) - Date.parse(a.startedAt);
     if (Number.isFinite(span) && span > 0) ms += span;
   }
   return task.attempts.length === 0 ? '–' : duration(new Date(0).toISOString(), new Date(ms).toISOString());

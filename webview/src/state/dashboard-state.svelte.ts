@@ -1,7 +1,9 @@
 import type { AgentsReply, ApiReply, RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
 import { foldEvent } from '../../../src/protocol/fold';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
+import { needsClock } from '../lib/live-time';
 import type { DashboardTransport, RunAction, TransportStatus } from '../transport/transport';
+import { Clock } from './clock.svelte';
 
 /**
  * What the dashboard shows: the run list and one run's snapshot, kept current by folding the
@@ -18,6 +20,8 @@ export class DashboardState {
   error = $state<string | undefined>(undefined);
   /** The agent registry, once asked for (the Agents view asks when it opens). */
   agents = $state.raw<ApiReply<AgentsReply> | undefined>(undefined);
+  /** Drives the live durations; ticks only while an attempt of the open run is running. */
+  readonly clock = new Clock();
 
   constructor(private readonly transport: DashboardTransport) {}
 
@@ -41,12 +45,13 @@ export class DashboardState {
 
   stop(): void {
     this.transport.stop();
+    this.clock.stop();
   }
 
   selectRun(runId: string): void {
     if (runId === this.runId) return;
     this.runId = runId;
-    this.snapshot = undefined;
+    this.show(undefined);
     this.transport.subscribe(runId, 0);
   }
 
@@ -67,7 +72,7 @@ export class DashboardState {
         return;
       case 'snapshot':
         if (message.runId !== this.runId) return;
-        this.snapshot = message.snapshot ?? undefined;
+        this.show(message.snapshot ?? undefined);
         this.error = undefined;
         return;
       case 'events': {
@@ -81,7 +86,7 @@ export class DashboardState {
           }
           next = foldEvent(next, event);
         }
-        this.snapshot = next;
+        this.show(next);
         return;
       }
       case 'error':
@@ -94,6 +99,11 @@ export class DashboardState {
   private followRun(): void {
     if (this.runId !== undefined && this.runs.some((r) => r.runId === this.runId)) return;
     this.runId = this.runs[0]?.runId;
-    this.snapshot = undefined;
+    this.show(undefined);
+  }
+
+  private show(snapshot: RunSnapshot | undefined): void {
+    this.snapshot = snapshot;
+    this.clock.follow(needsClock(snapshot));
   }
 }

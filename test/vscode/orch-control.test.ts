@@ -173,6 +173,9 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     // Pause once the implementation tasks are under way, so the pause has work to wait for.
     await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').first().waitFor({ timeout: 60_000 });
     await model.waitFor((r) => r.parsed?.api !== 'openai' && /`b\.txt`|`c\.txt`/.test(r.parsed?.userText ?? ''), 60_000);
+    await rootRow().hover();
+    await inlineAction(page, rootRow(), 'Pause').waitFor();
+    await page.screenshot({ path: join(screenshots, 'control-running.png') });
     await clickInline(page, rootRow(), 'Pause');
     await notification(page, 'Orch: pausing run').waitFor();
     await rootState('paused').waitFor({ timeout: 60_000 });

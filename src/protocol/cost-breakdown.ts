@@ -91,7 +91,9 @@ export function qualityStats(run: RunSnapshot): QualityStats {
   const byAgent: Record<string, MutableQuality> = {};
   for (const t of Object.values(run.tasks)) {
     if (t.attempts.length === 0) continue;
-    const model = t.routing?.model ?? t.model ?? 'unknown';
+    // The first attempt's model owns the task's first pass: a rework may have gone a tier up.
+    const first = t.attempts[0] === undefined ? undefined : run.attempts[t.attempts[0]]?.model;
+    const model = first ?? t.routing?.model ?? t.model ?? 'unknown';
     for (const [map, key] of [[byModel, model], [byAgent, t.agent ?? 'unknown']] as const) {
       const q = (map[key] ??= { tasks: 0, verified: 0, firstPass: 0, reworks: 0, costUsd: 0 });
       q.costUsd += t.costUsd;

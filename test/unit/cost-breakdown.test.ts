@@ -63,4 +63,24 @@ describe('qualityStats', () => {
     assert.deepEqual([q.byModel['gpt-4.1']?.verified, q.byModel['gpt-4.1']?.costPerVerifiedUsd], [0, null]);
     assert.ok(near(q.byAgent.qa?.firstPassRate, 0));
   });
+
+  it('charges a task reworked one tier up to the model of its first attempt', () => {
+    const escalated = foldEvents(
+      sequenced('r', [
+        { type: 'run.started', roadmapFile: 'r.md', milestones: [] },
+        { type: 'plan.loaded', roadmap },
+        { type: 'model.routed', taskId: 'P1/T1', model: 'haiku', source: 'router', complexity: 0.1, reasons: [], alternatives: [] },
+        { type: 'attempt.started', taskId: 'P1/T1', attemptId: 'P1/T1#1', agent: 'dev', model: 'haiku', prompt: 'p' },
+        { type: 'attempt.finished', attemptId: 'P1/T1#1', outcome: 'succeeded', costUsd: 0.1, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1 },
+        { type: 'defect.raised', taskId: 'P1/T1', attemptId: 'P1/T1#1', reason: 'r', checks: [] },
+        { type: 'model.routed', taskId: 'P1/T1', model: 'sonnet', source: 'router', complexity: 0.1, reasons: [], alternatives: [] },
+        { type: 'attempt.started', taskId: 'P1/T1', attemptId: 'P1/T1#2', agent: 'dev', model: 'sonnet', prompt: 'p' },
+        { type: 'attempt.finished', attemptId: 'P1/T1#2', outcome: 'succeeded', costUsd: 0.3, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1 },
+        { type: 'task.verified', taskId: 'P1/T1', checks: [], basis: 'b' },
+      ]),
+    )!;
+    const q = qualityStats(escalated);
+    assert.deepEqual(Object.keys(q.byModel), ['haiku']);
+    assert.deepEqual([q.byModel.haiku!.firstPass, q.byModel.haiku!.reworks], [0, 1]);
+  });
 });

@@ -117,11 +117,11 @@ function spread(xs: readonly number[], f: (x: number) => string): string {
   return xs.length === 1 ? f(mean) : `${f(mean)} [${f(Math.min(...xs))}..${f(Math.max(...xs))}]`;
 }
 
-async function compare(w: Workload, reps: number): Promise<void> {
+async function compare(w: Workload, reps: number, from: number): Promise<void> {
   const n = allTasks(w).length;
   const runs = new Map<Strategy, Result[]>(STRATEGIES.map((s) => [s, []]));
-  for (let rep = 0; rep < reps; rep++) for (const strategy of STRATEGIES) runs.get(strategy)!.push(await runStrategy(w, strategy, rep));
-  console.log(`routing comparison, ${w.name}: ${w.summary}; max ${MAX_ATTEMPTS} attempts, real claude CLI, scripted model; ${reps} repetition(s) with different luck: mean [min..max]`);
+  for (let rep = from; rep < from + reps; rep++) for (const strategy of STRATEGIES) runs.get(strategy)!.push(await runStrategy(w, strategy, rep));
+  console.log(`routing comparison, ${w.name}: ${w.summary}; max ${MAX_ATTEMPTS} attempts, real claude CLI, scripted model; repetitions ${from}..${from + reps - 1} (each its own luck): mean [min..max]`);
   const strongest = runs.get('always-strongest')!;
   for (const strategy of STRATEGIES) {
     const rs = runs.get(strategy)!;
@@ -185,6 +185,10 @@ function historyRebuild(catalog: ModelCatalog): void {
 export async function bench(): Promise<void> {
   decisionTime();
   if (process.env.ORCH_BENCH_ROUTER_COMPARISON === '0') return;
+  // ORCH_BENCH_ROUTER_FROM draws other luck (more repetitions over several runs);
+  // ORCH_BENCH_ROUTER_WORKLOAD=realistic|legacy runs one workload only.
   const reps = Math.max(1, Number(process.env.ORCH_BENCH_ROUTER_REPS ?? '3'));
-  for (const w of [realisticWorkload(), legacyWorkload()]) await compare(w, reps);
+  const from = Math.max(0, Number(process.env.ORCH_BENCH_ROUTER_FROM ?? '0'));
+  const only = process.env.ORCH_BENCH_ROUTER_WORKLOAD;
+  for (const w of [realisticWorkload(), legacyWorkload()]) if (only === undefined || w.name.startsWith(only)) await compare(w, reps, from);
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LockedError } from '../orchestrator/engine/run-lock';
 import { InputError, InputErrors } from '../orchestrator/errors';
 import { EXIT, processIo, type CliIo, type Command } from './cli-io';
 import { commands } from './commands';
@@ -37,6 +38,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof InputError || error instanceof InputErrors) {
     io.err(error instanceof InputError ? `orch: ${error.format()}` : `orch: invalid input:\n${error.message}`);
+    return EXIT.usage;
+  }
+  // Nothing ran: the workspace is another process's until it ends (the message names it).
+  if (error instanceof LockedError) {
+    io.err(`orch: ${error.message}`);
     return EXIT.usage;
   }
   if (error instanceof UsageError) {

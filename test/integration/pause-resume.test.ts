@@ -107,6 +107,10 @@ describe('orch pause and orch resume of a live run (processes)', function () {
       assert.equal(retryLive.code, 2, retryLive.out);
       assert.match(retryLive.out, /is live in pid \d+ \(orch run\); --task and --budget apply when a stopped run is resumed/);
 
+      const second = await finish(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
+      assert.equal(second.code, 2, second.out);
+      assert.match(second.out, /^orch: another Orch process is writing this workspace: pid \d+ .*\(orch run, run \S+, since /m);
+
       const resumed = await finish(fixture.orch(['resume']));
       assert.equal(resumed.code, 0, resumed.out);
       assert.match(resumed.out, /asked Orch \(pid \d+\) to resume run \S+\nrun \S+ is (running|completed)/);

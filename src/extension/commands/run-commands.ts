@@ -89,7 +89,13 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   const signalRun = async (runId: string, action: 'pause' | 'resume'): Promise<void> => {
     try {
       await requestRunControl(session.paths, runId, action);
-      const text = action === 'pause' ? `pausing run ${runId}: running tasks finish first, no new task starts` : `resuming run ${runId}`;
+      const paused = session.run?.runId === runId && session.run.state === 'paused';
+      const text =
+        action === 'pause'
+          ? `pausing run ${runId}: running tasks finish first, no new task starts`
+          : paused
+            ? `resuming run ${runId}`
+            : `run ${runId} is running; a pause it had not reached yet is withdrawn`;
       void vscode.window.showInformationMessage(`Orch: ${text}.`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Orch: cannot ${action}: ${describeError(error)}`);

@@ -7,7 +7,7 @@ const hostImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.orch/**', '**/*.svelte', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.cache/**', '.bench/**', '.orch/**', '**/*.svelte', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,10 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentsReply } from '../../src/protocol/dashboard-messages';
-import type { EventLog } from '../../src/orchestrator/events/event-log';
-import type { DashboardServer } from '../../src/server/dashboard-server';
 import { useTempDir } from '../support/temp-dir';
-import { bearer, http, sampleRunEvents, startTestServer, TestSocket, writeRun } from './server-harness';
+import { useServedRun } from './server-harness';
 
 const OWN_AGENT = `---
 name: docs-writer
@@ -20,43 +18,22 @@ You write documentation.
 
 describe('dashboard server: the agent registry over the socket', () => {
   const dir = useTempDir('orch-agents-ws-');
-  let server: DashboardServer;
-  let log: EventLog;
-  const sockets: TestSocket[] = [];
-
-  beforeEach(async () => {
-    const own = join(dir.path, '.orch', 'agents');
+  const served = useServedRun(dir, (workspace) => {
+    const own = join(workspace, '.orch', 'agents');
     mkdirSync(own, { recursive: true });
     writeFileSync(join(own, 'docs-writer.md'), OWN_AGENT);
     writeFileSync(join(own, 'broken.md'), '---\nname: broken\n---\nno description\n');
-    log = await writeRun(dir.path, 'run-1', sampleRunEvents());
-    server = await startTestServer(dir.path);
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.ws.terminate();
-    await server.close();
-    await log.close();
-  });
-
-  async function authedSocket(): Promise<TestSocket> {
-    const socket = TestSocket.connect(server.port);
-    sockets.push(socket);
-    await socket.opened;
-    socket.send({ type: 'auth', token: server.token });
-    const [first] = await socket.waitFor(1);
-    assert.equal(first?.type, 'authenticated');
-    return socket;
-  }
 
   it('answers an agents request with what GET /api/agents returns, matched by its id', async () => {
-    const socket = await authedSocket();
+    const socket = await served.authedSocket();
     socket.send({ type: 'agents', id: 41 });
     const [, answer] = await socket.waitFor(2);
     assert.equal(answer?.type, 'agents');
     if (answer?.type !== 'agents') return;
     assert.equal(answer.id, 41);
     assert.ok(answer.reply.ok, JSON.stringify(answer.reply));
-    const rest = await http(server.port, { path: '/api/agents', headers: bearer(server) });
+    const rest = await served.authedGet('/api/agents');
     assert.deepEqual(answer.reply.value, (rest.json() as { value: AgentsReply }).value);
     const own = answer.reply.value.agents.find((a) => a.name === 'docs-writer');
     assert.deepEqual(own && [own.description, own.model, own.provider, own.team, own.phases], ['Writes the user guide.', 'haiku', 'claude', 'docs', ['implementation']]);
@@ -68,7 +45,7 @@ describe('dashboard server: the agent registry over the socket', () => {
   });
 
   it('refuses a malformed request with an error quoting the field, and keeps the socket', async () => {
-    const socket = await authedSocket();
+    const socket = await served.authedSocket();
     socket.send({ type: 'agents', id: -1 });
     const [, error] = await socket.waitFor(2);
     assert.equal(error?.type, 'error');
@@ -79,9 +56,7 @@ describe('dashboard server: the agent registry over the socket', () => {
   });
 
   it('sends nothing for an agents request before authentication and closes the socket', async () => {
-    const socket = TestSocket.connect(server.port);
-    sockets.push(socket);
-    await socket.opened;
+    const socket = await served.openSocket();
     socket.send({ type: 'agents', id: 1 });
     const closed = await socket.closed;
     assert.equal(closed.code, 1008);

@@ -141,3 +141,65 @@ export async function writeRun(workspace: string, runId: string, bodies: readonl
   await store.upsertRun({ runId, roadmapFile: 'roadmap.md', state: 'running', startedAt: now, updatedAt: now });
   return log;
 }
+
+export interface ServedRun {
+  readonly server: DashboardServer;
+  /** The log of run "run-1" (sampleRunEvents), still open for appends. */
+  readonly log: EventLog;
+  /** A socket that has opened and sent nothing yet; terminated after the test. */
+  openSocket(): Promise<TestSocket>;
+  /** A socket that has authenticated with the server's token; terminated after the test. */
+  authedSocket(): Promise<TestSocket>;
+  /** GET `path` with the server's token. */
+  authedGet(path: string): Promise<HttpReply>;
+}
+
+/**
+ * Per test: run "run-1" written into the workspace (after `prepare`, if given) and a server over
+ * it, both closed afterwards with every socket opened through the result. Call inside a mocha
+ * `describe`, after the `useTempDir` that makes `dir`.
+ */
+export function useServedRun(dir: { readonly path: string }, prepare?: (workspace: string) => void): ServedRun {
+  let server: DashboardServer | undefined;
+  let log: EventLog | undefined;
+  const sockets: TestSocket[] = [];
+  beforeEach(async () => {
+    prepare?.(dir.path);
+    log = await writeRun(dir.path, 'run-1', sampleRunEvents());
+    server = await startTestServer(dir.path);
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.ws.terminate();
+    await server?.close();
+    await log?.close();
+  });
+  const current = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useServedRun: no ${what} outside a test`);
+    return value;
+  };
+  const served: ServedRun = {
+    get server() {
+      return current(server, 'server');
+    },
+    get log() {
+      return current(log, 'log');
+    },
+    async openSocket() {
+      const socket = TestSocket.connect(served.server.port);
+      sockets.push(socket);
+      await socket.opened;
+      return socket;
+    },
+    async authedSocket() {
+      const socket = await served.openSocket();
+      socket.send({ type: 'auth', token: served.server.token });
+      const [first] = await socket.waitFor(1);
+      assert.equal(first?.type, 'authenticated');
+      return socket;
+    },
+    authedGet(path) {
+      return http(served.server.port, { path, headers: bearer(served.server) });
+    },
+  };
+  return served;
+}

@@ -3,89 +3,65 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrchEvent } from '../../src/protocol/events';
 import { foldEvents } from '../../src/protocol/fold';
-import type { EventLog } from '../../src/orchestrator/events/event-log';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
-import type { DashboardServer } from '../../src/server/dashboard-server';
 import { sequenced } from '../support/builders';
 import { useTempDir } from '../support/temp-dir';
-import { bearer, http, sampleRunEvents, startTestServer, TestSocket, writeRun } from './server-harness';
+import { bearer, http, useServedRun } from './server-harness';
 
 const activity = (n: number) => ({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `step ${n}` } }) as const;
 
 describe('dashboard server: runs, events and the live stream', () => {
   const dir = useTempDir('orch-stream-');
-  let server: DashboardServer;
-  let log: EventLog;
-  const sockets: TestSocket[] = [];
-
-  beforeEach(async () => {
-    log = await writeRun(dir.path, 'run-1', sampleRunEvents());
-    server = await startTestServer(dir.path);
-  });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.ws.terminate();
-    await server.close();
-    await log.close();
-  });
-
-  async function authedSocket(): Promise<TestSocket> {
-    const socket = TestSocket.connect(server.port);
-    sockets.push(socket);
-    await socket.opened;
-    socket.send({ type: 'auth', token: server.token });
-    const [first] = await socket.waitFor(1);
-    assert.equal(first?.type, 'authenticated');
-    return socket;
-  }
+  const served = useServedRun(dir);
 
   it('lists runs, folds a snapshot identical to the core fold, and pages events after a sequence number', async () => {
-    const runs = (await http(server.port, { path: '/api/runs', headers: bearer(server) })).json() as { ok: true; value: { runId: string; state: string }[] };
+    const runs = (await served.authedGet('/api/runs')).json() as { ok: true; value: { runId: string; state: string }[] };
     assert.deepEqual(runs.value.map((r) => [r.runId, r.state]), [['run-1', 'running']]);
-    const snapshot = (await http(server.port, { path: '/api/runs/run-1', headers: bearer(server) })).json() as { value: unknown };
-    assert.deepEqual(snapshot.value, JSON.parse(JSON.stringify(foldEvents(log.events))));
-    const after = (await http(server.port, { path: '/api/runs/run-1/events?after=8', headers: bearer(server) })).json() as { value: { lastSeq: number; events: OrchEvent[] } };
+    const snapshot = (await served.authedGet('/api/runs/run-1')).json() as { value: unknown };
+    assert.deepEqual(snapshot.value, JSON.parse(JSON.stringify(foldEvents(served.log.events))));
+    const after = (await served.authedGet('/api/runs/run-1/events?after=8')).json() as { value: { lastSeq: number; events: OrchEvent[] } };
     assert.deepEqual(after.value.events.map((e) => e.seq), [9, 10, 11]);
     assert.equal(after.value.lastSeq, 11);
-    const page = (await http(server.port, { path: '/api/runs/run-1/events?after=2&limit=3', headers: bearer(server) })).json() as { value: { events: OrchEvent[] } };
+    const page = (await served.authedGet('/api/runs/run-1/events?after=2&limit=3')).json() as { value: { events: OrchEvent[] } };
     assert.deepEqual(page.value.events.map((e) => e.seq), [3, 4, 5]);
-    assert.equal((await http(server.port, { path: '/api/runs/run-1/events?after=-1', headers: bearer(server) })).status, 400);
-    assert.equal((await http(server.port, { path: '/api/runs/run-1/events?after=abc', headers: bearer(server) })).status, 400);
-    assert.equal((await http(server.port, { path: '/api/runs/nope', headers: bearer(server) })).status, 404);
+    assert.equal((await served.authedGet('/api/runs/run-1/events?after=-1')).status, 400);
+    assert.equal((await served.authedGet('/api/runs/run-1/events?after=abc')).status, 400);
+    assert.equal((await served.authedGet('/api/runs/nope')).status, 404);
   });
 
   it('sees an event appended by another writer on the next request', async () => {
-    await log.append(activity(1));
-    const after = (await http(server.port, { path: '/api/runs/run-1/events?after=11', headers: bearer(server) })).json() as { value: { events: OrchEvent[] } };
+    await served.log.append(activity(1));
+    const after = (await served.authedGet('/api/runs/run-1/events?after=11')).json() as { value: { events: OrchEvent[] } };
     assert.deepEqual(after.value.events.map((e) => e.seq), [12]);
   });
 
   it('streams a snapshot and then each appended event once, in order', async () => {
-    const socket = await authedSocket();
+    const socket = await served.authedSocket();
     socket.send({ type: 'subscribe', runId: 'run-1', after: 0 });
     const [, snap] = await socket.waitFor(2);
     assert.equal(snap?.type, 'snapshot');
     assert.equal(snap?.type === 'snapshot' ? snap.snapshot?.lastSeq : -1, 11);
-    for (let n = 1; n <= 20; n += 1) await log.append(activity(n));
+    for (let n = 1; n <= 20; n += 1) await served.log.append(activity(n));
     while (socket.seqs().length < 20) await socket.waitFor(socket.messages.length + 1);
     assert.deepEqual(socket.seqs(), Array.from({ length: 20 }, (_, i) => 12 + i));
   });
 
   it('resumes after a reconnect from the last sequence number without gaps or duplicates', async () => {
-    const first = await authedSocket();
+    const first = await served.authedSocket();
     first.send({ type: 'subscribe', runId: 'run-1', after: 0 });
     await first.waitFor(2);
-    await log.append(activity(1));
+    await served.log.append(activity(1));
     await first.waitFor(3);
     const lastSeen = Math.max(...first.seqs());
     assert.equal(lastSeen, 12);
     first.ws.close();
     await first.closed;
     // Written while no one is connected.
-    for (let n = 2; n <= 6; n += 1) await log.append(activity(n));
-    const second = await authedSocket();
+    for (let n = 2; n <= 6; n += 1) await served.log.append(activity(n));
+    const second = await served.authedSocket();
     second.send({ type: 'subscribe', runId: 'run-1', after: lastSeen });
     await second.waitFor(2);
-    for (let n = 7; n <= 9; n += 1) await log.append(activity(n));
+    for (let n = 7; n <= 9; n += 1) await served.log.append(activity(n));
     while (second.seqs().length < 8) await second.waitFor(second.messages.length + 1);
     await sleep(300);
     assert.deepEqual(second.seqs(), [13, 14, 15, 16, 17, 18, 19, 20]);
@@ -98,7 +74,7 @@ describe('dashboard server: runs, events and the live stream', () => {
     const events = sequenced('raw', [{ type: 'run.started', roadmapFile: 'r.md', milestones: [] }, { type: 'warning.raised', message: 'x'.repeat(5000) }]);
     const [one, two] = events.map((e) => `${JSON.stringify(e)}\n`) as [string, string];
     appendFileSync(paths.eventsFile('raw'), one + two.slice(0, 1000));
-    const socket = await authedSocket();
+    const socket = await served.authedSocket();
     socket.send({ type: 'subscribe', runId: 'raw', after: 0 });
     const [, snap] = await socket.waitFor(2);
     assert.equal(snap?.type === 'snapshot' ? snap.snapshot?.lastSeq : -1, 1);
@@ -111,7 +87,7 @@ describe('dashboard server: runs, events and the live stream', () => {
   });
 
   it('answers an invalid message with an error and an unknown run with an error, keeping the socket', async () => {
-    const socket = await authedSocket();
+    const socket = await served.authedSocket();
     socket.send({ type: 'subscribe', runId: '../etc', after: 0 });
     socket.send({ type: 'subscribe', runId: 'nope', after: 0 });
     const [, bad, unknown] = await socket.waitFor(3);
@@ -121,10 +97,10 @@ describe('dashboard server: runs, events and the live stream', () => {
   });
 
   it('cancels a run with no live process through POST /api/runs/:id/cancel', async () => {
-    await log.close();
-    const reply = await http(server.port, { method: 'POST', path: '/api/runs/run-1/cancel', headers: { ...bearer(server), Origin: `http://127.0.0.1:${server.port}` } });
+    await served.log.close();
+    const reply = await http(served.server.port, { method: 'POST', path: '/api/runs/run-1/cancel', headers: { ...bearer(served.server), Origin: `http://127.0.0.1:${served.server.port}` } });
     assert.equal(reply.status, 200, reply.body);
-    const snapshot = (await http(server.port, { path: '/api/runs/run-1', headers: bearer(server) })).json() as { value: { state: string } };
+    const snapshot = (await served.authedGet('/api/runs/run-1')).json() as { value: { state: string } };
     assert.equal(snapshot.value.state, 'cancelled');
   });
 });

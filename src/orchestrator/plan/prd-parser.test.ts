@@ -13,6 +13,12 @@ function errors(text: string, phases: readonly string[] = DEFAULT_PHASES): strin
   return parsed.errors.map((e) => `${e.line ?? '?'}: ${e.message}`);
 }
 
+/** A PRD with a task T<n> per cap, written `budgetUsd: <cap>` on line 5 + 4n of the file. */
+function withBudgets(...caps: readonly string[]): string {
+  const tasks = caps.map((cap, i) => `  - id: T${i + 1}\n    title: a\n    description: b\n    budgetUsd: ${cap}`);
+  return prd(`id: P\nmilestone: "1.1"\ntitle: t\ntasks:\n${tasks.join('\n')}`);
+}
+
 const GOOD = prd(
   `
 id: PRD-3
@@ -136,32 +142,10 @@ tasks:
   });
 
   it('reads a task\'s budgetUsd cap, and names a bad one at its line with the file', () => {
-    const good = parsePrd(prd(`
-id: P
-milestone: "1.1"
-title: t
-tasks:
-  - id: T1
-    title: a
-    description: b
-    budgetUsd: 0.25
-`), 'p.md', DEFAULT_PHASES);
+    const good = parsePrd(withBudgets('0.25'), 'p.md', DEFAULT_PHASES);
     assert.deepEqual(good.errors, []);
     assert.equal(good.prd?.tasks[0]?.budgetUsd, 0.25);
-    const bad = parsePrd(prd(`
-id: P
-milestone: "1.1"
-title: t
-tasks:
-  - id: T1
-    title: a
-    description: b
-    budgetUsd: lots
-  - id: T2
-    title: a
-    description: b
-    budgetUsd: -1
-`), 'p.md', DEFAULT_PHASES);
+    const bad = parsePrd(withBudgets('lots', '-1'), 'p.md', DEFAULT_PHASES);
     assert.deepEqual(bad.errors.map((e) => e.format()), [
       "p.md:9: task T1: 'budgetUsd' must be a positive number of US dollars, got 'lots' (for example budgetUsd: 0.5)",
       "p.md:13: task T2: 'budgetUsd' must be a positive number of US dollars, got number -1 (for example budgetUsd: 0.5)",

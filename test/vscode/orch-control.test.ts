@@ -1,20 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { costing, finish, promptIncludes, route, slow, type Scenario } from '../../src/scripted-model/scenarios';
-import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
-import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
-import { notification, openViewContainer, pickQuickItem, runCommand, treeRow } from './workbench';
+import { commitWorkspace, filesContaining, screenshots, useAgentWorkbench, waitUntil } from './e2e-workspace';
+import { notification, openViewContainer, pickQuickItem, runCommand, runCommandFromSidebar, treeRow } from './workbench';
 
 // Pause and resume a live run and retry a blocked task from the tree's inline actions; the OpenAI
 // key set through "Orch: Set API Key" reaches the OpenAI-routed agent and nothing else; "Open
 // Dashboard in Browser" serves the run on 127.0.0.1 with its token.
-const repoRoot = resolve(__dirname, '..', '..');
-const screenshots = join(repoRoot, 'test-results', 'vscode');
 const openaiKey = `sk-proj-e2e-${Date.now().toString(36)}-secret`;
 const TITLE = 'CONTROL ROADMAP';
 
@@ -104,55 +99,29 @@ async function clickInline(page: Page, row: Locator, title: string): Promise<voi
 
 describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashboard (code-server)', function () {
   this.timeout(180_000);
-  let root: string;
-  let workspace: string;
-  let model: ScriptedModelServer;
-  let vscode: CodeServer;
+  const e2e = useAgentWorkbench({
+    prefix: 'orch-control-e2e-',
+    workspace: (dir) => {
+      mkdirSync(join(dir, 'prds'));
+      writeFileSync(join(dir, 'roadmap.md'), ROADMAP);
+      writeFileSync(join(dir, 'prds', 'control.md'), PRD);
+      commitWorkspace(dir);
+      // One attempt per task, so T3 is blocked at once; the retry is the user's.
+      mkdirSync(join(dir, '.orch'));
+      writeFileSync(join(dir, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
+    },
+    scenario: scenario(['c.txt', 'e.txt']),
+    settings: { 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md', 'orch.dashboardPort': 0 },
+    env: (modelUrl) => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e-control', OPENAI_BASE_URL: `${modelUrl}/v1`, OPENAI_API_KEY: '' }),
+  });
   let page: Page;
+  let workspace: string;
 
   before(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    root = mkdtempSync(join(tmpdir(), 'orch-control-e2e-'));
-    workspace = join(root, 'workspace');
-    mkdirSync(join(workspace, 'prds'), { recursive: true });
-    writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
-    writeFileSync(join(workspace, 'prds', 'control.md'), PRD);
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
-    execFileSync('git', ['add', '-A'], { cwd: workspace });
-    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'fixture'], { cwd: workspace });
-    // One attempt per task, so T3 is blocked at once; the retry is the user's.
-    mkdirSync(join(workspace, '.orch'));
-    writeFileSync(join(workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
-    model = await startScriptedModel({ scenario: scenario(['c.txt', 'e.txt']) });
-    vscode = await startCodeServer({
-      vsix: join(repoRoot, 'orch.vsix'),
-      workspace,
-      settings: { 'orch.claudePath': join(repoRoot, 'node_modules', '.bin', 'claude'), 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md', 'orch.dashboardPort': 0 },
-      env: {
-        ANTHROPIC_BASE_URL: model.url,
-        ANTHROPIC_API_KEY: 'sk-ant-e2e-control',
-        OPENAI_BASE_URL: `${model.url}/v1`,
-        OPENAI_API_KEY: '',
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        GIT_AUTHOR_NAME: 'e2e',
-        GIT_AUTHOR_EMAIL: 'e2e@example.com',
-        GIT_COMMITTER_NAME: 'e2e',
-        GIT_COMMITTER_EMAIL: 'e2e@example.com',
-      },
-    });
-    page = vscode.page;
+    ({ page, workspace } = e2e);
     await openViewContainer(page, 'Orch');
     await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 5 tasks' }).waitFor();
   });
-
-  after(async () => {
-    await vscode?.close();
-    await model?.close();
-    if (root !== undefined) rmSync(root, { recursive: true, force: true });
-  });
-
-  dumpOnFailure(() => vscode, screenshots);
 
   const rootRow = () => treeRow(page, 'Roadmap', TITLE);
   const rootState = (state: string) => rootRow().locator('.label-description', { hasText: new RegExp(`^${state} ·`) });
@@ -172,7 +141,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     await rootState('running').waitFor({ timeout: 60_000 });
     // Pause once the implementation tasks are under way, so the pause has work to wait for.
     await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').first().waitFor({ timeout: 60_000 });
-    await model.waitFor((r) => r.parsed?.api !== 'openai' && /`b\.txt`|`c\.txt`/.test(r.parsed?.userText ?? ''), 60_000);
+    await e2e.model.waitFor((r) => r.parsed?.api !== 'openai' && /`b\.txt`|`c\.txt`/.test(r.parsed?.userText ?? ''), 60_000);
     await rootRow().hover();
     await inlineAction(page, rootRow(), 'Pause').waitFor();
     await page.screenshot({ path: join(screenshots, 'control-running.png') });
@@ -181,14 +150,14 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     await rootState('paused').waitFor({ timeout: 60_000 });
     const events = () => readFileSync(join(workspace, '.orch', 'runs', readdirSync(join(workspace, '.orch', 'runs'))[0]!, 'events.jsonl'), 'utf8');
     assert.match(events(), /"type":"run\.paused","reason":"user"/);
-    const requestsWhenPaused = model.modelRequests().length;
+    const requestsWhenPaused = e2e.model.modelRequests().length;
     await rootRow().hover();
     await inlineAction(page, rootRow(), 'Resume').waitFor();
     await page.screenshot({ path: join(screenshots, 'control-paused.png') });
     assert.equal(await inlineAction(page, rootRow(), 'Pause').count(), 0, 'a paused run offers Resume, not Pause');
     await treeRow(page, 'Roadmap', 'T4 Make d.txt').locator('.label-description', { hasText: /^pending/ }).waitFor();
     await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal(model.modelRequests().length, requestsWhenPaused, 'no agent works while the run is paused');
+    assert.equal(e2e.model.modelRequests().length, requestsWhenPaused, 'no agent works while the run is paused');
 
     await palette(page, 'Orch: Resume');
     await notification(page, 'Orch: resuming run').waitFor();
@@ -205,7 +174,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
   });
 
   it('retries one blocked task from its inline action and the other from the palette\'s pick, and the run completes', async () => {
-    model.setScenario(scenario([]));
+    e2e.model.setScenario(scenario([]));
     const t3 = treeRow(page, 'Roadmap', 'T3 Make c.txt');
     await t3.hover();
     await inlineAction(page, t3, 'Retry Task').waitFor();
@@ -213,13 +182,13 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     const verifiedRow = treeRow(page, 'Roadmap', 'T2 Make b.txt');
     await verifiedRow.hover();
     assert.equal(await inlineAction(page, verifiedRow, 'Retry Task').count(), 0, 'a verified task offers no retry');
-    const before = model.modelRequests().length;
+    const before = e2e.model.modelRequests().length;
 
     await clickInline(page, t3, 'Retry Task');
     await treeRow(page, 'Roadmap', 'T3 Make c.txt').locator('.label-description', { hasText: /^verified/ }).waitFor({ timeout: 120_000 });
     await rootState('failed').waitFor({ timeout: 60_000 });
     await treeRow(page, 'Roadmap', 'T5 Make e.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
-    const retried = model.modelRequests().slice(before);
+    const retried = e2e.model.modelRequests().slice(before);
     assert.ok(retried.length > 0 && retried.every((r) => /`c\.txt`/.test(r.parsed?.userText ?? '')), 'only T3 ran again');
 
     await palette(page, 'Orch: Retry Task');
@@ -240,20 +209,20 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
   });
 
   it('the OpenAI key set through the command reached the OpenAI agent\'s request and appears in no file, log or webview', async () => {
-    const openaiRequests = model.modelRequests().filter((r) => r.parsed?.api === 'openai');
+    const openaiRequests = e2e.model.modelRequests().filter((r) => r.parsed?.api === 'openai');
     assert.ok(openaiRequests.length >= 1, 'the business analyst asked the OpenAI API');
     assert.ok(openaiRequests.every((r) => r.path.endsWith('/chat/completions')), openaiRequests.map((r) => r.path).join(', '));
     assert.deepEqual([...new Set(openaiRequests.map((r) => r.headers.authorization))], [`Bearer ${openaiKey}`]);
-    assert.ok(!model.modelRequests().some((r) => r.parsed?.api !== 'openai' && JSON.stringify(r.headers).includes(openaiKey)), 'Claude agents never got the OpenAI key');
+    assert.ok(!e2e.model.modelRequests().some((r) => r.parsed?.api !== 'openai' && JSON.stringify(r.headers).includes(openaiKey)), 'Claude agents never got the OpenAI key');
 
     await palette(page, 'Orch: Open Dashboard');
     const view = page.frameLocator('iframe.webview.ready[src*="extensionId=orch-dev.orch"]:visible').frameLocator('#active-frame');
     await view.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     const webviewHtml = await view.locator('html').evaluate((el) => el.outerHTML);
     assert.ok(!webviewHtml.includes(openaiKey), 'the key is not in the webview');
-    const leaks = [...filesContaining(join(workspace, '.orch'), openaiKey), ...filesContaining(join(vscode.runDir, 'ud', 'logs'), openaiKey), ...filesContaining(join(workspace, 'docs'), openaiKey)];
+    const leaks = [...filesContaining(join(workspace, '.orch'), openaiKey), ...filesContaining(join(e2e.vscode.runDir, 'ud', 'logs'), openaiKey), ...filesContaining(join(workspace, 'docs'), openaiKey)];
     assert.deepEqual(leaks, []);
-    assert.ok(!vscode.outputChannel('Orch').includes(openaiKey));
+    assert.ok(!e2e.vscode.outputChannel('Orch').includes(openaiKey));
   });
 
   it('"Orch: Open Dashboard in Browser" starts the 127.0.0.1 server once and its URL with the token shows the run', async () => {
@@ -262,8 +231,8 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     context.on('page', (p) => popups.push(p));
     const serverFile = join(workspace, '.orch', 'dashboard.json');
     assert.equal(existsSync(serverFile), false);
-    await paletteFromSidebar(page, 'Orch: Open Dashboard in Browser');
-    await waitUntil(() => existsSync(serverFile), 30_000, 'the dashboard server file');
+    await runCommandFromSidebar(page, 'Orch: Open Dashboard in Browser');
+    await waitUntil(() => existsSync(serverFile), 30_000, () => `no ${serverFile}`);
     const server = JSON.parse(readFileSync(serverFile, 'utf8')) as { url: string; token: string; port: number };
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.match(server.token, /^[0-9a-f]{32}$/);
@@ -290,43 +259,9 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
 
     // A second command reuses the running server rather than starting another.
     await page.bringToFront();
-    await paletteFromSidebar(page, 'Orch: Open Dashboard in Browser');
+    await runCommandFromSidebar(page, 'Orch: Open Dashboard in Browser');
     await new Promise((r) => setTimeout(r, 1_000));
     if (await dialog.isVisible().catch(() => false)) await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
     assert.equal((JSON.parse(readFileSync(serverFile, 'utf8')) as { token: string }).token, server.token);
   });
 });
-
-/** The palette with the focus in the sidebar: the dashboard webview covers the editor area runCommand clicks. */
-async function paletteFromSidebar(page: Page, title: string): Promise<void> {
-  await page.locator('.part.sidebar .composite.title h2').click();
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-async function waitUntil(ok: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function filesContaining(dir: string, text: string): string[] {
-  const hits: string[] = [];
-  const walk = (path: string): void => {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) return;
-    if (stat.isDirectory()) {
-      for (const name of readdirSync(path)) walk(join(path, name));
-    } else if (stat.isFile() && readFileSync(path).includes(text)) {
-      hits.push(path);
-    }
-  };
-  walk(dir);
-  return hits;
-}

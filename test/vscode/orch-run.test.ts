@@ -1,63 +1,34 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
-import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
-import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
+import { commitWorkspace, filesContaining, screenshots, useAgentWorkbench, waitUntil } from './e2e-workspace';
 import { notification, openViewContainer, pickQuickItem, runCommand, statusItem, treeRow } from './workbench';
 
 // Run and cancel from the palette, for real: the packaged extension starts `orch run`, which
 // drives the real claude CLI against the scripted model server. The API key is set through the
 // command and must reach the model's requests and nothing else.
 const repoRoot = resolve(__dirname, '..', '..');
-const screenshots = join(repoRoot, 'test-results', 'vscode');
 const apiKey = `sk-ant-e2e-${Date.now().toString(36)}-secret`;
 
 describe('Orch: Run and Cancel in VS Code (code-server)', function () {
   this.timeout(180_000);
-  let root: string;
-  let workspace: string;
-  let model: ScriptedModelServer;
-  let vscode: CodeServer;
+  const e2e = useAgentWorkbench({
+    prefix: 'orch-run-e2e-',
+    workspace: (dir) => {
+      cpSync(join(repoRoot, 'examples'), dir, { recursive: true });
+      mkdirSync(join(dir, '.orch'));
+      commitWorkspace(dir);
+    },
+    scenario: demoScenario,
+    settings: { 'orch.parallel': 3, 'orch.defaultRoadmap': 'roadmap.md' },
+  });
   let page: Page;
-
-  before(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    root = mkdtempSync(join(tmpdir(), 'orch-run-e2e-'));
-    workspace = join(root, 'workspace');
-    cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.orch'));
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
-    execFileSync('git', ['add', '-A'], { cwd: workspace });
-    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'example'], { cwd: workspace });
-    model = await startScriptedModel({ scenario: demoScenario });
-    vscode = await startCodeServer({
-      vsix: join(repoRoot, 'orch.vsix'),
-      workspace,
-      settings: { 'orch.claudePath': join(repoRoot, 'node_modules', '.bin', 'claude'), 'orch.parallel': 3, 'orch.defaultRoadmap': 'roadmap.md' },
-      env: {
-        ANTHROPIC_BASE_URL: model.url,
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        GIT_AUTHOR_NAME: 'e2e',
-        GIT_AUTHOR_EMAIL: 'e2e@example.com',
-        GIT_COMMITTER_NAME: 'e2e',
-        GIT_COMMITTER_EMAIL: 'e2e@example.com',
-      },
-    });
-    page = vscode.page;
+  before(() => {
+    page = e2e.page;
   });
-
-  after(async () => {
-    await vscode?.close();
-    await model?.close();
-    if (root !== undefined) rmSync(root, { recursive: true, force: true });
-  });
-
-  dumpOnFailure(() => vscode, screenshots);
 
   it('shows the default roadmap\'s plan before any run', async () => {
     await openViewContainer(page, 'Orch');
@@ -82,15 +53,15 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     await statusItem(page, 'Orch 7/7').waitFor();
     await page.screenshot({ path: join(screenshots, 'run-completed.png') });
 
-    const modelRequests = model.modelRequests();
+    const modelRequests = e2e.model.modelRequests();
     assert.ok(modelRequests.length >= 7, `expected a model request per task, got ${modelRequests.length}`);
     assert.deepEqual([...new Set(modelRequests.map((r) => r.headers['x-api-key']))], [apiKey]);
-    const leaks = [...filesContaining(join(workspace, '.orch'), apiKey), ...filesContaining(join(vscode.runDir, 'ud', 'logs'), apiKey)];
+    const leaks = [...filesContaining(join(e2e.workspace, '.orch'), apiKey), ...filesContaining(join(e2e.vscode.runDir, 'ud', 'logs'), apiKey)];
     assert.deepEqual(leaks, []);
   });
 
   it('"Orch: Cancel" stops a running run; the tree and status bar say so', async () => {
-    model.setScenario(() => ({ kind: 'hang' }));
+    e2e.model.setScenario(() => ({ kind: 'hang' }));
     await runCommand(page, 'Orch: Run');
     await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
     await page.keyboard.press('Enter');
@@ -103,21 +74,21 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
   });
 
   it('reloading the window stops the run\'s processes, and "Orch: Resume" finishes it later', async () => {
-    model.setScenario(() => ({ kind: 'hang' }));
+    e2e.model.setScenario(() => ({ kind: 'hang' }));
     await runCommand(page, 'Orch: Run');
     await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
     await page.keyboard.press('Enter');
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
     await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
-    assert.ok(runProcesses(workspace).length > 0, 'the run and its agents should be running');
+    assert.ok(runProcesses(e2e.workspace).length > 0, 'the run and its agents should be running');
 
     await runCommand(page, 'Developer: Reload Window');
-    await waitUntil(() => runProcesses(workspace).length === 0, 30_000, () => `processes left: ${runProcesses(workspace).join('\n')}\n${execFileSync('ps', ['-eo', 'pid,ppid,pgid,etime,cmd', '--forest']).toString().split('\n').filter((l) => /code-server|cli\.js|claude|node/.test(l)).map((l) => l.slice(0, 220)).join('\n')}`);
+    await waitUntil(() => runProcesses(e2e.workspace).length === 0, 30_000, () => `processes left: ${runProcesses(e2e.workspace).join('\n')}\n${execFileSync('ps', ['-eo', 'pid,ppid,pgid,etime,cmd', '--forest']).toString().split('\n').filter((l) => /code-server|cli\.js|claude|node/.test(l)).map((l) => l.slice(0, 220)).join('\n')}`);
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor({ timeout: 60_000 });
 
     // Resume picks the run up again: the cancelled tasks get new attempts. (How the resumed run
     // ends is the engine's business, tested in test/integration.)
-    model.setScenario(demoScenario);
+    e2e.model.setScenario(demoScenario);
     await runCommand(page, 'Orch: Resume');
     const t1 = treeRow(page, 'Roadmap', 'T1 Write the requirements');
     await page.waitForFunction((row) => /Attempts: [2-9]/.test(row?.getAttribute('aria-label') ?? ''), await t1.elementHandle(), { timeout: 60_000 });
@@ -140,28 +111,4 @@ function runProcesses(workspace: string): string[] {
     }
   }
   return found;
-}
-
-async function waitUntil(ok: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${explain()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-
-function filesContaining(dir: string, text: string): string[] {
-  const hits: string[] = [];
-  const walk = (path: string): void => {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) return;
-    if (stat.isDirectory()) {
-      for (const name of readdirSync(path)) walk(join(path, name));
-    } else if (stat.isFile() && readFileSync(path).includes(text)) {
-      hits.push(path);
-    }
-  };
-  walk(dir);
-  return hits;
 }

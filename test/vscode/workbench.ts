@@ -12,18 +12,21 @@ export async function openViewContainer(page: Page, title: string): Promise<void
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickQuickItem(page, title, `>${title}`);
 }
 
-/** Picks an item of the open quick pick by its label; the caller waits for what follows. */
-export async function pickQuickItem(page: Page, label: string): Promise<void> {
+/** runCommand with the focus in the sidebar, for when a webview covers the editor area runCommand clicks. */
+export async function runCommandFromSidebar(page: Page, title: string): Promise<void> {
+  await page.locator('.part.sidebar .composite.title h2').click();
+  await page.keyboard.press('F1');
+  await pickQuickItem(page, title, `>${title}`);
+}
+
+/** Picks an item of the open quick pick by its label (typing `filter`); the caller waits for what follows. */
+export async function pickQuickItem(page: Page, label: string, filter = label): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(label);
+  await input.fill(filter);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
   await page.keyboard.press('Enter');
 }

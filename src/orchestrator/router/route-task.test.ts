@@ -40,10 +40,11 @@ describe('routeTask', () => {
   });
 
   it('says when earlier runs of the workspace taught it to pass over a model', () => {
-    const earlier = [0, 1, 2].map(() => ({ model: 'haiku', complexity: 0.05, firstPass: false, earlier: true }));
+    const complexity = routeTask(input(simple), catalog, EMPTY_HISTORY, on).complexity;
+    const earlier = [0, 1, 2].map(() => ({ model: 'haiku', complexity, firstPass: false, earlier: true }));
     const d = routeTask(input(simple), catalog, { ...EMPTY_HISTORY, outcomes: earlier }, on);
     assert.equal(d.model, 'sonnet');
-    assert.ok(d.reasons.includes('learned from history: haiku failed 3 of 3 first attempts in earlier runs, where 0.1 were expected'), d.reasons.join('\n'));
+    assert.ok(d.reasons.some((r) => /^learned from history: haiku failed 3 of 3 first attempts in earlier runs, where 0\.\d were expected$/.test(r)), d.reasons.join('\n'));
   });
 
   it('never overrides a pin, even with a cheaper model meeting the target', () => {

@@ -38,7 +38,8 @@ const PRIOR: Readonly<Record<Tier, { readonly base: number; readonly slope: numb
 
 // How much evidence the prior is worth, in failures: a model has to fail noticeably more (or
 // less) often than assumed before its whole curve moves.
-const PRIOR_FAILURES = 1;
+const PRIOR_FAILURES = 2;
+const BANDWIDTH = 0.1;
 const BANDS = 5;
 
 export function band(complexity: number): number {
@@ -69,21 +70,23 @@ export interface Calibration {
  * outcome is compared with what the prior expected at that task's complexity. Pooling lets a
  * few dozen routine tasks calibrate a model, where per-band counts would flip on one slip.
  */
-export function calibration(m: ModelInfo, history: RoutingHistory, only?: (o: RoutedOutcome) => boolean): Calibration {
+export function calibration(m: ModelInfo, history: RoutingHistory, only?: (o: RoutedOutcome) => boolean, near?: number): Calibration {
   let tasks = 0;
   let failures = 0;
   let expectedFailures = 0;
   for (const o of history.outcomes) {
     if (o.model !== m.name || (only !== undefined && !only(o))) continue;
+    // Outcomes near the task's complexity count most: a slip on hard work says little about routine work.
+    const w = near === undefined ? 1 : Math.exp(-Math.abs(o.complexity - near) / BANDWIDTH);
     tasks += 1;
-    if (!o.firstPass) failures += 1;
-    expectedFailures += 1 - priorFirstPass(m.tier, o.complexity);
+    if (!o.firstPass) failures += w;
+    expectedFailures += w * (1 - priorFirstPass(m.tier, o.complexity));
   }
   return { tasks, failures, expectedFailures, scale: (failures + PRIOR_FAILURES) / (expectedFailures + PRIOR_FAILURES) };
 }
 
 export function expectedFirstPass(m: ModelInfo, complexity: number, history: RoutingHistory): number {
-  return clamp(1 - (1 - priorFirstPass(m.tier, complexity)) * calibration(m, history).scale);
+  return clamp(1 - (1 - priorFirstPass(m.tier, complexity)) * calibration(m, history, undefined, complexity).scale);
 }
 
 /** Tokens a Claude Code attempt typically moves (its own system prompt and tool results dominate). */

@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder === undefined) {
     const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
-    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.pause', 'orch.resume', 'orch.retryTask', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openDashboardInBrowser', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.pause', 'orch.resume', 'orch.retryTask', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openInDashboard', 'orch.openDashboardInBrowser', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));

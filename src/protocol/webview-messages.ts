@@ -31,7 +31,19 @@ export interface ReplyMessage {
   readonly reply: ApiReply<unknown>;
 }
 
-export type HostMessage = ToClientMessage | ReplyMessage;
+/** The levels a tree item can open the dashboard at (the hash routes of DESIGN.md §5). */
+export type NavigateLevel = 'milestone' | 'prd' | 'task' | 'attempt';
+
+/** Show this run's item at its level: the editor's "Open in Dashboard" on a tree item. */
+export interface NavigateMessage {
+  readonly type: 'navigate';
+  /** The run the item belongs to; absent for a plan shown before any run. */
+  readonly runId?: string;
+  readonly level: NavigateLevel;
+  readonly id: string;
+}
+
+export type HostMessage = ToClientMessage | ReplyMessage | NavigateMessage;
 
 export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
 
@@ -71,6 +83,13 @@ const hostSchema = z.discriminatedUnion('type', [
     type: z.literal('agents'),
     id: requestId,
     reply: z.union([z.strictObject({ ok: z.literal(true), value: agentsReply }), z.strictObject({ ok: z.literal(false), error: z.string() })]),
+  }),
+  z.strictObject({
+    type: z.literal('navigate'),
+    runId: z.optional(runId),
+    level: z.enum(['milestone', 'prd', 'task', 'attempt']),
+    // Ids are qualified (`PRD-1/T2`, `PRD-1/T2#1`); the page URI-encodes them into its route.
+    id: z.string().check(z.minLength(1), z.maxLength(200)),
   }),
   z.strictObject({
     type: z.literal('reply'),

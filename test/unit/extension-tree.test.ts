@@ -4,6 +4,7 @@ import type { NewEvent } from '../../src/protocol/events';
 import { foldEvents } from '../../src/protocol/fold';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { agentsTree } from '../../src/extension/model/agents-tree';
+import { dashboardTarget } from '../../src/extension/model/dashboard-target';
 import { planTree, runTree } from '../../src/extension/model/run-tree';
 import { statusText } from '../../src/extension/model/status-text';
 import type { TreeNode } from '../../src/extension/model/tree-node';
@@ -53,6 +54,18 @@ describe('extension tree model', () => {
     assert.deepEqual(find(tree, 'prd:PRD-1').children.map((n) => n.label), ['T1 Task T1', 'T2 Task T2', 'T3 Task T3']);
     assert.deepEqual(find(tree, 'task:PRD-1/T1').children.map((n) => n.label), ['#1 backend-engineer', '#2 backend-engineer']);
     assert.equal(findOrUndefined(tree, 'milestone:0.2'), undefined);
+  });
+
+  it('opens milestone, PRD, task and attempt items at their dashboard level, in the run shown', () => {
+    const tree = runTree(run(['0.1'], t1Done));
+    assert.deepEqual(dashboardTarget(find(tree, 'milestone:0.1'), 'r1'), { runId: 'r1', level: 'milestone', id: '0.1' });
+    assert.deepEqual(dashboardTarget(find(tree, 'prd:PRD-1'), 'r1'), { runId: 'r1', level: 'prd', id: 'PRD-1' });
+    assert.deepEqual(dashboardTarget(find(tree, 'task:PRD-1/T1'), 'r1'), { runId: 'r1', level: 'task', id: 'PRD-1/T1' });
+    assert.deepEqual(dashboardTarget(find(tree, 'attempt:PRD-1/T1#2'), 'r1'), { runId: 'r1', level: 'attempt', id: 'PRD-1/T1#2' });
+    assert.equal(dashboardTarget(find(tree, 'phase:0'), 'r1'), undefined);
+    assert.equal(dashboardTarget(find(tree, 'run:r1'), 'r1'), undefined);
+    // A plan shown before any run: the page shows the level in whatever run it follows.
+    assert.deepEqual(dashboardTarget(find(planTree(roadmap), 'task:PRD-2/T1'), undefined), { level: 'task', id: 'PRD-2/T1' });
   });
 
   it('describes progress as "verified/total verified · $cost" and marks states with icons', () => {

@@ -36,6 +36,17 @@ describe('webview messages', () => {
     assert.equal(parseHostMessage({ type: 'reply', id: 2, reply: { ok: false } }).ok, false);
     assert.equal(parseHostMessage({ type: 'authenticated', runs: [{ runId: 'r' }] }).ok, false);
   });
+
+  it('accepts a navigate to a milestone, PRD, task or attempt and refuses any other target', () => {
+    const attempt = { type: 'navigate', runId: 'r-1', level: 'attempt', id: 'PRD-1/T2#1' };
+    assert.deepEqual(parseHostMessage(attempt), { ok: true, message: attempt });
+    assert.deepEqual(parseHostMessage({ type: 'navigate', level: 'milestone', id: '0.1' }), { ok: true, message: { type: 'navigate', level: 'milestone', id: '0.1' } });
+    assert.match(errorOf(parseHostMessage({ ...attempt, level: 'agents' })), /^invalid message: level: /);
+    assert.match(errorOf(parseHostMessage({ ...attempt, id: '' })), /^invalid message: id: /);
+    assert.match(errorOf(parseHostMessage({ ...attempt, runId: '../r' })), /^invalid message: runId: /);
+    assert.equal(parseHostMessage({ ...attempt, hash: '#/x' }).ok, false);
+    assert.equal(parseHostMessage({ type: 'navigate', runId: 'r-1', level: 'task' }).ok, false);
+  });
 });
 
 function errorOf(parsed: { ok: boolean; error?: string }): string {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { describeError } from '../describe-error';
 import { BrowserDashboard } from '../dashboard/browser-dashboard';
 import { DashboardPanel } from '../dashboard/dashboard-panel';
+import { dashboardTarget } from '../model/dashboard-target';
+import type { TreeNode } from '../model/tree-node';
 import type { OrchSession } from '../orch-session';
 
 export interface DashboardCommands {
@@ -19,6 +21,11 @@ export function registerDashboardCommands(session: OrchSession, extensionPath: s
       panel.serializer(),
       browser,
       vscode.commands.registerCommand('orch.openDashboard', () => panel.show()),
+      // A tree item's inline action; the palette hides it, since it needs the item.
+      vscode.commands.registerCommand('orch.openInDashboard', (node?: TreeNode) => {
+        const target = node === undefined ? undefined : dashboardTarget(node, session.mode === 'run' ? session.run?.runId : undefined);
+        panel.show(target);
+      }),
       vscode.commands.registerCommand('orch.openDashboardInBrowser', async () => {
         try {
           await browser.open();

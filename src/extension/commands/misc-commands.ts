@@ -13,11 +13,10 @@ export function registerMiscCommands(session: OrchSession, secrets: vscode.Secre
     vscode.commands.registerCommand('orch.openFile', async (node?: TreeNode) => {
       if (node?.file !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
     }),
-    vscode.commands.registerCommand('orch.setApiKey', async () => {
-      const key = await vscode.window.showQuickPick(
-        API_KEYS.map((k) => ({ label: k.provider, description: `passed to agents as ${k.env}`, key: k })),
-        { title: 'Orch: set an API key' },
-      );
+    // A "needs input" notice names the provider whose key was missing or refused: no pick then.
+    vscode.commands.registerCommand('orch.setApiKey', async (provider?: unknown) => {
+      const choices = API_KEYS.map((k) => ({ label: k.provider, description: `passed to agents as ${k.env}`, key: k }));
+      const key = choices.find((c) => c.label === provider) ?? (await vscode.window.showQuickPick(choices, { title: 'Orch: set an API key' }));
       if (key === undefined) return;
       const value = await vscode.window.showInputBox({
         title: `Orch: ${key.label} API key`,

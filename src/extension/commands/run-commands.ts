@@ -131,14 +131,14 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
     }
   };
 
-  /** From a task's inline action (its tree node) or the palette (a pick of the tasks to retry). */
-  const retryTask = async (node?: TreeNode): Promise<void> => {
+  /** From a task's inline action (its tree node), a notice (its task id) or the palette (a pick of the tasks to retry). */
+  const retryTask = async (node?: TreeNode | string): Promise<void> => {
     const run = session.run;
     if (run === undefined) {
       void vscode.window.showInformationMessage('Orch: no run yet; start one with Orch: Run.');
       return;
     }
-    const tasks = node?.kind === 'task' ? [node.id.slice('task:'.length)] : await pickRetryTasks(run);
+    const tasks = typeof node === 'string' ? [node] : node?.kind === 'task' ? [node.id.slice('task:'.length)] : await pickRetryTasks(run);
     if (tasks === undefined || tasks.length === 0) return;
     const holder = await liveHolder(session.paths.lockFile, run.runId);
     if (holder !== undefined) {

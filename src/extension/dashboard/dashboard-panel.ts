@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { HostMessage } from '../../protocol/webview-messages';
+import type { HostMessage, NavigateMessage } from '../../protocol/webview-messages';
 import { listRuns } from '../../server/list-runs';
 import { readAgents } from '../../server/read-agents';
 import { RunTails } from '../../server/run-tails';
@@ -20,6 +20,7 @@ const VIEW_TYPE = 'orch.dashboard';
  */
 export class DashboardPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  private host: WebviewHost | undefined;
   private readonly tails: RunTails;
 
   constructor(
@@ -30,13 +31,15 @@ export class DashboardPanel implements vscode.Disposable {
     this.tails = new RunTails(session.paths, 1000, (message) => output.appendLine(`dashboard: ${message}`));
   }
 
-  show(): void {
-    if (this.panel !== undefined) {
+  /** Opens (or reveals) the panel; with a target, at that level once its page is ready. */
+  show(target?: Omit<NavigateMessage, 'type'>): void {
+    if (this.panel === undefined) {
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Orch Dashboard', vscode.ViewColumn.Active, this.options());
+      this.attach(panel);
+    } else {
       this.panel.reveal();
-      return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Orch Dashboard', vscode.ViewColumn.Active, this.options());
-    this.attach(panel);
+    if (target !== undefined) this.host?.navigate(target);
   }
 
   /** Brings back the panel a window reload closed, with the level its page had saved. */
@@ -62,14 +65,14 @@ export class DashboardPanel implements vscode.Disposable {
     const assets = this.assets;
     panel.iconPath = vscode.Uri.file(join(this.extensionPath, 'media', 'icons', 'orch.svg'));
     this.panel = panel;
-    const host = new WebviewHost({
+    const host = (this.host = new WebviewHost({
       tails: this.tails,
       listRuns: () => listRuns(this.session.paths),
       control: (runId, action) => controlRun(this.session.paths, runId, action),
       listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
       post: (message: HostMessage) => void panel.webview.postMessage(message),
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),
-    });
+    }));
     const webview = panel.webview;
     const refreshRuns = (): void => void host.refreshRuns().catch((error: unknown) => this.session.report('dashboard runs', error));
     const subscriptions = [
@@ -83,7 +86,10 @@ export class DashboardPanel implements vscode.Disposable {
     panel.onDidDispose(() => {
       host.detach();
       for (const s of subscriptions) s.dispose();
-      if (this.panel === panel) this.panel = undefined;
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.host = undefined;
+      }
     });
     webview.html = dashboardHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, 'assets', 'index.js')).toString(),

@@ -146,4 +146,23 @@ describe('dashboard webview host (postMessage side)', () => {
     const [answer] = await waitFor(1);
     assert.deepEqual(answer, { type: 'agents', id: 13, reply: { ok: false, error: 'could not read the agent registry: EIO: i/o error, scandir agents' } });
   });
+
+  it('holds a navigate until the page is ready and has its run list, then sends it once', async () => {
+    host.navigate({ runId: 'run-1', level: 'task', id: 'PRD-1/T2' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(posted, []);
+    host.receive({ type: 'ready' });
+    const [hello, navigate] = await waitFor(2);
+    assert.equal(hello?.type, 'authenticated');
+    assert.deepEqual(navigate, { type: 'navigate', runId: 'run-1', level: 'task', id: 'PRD-1/T2' });
+    host.navigate({ runId: 'run-1', level: 'attempt', id: 'PRD-1/T2#1' });
+    assert.deepEqual(await waitFor(1), [{ type: 'navigate', runId: 'run-1', level: 'attempt', id: 'PRD-1/T2#1' }]);
+    // A hidden page is gone: the next navigate waits for the reloaded page.
+    host.detach();
+    host.navigate({ runId: 'run-1', level: 'prd', id: 'PRD-1' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(posted, []);
+    host.receive({ type: 'ready' });
+    assert.deepEqual((await waitFor(2)).map((m) => m.type), ['authenticated', 'navigate']);
+  });
 });

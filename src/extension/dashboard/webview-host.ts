@@ -1,5 +1,5 @@
 import type { AgentsReply, RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
-import { parsePageMessage, type HostMessage, type RunAction } from '../../protocol/webview-messages';
+import { parsePageMessage, type HostMessage, type NavigateMessage, type RunAction } from '../../protocol/webview-messages';
 import type { ApiReply } from '../../protocol/dashboard-messages';
 import { DashboardSession } from '../../server/dashboard-session';
 import type { RunTails } from '../../server/run-tails';
@@ -23,6 +23,9 @@ export interface WebviewHostOptions {
 export class WebviewHost {
   private session: DashboardSession | undefined;
   private lastRuns = '';
+  /** Whether the page has its run list: a navigate sent earlier would pick a run it does not know yet. */
+  private greeted = false;
+  private pendingNavigate: NavigateMessage | undefined;
 
   constructor(private readonly options: WebviewHostOptions) {}
 
@@ -37,11 +40,7 @@ export class WebviewHost {
     const message = parsed.message;
     switch (message.type) {
       case 'ready':
-        // A reloaded page (the panel was hidden and shown) starts over: drop the old stream.
-        this.session?.dispose();
-        this.session = new DashboardSession({ tails: this.options.tails, listRuns: this.options.listRuns, send: (m) => this.post(m) });
-        this.lastRuns = '';
-        void this.session.hello();
+        this.greet();
         return;
       case 'subscribe':
         if (this.session === undefined) return this.post({ type: 'error', message: 'subscribe before ready' });
@@ -63,6 +62,20 @@ export class WebviewHost {
     }
   }
 
+  private greet(): void {
+    // A reloaded page (the panel was hidden and shown) starts over: drop the old stream.
+    this.session?.dispose();
+    const session = new DashboardSession({ tails: this.options.tails, listRuns: this.options.listRuns, send: (m) => this.post(m) });
+    this.session = session;
+    this.lastRuns = '';
+    this.greeted = false;
+    void session.hello().then(() => {
+      if (this.session !== session) return;
+      this.greeted = true;
+      this.flushNavigate();
+    });
+  }
+
   /** Tells a ready page the run list when it changed (a run started or finished). */
   async refreshRuns(): Promise<void> {
     if (this.session === undefined) return;
@@ -73,10 +86,27 @@ export class WebviewHost {
     this.session.send({ type: 'runs', runs });
   }
 
+  /**
+   * Shows a level of the dashboard: now if the page is ready, else once it has said `ready` and
+   * has its run list (a panel being created or a hidden one reloading). Only the latest counts.
+   */
+  navigate(target: Omit<NavigateMessage, 'type'>): void {
+    this.pendingNavigate = { type: 'navigate', ...target };
+    this.flushNavigate();
+  }
+
   /** The page went away (panel hidden or closed): stop streaming to it. */
   detach(): void {
     this.session?.dispose();
     this.session = undefined;
+    this.greeted = false;
+  }
+
+  private flushNavigate(): void {
+    const message = this.pendingNavigate;
+    if (message === undefined || this.session === undefined || !this.greeted) return;
+    this.pendingNavigate = undefined;
+    this.post(message);
   }
 
   private post(message: ToClientMessage | HostMessage): void {

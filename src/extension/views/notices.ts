@@ -23,6 +23,12 @@ export async function showNotice(notice: Notice, ctx: NoticeContext): Promise<vo
     case 'Raise Budget':
       await vscode.commands.executeCommand('workbench.action.openSettings', 'orch.budgetUsd');
       return;
+    case 'Retry Task':
+      if (notice.taskId !== undefined) await vscode.commands.executeCommand('orch.retryTask', notice.taskId);
+      return;
+    case 'Set API Key':
+      await vscode.commands.executeCommand('orch.setApiKey', notice.provider);
+      return;
     case 'Resume':
       await vscode.commands.executeCommand('orch.resume', ctx.runId);
       return;

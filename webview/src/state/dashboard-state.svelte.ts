@@ -32,6 +32,7 @@ export class DashboardState {
         this.detail = detail;
       },
       message: (message) => this.receive(message),
+      showRun: (runId) => this.selectRun(runId),
     });
   }
 

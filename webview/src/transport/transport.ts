@@ -10,6 +10,8 @@ export interface TransportListener {
   message(message: ToClientMessage): void;
   /** `open` is also sent after every reconnect: the listener re-subscribes from its last seq. */
   status(status: TransportStatus, detail?: string): void;
+  /** The host asks to show this run (VS Code's "Open in Dashboard" on a tree item). */
+  showRun?(runId: string): void;
 }
 
 export type RunAction = 'pause' | 'resume' | 'cancel';

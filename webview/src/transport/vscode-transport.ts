@@ -1,5 +1,6 @@
 import type { AgentsReply, ApiReply } from '../../../src/protocol/dashboard-messages';
 import { parseHostMessage, type PageMessage } from '../../../src/protocol/webview-messages';
+import { hrefTo } from '../state/hash-router.svelte';
 import type { DashboardTransport, RunAction, TransportListener } from './transport';
 
 /** What VS Code gives a webview page through `acquireVsCodeApi()` (callable once per page). */
@@ -80,6 +81,13 @@ export class VsCodeTransport implements DashboardTransport {
       this.pending.delete(message.id);
       clearTimeout(request.timer);
       request.resolve(message.reply);
+      return;
+    }
+    if (message.type === 'navigate') {
+      // The run first, so the level's page renders against the run the tree item belongs to.
+      if (message.runId !== undefined) this.listener?.showRun?.(message.runId);
+      const href = hrefTo(message.level, message.id);
+      if (location.hash !== href) location.hash = href;
       return;
     }
     if (message.type === 'authenticated') this.listener?.status('open');

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { dumpOnFailure, startCodeServer, type CodeServer } from './code-server';
 import { orchWorkspace, type OrchWorkspace } from './orch-workspace';
-import { pickQuickItem, runCommand, statusItem } from './workbench';
+import { openViewContainer, pickQuickItem, runCommand, runCommandFromSidebar, statusItem, treeRow } from './workbench';
 
 // "Orch: Open Dashboard": the browser dashboard's bundle in a webview panel, fed by the extension
 // host over postMessage from the run's events.jsonl.
@@ -15,6 +15,10 @@ const screenshots = join(repoRoot, 'test-results', 'vscode');
 /** The dashboard page: VS Code's outer webview frame of this extension, then its inner document. */
 function dashboard(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready[src*="extensionId=orch-dev.orch"]:visible').frameLocator('#active-frame');
+}
+
+function inlineAction(row: Locator, title: string): Locator {
+  return row.locator(`.actions .action-label[aria-label^="${title}"]`);
 }
 
 describe('Orch dashboard in a VS Code webview (code-server)', function () {
@@ -126,6 +130,33 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await dashboard(page).getByRole('heading', { level: 1, name: /1\.1.*Greeting Module/ }).waitFor();
     await dashboard(page).locator('.connection', { hasText: 'live' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-reloaded.png') });
+  });
+
+  it('opens a task, then an attempt, from the tree item\'s inline "Open in Dashboard"', async () => {
+    await runCommandFromSidebar(page, 'View: Close All Editors');
+    await page.locator('.tab', { hasText: 'Orch Dashboard' }).waitFor({ state: 'detached' });
+    await openViewContainer(page, 'Orch');
+    const task = treeRow(page, 'Roadmap', 'T2 Implement greet()');
+    await task.hover();
+    await inlineAction(task, 'Open in Dashboard').waitFor();
+    await page.screenshot({ path: join(screenshots, 'dashboard-inline-action.png') });
+    // The panel is created by the click: the page goes to the task once it said `ready`.
+    await inlineAction(task, 'Open in Dashboard').click();
+    const view = dashboard(page);
+    await view.getByRole('heading', { level: 1, name: 'T2: Implement greet()' }).waitFor();
+    await view.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'PRD-1' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'dashboard-opened-at-task.png') });
+
+    // The panel is open and ready now: the attempt's page comes without a reload.
+    await view.locator('body').evaluate('window.__openedAtTask = true');
+    if ((await treeRow(page, 'Roadmap', '#1 backend-engineer').count()) === 0) await task.click();
+    const attempt = treeRow(page, 'Roadmap', '#1 backend-engineer');
+    await attempt.hover();
+    await inlineAction(attempt, 'Open in Dashboard').click();
+    await view.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
+    assert.equal(await view.locator('body').evaluate('window.__openedAtTask'), true, 'the same page navigated');
+    assert.equal(await page.locator('.tab', { hasText: 'Orch Dashboard' }).count(), 1, 'one dashboard panel');
+    await page.screenshot({ path: join(screenshots, 'dashboard-opened-at-attempt.png') });
   });
 
   it('ran under its policy without a refusal or an error of its own', () => {

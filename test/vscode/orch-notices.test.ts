@@ -1,0 +1,113 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
+import { finish, promptIncludes, route, type Scenario } from '../../src/scripted-model/scenarios';
+import { commitWorkspace, screenshots, useAgentWorkbench } from './e2e-workspace';
+import { notification, openViewContainer, runCommand, treeRow } from './workbench';
+
+// The notices' buttons do the obvious next thing: a task stopped by a missing OpenAI key asks for
+// that key (no provider to pick), a blocked task is run again from its notice. Both tasks share a
+// phase, so the missing key does not hold the other back at a phase gate.
+const openaiKey = `sk-proj-e2e-notice-${Date.now().toString(36)}`;
+const TITLE = 'NOTICE ROADMAP';
+
+const ROADMAP = `# ${TITLE}
+
+## Phase 1: Only phase
+
+### Milestone 1.1: Everything
+**Duration:** 1 week
+**Focus:** notices
+`;
+
+const PRD = `---
+id: PRD-1
+milestone: "1.1"
+title: Notices
+tasks:
+  - id: T1
+    title: Write the analysis
+    description: Analyse the greeting service.
+    agent: business-analyst
+    phase: implementation
+    output: docs/analysis.md
+    verify:
+      - file: docs/analysis.md
+  - id: T2
+    title: Make b.txt
+    description: Create b.txt.
+    agent: backend-engineer
+    phase: implementation
+    verify:
+      - file: b.txt
+---
+# PRD-1
+`;
+
+/** Claude agents write their files, except when told `b.txt` fails (they answer without writing). */
+function scenario(failB: boolean): Scenario {
+  return route([...(failB ? [{ when: promptIncludes('`b.txt`'), then: finish('Done.') }] : []), { when: (r) => r.api === 'openai', then: finish('# Analysis\n') }], demoScenario);
+}
+
+function toastButton(page: Page, text: string, button: string): Locator {
+  return notification(page, text).locator('.monaco-button', { hasText: button });
+}
+
+describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
+  this.timeout(180_000);
+  const e2e = useAgentWorkbench({
+    prefix: 'orch-notices-e2e-',
+    workspace: (dir) => {
+      mkdirSync(join(dir, 'prds'));
+      writeFileSync(join(dir, 'roadmap.md'), ROADMAP);
+      writeFileSync(join(dir, 'prds', 'notices.md'), PRD);
+      commitWorkspace(dir);
+      mkdirSync(join(dir, '.orch'));
+      writeFileSync(join(dir, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
+    },
+    scenario: scenario(true),
+    settings: { 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md' },
+    env: (modelUrl) => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e-notices', OPENAI_BASE_URL: `${modelUrl}/v1`, OPENAI_API_KEY: '' }),
+  });
+  let page: Page;
+  const rootState = (state: string) => treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: new RegExp(`^${state} ·`) });
+
+  before(async () => {
+    ({ page } = e2e);
+    await openViewContainer(page, 'Orch');
+    await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 2 tasks' }).waitFor();
+  });
+
+  it('a task stopped by the missing OpenAI key is a "needs input" notice whose Set API Key asks for that key only', async () => {
+    await runCommand(page, 'Orch: Run');
+    await page.locator('.quick-input-widget', { hasText: `Orch: run ${TITLE}` }).waitFor();
+    await page.keyboard.press('Enter');
+    await rootState('failed').waitFor({ timeout: 120_000 });
+    const needsInput = 'Orch: needs input: PRD-1/T1 blocked, no valid OpenAI API key: not-logged-in: OPENAI_API_KEY is not set';
+    await notification(page, needsInput).waitFor();
+    await notification(page, 'Orch: PRD-1/T2 is blocked').waitFor();
+    await page.screenshot({ path: join(screenshots, 'notices-needs-input.png') });
+    assert.equal(await notification(page, 'PRD-1/T1').count(), 1, 'one notice for the missing key');
+
+    await toastButton(page, needsInput, 'Set API Key').click();
+    // Straight to the key's input: the notice named the provider, so there is nothing to pick.
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor();
+    await page.locator('.quick-input-widget', { hasText: 'Orch: OpenAI API key' }).waitFor();
+    await input.fill(openaiKey);
+    await page.keyboard.press('Enter');
+    await notification(page, 'Orch: OpenAI API key saved.').waitFor();
+  });
+
+  it('a blocked task\'s notice runs it again with Retry Task', async () => {
+    e2e.model.setScenario(scenario(false));
+    const before = e2e.model.modelRequests().length;
+    await toastButton(page, 'Orch: PRD-1/T2 is blocked', 'Retry Task').click();
+    await treeRow(page, 'Roadmap', 'T2 Make b.txt').locator('.label-description', { hasText: /^verified/ }).waitFor({ timeout: 120_000 });
+    const retried = e2e.model.modelRequests().slice(before);
+    assert.ok(retried.length > 0 && retried.every((r) => r.parsed?.api !== 'openai' && /`b\.txt`/.test(r.parsed?.userText ?? '')), 'only T2 ran again');
+    await page.screenshot({ path: join(screenshots, 'notices-retried.png') });
+  });
+});

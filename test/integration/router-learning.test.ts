@@ -18,7 +18,7 @@ const task = (id: string): string[] => [
   `      - file: status-${id}.txt`,
   `      - command: grep -q OK status-${id}.txt`,
 ];
-const IDS = ['T1', 'T2', 'T3'];
+const IDS = ['T1', 'T2', 'T3', 'T4', 'T5'];
 const PRD = ['---', 'id: PRD-L', 'milestone: "1.1"', 'title: Learning', 'tasks:', ...IDS.flatMap(task), '---', '# PRD-L', ''].join('\n');
 
 // The cheap model gets this kind of task wrong every time; the others get it right.
@@ -39,13 +39,14 @@ describe('the router learns across runs of one workspace (.orch/orch.json)', fun
   this.timeout(120_000);
   const tmp = useTempDir();
 
-  it('routes a kind of task the cheap model failed three times in run 1 to a stronger model from the start of run 2, saying it learned', async () => {
+  it('routes a kind of task the cheap model failed five times in run 1 to a stronger model from the start of run 2, saying it learned', async () => {
     const f = await engineFixture(tmp.path, { 'l.md': PRD }, scenario);
     try {
-      // Three tasks of one kind start together on the cheap model, and all fail their checks.
-      const first = await f.run({ parallel: 3, config: { maxAttempts: 1 } });
-      assert.deepEqual(firstRouting(f.events(first.runId)).map((e) => e.model), ['haiku', 'haiku', 'haiku']);
-      assert.deepEqual(Object.values(first.snapshot.tasks).map((t) => t.state), ['blocked', 'blocked', 'blocked']);
+      // Five tasks of one kind start together on the cheap model, and all fail their checks:
+      // more than the noise a few slips could be.
+      const first = await f.run({ parallel: 5, config: { maxAttempts: 1 } });
+      assert.deepEqual(firstRouting(f.events(first.runId)).map((e) => e.model), IDS.map(() => 'haiku'));
+      assert.deepEqual(Object.values(first.snapshot.tasks).map((t) => t.state), IDS.map(() => 'blocked'));
       const store = JSON.parse(readFileSync(join(f.workspace, '.orch', 'orch.json'), 'utf8')) as OrchData;
       assert.deepEqual(
         store.routing?.map((r) => [r.runId, r.model, r.agent, r.firstPass]).sort(),
@@ -54,11 +55,11 @@ describe('the router learns across runs of one workspace (.orch/orch.json)', fun
       assert.deepEqual(store.routing?.map((r) => r.taskId).sort(), IDS.map((id) => `PRD-L/${id}`));
       const haikuBefore = f.model.modelRequests().filter((r) => modelFamily(r.parsed?.model ?? '') === 'haiku').length;
 
-      const second = await f.run({ parallel: 3, config: { maxAttempts: 1 } });
+      const second = await f.run({ parallel: 5, config: { maxAttempts: 1 } });
       const routed = firstRouting(f.events(second.runId));
       for (const r of routed) {
         assert.notEqual(r.model, 'haiku', r.reasons.join('\n'));
-        assert.ok(r.reasons.some((x) => /^learned from history: haiku failed 3 of 3 first attempts in earlier runs, where 0\.\d were expected$/.test(x)), r.reasons.join('\n'));
+        assert.ok(r.reasons.some((x) => /^learned from history: haiku failed 5 of 5 first attempts in earlier runs, where 0\.\d were expected$/.test(x)), r.reasons.join('\n'));
       }
       assert.equal(second.result, 'completed', JSON.stringify(second.snapshot.tasks, null, 1));
       const haikuAfter = f.model.modelRequests().filter((r) => modelFamily(r.parsed?.model ?? '') === 'haiku').length;

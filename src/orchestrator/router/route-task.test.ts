@@ -41,10 +41,10 @@ describe('routeTask', () => {
 
   it('says when earlier runs of the workspace taught it to pass over a model', () => {
     const complexity = routeTask(input(simple), catalog, EMPTY_HISTORY, on).complexity;
-    const earlier = [0, 1, 2].map(() => ({ model: 'haiku', complexity, firstPass: false, earlier: true }));
+    const earlier = [0, 1, 2, 3, 4].map(() => ({ model: 'haiku', complexity, firstPass: false, earlier: true }));
     const d = routeTask(input(simple), catalog, { ...EMPTY_HISTORY, outcomes: earlier }, on);
     assert.equal(d.model, 'sonnet');
-    assert.ok(d.reasons.some((r) => /^learned from history: haiku failed 3 of 3 first attempts in earlier runs, where 0\.\d were expected$/.test(r)), d.reasons.join('\n'));
+    assert.ok(d.reasons.some((r) => /^learned from history: haiku failed 5 of 5 first attempts in earlier runs, where 0\.\d were expected$/.test(r)), d.reasons.join('\n'));
   });
 
   it('never overrides a pin, even with a cheaper model meeting the target', () => {
@@ -61,10 +61,12 @@ describe('routeTask', () => {
 
   it('learns from outcomes: first-pass failures of the cheap model at this complexity move the choice up', () => {
     const complexity = routeTask(input(simple), catalog, EMPTY_HISTORY, on).complexity;
-    const history: RoutingHistory = { outcomes: Array.from({ length: 6 }, () => ({ model: 'haiku', complexity, firstPass: false })), costScale: 1, costSamples: 0 };
-    const d = routeTask(input(simple), catalog, history, on);
+    const outcomes = (failures: number) => Array.from({ length: 10 }, (_, i) => ({ model: 'haiku', complexity, firstPass: i >= failures }));
+    // One slip in ten is within the noise of what the prior expects: the cheap model keeps its tasks.
+    assert.equal(routeTask(input(simple), catalog, { outcomes: outcomes(1), costScale: 1, costSamples: 0 }, on).model, 'haiku');
+    const d = routeTask(input(simple), catalog, { outcomes: outcomes(6), costScale: 1, costSamples: 0 }, on);
     assert.equal(d.model, 'sonnet');
-    assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < 0.8);
+    assert.ok(d.alternatives.find((a) => a.model === 'haiku')!.expectedFirstPass < on.targetFirstPassRate);
   });
 
   it('scales every model\'s predicted cost by what attempts really cost, keeping their order', () => {

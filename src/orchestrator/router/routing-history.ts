@@ -82,7 +82,10 @@ export function calibration(m: ModelInfo, history: RoutingHistory, only?: (o: Ro
     if (!o.firstPass) failures += w;
     expectedFailures += w * (1 - priorFirstPass(m.tier, o.complexity));
   }
-  return { tasks, failures, expectedFailures, scale: (failures + PRIOR_FAILURES) / (expectedFailures + PRIOR_FAILURES) };
+  // The benefit of the doubt: failures count less their own noise (one standard deviation), so
+  // a few early slips do not retire a model for the rest of the run, while a steady excess does.
+  const beyondNoise = Math.max(0, failures - Math.sqrt(failures));
+  return { tasks, failures, expectedFailures, scale: (beyondNoise + PRIOR_FAILURES) / (expectedFailures + PRIOR_FAILURES) };
 }
 
 export function expectedFirstPass(m: ModelInfo, complexity: number, history: RoutingHistory): number {

@@ -3,7 +3,7 @@ import type { Task } from '../../protocol/domain';
 import { task } from '../../../test/support/builders';
 import { ModelCatalog } from './model-catalog';
 import { routeTask, type RouteInput } from './route-task';
-import { EMPTY_HISTORY, type RoutingHistory } from './routing-history';
+import { EMPTY_HISTORY } from './routing-history';
 import { filesNamed, taskComplexity } from './task-complexity';
 
 const catalog = ModelCatalog.build();

@@ -9,6 +9,8 @@ import type { OrchConfig } from '../config/orch-config';
 import { InputError } from '../errors';
 import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
+import { routingRecordsOf } from '../router/cross-run-history';
+import { ModelCatalog } from '../router/model-catalog';
 import { OrchStore } from '../store/orch-store';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { loadPlan } from '../plan/load-plan';
@@ -140,6 +142,10 @@ async function withRun(
   });
   deps.onLog?.(log);
   try {
+    // Outcomes logged by an Orch killed before it wrote them to orch.json: the log is the truth,
+    // and, as when a task finishes, failing to write a lesson for later runs must not stop this one.
+    const outcomes = state === undefined ? [] : routingRecordsOf(state, runId, ModelCatalog.build(deps.config.models));
+    await store.upsertRouting(outcomes).catch((error: unknown) => log.append({ type: 'warning.raised', message: `could not write run ${runId}'s routing outcomes to ${deps.paths.storeFile}: ${(error as Error).message}` }));
     const snapshot = (): RunSnapshot => {
       if (state === undefined) throw new InputError(`run ${runId} has an empty event log`, { file: log.file });
       return state;

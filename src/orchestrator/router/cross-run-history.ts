@@ -28,27 +28,39 @@ export class CrossRunHistory {
 
   /** Records the task's outcome once it is final; a task still in play records nothing. */
   async record(state: RunSnapshot, taskId: string): Promise<void> {
-    const task = state.tasks[taskId];
-    // First pass is the first attempt's model's result: a rework may have gone a tier up.
-    const first = task?.attempts[0] === undefined ? undefined : state.attempts[task.attempts[0]]?.model;
-    const record = task === undefined || first === undefined ? undefined : this.toRecord(task, first, state.updatedAt);
+    const record = routingRecordOf(state, this.runId, taskId, this.catalog);
     if (record !== undefined) await this.store.recordRouting(record);
   }
+}
 
-  private toRecord(task: TaskSnapshot, model: string, at: string): RoutingRecord | undefined {
-    if (task.routing === undefined || task.attempts.length === 0 || !FINISHED.has(task.state)) return undefined;
-    // Only checked work says how good a model is: a task stopped by credentials or a crash
-    // before any check ran teaches nothing about the model.
-    if (task.state !== 'verified' && task.defects === 0) return undefined;
-    return {
-      runId: this.runId,
-      taskId: task.id,
-      model: this.catalog.get(model)?.name ?? model,
-      agent: task.agent ?? 'unknown',
-      complexity: task.routing.complexity,
-      firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0,
-      costUsd: task.costUsd,
-      at,
-    };
-  }
+/**
+ * The outcomes a run's log holds, as its tasks recorded them when they finished: a run that
+ * starts or resumes writes them again, so one killed between its log and orch.json loses none.
+ */
+export function routingRecordsOf(state: RunSnapshot, runId: string, catalog: ModelCatalog): RoutingRecord[] {
+  return Object.keys(state.tasks).flatMap((taskId) => routingRecordOf(state, runId, taskId, catalog) ?? []);
+}
+
+function routingRecordOf(state: RunSnapshot, runId: string, taskId: string, catalog: ModelCatalog): RoutingRecord | undefined {
+  const task = state.tasks[taskId];
+  // First pass is the first attempt's model's result: a rework may have gone a tier up.
+  const first = task?.attempts[0] === undefined ? undefined : state.attempts[task.attempts[0]]?.model;
+  return task === undefined || first === undefined ? undefined : toRecord(task, first, runId, catalog, state.updatedAt);
+}
+
+function toRecord(task: TaskSnapshot, model: string, runId: string, catalog: ModelCatalog, at: string): RoutingRecord | undefined {
+  if (task.routing === undefined || task.attempts.length === 0 || !FINISHED.has(task.state)) return undefined;
+  // Only checked work says how good a model is: a task stopped by credentials or a crash
+  // before any check ran teaches nothing about the model.
+  if (task.state !== 'verified' && task.defects === 0) return undefined;
+  return {
+    runId,
+    taskId: task.id,
+    model: catalog.get(model)?.name ?? model,
+    agent: task.agent ?? 'unknown',
+    complexity: task.routing.complexity,
+    firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0,
+    costUsd: task.costUsd,
+    at,
+  };
 }

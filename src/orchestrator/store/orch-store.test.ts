@@ -51,6 +51,48 @@ describe('OrchStore', () => {
     assert.deepEqual((await OrchStore.open(file)).routing.filter((r) => r.model === 'opus').map((r) => r.firstPass), [true]);
   });
 
+  it('upserts a run\'s outcomes idempotently by run and task: writing them again counts none twice and leaves the file as it was', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const store = await OrchStore.open(file);
+    const earlier = record(1, { runId: 'r0', at: '2026-01-01T00:00:00Z' });
+    const later = record(2, { runId: 'r2', at: '2026-01-03T00:00:00Z' });
+    await store.upsertRouting([earlier, later]);
+    const run = [record(3, { at: '2026-01-02T00:00:00Z' }), record(4, { at: '2026-01-02T00:00:01Z' })];
+    await store.upsertRouting(run);
+    const written = readFileSync(file, 'utf8');
+    // A resume rebuilds the same outcomes from the log, stamped later: nothing changes.
+    await store.upsertRouting(run.map((r) => ({ ...r, at: '2026-01-05T00:00:00Z' })));
+    await store.upsertRouting(run);
+    assert.equal(readFileSync(file, 'utf8'), written);
+    const again = await OrchStore.open(file);
+    assert.deepEqual(again.routing.map((r) => `${r.runId} ${r.taskId}`), ['r0 P/T1', 'r1 P/T3', 'r1 P/T4', 'r2 P/T2']);
+  });
+
+  it('adds an outcome missing from the file where its time puts it, and replaces one whose outcome changed', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const store = await OrchStore.open(file);
+    await store.upsertRouting([record(1, { at: '2026-01-01T00:00:00Z' }), record(3, { at: '2026-01-03T00:00:00Z' })]);
+    // The killed run's T2 never reached the file; T3 was reworked since and now verified late.
+    await store.upsertRouting([record(1, { at: '2026-01-01T00:00:00Z' }), record(2, { at: '2026-01-02T00:00:00Z' }), record(3, { at: '2026-01-04T00:00:00Z', costUsd: 0.5 })]);
+    const again = await OrchStore.open(file);
+    assert.deepEqual(again.routing.map((r) => [r.taskId, r.at, r.costUsd]), [
+      ['P/T1', '2026-01-01T00:00:00Z', 0.01],
+      ['P/T2', '2026-01-02T00:00:00Z', 0.01],
+      ['P/T3', '2026-01-04T00:00:00Z', 0.5],
+    ]);
+  });
+
+  it('drops a rebuilt outcome older than the newest kept in its band, and keeps the band\'s bound', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const store = await OrchStore.open(file);
+    await store.upsertRouting(Array.from({ length: ROUTING_KEPT_PER_BUCKET }, (_, i) => record(i, { runId: 'new', at: `2026-02-01T00:00:${String(i).padStart(2, '0')}Z` })));
+    await store.upsertRouting([record(99, { runId: 'old', at: '2026-01-01T00:00:00Z' }), record(98, { runId: 'newest', at: '2026-03-01T00:00:00Z' })]);
+    const routing = (await OrchStore.open(file)).routing;
+    assert.equal(routing.length, ROUTING_KEPT_PER_BUCKET);
+    assert.deepEqual([routing[0]?.taskId, routing.at(-1)?.runId], ['P/T1', 'newest']);
+    assert.equal(routing.filter((r) => r.runId === 'old').length, 0);
+  });
+
   it('refuses a file whose routing history is not Orch\'s, naming the file and the bad entry', async () => {
     const file = join(tmp.path, 'orch.json');
     const text = JSON.stringify({ version: 1, runs: [], routing: [record(1), { model: 'haiku' }] });

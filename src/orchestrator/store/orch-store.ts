@@ -85,18 +85,28 @@ export class OrchStore {
 
   /** Adds a task's outcome (replacing an earlier one of the same run and task), keeping the newest per bucket. */
   async recordRouting(record: RoutingRecord): Promise<void> {
+    await this.upsertRouting([record]);
+  }
+
+  /**
+   * Adds outcomes keyed by run and task, idempotently: one already there with the same outcome
+   * stays as it is (when it was written is not part of the outcome), so writing a run's outcomes
+   * again after a resume counts none twice and changes nothing a normal finish wrote.
+   */
+  async upsertRouting(records: readonly RoutingRecord[]): Promise<void> {
     await this.update((data) => {
-      const all = [...(data.routing ?? []).filter((r) => r.runId !== record.runId || r.taskId !== record.taskId), record];
-      const seen = new Map<string, number>();
-      const kept: RoutingRecord[] = [];
-      for (let i = all.length - 1; i >= 0; i--) {
-        const r = all[i]!;
-        const n = seen.get(bucket(r)) ?? 0;
-        if (n >= ROUTING_KEPT_PER_BUCKET) continue;
-        seen.set(bucket(r), n + 1);
-        kept.unshift(r);
+      let all = [...(data.routing ?? [])];
+      let changed = false;
+      for (const record of records) {
+        const old = all.find((r) => r.runId === record.runId && r.taskId === record.taskId);
+        if (old !== undefined && sameOutcome(old, record)) continue;
+        changed = true;
+        all = all.filter((r) => r !== old);
+        // Kept oldest first, so the bound below drops the oldest: an outcome written late goes where its time puts it.
+        const at = all.findIndex((r) => r.at > record.at);
+        all.splice(at < 0 ? all.length : at, 0, record);
       }
-      return { ...data, routing: kept };
+      return changed ? { ...data, routing: newestPerBucket(all) } : data;
     });
   }
 
@@ -105,7 +115,9 @@ export class OrchStore {
     const previous = queues.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
       await read(this.db, this.file);
-      this.db.data = change(this.db.data);
+      const data = change(this.db.data);
+      if (data === this.db.data) return;
+      this.db.data = data;
       await this.db.write();
     });
     const settled = next.catch(() => undefined);
@@ -116,6 +128,23 @@ export class OrchStore {
       if (queues.get(key) === settled) queues.delete(key);
     }
   }
+}
+
+function sameOutcome(a: RoutingRecord, b: RoutingRecord): boolean {
+  return a.model === b.model && a.agent === b.agent && a.complexity === b.complexity && a.firstPass === b.firstPass && a.costUsd === b.costUsd;
+}
+
+function newestPerBucket(all: readonly RoutingRecord[]): RoutingRecord[] {
+  const seen = new Map<string, number>();
+  const kept: RoutingRecord[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const r = all[i]!;
+    const n = seen.get(bucket(r)) ?? 0;
+    if (n >= ROUTING_KEPT_PER_BUCKET) continue;
+    seen.set(bucket(r), n + 1);
+    kept.unshift(r);
+  }
+  return kept;
 }
 
 /** Reads the file, refusing (never overwriting) one that is not Orch's. */

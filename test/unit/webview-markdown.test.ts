@@ -61,6 +61,17 @@ describe('webview markdown: the collapsed view of a long message', () => {
     assert.match(markdownToHtml(shown), /<pre><code class="language-ts">line 1\n<\/code><\/pre>\n<p>…<\/p>/);
     assert.equal(cutMarkdown('plain text', 5), 'plain\n\n…');
   });
+
+  it('closes a tilde or a longer fence with its own marker, and ignores other markers inside it', () => {
+    const whole = (text: string): string => cutMarkdown(text, text.length);
+    const tilde = whole('~~~\ncode\n```\nstill code');
+    assert.equal(tilde, '~~~\ncode\n```\nstill code\n~~~\n\n…');
+    assert.match(markdownToHtml(tilde), /<\/code><\/pre>\n<p>…<\/p>/);
+    const four = whole('````md\n```js\nx\n```\nstill code');
+    assert.equal(four, '````md\n```js\nx\n```\nstill code\n````\n\n…');
+    assert.match(markdownToHtml(four), /<p>…<\/p>/);
+    assert.equal(whole('```\nx\n```\nafter'), '```\nx\n```\nafter\n\n…');
+  });
 });
 
 // DOMPurify needs a real DOM: the full pipeline runs in Chromium, as in the dashboard.

@@ -72,6 +72,24 @@ describe('the router learns across runs of one workspace (.orch/orch.json)', fun
     }
   });
 
+  it('keeps the model that ran on a routed task whose only attempt fails its checks: no step up for an attempt that will not run', async () => {
+    const one = PRD.slice(0, PRD.indexOf('  - id: T2')) + '---\n# PRD-L\n';
+    const f = await engineFixture(tmp.path, { 'l.md': one }, scenario);
+    try {
+      const outcome = await f.run({ config: { maxAttempts: 1 } });
+      const task = outcome.snapshot.tasks['PRD-L/T1']!;
+      assert.equal(task.state, 'blocked');
+      assert.deepEqual(task.attempts.map((id) => outcome.snapshot.attempts[id]!.model), ['haiku']);
+      assert.equal(task.model, 'haiku', 'the task shows a model that never ran');
+      assert.equal(task.routing?.model, 'haiku');
+      const events = f.events(outcome.runId);
+      const lastStart = events.map((e) => e.type).lastIndexOf('attempt.started');
+      assert.deepEqual(events.slice(lastStart).filter((e) => e.type === 'model.routed'), []);
+    } finally {
+      await f.model.close();
+    }
+  });
+
   it('reworks a routed task one tier up when its checks fail, and charges the slip to the first model', async () => {
     const one = PRD.slice(0, PRD.indexOf('  - id: T2')) + '---\n# PRD-L\n';
     const f = await engineFixture(tmp.path, { 'l.md': one }, scenario);

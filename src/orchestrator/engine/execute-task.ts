@@ -4,6 +4,7 @@ import type { AttemptSnapshot, TaskSnapshot } from '../../protocol/run-snapshot'
 import type { EngineContext } from './engine-context';
 import { reworkPrompt, taskPrompt } from './task-prompt';
 import { verifyChecks } from './verify-task';
+import { browserUnavailable } from './verify-browser';
 import { git } from './git';
 import { NEVER_RETRIED } from '../runner/attempt-request';
 import type { RunRouter } from '../router/run-router';
@@ -76,7 +77,12 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
     if (attempt === undefined) continue;
     const verdict = await verify(ctx, taskId, cwd, attempt);
     if (verdict === 'verified') return 'verified';
-    await router.escalate(taskId, attempt.model);
+    // A stronger model only for a rework that will run and that its own checks call for: a
+    // conflict or a missing browser is no sign the model was too weak, and a step up that never
+    // runs would show the task on a model it never used.
+    if (verdict === 'checks-failed' && !ctx.signal.aborted && attemptsUsed(current(ctx, taskId)) < ctx.config.maxAttempts) {
+      await router.escalate(taskId, attempt.model);
+    }
   }
 }
 
@@ -178,14 +184,17 @@ function initSession(attempt: AttemptSnapshot | undefined): string | undefined {
   return init?.kind === 'init' ? init.sessionId : undefined;
 }
 
-async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: AttemptSnapshot): Promise<'verified' | 'defect'> {
+/** `checks-failed`: the task's own work fell short; `not-the-work`: a conflict or the checking tools failed. */
+type Verdict = 'verified' | 'checks-failed' | 'not-the-work';
+
+async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: AttemptSnapshot): Promise<Verdict> {
   const { task } = ctx.tasks.get(taskId)!;
   await ctx.log.append({ type: 'task.verifying', taskId });
   const unresolved = ctx.worktrees === undefined ? [] : await ctx.worktrees.unresolvedConflicts(taskId);
   if (unresolved.length > 0) {
     const check: CheckResult = { check: 'merge conflicts resolved', passed: false, detail: `conflict markers remain in: ${unresolved.join(', ')}` };
     await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict not resolved', checks: [check] });
-    return 'defect';
+    return 'checks-failed';
   }
   const changed = ctx.worktrees === undefined ? await uncommittedFiles(cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
   const checks: CheckResult[] = await verifyChecks(task.verify, {
@@ -200,14 +209,14 @@ async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: 
   const failed = checks.filter((c) => !c.passed);
   if (failed.length > 0) {
     await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: `${failed.length} of ${checks.length} checks failed`, checks });
-    return 'defect';
+    return failed.every((c) => browserUnavailable(c.detail)) ? 'not-the-work' : 'checks-failed';
   }
   let basis = `${checks.length} checks passed`;
   if (checks.length === 0) {
     const noChange = attempt.activity.some((a) => a.kind === 'evidence' && a.evidenceKind === 'no-change');
     if (changed.length === 0 && !noChange) {
       await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'the attempt changed no file and did not report that no change was needed', checks });
-      return 'defect';
+      return 'checks-failed';
     }
     basis = changed.length > 0 ? `no checks; the attempt changed ${changed.length} file(s)` : 'no checks; the agent reported that no change was needed';
   }
@@ -218,7 +227,7 @@ async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: 
       await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict with work already integrated', checks: [...checks, conflict] });
       // Bring the integrated work into the task branch so the rework resolves the conflict there.
       await git(cwd, ['merge', '--no-edit', ctx.worktrees.integrationBranch]);
-      return 'defect';
+      return 'not-the-work';
     }
     await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed });
   }

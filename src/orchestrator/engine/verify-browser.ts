@@ -29,6 +29,14 @@ export function resolveChromiumPath(configured: string | undefined, env: NodeJS.
   return configured ?? DEFAULT_CHROMIUM_PATH;
 }
 
+// How a check says the browser itself is missing or broken: a fault of the machine, not of the work.
+const UNAVAILABLE = [/^Chromium not found at /, /^Chromium at .* did not start: /, /^playwright-core cannot be loaded /];
+
+/** Whether a failed check's detail says no browser could run it, rather than that the page fell short. */
+export function browserUnavailable(detail: string): boolean {
+  return UNAVAILABLE.some((pattern) => pattern.test(detail));
+}
+
 /** One Chromium for the browser checks of one verification, launched on first use. */
 export interface BrowserSession {
   browser(): Promise<Browser>;

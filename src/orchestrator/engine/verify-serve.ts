@@ -21,12 +21,13 @@ const OUTPUT_LIMIT = 1024 * 1024;
 const STOP_GRACE_MS = 3_000;
 
 // Parallel tasks of a run may serve on the same port: one at a time, or a check could pass on
-// the page another task's server shows.
-const portTurns = new Map<string, Promise<unknown>>();
+// the page another task's server shows. Keyed by the port alone: localhost, 127.0.0.1 and ::1
+// name one machine, and a server listening on all its addresses answers every name.
+const portTurns = new Map<number, Promise<unknown>>();
 
 /** Starts `command`, waits until `url` answers, runs `work`, and always stops the server. */
 export function whileServing<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
-  const port = new URL(url).host;
+  const port = portOf(new URL(url));
   const turn = (portTurns.get(port) ?? Promise.resolve()).then(() => serve(command, url, options, work));
   const settled = turn.catch(() => undefined);
   portTurns.set(port, settled);
@@ -34,6 +35,11 @@ export function whileServing<T>(command: string, url: string, options: ServeOpti
     if (portTurns.get(port) === settled) portTurns.delete(port);
   });
   return turn;
+}
+
+function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
 }
 
 async function serve<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { browserSession, checkBrowser, DEFAULT_CHROMIUM_PATH } from '../../src/orchestrator/engine/verify-browser';
+import { browserSession, checkBrowser, DEFAULT_CHROMIUM_PATH, type BrowserSession } from '../../src/orchestrator/engine/verify-browser';
 import { verifyChecks, type VerifyContext } from '../../src/orchestrator/engine/verify-task';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { VerifyCheck } from '../../src/protocol/domain';
@@ -155,6 +155,45 @@ describe('browser verification checks in real Chromium', function () {
     onRequest = undefined;
     assert.equal(result?.passed, false);
     assert.match(result.detail, /^cancelled/);
+  });
+
+  it('gives up at once when the run is cancelled while the browser context is being made, without opening the page', async () => {
+    const cancel = new AbortController();
+    const real = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path);
+    // The real browser; only the moment of the cancel is arranged: while newContext() runs.
+    const session: BrowserSession = {
+      browser: async () => {
+        const browser = await real.browser();
+        return new Proxy(browser, {
+          get(target, key) {
+            const value: unknown = Reflect.get(target, key);
+            if (key !== 'newContext' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            return (...args: unknown[]) => {
+              const made: unknown = value.apply(target, args);
+              cancel.abort();
+              return made;
+            };
+          },
+        });
+      },
+      close: () => real.close(),
+    };
+    const requests: string[] = [];
+    onRequest = (url) => requests.push(url);
+    const started = Date.now();
+    try {
+      const result = await checkBrowser(
+        { kind: 'browser', url: `${base}/home`, expect: 'never shown', timeoutSec: 20 },
+        { cwd: tmp.path, session, evidenceBase: join(tmp.path, 'cancelled'), signal: cancel.signal },
+      );
+      assert.equal(result.passed, false);
+      assert.equal(result.detail, 'cancelled');
+      assert.deepEqual(requests, [], 'the page was opened after the cancel');
+      assert.ok(Date.now() - started < 20_000, 'the check ran on to its own timeout');
+    } finally {
+      onRequest = undefined;
+      await session.close();
+    }
   });
 
   it('fails every browser check with a reason naming a missing Chromium, and still runs the other checks', async () => {

@@ -170,6 +170,8 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
   ctx.signal?.addEventListener('abort', abort, { once: true });
   try {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // A cancel while the context was being made found nothing to close: the page must not open.
+    if (cancelled(ctx.signal)) throw new Error('cancelled');
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') facts.consoleErrors.push(message.text());

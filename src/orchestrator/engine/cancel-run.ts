@@ -4,7 +4,7 @@ import { EventLog } from '../events/event-log';
 import { OrchStore } from '../store/orch-store';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { killOrphans } from './orphans';
-import { acquireRunLock, readLock } from './run-lock';
+import { acquireRunLock, liveHolder } from './run-lock';
 
 export type CancelOutcome =
   | { readonly kind: 'signalled'; readonly pid: number }
@@ -17,8 +17,9 @@ export type CancelOutcome =
  * cancelled here, after stopping any agent it left behind.
  */
 export async function cancelRun(paths: WorkspacePaths, runId: string): Promise<CancelOutcome> {
-  const holder = await readLock(paths.lockFile);
-  if (holder !== undefined && holder.runId === runId) {
+  // Only a live Orch is signalled: a dead one's pid may now be someone else's process.
+  const holder = await liveHolder(paths.lockFile, runId);
+  if (holder !== undefined) {
     try {
       process.kill(holder.pid, 'SIGTERM');
       return { kind: 'signalled', pid: holder.pid };

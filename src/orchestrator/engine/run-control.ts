@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { InputError } from '../errors';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
-import { readLock } from './run-lock';
+import { holderState, readLock } from './run-lock';
 
 // The process running a workflow is the only writer of its log, so another process (the
 // dashboard server, the editor) asks it to pause or resume; it records the change itself.
@@ -18,10 +18,25 @@ export async function requestRunControl(paths: WorkspacePaths, runId: string, ac
       action === 'resume' ? `continue it with 'orch resume ${runId}'` : 'a run that is not running cannot be paused',
     );
   }
-  try {
-    process.kill(holder.pid, SIGNALS[action]);
-  } catch {
+  const state = holderState(holder);
+  if (state === 'other') {
+    throw new InputError(
+      `no live Orch process holds run ${runId} (pid ${holder.pid} is another process; the lock was left by an Orch that died)`,
+      { file: paths.lockFile },
+      action === 'resume' ? `continue it with 'orch resume ${runId}'` : 'a run that is not running cannot be paused',
+    );
+  }
+  if (state === 'gone' || !signal(holder.pid, SIGNALS[action])) {
     throw new InputError(`the Orch process of run ${runId} (pid ${holder.pid}) is gone`, { file: paths.lockFile }, `continue it with 'orch resume ${runId}'`);
   }
   return { pid: holder.pid };
+}
+
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch {
+    return false;
+  }
 }

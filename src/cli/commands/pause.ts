@@ -2,6 +2,7 @@ import { requestRunControl } from '../../orchestrator/engine/run-control';
 import { EXIT, type Command } from '../cli-io';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
+import { exitCodeFor } from '../run-summary';
 import { findRunId, workspaceOf } from '../run-lookup';
 
 // Asks the process running the run to pause: no new task starts, running ones finish, then it
@@ -15,5 +16,7 @@ export const pauseCommand: Command = async (args, io) => {
   if (values.wait !== true) return EXIT.ok;
   const run = await waitForRun(paths, runId, (r) => r.state !== 'running', 24 * 3600_000);
   io.out(`run ${runId} is ${run?.state ?? 'still running'}${run?.state === 'paused' ? `; continue it with 'orch resume ${runId}'` : ''}`);
-  return run?.state === 'paused' ? EXIT.ok : EXIT.taskFailed;
+  if (run === undefined || run.state === 'running') return EXIT.taskFailed;
+  // Paused is what was asked, whatever paused it; a run that ended first exits as `orch run` would.
+  return run.state === 'paused' ? EXIT.ok : exitCodeFor(run.state);
 };

@@ -1,0 +1,81 @@
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
+import { processStartTime, type LockHolder } from '../../src/orchestrator/engine/run-lock';
+import { finish as finishReply, promptIncludes, route, slow } from '../../src/scripted-model/scenarios';
+import { engineFixture, prd } from '../support/engine-fixture';
+import { useTempDir } from '../support/temp-dir';
+
+interface Watched {
+  readonly out: () => string;
+  readonly done: Promise<number | null>;
+}
+
+function watch(child: ChildProcess): Watched {
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const done = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { out: () => out, done };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('orch pause --wait and orch resume when the run has ended (processes)', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+
+  it('`orch pause --wait` exits 130 when the run is cancelled before its pause is reached', async () => {
+    const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }];
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(400, demoScenario));
+    try {
+      const run = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
+      await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt');
+      const pause = watch(fixture.orch(['pause', '--wait']));
+      await until(() => /asked Orch \(pid \d+\) to pause/.test(pause.out()), 'the pause request');
+      const cancel = watch(fixture.orch(['cancel']));
+      await cancel.done;
+      assert.equal(await pause.done, 130, pause.out());
+      assert.match(pause.out(), /run \S+ is cancelled/);
+      assert.equal(await run.done, 130, run.out());
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('`orch resume` of a finished run whose process still holds the lock reports the end state and its exit code', async () => {
+    const failing = route([{ when: promptIncludes('`a.txt`'), then: finishReply('Done.') }], demoScenario);
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, failing);
+    mkdirSync(join(fixture.workspace, '.orch'));
+    writeFileSync(join(fixture.workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
+    // Stands in for the Orch process between writing run.finished and releasing its lock.
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const first = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
+      assert.equal(await first.done, 1, first.out());
+      const runId = fixture.eventsFile()!.split('/').at(-2)!;
+      const lock: LockHolder = { pid: holder.pid!, host: hostname(), command: 'orch run', runId, since: new Date().toISOString(), startTime: processStartTime(holder.pid!)! };
+      writeFileSync(join(fixture.workspace, '.orch', 'lock.json'), JSON.stringify(lock));
+
+      const resumed = watch(fixture.orch(['resume']));
+      assert.equal(await resumed.done, 1, resumed.out());
+      assert.match(resumed.out(), new RegExp(`run ${runId} has finished: failed`));
+      assert.doesNotMatch(resumed.out(), /already running/);
+      assert.equal(holder.exitCode, null);
+      assert.equal(holder.signalCode, null, 'the finished run is not signalled');
+    } finally {
+      holder.kill('SIGKILL');
+      await fixture.model.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 import { driveRun } from '../drive-run';
 import { prepareRun } from '../run-setup';
+import { exitCodeFor } from '../run-summary';
 import { positiveNumber } from './run';
 
 export const resumeCommand: Command = async (args, io) => {
@@ -37,6 +38,11 @@ export const resumeCommand: Command = async (args, io) => {
       );
     }
     const before = await readRun(paths, runId);
+    // Its process has written the end but not yet released the lock: nothing to resume.
+    if (before.state === 'completed' || before.state === 'failed' || before.state === 'cancelled') {
+      io.out(`run ${runId} has finished: ${before.state}`);
+      return exitCodeFor(before.state);
+    }
     await requestRunControl(paths, runId, 'resume');
     if (before.state !== 'paused') {
       io.out(`run ${runId} is already running in pid ${holder.pid}; a pause it had not reached yet is withdrawn`);

@@ -10,7 +10,7 @@ commands:
   plan <roadmap.md> [--json]     show the plan tree
   agents [--json]                list the agent registry
   run <roadmap.md> [options]     run the roadmap's tasks with Claude Code sub-agents
-  resume [runId] [--task ID]...  continue an interrupted or paused run (--task: retry only those tasks)
+  resume [runId] [--task ID]...  continue an interrupted or paused run (--task: requeue only these failed/blocked tasks; the run's pending work continues)
   pause [runId] [--wait]         pause the running run: no new task starts, running ones finish
   status [runId] [--json]        a run's state, from its event log
   cancel [runId]                 cancel the active run

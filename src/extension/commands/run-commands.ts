@@ -206,7 +206,7 @@ async function pickRetryTasks(run: RunSnapshot): Promise<string[] | undefined> {
     void vscode.window.showInformationMessage(`Orch: run ${run.runId} has no failed, blocked or cancelled task to retry.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: retry tasks of run ${run.runId}`, placeHolder: 'Tasks to run again (none picked: all of these); the others keep their state' });
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Orch: retry tasks of run ${run.runId}`, placeHolder: "Tasks to run again (none picked: all of these); the others keep their state, and the run's pending work continues too" });
   if (picked === undefined) return undefined;
   return (picked.length === 0 ? items : picked).map((p) => p.label);
 }

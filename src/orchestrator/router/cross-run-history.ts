@@ -43,13 +43,17 @@ export function routingRecordsOf(state: RunSnapshot, runId: string, catalog: Mod
 
 function routingRecordOf(state: RunSnapshot, runId: string, taskId: string, catalog: ModelCatalog): RoutingRecord | undefined {
   const task = state.tasks[taskId];
+  if (task === undefined) return undefined;
+  // An attempt that crashed (Orch killed under it, or the CLI died) says nothing about the model:
+  // it would otherwise turn a resumed task's clean first answer into a failed first pass.
+  const judged = task.attempts.flatMap((id) => state.attempts[id] ?? []).filter((a) => a.failure !== 'crashed');
   // First pass is the first attempt's model's result: a rework may have gone a tier up.
-  const first = task?.attempts[0] === undefined ? undefined : state.attempts[task.attempts[0]]?.model;
-  return task === undefined || first === undefined ? undefined : toRecord(task, first, runId, catalog, state.updatedAt);
+  const first = judged[0]?.model;
+  return first === undefined ? undefined : toRecord(task, first, judged.length, runId, catalog, state.updatedAt);
 }
 
-function toRecord(task: TaskSnapshot, model: string, runId: string, catalog: ModelCatalog, at: string): RoutingRecord | undefined {
-  if (task.routing === undefined || task.attempts.length === 0 || !FINISHED.has(task.state)) return undefined;
+function toRecord(task: TaskSnapshot, model: string, attempts: number, runId: string, catalog: ModelCatalog, at: string): RoutingRecord | undefined {
+  if (task.routing === undefined || attempts === 0 || !FINISHED.has(task.state)) return undefined;
   // Only checked work says how good a model is: a task stopped by credentials or a crash
   // before any check ran teaches nothing about the model.
   if (task.state !== 'verified' && task.defects === 0) return undefined;
@@ -59,7 +63,7 @@ function toRecord(task: TaskSnapshot, model: string, runId: string, catalog: Mod
     model: catalog.get(model)?.name ?? model,
     agent: task.agent ?? 'unknown',
     complexity: task.routing.complexity,
-    firstPass: task.state === 'verified' && task.attempts.length === 1 && task.defects === 0,
+    firstPass: task.state === 'verified' && attempts === 1 && task.defects === 0,
     costUsd: task.costUsd,
     at,
   };

@@ -61,6 +61,8 @@ export interface CheckResult {
   readonly passed: boolean;
   readonly detail: string;
   readonly evidencePath?: string;
+  /** The check could not run here (no browser to run it): it says nothing about the work. */
+  readonly unavailable?: true;
 }
 
 type Body<T extends string, P> = EventEnvelope & { readonly type: T } & P;

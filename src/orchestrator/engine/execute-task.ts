@@ -4,7 +4,6 @@ import type { AttemptSnapshot, TaskSnapshot } from '../../protocol/run-snapshot'
 import type { EngineContext } from './engine-context';
 import { reworkPrompt, taskPrompt } from './task-prompt';
 import { verifyChecks } from './verify-task';
-import { browserUnavailable } from './verify-browser';
 import { git } from './git';
 import { NEVER_RETRIED } from '../runner/attempt-request';
 import type { RunRouter } from '../router/run-router';
@@ -209,7 +208,7 @@ async function verify(ctx: EngineContext, taskId: string, cwd: string, attempt: 
   const failed = checks.filter((c) => !c.passed);
   if (failed.length > 0) {
     await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: `${failed.length} of ${checks.length} checks failed`, checks });
-    return failed.every((c) => browserUnavailable(c.detail)) ? 'not-the-work' : 'checks-failed';
+    return failed.every((c) => c.unavailable === true) ? 'not-the-work' : 'checks-failed';
   }
   let basis = `${checks.length} checks passed`;
   if (checks.length === 0) {

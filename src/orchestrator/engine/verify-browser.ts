@@ -30,13 +30,6 @@ export function resolveChromiumPath(configured: string | undefined, env: NodeJS.
 }
 
 // How a check says the browser itself is missing or broken: a fault of the machine, not of the work.
-const UNAVAILABLE = [/^Chromium not found at /, /^Chromium at .* did not start: /, /^playwright-core cannot be loaded /];
-
-/** Whether a failed check's detail says no browser could run it, rather than that the page fell short. */
-export function browserUnavailable(detail: string): boolean {
-  return UNAVAILABLE.some((pattern) => pattern.test(detail));
-}
-
 /** One Chromium for the browser checks of one verification, launched on first use. */
 export interface BrowserSession {
   browser(): Promise<Browser>;
@@ -161,7 +154,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
   try {
     browser = await ctx.session.browser();
   } catch (error) {
-    return { check: label, passed: false, detail: (error as Error).message };
+    return { check: label, passed: false, detail: (error as Error).message, unavailable: true };
   }
   if (cancelled(ctx.signal)) return { check: label, passed: false, detail: 'cancelled' };
   const started = Date.now();

@@ -1,48 +1,25 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import type { EventLog } from '../../src/orchestrator/events/event-log';
-import type { DashboardServer } from '../../src/server/dashboard-server';
-import { sampleRunEvents, startTestServer, writeRun } from '../integration/server-harness';
-import { screenshotPath, useChromium } from '../support/chromium';
-import { useTempDir } from '../support/temp-dir';
+import { sampleRunEvents } from '../integration/server-harness';
+import { screenshotPath } from '../support/chromium';
+import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 
 const HOSTILE = '<img src=x onerror="window.__pwned = true">';
 const MARKDOWN = '## Findings\n\n- the handler drops errors\n- `npm test` has no case for it\n\nDetails in [the guide](https://example.com/guide); [click me](javascript:window.__pwned=1) stays text.';
 
 describe('dashboard in a real browser: drill-down, live updates, back button', function () {
-  const dir = useTempDir('orch-e2e-');
-  const chromiumSuite = useChromium();
-  let server: DashboardServer;
-  let log: EventLog;
-
-
-  beforeEach(async () => {
-    log = await writeRun(dir.path, 'run-e2e', [
-      ...sampleRunEvents(),
-      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `The page said ${HOSTILE} here.` } },
-      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: MARKDOWN } },
-      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-call', toolUseId: 't9', name: 'Read', input: { file_path: 'src/app.ts' } } },
-      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-result', toolUseId: 't9', isError: true, text: `line\n`.repeat(200) } },
-      { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'retry', attempt: 1, maxRetries: 10, delayMs: 2000, errorStatus: 529 } },
-    ]);
-    server = await startTestServer(dir.path);
-  });
-  afterEach(async () => {
-    await server.close();
-    await log.close();
-  });
+  const run = useDashboardRun('orch-e2e-', 'run-e2e', () => [
+    ...sampleRunEvents(),
+    { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `The page said ${HOSTILE} here.` } },
+    { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: MARKDOWN } },
+    { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-call', toolUseId: 't9', name: 'Read', input: { file_path: 'src/app.ts' } } },
+    { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'tool-result', toolUseId: 't9', isError: true, text: `line\n`.repeat(200) } },
+    { type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'retry', attempt: 1, maxRetries: 10, delayMs: 2000, errorStatus: 529 } },
+  ]);
 
   async function openPage(width: number): Promise<Page> {
-    const page = await chromiumSuite.browser().newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url}`);
-    });
-    // A refused style or script (the CSP) is a console error too, so the problems list catches it.
-    await page.addInitScript('document.addEventListener("securitypolicyviolation", (e) => console.error("CSP refused " + e.violatedDirective + " at " + e.sourceFile + ":" + e.lineNumber))');
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, width);
     (page as Page & { problems?: string[] }).problems = problems;
-    await page.goto(`${server.url}#token=${server.token}`);
     return page;
   }
 
@@ -104,7 +81,7 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
 
     // A live event arrives without a reload (the marker survives only in the same document).
     await page.evaluate('window.__samePage = true');
-    await log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'Live update from the agent' } });
+    await run.log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'Live update from the agent' } });
     await page.getByText('Live update from the agent').waitFor({ timeout: 5000 });
     assert.equal(await page.evaluate('window.__samePage'), true);
     await page.screenshot({ path: screenshotPath('dashboard-attempt-1280.png'), fullPage: true });
@@ -129,18 +106,18 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
   });
 
   it('connects with a pasted token when the address carried none', async () => {
-    const page = await chromiumSuite.browser().newPage({ viewport: { width: 390, height: 844 } });
+    const page = await run.browser().newPage({ viewport: { width: 390, height: 844 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
-    await page.goto(server.url);
+    await page.goto(run.server.url);
     await page.getByRole('heading', { level: 1, name: 'Connect to Orch' }).waitFor();
     await page.getByLabel('Token').fill('wrong-token');
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText('The server refused the token', { exact: false }).waitFor();
-    await page.getByLabel('Token').fill(server.token);
+    await page.getByLabel('Token').fill(run.server.token);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
     await page.locator('.connection', { hasText: 'live' }).waitFor();
@@ -154,11 +131,11 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.screenshot({ path: screenshotPath('dashboard-roadmap-390.png'), fullPage: true });
     const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.equal(await overflow(), 0, 'roadmap fits');
-    await page.goto(`${server.url}#/prd/PRD-1`);
+    await page.goto(`${run.server.url}#/prd/PRD-1`);
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
     assert.equal(await overflow(), 0, 'PRD view fits');
     await page.screenshot({ path: screenshotPath('dashboard-prd-390.png'), fullPage: true });
-    await page.goto(`${server.url}#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    await page.goto(`${run.server.url}#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
     await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
     assert.equal(await overflow(), 0, 'attempt view fits');
     await page.screenshot({ path: screenshotPath('dashboard-attempt-390.png'), fullPage: true });
@@ -166,7 +143,7 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     await page.screenshot({ path: screenshotPath('dashboard-attempt-390-dark.png'), fullPage: true });
 
     // A long session renders its latest 200 entries; older ones come on request.
-    await Promise.all(Array.from({ length: 250 }, (_, n) => log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `entry ${n}` } })));
+    await Promise.all(Array.from({ length: 250 }, (_, n) => run.log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `entry ${n}` } })));
     await page.getByText('entry 249', { exact: true }).waitFor();
     assert.equal(await page.locator('.activity-list > li').count(), 200);
     await page.getByRole('button', { name: 'Show 55 earlier entries (55 hidden)' }).click();

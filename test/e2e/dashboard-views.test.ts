@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import type { EventLog } from '../../src/orchestrator/events/event-log';
 import type { NewEvent } from '../../src/protocol/events';
-import type { DashboardServer } from '../../src/server/dashboard-server';
-import { sampleRoadmap, startTestServer, writeRun } from '../integration/server-harness';
-import { screenshotPath, useChromium } from '../support/chromium';
-import { useTempDir } from '../support/temp-dir';
+import { sampleRoadmap } from '../integration/server-harness';
+import { screenshotPath } from '../support/chromium';
+import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 
 const DEFECT = 'command npm test failed: 2 failing (expected 200, got 500)';
 /** As long as the ids `orch run` gives its runs, so the run selector is tried at its real width. */
@@ -52,33 +50,12 @@ function routedRunEvents(): NewEvent[] {
 }
 
 describe('dashboard in a real browser: costs, agents and why a model was chosen', function () {
-  const dir = useTempDir('orch-e2e-views-');
-  const chromiumSuite = useChromium();
-  let server: DashboardServer;
-  let log: EventLog;
-
-
-  beforeEach(async () => {
-    log = await writeRun(dir.path, RUN_ID, routedRunEvents());
-    server = await startTestServer(dir.path);
-  });
-  afterEach(async () => {
-    await server.close();
-    await log.close();
-  });
+  const run = useDashboardRun('orch-e2e-views-', RUN_ID, routedRunEvents);
 
   async function openPage(width: number, route = '#/'): Promise<{ page: Page; problems: string[] }> {
-    const page = await chromiumSuite.browser().newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url}`);
-    });
-    // A refused style or script (the CSP) is a console error too, so the problems list catches it.
-    await page.addInitScript('document.addEventListener("securitypolicyviolation", (e) => console.error("CSP refused " + e.violatedDirective + " at " + e.sourceFile + ":" + e.lineNumber))');
-    await page.goto(`${server.url}#token=${server.token}`);
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, width);
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
-    if (route !== '#/') await page.goto(`${server.url}${route}`);
+    if (route !== '#/') await page.goto(`${run.server.url}${route}`);
     return { page, problems };
   }
 
@@ -157,7 +134,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await cto.getByText('opus · claude', { exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('dashboard-agents-1280.png'), fullPage: true });
 
-    await log.append({ type: 'attempt.finished', attemptId: 'PRD-1/T2#1', outcome: 'succeeded', costUsd: 0.02, costSource: 'reported', inputTokens: 10, outputTokens: 5, durationMs: 100 });
+    await run.log.append({ type: 'attempt.finished', attemptId: 'PRD-1/T2#1', outcome: 'succeeded', costUsd: 0.02, costSource: 'reported', inputTokens: 10, outputTokens: 5, durationMs: 100 });
     await qa.getByText('idle · 1 finished attempt(s)').waitFor({ timeout: 5000 });
     await page.getByText('1 attempt(s) running now.').waitFor();
 
@@ -192,7 +169,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await page.getByText(DEFECT).first().waitFor();
     await page.screenshot({ path: screenshotPath('dashboard-task-why-1280.png'), fullPage: true });
 
-    await page.goto(`${server.url}#/task/${encodeURIComponent('PRD-2/T1')}`);
+    await page.goto(`${run.server.url}#/task/${encodeURIComponent('PRD-2/T1')}`);
     await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
     await page.getByRole('region', { name: 'Why this model' }).getByText('pinned by the PRD (never overridden)').waitFor();
     assert.deepEqual(problems, []);
@@ -204,11 +181,11 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await page.getByRole('heading', { level: 1, name: 'Costs and quality' }).waitFor();
     assert.equal(await overflow(page), 0, 'costs view fits');
     await page.screenshot({ path: screenshotPath('dashboard-costs-390.png'), fullPage: true });
-    await page.goto(`${server.url}#/agents`);
+    await page.goto(`${run.server.url}#/agents`);
     await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
     assert.equal(await overflow(page), 0, 'agents view fits');
     await page.screenshot({ path: screenshotPath('dashboard-agents-390.png'), fullPage: true });
-    await page.goto(`${server.url}#/task/${encodeURIComponent('PRD-1/T1')}`);
+    await page.goto(`${run.server.url}#/task/${encodeURIComponent('PRD-1/T1')}`);
     await page.getByRole('region', { name: 'Why this model' }).waitFor();
     assert.equal(await overflow(page), 0, 'task view fits');
     await page.screenshot({ path: screenshotPath('dashboard-task-why-390.png'), fullPage: true });
@@ -240,7 +217,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
   }
 
   it('attempt page at 1280 px: a session id and a long model name each on one line; at 390 px they break to fit', async () => {
-    await log.append({ type: 'attempt.finished', attemptId: 'PRD-2/T1#1', outcome: 'succeeded', costUsd: 0.9, costSource: 'reported', sessionId: SESSION, modelUsed: 'claude-opus-4-1-20250805', inputTokens: 2000, outputTokens: 400, durationMs: 9000 });
+    await run.log.append({ type: 'attempt.finished', attemptId: 'PRD-2/T1#1', outcome: 'succeeded', costUsd: 0.9, costSource: 'reported', sessionId: SESSION, modelUsed: 'claude-opus-4-1-20250805', inputTokens: 2000, outputTokens: 400, durationMs: 9000 });
     const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-2/T1#1')}`);
     await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
     await page.getByText(SESSION, { exact: true }).waitFor();
@@ -279,12 +256,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await page.screenshot({ path: screenshotPath('dashboard-attempt-waiting-1280.png'), fullPage: true });
 
     // The first answer replaces the waiting line.
-    await log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'First words from the model' } });
+    await run.log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'First words from the model' } });
     await activity.getByText('First words from the model').waitFor();
     assert.equal(await activity.getByText(/Waiting for the model/).count(), 0);
 
     // The PRD's task table counts the running task's time up too.
-    await page.goto(`${server.url}#/prd/PRD-1`);
+    await page.goto(`${run.server.url}#/prd/PRD-1`);
     await page.getByRole('heading', { level: 1, name: 'PRD-1' }).waitFor();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'T2: Task T2' }) });
     const before = Number(/^(\d+)s$/.exec((await row.getByRole('cell').last().innerText()).trim())?.[1]);
@@ -295,7 +272,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     // Once nothing runs, the clock stops and the page stays still.
     let last = 0;
     for (const attemptId of ['PRD-1/T2#1', 'PRD-2/T1#1']) {
-      last = (await log.append({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.01, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 })).seq;
+      last = (await run.log.append({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.01, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 })).seq;
     }
     await page.getByText(`event ${last}`, { exact: false }).waitFor();
     await page.evaluate('new Promise((done) => { window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); setTimeout(done, 2500); })');
@@ -315,12 +292,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await page.screenshot({ path: screenshotPath('dashboard-run-picker-390.png') });
 
     // The run index still says running; the folded run says cancelled, and the selector agrees.
-    await log.append({ type: 'run.finished', state: 'cancelled' });
+    await run.log.append({ type: 'run.finished', state: 'cancelled' });
     await page.locator('.summary [data-state="cancelled"]').waitFor();
     await picker.locator('option:checked', { hasText: `${RUN_ID} (cancelled)` }).waitFor({ state: 'attached', timeout: 5000 });
 
     // orch run exits with its run: the page says the run is over rather than "reconnecting".
-    await server.close();
+    await run.server.close();
     const status = page.getByRole('status').filter({ hasText: 'server stopped' });
     await status.waitFor({ timeout: 10_000 });
     assert.equal((await status.innerText()).replace(/^■/, '').trim(), 'Run cancelled · server stopped; the page shows the final state');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -88,6 +88,68 @@ export function commitWorkspace(workspace: string): void {
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
   execFileSync('git', ['add', '-A'], { cwd: workspace });
   execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'fixture'], { cwd: workspace });
+}
+
+/** A roadmap of one phase and one milestone (1.1), for the suites whose one PRD is PRD-1. */
+export function oneMilestoneRoadmap(title: string, focus: string): string {
+  return `# ${title}
+
+## Phase 1: Only phase
+
+### Milestone 1.1: Everything
+**Duration:** 1 week
+**Focus:** ${focus}
+`;
+}
+
+/**
+ * PRD-1 of milestone 1.1: T1 is the business analyst's (OpenAI, no tools: Orch writes its answer
+ * to docs/analysis.md) in `analystPhase`, T2 makes b.txt; `moreTasks` (YAML list items) follow.
+ */
+export function analystPrd(title: string, analystPhase: string, moreTasks = ''): string {
+  return `---
+id: PRD-1
+milestone: "1.1"
+title: ${title}
+tasks:
+  - id: T1
+    title: Write the analysis
+    description: Analyse the greeting service.
+    agent: business-analyst
+    phase: ${analystPhase}
+    output: docs/analysis.md
+    verify:
+      - file: docs/analysis.md
+  - id: T2
+    title: Make b.txt
+    description: Create b.txt.
+    agent: backend-engineer
+    phase: implementation
+    verify:
+      - file: b.txt
+${moreTasks}---
+# PRD-1
+`;
+}
+
+/**
+ * Fills a workspace with `roadmap` and `prds/<prdFile>`, committed, and an uncommitted Orch
+ * config of one attempt per task, so a task that fails is blocked at once.
+ */
+export function oneAttemptWorkspace(roadmap: string, prdFile: string, prd: string): (dir: string) => void {
+  return (dir) => {
+    mkdirSync(join(dir, 'prds'));
+    writeFileSync(join(dir, 'roadmap.md'), roadmap);
+    writeFileSync(join(dir, 'prds', prdFile), prd);
+    commitWorkspace(dir);
+    mkdirSync(join(dir, '.orch'));
+    writeFileSync(join(dir, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
+  };
+}
+
+/** Claude agents use `anthropicKey`; OpenAI agents reach the scripted model with no key set yet. */
+export function openaiAgentEnv(anthropicKey: string): (modelUrl: string) => Record<string, string> {
+  return (modelUrl) => ({ ANTHROPIC_API_KEY: anthropicKey, OPENAI_BASE_URL: `${modelUrl}/v1`, OPENAI_API_KEY: '' });
 }
 
 /** code-server's environment for agents that talk to the scripted model at `modelUrl`, quietly. */

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { costing, finish, promptIncludes, route, slow, type Scenario } from '../../src/scripted-model/scenarios';
-import { commitWorkspace, filesContaining, screenshots, useAgentWorkbench, waitUntil } from './e2e-workspace';
+import { analystPrd, filesContaining, oneAttemptWorkspace, oneMilestoneRoadmap, openaiAgentEnv, screenshots, useAgentWorkbench, waitUntil } from './e2e-workspace';
 import { notification, openViewContainer, pickQuickItem, runCommand, runCommandFromSidebar, treeRow } from './workbench';
 
 // Pause and resume a live run and retry a blocked task from the tree's inline actions; the OpenAI
@@ -13,37 +13,9 @@ import { notification, openViewContainer, pickQuickItem, runCommand, runCommandF
 const openaiKey = `sk-proj-e2e-${Date.now().toString(36)}-secret`;
 const TITLE = 'CONTROL ROADMAP';
 
-const ROADMAP = `# ${TITLE}
+const ROADMAP = oneMilestoneRoadmap(TITLE, 'pause, retry and keys');
 
-## Phase 1: Only phase
-
-### Milestone 1.1: Everything
-**Duration:** 1 week
-**Focus:** pause, retry and keys
-`;
-
-// T1 is the business analyst's (OpenAI, no tools: Orch writes its answer to the output path).
-const PRD = `---
-id: PRD-1
-milestone: "1.1"
-title: Control
-tasks:
-  - id: T1
-    title: Write the analysis
-    description: Analyse the greeting service.
-    agent: business-analyst
-    phase: requirements
-    output: docs/analysis.md
-    verify:
-      - file: docs/analysis.md
-  - id: T2
-    title: Make b.txt
-    description: Create b.txt.
-    agent: backend-engineer
-    phase: implementation
-    verify:
-      - file: b.txt
-  - id: T3
+const PRD = analystPrd('Control', 'requirements', `  - id: T3
     title: Make c.txt
     description: Create c.txt.
     agent: backend-engineer
@@ -66,9 +38,7 @@ tasks:
     depends: [T4]
     verify:
       - file: e.txt
----
-# PRD-1
-`;
+`);
 
 /** The OpenAI agent answers; Claude agents write their files slowly (time to pause), except those of `failing` files. */
 function scenario(failing: readonly string[]): Scenario {
@@ -101,18 +71,11 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
   this.timeout(180_000);
   const e2e = useAgentWorkbench({
     prefix: 'orch-control-e2e-',
-    workspace: (dir) => {
-      mkdirSync(join(dir, 'prds'));
-      writeFileSync(join(dir, 'roadmap.md'), ROADMAP);
-      writeFileSync(join(dir, 'prds', 'control.md'), PRD);
-      commitWorkspace(dir);
-      // One attempt per task, so T3 is blocked at once; the retry is the user's.
-      mkdirSync(join(dir, '.orch'));
-      writeFileSync(join(dir, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
-    },
+    // One attempt per task, so T3 is blocked at once; the retry is the user's.
+    workspace: oneAttemptWorkspace(ROADMAP, 'control.md', PRD),
     scenario: scenario(['c.txt', 'e.txt']),
     settings: { 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md', 'orch.dashboardPort': 0 },
-    env: (modelUrl) => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e-control', OPENAI_BASE_URL: `${modelUrl}/v1`, OPENAI_API_KEY: '' }),
+    env: openaiAgentEnv('sk-ant-e2e-control'),
   });
   let page: Page;
   let workspace: string;

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { finish, promptIncludes, route, type Scenario } from '../../src/scripted-model/scenarios';
-import { commitWorkspace, screenshots, useAgentWorkbench } from './e2e-workspace';
+import { analystPrd, oneAttemptWorkspace, oneMilestoneRoadmap, openaiAgentEnv, screenshots, useAgentWorkbench } from './e2e-workspace';
 import { notification, openViewContainer, runCommand, treeRow } from './workbench';
 
 // The notices' buttons do the obvious next thing: a task stopped by a missing OpenAI key asks for
@@ -13,38 +12,9 @@ import { notification, openViewContainer, runCommand, treeRow } from './workbenc
 const openaiKey = `sk-proj-e2e-notice-${Date.now().toString(36)}`;
 const TITLE = 'NOTICE ROADMAP';
 
-const ROADMAP = `# ${TITLE}
+const ROADMAP = oneMilestoneRoadmap(TITLE, 'notices');
 
-## Phase 1: Only phase
-
-### Milestone 1.1: Everything
-**Duration:** 1 week
-**Focus:** notices
-`;
-
-const PRD = `---
-id: PRD-1
-milestone: "1.1"
-title: Notices
-tasks:
-  - id: T1
-    title: Write the analysis
-    description: Analyse the greeting service.
-    agent: business-analyst
-    phase: implementation
-    output: docs/analysis.md
-    verify:
-      - file: docs/analysis.md
-  - id: T2
-    title: Make b.txt
-    description: Create b.txt.
-    agent: backend-engineer
-    phase: implementation
-    verify:
-      - file: b.txt
----
-# PRD-1
-`;
+const PRD = analystPrd('Notices', 'implementation');
 
 /** Claude agents write their files, except when told `b.txt` fails (they answer without writing). */
 function scenario(failB: boolean): Scenario {
@@ -59,17 +29,10 @@ describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
   this.timeout(180_000);
   const e2e = useAgentWorkbench({
     prefix: 'orch-notices-e2e-',
-    workspace: (dir) => {
-      mkdirSync(join(dir, 'prds'));
-      writeFileSync(join(dir, 'roadmap.md'), ROADMAP);
-      writeFileSync(join(dir, 'prds', 'notices.md'), PRD);
-      commitWorkspace(dir);
-      mkdirSync(join(dir, '.orch'));
-      writeFileSync(join(dir, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
-    },
+    workspace: oneAttemptWorkspace(ROADMAP, 'notices.md', PRD),
     scenario: scenario(true),
     settings: { 'orch.parallel': 2, 'orch.defaultRoadmap': 'roadmap.md' },
-    env: (modelUrl) => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e-notices', OPENAI_BASE_URL: `${modelUrl}/v1`, OPENAI_API_KEY: '' }),
+    env: openaiAgentEnv('sk-ant-e2e-notices'),
   });
   let page: Page;
   const rootState = (state: string) => treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: new RegExp(`^${state} ·`) });

@@ -60,13 +60,18 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
     assert.deepEqual(leaks, []);
   });
 
-  it('"Orch: Cancel" stops a running run; the tree and status bar say so', async () => {
+  /** Starts a run whose agents never answer, once two of its tasks are running. */
+  async function startHangingRun(): Promise<void> {
     e2e.model.setScenario(() => ({ kind: 'hang' }));
     await runCommand(page, 'Orch: Run');
     await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
     await page.keyboard.press('Enter');
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
     await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
+  }
+
+  it('"Orch: Cancel" stops a running run; the tree and status bar say so', async () => {
+    await startHangingRun();
     await runCommand(page, 'Orch: Cancel');
     await notification(page, 'Orch: run finished: cancelled (0/7 verified').waitFor({ timeout: 60_000 });
     await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'cancelled · 0/7 verified' }).waitFor();
@@ -74,12 +79,7 @@ describe('Orch: Run and Cancel in VS Code (code-server)', function () {
   });
 
   it('reloading the window stops the run\'s processes, and "Orch: Resume" finishes it later', async () => {
-    e2e.model.setScenario(() => ({ kind: 'hang' }));
-    await runCommand(page, 'Orch: Run');
-    await page.locator('.quick-input-widget', { hasText: 'Orch: run GREETING SERVICE ROADMAP' }).waitFor();
-    await page.keyboard.press('Enter');
-    await treeRow(page, 'Roadmap', 'GREETING SERVICE ROADMAP').locator('.label-description', { hasText: 'running · 0/7 verified' }).waitFor({ timeout: 60_000 });
-    await page.locator('.monaco-list[aria-label="Roadmap"] .custom-view-tree-node-item-icon.codicon-sync').nth(1).waitFor({ timeout: 60_000 });
+    await startHangingRun();
     assert.ok(runProcesses(e2e.workspace).length > 0, 'the run and its agents should be running');
 
     await runCommand(page, 'Developer: Reload Window');

@@ -1,0 +1,76 @@
+import type { AttemptSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
+import { attemptId } from '../../protocol/ids';
+import type { RunRouter } from '../router/run-router';
+import { runOpenaiAttempt } from '../openai/run-openai-attempt';
+import type { EngineContext } from './engine-context';
+import { reworkPrompt, taskPrompt } from './task-prompt';
+
+const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
+
+export interface AttemptPlan {
+  readonly model: string;
+  readonly capUsd: number | undefined;
+  readonly router: RunRouter;
+}
+
+/** Starts one attempt of the task with its brief (or its rework brief) and logs how it ended. */
+export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, task: TaskSnapshot, previous: AttemptSnapshot | undefined, plan: AttemptPlan): Promise<AttemptSnapshot> {
+  const { task: spec, prd } = ctx.tasks.get(taskId)!;
+  const assignment = ctx.assignments.get(taskId)!;
+  const id = attemptId(taskId, task.attempts.length + 1);
+  const resumeSession = resumableSession(previous);
+  const rework = previous === undefined ? undefined : reworkPrompt(spec, task.error ?? 'the previous attempt failed', task.checks);
+  // Without a session to resume (the last attempt died before it began one), the agent starts
+  // fresh and needs its whole brief again.
+  const prompt = rework === undefined ? taskPrompt(spec, prd) : resumeSession === undefined ? `${taskPrompt(spec, prd)}\n\n${rework}` : rework;
+  await ctx.log.append({
+    type: 'attempt.started',
+    taskId,
+    attemptId: id,
+    agent: assignment.agent.name,
+    model: plan.model,
+    prompt,
+    resumeOf: previous === undefined ? undefined : previous.id,
+  });
+  const run = assignment.agent.provider === 'openai' ? runOpenaiAttempt(plan.router.catalog, spec.output ?? 'output.md') : ctx.runAttempt;
+  const outcome = await run(
+    {
+      attemptId: id,
+      taskId,
+      systemPrompt: assignment.agent.prompt,
+      prompt,
+      model: plan.model,
+      allowedTools: assignment.agent.tools ?? DEFAULT_TOOLS,
+      permissionMode: 'acceptEdits',
+      cwd,
+      env: { ...ctx.env, ORCH_RUN_ID: ctx.runId, ORCH_ATTEMPT_ID: id },
+      claudePath: ctx.claudePath,
+      artifactsDir: ctx.paths.artifactsDir(ctx.runId),
+      maxBudgetUsd: plan.capUsd,
+      retry: plan.router.retryPolicy(taskId, id, plan.model),
+      timeoutSec: ctx.config.attemptTimeoutSec,
+      inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
+      resumeSessionId: resumeSession,
+      signal: ctx.signal,
+    },
+    // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
+    (event) => void ctx.log.append(event).catch(() => undefined),
+  );
+  await ctx.log.append({ type: 'attempt.finished', attemptId: id, ...outcome });
+  return ctx.state().attempts[id]!;
+}
+
+/**
+ * The Claude session a rework can continue: only one the model has answered in. A session cut
+ * off before its first answer was never saved by the CLI, and `--resume` would fail on it.
+ */
+function resumableSession(attempt: AttemptSnapshot | undefined): string | undefined {
+  if (attempt === undefined || !attempt.activity.some((a) => a.kind === 'text' || a.kind === 'tool-call')) return undefined;
+  return attempt.sessionId ?? initSession(attempt);
+}
+
+function initSession(attempt: AttemptSnapshot | undefined): string | undefined {
+  const init = attempt?.activity.find((a) => a.kind === 'init');
+  return init?.kind === 'init' ? init.sessionId : undefined;
+}
+

@@ -1,0 +1,63 @@
+import type { CheckResult } from '../../protocol/events';
+import type { AttemptSnapshot } from '../../protocol/run-snapshot';
+import type { EngineContext } from './engine-context';
+import { git } from './git';
+import { verifyChecks } from './verify-task';
+
+/** `checks-failed`: the task's own work fell short; `not-the-work`: a conflict or the checking tools failed. */
+export type Verdict = 'verified' | 'checks-failed' | 'not-the-work';
+
+export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: string, attempt: AttemptSnapshot): Promise<Verdict> {
+  const { task } = ctx.tasks.get(taskId)!;
+  await ctx.log.append({ type: 'task.verifying', taskId });
+  const unresolved = ctx.worktrees === undefined ? [] : await ctx.worktrees.unresolvedConflicts(taskId);
+  if (unresolved.length > 0) {
+    const check: CheckResult = { check: 'merge conflicts resolved', passed: false, detail: `conflict markers remain in: ${unresolved.join(', ')}` };
+    await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict not resolved', checks: [check] });
+    return 'checks-failed';
+  }
+  const changed = ctx.worktrees === undefined ? await uncommittedFiles(cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
+  const checks: CheckResult[] = await verifyChecks(task.verify, {
+    cwd,
+    evidenceDir: ctx.paths.evidenceDir(ctx.runId),
+    evidencePrefix: attempt.id.replace(/[^A-Za-z0-9._-]+/g, '-'),
+    defaultCommandTimeoutSec: Math.min(600, ctx.config.attemptTimeoutSec),
+    signal: ctx.signal,
+    env: { ORCH_RUN_ID: ctx.runId },
+    chromiumPath: ctx.config.chromiumPath,
+  });
+  const failed = checks.filter((c) => !c.passed);
+  if (failed.length > 0) {
+    await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: `${failed.length} of ${checks.length} checks failed`, checks });
+    return failed.every((c) => c.unavailable === true) ? 'not-the-work' : 'checks-failed';
+  }
+  let basis = `${checks.length} checks passed`;
+  if (checks.length === 0) {
+    const noChange = attempt.activity.some((a) => a.kind === 'evidence' && a.evidenceKind === 'no-change');
+    if (changed.length === 0 && !noChange) {
+      await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'the attempt changed no file and did not report that no change was needed', checks });
+      return 'checks-failed';
+    }
+    basis = changed.length > 0 ? `no checks; the attempt changed ${changed.length} file(s)` : 'no checks; the agent reported that no change was needed';
+  }
+  if (ctx.worktrees !== undefined) {
+    const merge = await ctx.worktrees.merge(taskId, `orch: merge ${taskId} (${task.title})`);
+    if (!merge.merged) {
+      const conflict: CheckResult = { check: 'merge into the integration branch', passed: false, detail: `conflicts in: ${merge.conflicts.join(', ') || '(unknown)'}\n${merge.detail}` };
+      await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict with work already integrated', checks: [...checks, conflict] });
+      // Bring the integrated work into the task branch so the rework resolves the conflict there.
+      await git(cwd, ['merge', '--no-edit', ctx.worktrees.integrationBranch]);
+      return 'not-the-work';
+    }
+    await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed });
+  }
+  await ctx.log.append({ type: 'task.verified', taskId, checks, basis });
+  if (ctx.worktrees !== undefined) await ctx.worktrees.cleanupTask(taskId);
+  return 'verified';
+}
+
+async function uncommittedFiles(cwd: string): Promise<readonly string[]> {
+  const status = await git(cwd, ['status', '--porcelain']);
+  return status.code === 0 ? status.stdout.split('\n').filter((l) => l.length > 0) : [];
+}
+

@@ -103,13 +103,13 @@ function installExitHooks(): void {
   process.on('exit', killAllNow);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      // An adapter with its own handler cancels gracefully: its agents get SIGTERM and their
+      // grace period, and if it exits before they are gone the 'exit' hook still kills them.
+      if (process.listenerCount(sig) > 1) return;
+      // Nobody else handles the signal: stop everything now, then die of it as the default would.
       killAllNow();
-      // Only when nobody else handles the signal do we restore the default and re-raise it, so
-      // Orch still dies of it; an adapter with its own handler (graceful cancel) keeps control.
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
     };
     process.on(sig, onSignal);
   }

@@ -11,7 +11,7 @@ import { listenOnFreePort } from './listen';
 import { listRuns } from './list-runs';
 import { readAgents } from './read-agents';
 import { sendError } from './reply';
-import { checkHost, checkOrigin, remoteAddress, type GuardConfig } from './request-guard';
+import { checkHost, checkOrigin, type GuardConfig } from './request-guard';
 import { RunTails } from './run-tails';
 import type { ServerContext } from './server-context';
 import { WsSession } from './ws-session';
@@ -25,7 +25,7 @@ export interface DashboardServerOptions {
   /** Orch's built-in `agents/` folder. */
   readonly builtinAgentsDir: string;
   readonly homeDir?: string;
-  /** Failed authentications per remote address per minute before 429. */
+  /** Wrong tokens per minute (all clients together) before 429; the right token always passes. */
   readonly maxAuthFailuresPerMinute?: number;
   /** Largest WebSocket message a client may send; a bigger one closes the socket (1009). */
   readonly maxPayloadBytes?: number;
@@ -67,10 +67,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refusal = upgradeRefusal(req, port, limiter);
+    const refusal = upgradeRefusal(req, port);
     if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.error);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = new WsSession(ws, req, {
+      const session = new WsSession(ws, {
         token,
         limiter,
         tails,
@@ -126,14 +126,12 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   return { url, port, token, close };
 }
 
-function upgradeRefusal(req: IncomingMessage, port: number, limiter: AuthRateLimiter): { status: number; error: string } | undefined {
+function upgradeRefusal(req: IncomingMessage, port: number): { status: number; error: string } | undefined {
   const host = checkHost(req, port);
   if (!host.ok) return host;
   const origin = checkOrigin(req, port);
   if (!origin.ok) return origin;
   if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') return { status: 404, error: 'WebSocket endpoint is /ws' };
-  const wait = limiter.retryAfterSec(remoteAddress(req));
-  if (wait > 0) return { status: 429, error: `too many failed authentications; retry in ${wait} s` };
   return undefined;
 }
 

@@ -5,13 +5,15 @@ import { checkBearer, checkHost, checkOrigin, type GuardConfig, type GuardVerdic
 import { matchRoute } from './routes';
 import type { ServerContext } from './server-context';
 
-/** Host, then Origin (for anything that changes state), then the token, then the route. */
+/** Host, then Origin (for the API and anything that changes state), then the token, then the route. */
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, context: ServerContext, guard: GuardConfig): Promise<void> {
   const method = req.method ?? 'GET';
   if (refused(res, checkHost(req, context.port))) return;
-  if (method !== 'GET' && method !== 'HEAD' && refused(res, checkOrigin(req, context.port))) return;
   const url = new URL(req.url ?? '/', `http://127.0.0.1:${context.port}`);
-  if (!url.pathname.startsWith('/api/')) {
+  // A link from another site may open the page (it holds no data); the API answers only the page itself.
+  const isApi = url.pathname.startsWith('/api/');
+  if ((isApi || (method !== 'GET' && method !== 'HEAD')) && refused(res, checkOrigin(req, context.port))) return;
+  if (!isApi) {
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `${method} is not allowed on ${url.pathname}`, { Allow: 'GET' });
     return staticFilesHandler({ req, res, url, params: {} }, context);
   }

@@ -20,34 +20,61 @@ export function checkHost(req: IncomingMessage, port: number): GuardVerdict {
 }
 
 /**
- * Browsers send Origin with every WebSocket upgrade and cross-origin POST; a missing Origin is a
- * non-browser client, which still needs the token.
+ * Another site's page can make the browser send GETs here (an `<img>`, a no-cors fetch) without
+ * reading the answers: such requests must never reach authentication, or they would count as
+ * failed logins and lock the real dashboard out. Browsers mark them with Sec-Fetch-Site and
+ * usually an Origin or Referer; a request with none of these is a non-browser client, which
+ * still needs the token.
  */
 export function checkOrigin(req: IncomingMessage, port: number): GuardVerdict {
-  const origin = req.headers.origin;
   const site = req.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return { ok: false, status: 403, error: `forbidden cross-origin request (Sec-Fetch-Site: ${site})` };
-  if (origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) return { ok: true };
-  return { ok: false, status: 403, error: `forbidden Origin ${JSON.stringify(origin)}` };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isOwnOrigin(origin, port)) return { ok: false, status: 403, error: `forbidden Origin ${JSON.stringify(origin)}` };
+  const referer = req.headers.referer;
+  if (referer !== undefined && !isOwnOrigin(originOf(referer), port)) return { ok: false, status: 403, error: `forbidden Referer from ${JSON.stringify(originOf(referer))}` };
+  return { ok: true };
 }
 
-export function checkBearer(req: IncomingMessage, config: GuardConfig): GuardVerdict {
-  const address = remoteAddress(req);
-  const retryAfterSec = config.limiter.retryAfterSec(address);
-  if (retryAfterSec > 0) return { ok: false, status: 429, error: `too many failed authentications; retry in ${retryAfterSec} s`, retryAfterSec };
-  const header = req.headers.authorization;
-  const match = header === undefined ? null : /^Bearer (\S+)$/.exec(header);
-  if (match !== null && tokensEqual(match[1] ?? '', config.token)) return { ok: true };
-  config.limiter.recordFailure(address);
-  return { ok: false, status: 401, error: header === undefined ? 'missing Authorization: Bearer <token> (see .orch/dashboard.json)' : 'invalid token' };
+function isOwnOrigin(origin: string, port: number): boolean {
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The right token always passes, so a real client is never locked out by failures it did not
+ * make. Only a wrong token counts as a failure (a request without one is not a guess), and the
+ * count is per server, not per address: every local address is the same machine.
+ */
+export function checkBearer(req: IncomingMessage, config: GuardConfig): GuardVerdict {
+  const header = req.headers.authorization;
+  if (header === undefined) return { ok: false, status: 401, error: 'missing Authorization: Bearer <token> (see .orch/dashboard.json)' };
+  // The auth scheme is case-insensitive (RFC 7235 §2.1).
+  const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  if (match !== null && tokensEqual(match[1] ?? '', config.token)) return { ok: true };
+  return failedAuthentication(config.limiter, match === null ? 'Authorization must be "Bearer <token>"' : 'invalid token');
+}
+
+/** Records a wrong token; past the limit the answer says when to try again. */
+export function failedAuthentication(limiter: AuthRateLimiter, error: string): GuardVerdict {
+  const retryAfterSec = limiter.retryAfterSec(FAILURE_KEY);
+  limiter.recordFailure(FAILURE_KEY);
+  if (retryAfterSec > 0) return { ok: false, status: 429, error: `too many failed authentications; retry in ${retryAfterSec} s`, retryAfterSec };
+  return { ok: false, status: 401, error };
+}
+
+/** Wrong tokens are counted together: one key for the whole server. */
+export const FAILURE_KEY = 'wrong-token';
 
 export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function remoteAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
 }

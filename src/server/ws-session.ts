@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { parseToServerMessage, type AgentsReply, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
 import type { AuthRateLimiter } from './auth-rate-limiter';
 import { DashboardSession } from './dashboard-session';
-import { remoteAddress, tokensEqual } from './request-guard';
+import { failedAuthentication, tokensEqual } from './request-guard';
 import type { RunTails } from './run-tails';
 
 export interface SessionOptions {
@@ -35,7 +34,6 @@ export class WsSession {
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly req: IncomingMessage,
     private readonly options: SessionOptions,
   ) {
     this.session = new DashboardSession({ tails: options.tails, listRuns: options.listRuns, send: (message) => this.send(message) });
@@ -61,9 +59,13 @@ export class WsSession {
   private onMessage(data: RawData, isBinary: boolean): void {
     const parsed = isBinary ? { ok: false as const, error: 'binary messages are not accepted' } : parseToServerMessage(rawText(data));
     if (!this.authenticated) {
-      if (!parsed.ok || parsed.message.type !== 'auth' || !tokensEqual(parsed.message.token, this.options.token)) {
-        this.options.limiter.recordFailure(remoteAddress(this.req));
+      if (!parsed.ok || parsed.message.type !== 'auth') {
         this.socket.close(POLICY, 'authentication required');
+        return;
+      }
+      if (!tokensEqual(parsed.message.token, this.options.token)) {
+        const verdict = failedAuthentication(this.options.limiter, 'invalid token');
+        this.socket.close(POLICY, verdict.ok ? 'invalid token' : verdict.error);
         return;
       }
       clearTimeout(this.authTimer);

@@ -107,16 +107,44 @@ describe('dashboard server security (DESIGN.md §5)', () => {
     assert.equal((await socket.closed).code, 1009);
   });
 
-  it('rate-limits failed authentications per address with 429, even for the right token afterwards', async () => {
+  it('answers wrong tokens with 429 past the limit, whatever the address, and still lets the right token in', async () => {
     await server.close();
     server = await startTestServer(dir.path, { maxAuthFailuresPerMinute: 3 });
     for (let i = 0; i < 3; i += 1) assert.equal((await http(server.port, { path: '/api/runs', headers: { Authorization: 'Bearer nope' } })).status, 401);
-    const limited = await http(server.port, { path: '/api/runs', headers: bearer(server) });
+    const limited = await http(server.port, { path: '/api/runs', headers: { Authorization: 'Bearer nope' } });
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.equal((await http(server.port, { path: '/api/runs', headers: bearer(server) })).status, 200, 'the real client is not locked out');
     const socket = TestSocket.connect(server.port);
-    await assert.rejects(socket.opened, /upgrade refused with 429/);
+    await socket.opened;
+    socket.send({ type: 'auth', token: 'nope' });
+    assert.match((await socket.closed).reason, /too many failed authentications/);
+    const good = TestSocket.connect(server.port);
+    await good.opened;
+    good.send({ type: 'auth', token: server.token });
+    await good.waitFor(1);
+    good.ws.close();
     assert.equal((await http(server.port, { path: '/api/health' })).status, 200, 'health stays open');
+  });
+
+  it('never counts a request without a token as a failed login: the right token passes after many', async () => {
+    await server.close();
+    server = await startTestServer(dir.path, { maxAuthFailuresPerMinute: 3 });
+    for (let i = 0; i < 10; i += 1) assert.equal((await http(server.port, { path: '/api/runs' })).status, 401);
+    assert.equal((await http(server.port, { path: '/api/runs', headers: { Authorization: 'Bearer nope' } })).status, 401, 'the first wrong token is not yet limited');
+  });
+
+  it('refuses cross-site GETs to the API before authentication, and reads the Bearer scheme case-insensitively', async () => {
+    const foreign: readonly Record<string, string>[] = [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://evil.example' }, { Referer: 'http://evil.example/page.html' }];
+    for (const headers of foreign) {
+      assert.equal((await http(server.port, { path: '/api/runs', headers: { ...bearer(server), ...headers } })).status, 403, JSON.stringify(headers));
+      assert.equal((await http(server.port, { path: '/api/runs', headers })).status, 403, `without a token too: ${JSON.stringify(headers)}`);
+    }
+    assert.equal((await http(server.port, { path: '/', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status, 200, 'a link from elsewhere still opens the page');
+    const ownPage = { 'Sec-Fetch-Site': 'same-origin', Referer: `http://127.0.0.1:${server.port}/#/`, Origin: `http://127.0.0.1:${server.port}` };
+    assert.equal((await http(server.port, { path: '/api/runs', headers: { ...bearer(server), ...ownPage } })).status, 200);
+    assert.equal((await http(server.port, { path: '/api/runs', headers: { Authorization: `bearer ${server.token}` } })).status, 200);
+    assert.equal((await http(server.port, { path: '/api/runs', headers: { Authorization: `BEARER  ${server.token}` } })).status, 200);
   });
 
   it('serves the page with a strict CSP and nosniff, and never a file outside the webview folder', async () => {

@@ -28,7 +28,7 @@ const routerSettings = z
   })
   .strict();
 
-const configSchema = z
+export const configSchema = z
   .object({
     parallel: z.number().int().min(1).max(64).default(4),
     budgetUsd: z.number().positive().optional(),

@@ -11,6 +11,7 @@ import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
 import { routingRecordsOf } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
+import { redactor, secretsOf } from '../security/redact-secrets';
 import { OrchStore } from '../store/orch-store';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { loadPlan } from '../plan/load-plan';
@@ -133,7 +134,8 @@ async function withRun(
   prepare: (log: EventLog, state: RunSnapshot | undefined) => Promise<{ assignments: Map<string, Assignment>; parallel: number }>,
 ): Promise<RunOutcome> {
   const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
-  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock);
+  // Agents and checks see both environments, so either may print a key from them.
+  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redactor(secretsOf({ ...process.env, ...deps.env })));
   const store = await OrchStore.open(deps.paths.storeFile);
   let state: RunSnapshot | undefined;
   for (const event of log.events) state = foldEvent(state, event);

@@ -2,7 +2,7 @@
 // a person would see, its HTTP status and visible text; a screenshot is kept as evidence.
 // playwright-core is loaded only when a check needs it: the bundles keep it external (it finds
 // its own files at run time) and the .vsix ships no node_modules, so it may be missing there.
-import { access, constants, realpath, stat, writeFile } from 'node:fs/promises';
+import { access, constants, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { whileServing } from './verify-serve';
+import { writeEvidence } from '../security/evidence-file';
 
 export type BrowserCheck = Extract<VerifyCheck, { kind: 'browser' }>;
 
@@ -185,7 +186,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
     ctx.signal?.removeEventListener('abort', abort);
     await context?.close().catch(() => undefined);
   }
-  await writeFile(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog));
+  await writeEvidence(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog));
   return { check: label, passed: facts.problem === undefined, detail: summary(check, facts), evidencePath: facts.screenshot ?? logPath };
 }
 

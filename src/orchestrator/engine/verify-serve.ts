@@ -3,8 +3,8 @@
 // started. It runs as a process group carrying a marker in its environment, like an agent, so
 // children that leave the group (npm scripts, watchers) are found and stopped too.
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { spawnGroup, terminate } from '../runner/process-group';
+import { writeEvidence } from '../security/evidence-file';
 
 export interface ServeOptions {
   readonly cwd: string;
@@ -45,7 +45,7 @@ function portOf(url: URL): number {
 async function serve<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
   if ((await unanswered(url, 1_000)) === undefined) {
     const reason = `serve \`${command}\`: ${url} already answers before the command started; another server holds its port`;
-    await writeFile(options.logPath, `$ ${command}\n# not started: ${reason}\n`);
+    await writeEvidence(options.logPath, `$ ${command}\n# not started: ${reason}\n`);
     return { ready: false, reason };
   }
   const id = randomUUID();
@@ -83,7 +83,7 @@ async function serve<T>(command: string, url: string, options: ServeOptions, wor
       stopped = `# stopped${report.killed ? ' with SIGKILL' : ''}${report.outside.length > 0 ? `, with ${report.outside.length} process(es) outside its group` : ''}\n`;
     }
     const header = `$ ${command}\n# cwd ${options.cwd}\n# waited for ${url}\n# ran ${Date.now() - started} ms${exited === undefined ? '' : ` (${exited})`}\n${stopped}`;
-    await writeFile(options.logPath, header + output);
+    await writeEvidence(options.logPath, header + output);
   }
 }
 

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { browserSession, checkBrowser, resolveChromiumPath, type BrowserSession } from './verify-browser';
+import { writeEvidence } from '../security/evidence-file';
 
 export interface VerifyContext {
   readonly cwd: string;
@@ -75,7 +76,7 @@ async function checkCommand(command: string, timeoutSec: number, index: number, 
   const started = Date.now();
   const { code, signal, output, timedOut } = await runShell(command, ctx.cwd, timeoutSec, ctx.signal, ctx.env);
   const header = `$ ${command}\n# cwd ${ctx.cwd}\n# exit ${code ?? signal} after ${Date.now() - started} ms${timedOut ? ' (timed out)' : ''}\n`;
-  await writeFile(evidencePath, header + output);
+  await writeEvidence(evidencePath, header + output);
   const tail = output.trimEnd().split('\n').slice(-15).join('\n');
   if (timedOut) return { check: label, passed: false, detail: `timed out after ${timeoutSec} s\n${tail}`, evidencePath };
   if (code === 0) return { check: label, passed: true, detail: `exit 0\n${tail}`, evidencePath };

@@ -2,6 +2,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { NewEvent, OrchEvent } from '../../protocol/events';
 import { systemClock, type Clock } from '../ports';
+import { redactDeep, type Redact } from '../security/redact-secrets';
 import { readEventLog } from './read-event-log';
 
 type Listener = (event: OrchEvent) => void;
@@ -32,10 +33,14 @@ export class EventLog {
     private readonly history: OrchEvent[],
     /** True when open() found and removed a torn last line. */
     readonly recoveredTornTail: boolean,
+    private readonly redact: Redact | undefined,
   ) {}
 
-  /** Opens (or creates) the log, cutting off a torn last line left by a crash. */
-  static async open(file: string, runId: string, clock: Clock = systemClock): Promise<EventLog> {
+  /**
+   * Opens (or creates) the log, cutting off a torn last line left by a crash. `redact` cleans
+   * every string of every event before it is written or shown (known secrets).
+   */
+  static async open(file: string, runId: string, clock: Clock = systemClock, redact?: Redact): Promise<EventLog> {
     await mkdir(dirname(file), { recursive: true });
     const contents = await readEventLog(file);
     const handle = await open(file, 'a+');
@@ -48,7 +53,7 @@ export class EventLog {
       await handle.close();
       throw error;
     }
-    return new EventLog(file, runId, handle, clock, [...contents.events], contents.tornTail !== undefined);
+    return new EventLog(file, runId, handle, clock, [...contents.events], contents.tornTail !== undefined, redact);
   }
 
   get events(): readonly OrchEvent[] {
@@ -68,7 +73,8 @@ export class EventLog {
     // After a failed write the in-memory sequence is ahead of the disk: refuse rather than
     // let later events claim sequence numbers the file never got.
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const event = { ...body, seq: this.history.length + 1, at: this.clock.now().toISOString(), runId: this.runId } as OrchEvent;
+    const clean = this.redact === undefined ? body : redactDeep(body, this.redact);
+    const event = { ...clean, seq: this.history.length + 1, at: this.clock.now().toISOString(), runId: this.runId } as OrchEvent;
     this.history.push(event);
     const written = new Promise<void>((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(event)}\n`, event, done: { resolve, reject } });

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { browserSession, checkBrowser, resolveChromiumPath, type BrowserSession } from './verify-browser';
 import { writeEvidence } from '../security/evidence-file';
+import { placeInside } from '../workspace/inside-worktree';
 
 export interface VerifyContext {
   readonly cwd: string;
@@ -54,18 +55,13 @@ async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, b
 
 async function checkFile(path: string, ctx: VerifyContext): Promise<CheckResult> {
   const label = `file ${path}`;
-  const full = resolve(ctx.cwd, path);
-  if (isAbsolute(path) || relative(ctx.cwd, full).startsWith('..')) {
-    return { check: label, passed: false, detail: `path ${JSON.stringify(path)} is outside the task's worktree` };
-  }
-  try {
-    const info = await stat(full);
-    if (!info.isFile()) return { check: label, passed: false, detail: `${path} exists but is not a regular file` };
-    if (info.size === 0) return { check: label, passed: false, detail: `${path} is empty` };
-    return { check: label, passed: true, detail: `${path} exists (${info.size} bytes)` };
-  } catch {
-    return { check: label, passed: false, detail: `${path} does not exist` };
-  }
+  const placed = await placeInside(ctx.cwd, path);
+  if (!placed.inside) return { check: label, passed: false, detail: placed.reason };
+  if (!placed.exists) return { check: label, passed: false, detail: `${path} does not exist` };
+  const info = await stat(placed.path);
+  if (!info.isFile()) return { check: label, passed: false, detail: `${path} exists but is not a regular file` };
+  if (info.size === 0) return { check: label, passed: false, detail: `${path} is empty` };
+  return { check: label, passed: true, detail: `${path} exists (${info.size} bytes)` };
 }
 
 const OUTPUT_LIMIT = 4 * 1024 * 1024;

@@ -3,7 +3,7 @@
 // other task's work. Same request, outcome and retry hook as a Claude attempt.
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname } from 'node:path';
 import OpenAI from 'openai';
 import type { NewEvent } from '../../protocol/events';
 import type { AttemptRunner } from '../engine/engine-context';
@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY, NEVER_RETRIED, type AttemptRequest } from '../run
 import { retryDelayMs } from '../runner/run-attempt';
 import { priceUsd, type ModelCatalog } from '../router/model-catalog';
 import { classifyOpenaiError, type OpenaiFailure } from './classify-openai-error';
+import { placeInside } from '../workspace/inside-worktree';
 
 const INSTRUCTIONS =
   'You have no tools. Answer with the complete content of the requested artifact only, in Markdown: Orch writes your answer to the file itself.';
@@ -24,11 +25,11 @@ interface TryResult {
   readonly failure?: OpenaiFailure;
 }
 
-/** Where the answer goes: the task's `output`, which must stay inside the worktree. */
-export function outputFile(cwd: string, output: string): string {
-  const file = resolve(cwd, output);
-  if (relative(cwd, file).startsWith('..') || !file.startsWith(cwd + sep)) throw new Error(`output path "${output}" leaves the task's worktree ${cwd}`);
-  return file;
+/** Where the answer goes: the task's `output`, which must stay inside the worktree, links followed. */
+export async function outputFile(cwd: string, output: string): Promise<string> {
+  const placed = await placeInside(cwd, output);
+  if (!placed.inside) throw new Error(placed.reason);
+  return placed.path;
 }
 
 export function runOpenaiAttempt(catalog: ModelCatalog, output: string): AttemptRunner {
@@ -55,7 +56,7 @@ export function runOpenaiAttempt(catalog: ModelCatalog, output: string): Attempt
       const f = result.failure;
       if (f === undefined) {
         try {
-          const file = outputFile(req.cwd, output);
+          const file = await outputFile(req.cwd, output);
           await mkdir(dirname(file), { recursive: true });
           await writeFile(file, result.text.endsWith('\n') ? result.text : `${result.text}\n`);
         } catch (error) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { Activity } from '../../src/protocol/events';
 import { diffCounts, diffRows } from '../../webview/src/lib/diff-rows';
 import { highlightToHtml } from '../../webview/src/lib/highlight';
-import { commandOutput, exitStatus, languageOf, pairToolCalls, shownWithCall, summaryDetail, toolTitle, toolView, type ToolResult } from '../../webview/src/lib/tool-call-view';
+import { commandOutput, displayPath, exitStatus, languageOf, pairToolCalls, shownWithCall, summaryDetail, toolTitle, toolView, type ToolResult } from '../../webview/src/lib/tool-call-view';
 
 const call = (toolUseId: string, name = 'Bash', input: unknown = { command: 'ls' }): Activity => ({ kind: 'tool-call', toolUseId, name, input });
 const result = (toolUseId: string, text = 'ok', isError = false): ToolResult => ({ kind: 'tool-result', toolUseId, isError, text });
@@ -94,5 +94,14 @@ describe('webview tool calls: diffs and highlighting', () => {
     assert.match(highlightToHtml('const a = 1;', 'typescript') ?? '', /<span class="hljs-keyword">const<\/span>/);
     assert.equal(highlightToHtml('x', undefined), undefined);
     assert.equal(highlightToHtml('x', 'cobol'), undefined);
+  });
+});
+
+describe('webview tool calls: paths', () => {
+  it('shows a path inside a task worktree relative to it, any other path as it is', () => {
+    assert.equal(displayPath('/home/me/proj/.orch/worktrees/PRD-1-T2/src/app.ts'), 'src/app.ts');
+    assert.equal(displayPath('C:\\proj\\.orch\\worktrees\\PRD-1-T2\\a.txt'), 'a.txt');
+    assert.equal(displayPath('/home/me/proj/src/app.ts'), '/home/me/proj/src/app.ts');
+    assert.equal(displayPath('/p/.orch/worktrees/PRD-1-T2'), '/p/.orch/worktrees/PRD-1-T2');
   });
 });

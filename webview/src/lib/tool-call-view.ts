@@ -89,6 +89,15 @@ function lookupDetail(name: string, input: Input): string | undefined {
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+/**
+ * A path as the reader knows it: relative to the task's worktree when it lies in one (agents
+ * write absolute paths under `.orch/worktrees/<task>/`), else as it is.
+ */
+export function displayPath(path: string): string {
+  const inWorktree = /[\\/]\.orch[\\/]worktrees[\\/][^\\/]+[\\/](.+)$/.exec(path);
+  return inWorktree?.[1] ?? path;
+}
+
 /** `mcp__orch__report_progress` -> "orch: report progress"; built-in names stay as they are. */
 export function toolTitle(name: string): string {
   const mcp = /^mcp__(.+?)__(.+)$/.exec(name);

@@ -8,9 +8,10 @@ import { textReply } from '../../src/scripted-model/reply';
 import { absolutePath, steps, useTool, writeTool } from '../../src/scripted-model/scenarios';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import type { DashboardServer } from '../../src/server/dashboard-server';
-import { startTestServer } from '../integration/server-harness';
+import type { Activity } from '../../src/protocol/events';
+import { sampleRunEvents, startTestServer } from '../integration/server-harness';
 import { screenshotPath, useChromium } from '../support/chromium';
-import { openDashboardPage } from '../support/dashboard-page';
+import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
@@ -122,5 +123,76 @@ describe('dashboard in a real browser: a real run\'s tool calls and changed file
       await server?.close();
       await fixture.model.close();
     }
+  });
+});
+
+const CUT = '/ws/.orch/runs/run-tools/artifacts/PRD-1-T2-1.001-Write-input.txt';
+const activity = (a: Activity) => ({ type: 'attempt.activity' as const, attemptId: 'PRD-1/T2#1', activity: a });
+
+describe('dashboard in a real browser: every kind of tool call, from a log', function () {
+  const run = useDashboardRun('orch-e2e-tool-kinds-', 'run-tools', () => [
+    ...sampleRunEvents(),
+    // Written before Orch counted lines: the task page lists the files alone.
+    { type: 'task.merged', taskId: 'PRD-1/T1', branch: 'orch/run-tools/PRD-1-T1', files: ['src/a.ts', 'README.md'] },
+    activity({ kind: 'tool-call', toolUseId: 'w1', name: 'Write', input: { file_path: '/ws/.orch/worktrees/PRD-1-T2/big.py', content: 'print(1)… [5000 more characters]' }, truncated: CUT }),
+    activity({ kind: 'tool-call', toolUseId: 'm1', name: 'MultiEdit', input: { file_path: '/ws/.orch/worktrees/PRD-1-T2/a.go', edits: [{ old_string: 'a := 1', new_string: 'a := 2' }, { old_string: 'x\ny', new_string: 'x', replace_all: true }] } }),
+    activity({ kind: 'tool-result', toolUseId: 'm1', isError: false, text: 'Applied 2 edits' }),
+    activity({ kind: 'tool-call', toolUseId: 'b1', name: 'Bash', input: { command: 'npm test' } }),
+    activity({ kind: 'tool-result', toolUseId: 'b1', isError: true, text: 'Exit code 2\nFAIL one' }),
+    activity({ kind: 'tool-call', toolUseId: 'r1', name: 'Read', input: { file_path: '/ws/.orch/worktrees/PRD-1-T2/src/app.ts', offset: 10 } }),
+    activity({ kind: 'tool-result', toolUseId: 'r1', isError: false, text: 'first line read\nsecond line read' }),
+    activity({ kind: 'tool-call', toolUseId: 'p1', name: 'mcp__orch__report_progress', input: { percent: 40, note: 'halfway' } }),
+    activity({ kind: 'tool-result', toolUseId: 'p1', isError: false, text: 'recorded' }),
+    activity({ kind: 'tool-call', toolUseId: 'g1', name: 'Grep', input: { pattern: 'TODO', path: 'src' } }),
+  ]);
+
+  it('says when an input was cut, shows MultiEdit and a failed command, folds lookups, sums up other tools', async () => {
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, 1280);
+    const main = page.getByRole('main');
+    await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
+    await page.goto(`${run.server.url}#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
+    // One list item per log entry: a result shown inside its call keeps its own (hidden) place.
+    assert.equal(await main.locator('.activity-list > li').count(), 10);
+    assert.equal(await main.locator('.activity-list > li:visible').count(), 6);
+
+    const write = main.locator('.tool-write');
+    await write.getByText(`(input cut for the log: the whole input is in ${CUT})`).waitFor();
+    assert.equal(await write.locator('.tool-target').innerText(), 'big.py');
+    assert.ok((await write.locator('code.hljs .hljs-built_in').count()) > 0, 'highlighted as Python');
+
+    const multi = main.locator('.tool-edit');
+    assert.deepEqual(await multi.locator('.edit-note').allInnerTexts(), ['Edit 1', 'Edit 2, every occurrence']);
+    assert.deepEqual((await multi.locator('.diff-row').allInnerTexts()).map((t) => t.trimEnd()), ['-a := 1', '+a := 2', ' x', '-y']);
+    await multi.getByText('Applied 2 edits').waitFor();
+
+    const bash = main.locator('.tool-bash');
+    assert.equal((await bash.locator('.exit-status').innerText()).trim(), '✗ exit 2');
+    await bash.getByText('FAIL one').waitFor();
+    assert.equal(await bash.getByText('Exit code 2').count(), 0, 'the status line is not repeated as output');
+
+    const read = main.locator('.tool-lookup', { hasText: 'src/app.ts' });
+    assert.match(await read.locator('.tool-head').innerText(), /Read\s+src\/app\.ts\s+from line 10/i);
+    const readText = read.getByText('first line read', { exact: false });
+    assert.equal(await readText.isVisible(), false, 'a lookup\'s result is folded');
+    await read.locator('details.tool-result > summary').click();
+    await readText.waitFor();
+    const grep = main.locator('.tool-lookup', { hasText: 'TODO' });
+    assert.match(await grep.innerText(), /Grep\s+TODO\s+path src/i);
+    assert.equal(await grep.locator('details.tool-result').count(), 0, 'no result yet');
+
+    const mcp = main.locator('.tool-summary');
+    assert.equal(await mcp.locator('.tool-target').innerText(), 'orch: report progress');
+    await mcp.getByText('percent 40 · note halfway').waitFor();
+    await page.screenshot({ path: screenshotPath('tool-kinds-attempt-1280.png'), fullPage: true });
+
+    await page.goto(`${run.server.url}#/task/${encodeURIComponent('PRD-1/T1')}`);
+    await page.getByRole('heading', { level: 1, name: 'T1: Task T1' }).waitFor();
+    const table = main.getByRole('table', { name: /Changed files/ });
+    assert.deepEqual(await table.locator('tbody th').allInnerTexts(), ['src/a.ts', 'README.md']);
+    assert.deepEqual(await table.locator('tbody td').allInnerTexts(), ['–', '–', '–', '–']);
+    await main.getByText('This run\'s log predates line counts: files only.').waitFor();
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 });

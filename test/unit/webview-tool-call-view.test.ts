@@ -84,6 +84,8 @@ describe('webview tool calls: diffs and highlighting', () => {
     assert.deepEqual(diffCounts(rows), { added: 2, removed: 1 });
     assert.deepEqual(diffRows('', 'x\n'), [{ sign: '+', text: 'x' }]);
     assert.deepEqual(diffRows('same', 'same'), [{ sign: ' ', text: 'same' }]);
+    // The last line kept is not shown as removed and re-added for lack of a newline after it.
+    assert.deepEqual(diffRows('x\ny', 'x'), [{ sign: ' ', text: 'x' }, { sign: '-', text: 'y' }]);
   });
 
   it('highlights registered languages with the code escaped, and declines the others', () => {

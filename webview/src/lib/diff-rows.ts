@@ -9,7 +9,7 @@ export interface DiffRow {
 /** The lines an Edit's old_string -> new_string removes, adds and keeps, in order. */
 export function diffRows(oldText: string, newText: string): DiffRow[] {
   const rows: DiffRow[] = [];
-  for (const change of diffLines(oldText, newText)) {
+  for (const change of diffLines(oldText, newText, { ignoreNewlineAtEof: true })) {
     const sign = change.added ? '+' : change.removed ? '-' : ' ';
     const lines = change.value.split('\n');
     if (lines.length > 1 && lines.at(-1) === '') lines.pop();

@@ -117,6 +117,8 @@ describe('dashboard in a real browser: a real run\'s tool calls and changed file
       await main.locator('.tool-edit .diff-row').first().waitFor();
       assert.equal(await overflow(), 0, 'attempt page fits 390 px');
       await page.screenshot({ path: screenshotPath('tool-calls-attempt-390.png'), fullPage: true });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: screenshotPath('tool-calls-attempt-390-dark.png'), fullPage: true });
       assert.deepEqual(opened.problems, [], 'no page error, console error or refused style');
     } finally {
       await page?.close();

@@ -151,7 +151,17 @@ export type DefectRaised = Body<
   'defect.raised',
   { readonly taskId: string; readonly attemptId: string; readonly reason: string; readonly checks: readonly CheckResult[] }
 >;
-export type TaskMerged = Body<'task.merged', { readonly taskId: string; readonly branch: string; readonly files: readonly string[] }>;
+/** A changed file's added and removed lines, as `git diff --numstat` counts them; null for a binary file. */
+export interface FileLineCount {
+  readonly file: string;
+  readonly added: number | null;
+  readonly removed: number | null;
+}
+/** `lines` is absent in logs written before Orch counted lines. */
+export type TaskMerged = Body<
+  'task.merged',
+  { readonly taskId: string; readonly branch: string; readonly files: readonly string[]; readonly lines?: readonly FileLineCount[] }
+>;
 export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
 /** A resume gives a failed or blocked task a fresh set of attempts. */
 export type TaskRequeued = Body<'task.requeued', { readonly taskId: string; readonly reason: string }>;

@@ -129,6 +129,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'defect.raised':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1, lastDefect: e.reason }));
     case 'task.merged':
+      return updateTask(s, e.taskId, (t) => ({ ...t, changes: { files: e.files, lines: e.lines } }));
     case 'milestone.planned':
       return s;
     case 'task.blocked':

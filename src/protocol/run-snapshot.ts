@@ -2,7 +2,7 @@
 // event log by `foldEvent`, so the core, the CLI, the tree view and the dashboard agree.
 
 import type { Roadmap, RunState, TaskState } from './domain';
-import type { Activity, CheckResult, FailureClass } from './events';
+import type { Activity, CheckResult, FailureClass, FileLineCount } from './events';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -57,6 +57,8 @@ export interface TaskSnapshot {
   readonly defects: number;
   /** Why verification or a merge last sent the work back; kept after later errors replace `error`. */
   readonly lastDefect?: string;
+  /** What the task's merge changed: its files, with line counts when the log has them. */
+  readonly changes?: { readonly files: readonly string[]; readonly lines?: readonly FileLineCount[] };
   /** Attempts made before the last requeue: the attempt limit counts from here. */
   readonly attemptBase: number;
   /** The router's decision, once the task was dispatched. */

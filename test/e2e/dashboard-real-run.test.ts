@@ -150,7 +150,9 @@ describe('dashboard in a real browser over a real orch run', function () {
       const crumbs = await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('listitem').allInnerTexts();
       assert.deepEqual(crumbs.map((c) => c.trim()), ['Roadmap', 'Milestone 1.1: Everything', 'PRD-A', 'T1', 'Attempt #1']);
 
-      // What the real CLI did: its Write call with the worktree path, and the tool's own answer.
+      // What the real CLI did: its Write call with the worktree path (raw input on request), and the tool's own answer.
+      await main.locator('.tool-write .tool-target', { hasText: /^a\.txt$/ }).waitFor();
+      await main.locator('details.raw > summary').first().click();
       await page.getByText(/"file_path": "[^"]*\/a\.txt"/).waitFor();
       await page.getByText(/File created successfully at: .*\/a\.txt/).waitFor();
       // The agent's markup is shown as text and never runs.
@@ -174,6 +176,8 @@ describe('dashboard in a real browser over a real orch run', function () {
       assert.equal(await page.getByText(/\/b\.txt/).count(), 0, 'no Write of b.txt before the model is released');
       await page.evaluate('window.__samePage = true');
       t2Go.open();
+      await main.locator('.tool-write .tool-target', { hasText: /^b\.txt$/ }).waitFor();
+      await main.locator('details.raw > summary').first().click();
       await page.getByText(/"file_path": "[^"]*\/b\.txt"/).waitFor();
       await page.getByText(/File created successfully at: .*\/b\.txt/).waitFor();
       await main.getByText('succeeded').first().waitFor();

@@ -49,7 +49,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
       await git(cwd, ['merge', '--no-edit', ctx.worktrees.integrationBranch]);
       return 'not-the-work';
     }
-    await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed });
+    await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed, lines: await ctx.worktrees.changedLines(taskId) });
   }
   await ctx.log.append({ type: 'task.verified', taskId, checks, basis });
   if (ctx.worktrees !== undefined) await ctx.worktrees.cleanupTask(taskId);

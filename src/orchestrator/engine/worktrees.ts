@@ -237,4 +237,33 @@ export class Worktrees {
     const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
     if (missing.length > 0) await appendFile(excludeFile, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`);
   }
+
+  /**
+   * Added and removed lines per file of a merged task's change, from where the task forked (or
+   * last took in integrated work) to its branch: what `files` lists, counted. Undefined when git
+   * cannot tell: the counts inform the reader, they never decide anything.
+   */
+  async changedLines(taskId: string): Promise<readonly import('../../protocol/events').FileLineCount[] | undefined> {
+    const root = this.paths.root;
+    const tip = await this.git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${this.taskBranch(taskId)}`]);
+    if (tip.code !== 0) return undefined;
+    const head = tip.stdout.trim();
+    // Other tasks may have merged since: the base is the first parent of the merge that took this
+    // tip, not the integration branch as it is now.
+    const merges = await this.git(root, ['rev-list', '--merges', '--first-parent', '--parents', this.integrationBranch]);
+    const merge = merges.stdout.split('\n').map((line) => line.split(' ')).find((commits) => commits[2] === head);
+    const diff = await this.git(root, ['diff', '--numstat', '-z', `${merge?.[1] ?? this.integrationBranch}...${head}`]);
+    if (diff.code !== 0) return undefined;
+    // -z: "added\tremoved\tpath\0", or for a rename "added\tremoved\t\0from\0to\0"; "-" counts a binary file.
+    const fields = diff.stdout.split('\0');
+    const counts: { file: string; added: number | null; removed: number | null }[] = [];
+    for (let i = 0; i < fields.length; i += 1) {
+      const [added, removed, path] = (fields[i] ?? '').split('\t');
+      if (added === undefined || removed === undefined || path === undefined) continue;
+      const file = path === '' ? fields[(i += 2)] : path;
+      if (file === undefined || file === '') continue;
+      counts.push({ file, added: added === '-' ? null : Number(added), removed: removed === '-' ? null : Number(removed) });
+    }
+    return counts;
+  }
 }

@@ -176,9 +176,24 @@ async function withRun(
     await log.flush();
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: snapshot().state, startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
     return { runId, result, snapshot: snapshot(), integrationBranch: worktrees?.integrationBranch };
+  } catch (error) {
+    await markFailed(log, state, error);
+    throw error;
   } finally {
     await log.close();
     await release();
+  }
+}
+
+/** A run that could not go on is failed, with the reason in its log: never left "running". */
+async function markFailed(log: EventLog, state: RunSnapshot | undefined, error: unknown): Promise<void> {
+  if (state === undefined || state.state !== 'running') return;
+  const reason = error instanceof Error ? error.message : String(error);
+  try {
+    await log.append({ type: 'warning.raised', message: `the run stopped: ${reason}` });
+    await log.append({ type: 'run.finished', state: 'failed' });
+  } catch {
+    // The log itself failed (a full disk): the error being thrown says more than this would.
   }
 }
 

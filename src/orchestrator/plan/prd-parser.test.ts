@@ -174,6 +174,16 @@ tasks:
     ]);
   });
 
+  it('rejects ids git would refuse in a branch name, at their line', () => {
+    const long = `T${'x'.repeat(299)}`;
+    const out = errors(prd(`id: PRD..1\nmilestone: "1.1"\ntitle: t\ntasks:\n  - id: T1.lock\n    title: a\n    description: b\n  - id: ${long}\n    title: a\n    description: b`));
+    assert.deepEqual(out, [
+      "2: PRD id 'PRD..1' must not contain '..'",
+      "6: task id 'T1.lock' must not end with '.lock'",
+      `9: task id '${long.slice(0, 80)}…' is 300 characters long; at most 64`,
+    ]);
+  });
+
   it('rejects a duplicate task id, a dependency on no task, and an unknown phase, each at its line', () => {
     const out = errors(
       prd(`

@@ -70,10 +70,23 @@ function optionalText(r: YamlReader, entry: Entry, name: string, options: { numb
   return value;
 }
 
+const MAX_ID_LENGTH = 64;
+
+/** What git would refuse in a branch name made of this id (git check-ref-format), or undefined. */
+export function idProblem(id: string): string | undefined {
+  if (!ID.test(id)) return "may only contain letters, digits, '.', '_' and '-'";
+  if (id.includes('..')) return "must not contain '..'";
+  if (id.toLowerCase().endsWith('.lock')) return "must not end with '.lock'";
+  if (id.length > MAX_ID_LENGTH) return `is ${id.length} characters long; at most ${MAX_ID_LENGTH}`;
+  return undefined;
+}
+
 function readId(r: YamlReader, entry: Entry, what: string, parent: unknown): string | undefined {
   const id = requiredText(r, entry, `${what} 'id'`, parent, { numbers: true });
-  if (id === undefined || ID.test(id)) return id;
-  r.error(`${what} id '${id}' may only contain letters, digits, '.', '_' and '-'`, entry?.value, 'it names git branches and folders');
+  if (id === undefined) return id;
+  const problem = idProblem(id);
+  if (problem === undefined) return id;
+  r.error(`${what} id '${id.length > 80 ? `${id.slice(0, 80)}…` : id}' ${problem}`, entry?.value, 'it names git branches and folders');
   return undefined;
 }
 

@@ -184,6 +184,14 @@ tasks:
     ]);
   });
 
+  it('rejects a check timeout longer than a day, which would overflow the timer', () => {
+    const out = errors(prd(`id: P\nmilestone: "1.1"\ntitle: t\ntasks:\n  - id: T1\n    title: a\n    description: b\n    verify:\n      - command: npm test\n        timeout: 3000000\n      - browser: {url: "http://127.0.0.1:1/", timeout: 99999999999999}`));
+    assert.deepEqual(out, [
+      "11: task T1: 'timeout' is 3000000 seconds; at most 86400 (a day)",
+      "12: task T1: 'timeout' is 99999999999999 seconds; at most 86400 (a day)",
+    ]);
+  });
+
   it('rejects a duplicate task id, a dependency on no task, and an unknown phase, each at its line', () => {
     const out = errors(
       prd(`

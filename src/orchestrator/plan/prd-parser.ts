@@ -217,8 +217,15 @@ function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: nu
   return readBrowser(r, fields.get('browser'), where);
 }
 
+/** A day: longer is a typo, and Node's timers overflow past 24.8 days and fire at once. */
+export const MAX_CHECK_TIMEOUT_SEC = 86_400;
+
 function readSeconds(r: YamlReader, entry: { key: unknown; value: unknown }, where: string): number | undefined {
   const value = r.scalar(entry.value);
+  if (typeof value === 'number' && Number.isFinite(value) && value > MAX_CHECK_TIMEOUT_SEC) {
+    r.error(`${where}: 'timeout' is ${value} seconds; at most ${MAX_CHECK_TIMEOUT_SEC} (a day)`, entry.value, undefined, r.lineOf(entry.key));
+    return undefined;
+  }
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
   r.error(`${where}: 'timeout' must be a positive number of seconds, got ${describe(entry.value)}`, entry.value, undefined, r.lineOf(entry.key));
   return undefined;

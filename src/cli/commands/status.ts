@@ -1,7 +1,7 @@
 import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
-import { readLock } from '../../orchestrator/engine/run-lock';
+import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { EXIT, type Command } from '../cli-io';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
@@ -18,8 +18,9 @@ export const statusCommand: Command = async (args, io) => {
     io.out(JSON.stringify(statusJson(run), null, 2));
     return EXIT.ok;
   }
-  const holder = await readLock(paths.lockFile);
-  const live = holder?.runId === run.runId ? ` (pid ${holder.pid})` : run.state === 'running' ? ' (no Orch process is running it: orch resume)' : '';
+  // As pause does: a lock left by a killed Orch, or a pid the system gave to another process, is no holder.
+  const holder = await liveHolder(paths.lockFile, run.runId);
+  const live = holder !== undefined ? ` (pid ${holder.pid})` : run.state === 'running' ? ' (no Orch process is running it: orch resume)' : '';
   io.out(`run ${run.runId}: ${run.state}${live}, $${run.costUsd.toFixed(4)}`);
   const status = statusJson(run);
   if (status.budget.budgetUsd !== null) io.out(`  budget $${status.budget.budgetUsd.toFixed(2)}, $${(status.budget.remainingUsd ?? 0).toFixed(4)} left${run.pausedReason === undefined ? '' : `; paused: ${run.pausedReason}`}`);

@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
+import { hang } from '../../src/scripted-model/scenarios';
+import { engineFixture, prd } from '../support/engine-fixture';
+import { useTempDir } from '../support/temp-dir';
+
+function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+}
+
+describe('orch status after a kill -9', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+
+  it('says no Orch process runs the run, instead of naming the dead pid', async () => {
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, hang());
+    try {
+      const run = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
+      await fixture.model.waitFor((r) => r.parsed?.userText.includes('## Task T1:') === true, 60_000);
+      const live = await exited(fixture.orch(['status']));
+      assert.match(live.out, new RegExp(`: running \\(pid ${run.pid}\\)`), 'a live run names its process');
+      run.kill('SIGKILL');
+      await new Promise((resolve) => run.once('exit', resolve));
+      const status = await exited(fixture.orch(['status']));
+      assert.equal(status.code, 0, status.out);
+      assert.match(status.out, /: running \(no Orch process is running it: orch resume\)/);
+      assert.doesNotMatch(status.out, /pid/);
+      await exited(fixture.orch(['cancel']));
+    } finally {
+      await fixture.model.close();
+    }
+  });
+});

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { hang } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
@@ -29,6 +32,20 @@ describe('orch status after a kill -9', function () {
       assert.match(status.out, /: running \(no Orch process is running it: orch resume\)/);
       assert.doesNotMatch(status.out, /pid/);
       await exited(fixture.orch(['cancel']));
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('a run after a crash removes the dashboard file the dead Orch left behind', async () => {
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, demoScenario);
+    try {
+      const file = join(fixture.workspace, '.orch', 'dashboard.json');
+      mkdirSync(join(fixture.workspace, '.orch'), { recursive: true });
+      writeFileSync(file, JSON.stringify({ url: 'http://127.0.0.1:1/', port: 1, token: 'from-a-dead-orch' }), { mode: 0o600 });
+      const outcome = await fixture.run();
+      assert.equal(outcome.result, 'completed');
+      assert.equal(existsSync(file), false);
     } finally {
       await fixture.model.close();
     }

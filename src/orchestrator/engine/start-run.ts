@@ -13,6 +13,7 @@ import { routingRecordsOf } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
 import { redactor, secretsOf } from '../security/redact-secrets';
 import { OrchStore } from '../store/orch-store';
+import { removeStaleDashboardFile } from '../workspace/stale-dashboard-file';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { loadPlan } from '../plan/load-plan';
 import { assignAgents, type Assignment } from './assign-agents';
@@ -134,6 +135,7 @@ async function withRun(
   prepare: (log: EventLog, state: RunSnapshot | undefined) => Promise<{ assignments: Map<string, Assignment>; parallel: number }>,
 ): Promise<RunOutcome> {
   const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
+  await removeStaleDashboardFile(deps.paths.dashboardFile);
   // Agents and checks see both environments, so either may print a key from them.
   const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redactor(secretsOf({ ...process.env, ...deps.env })));
   const store = await OrchStore.open(deps.paths.storeFile);

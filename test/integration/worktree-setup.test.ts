@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, gitOk } from '../../src/orchestrator/engine/git';
+import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { OrchEvent, TaskSetupFinished } from '../../src/protocol/events';
 import { absolutePath, finish, steps, useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
@@ -180,6 +181,39 @@ describe('task worktree setup with the real claude CLI', function () {
       const hints = outcome.snapshot.warnings.filter((w) => w.includes('worktree.setup'));
       assert.deepEqual(hints, ['package-lock.json found but no worktree.setup: task worktrees have no node_modules; set "worktree": {"setup": "npm ci"} in .orch/config.json (and list gitignored files they need, such as .env, in .worktreeinclude)']);
       assert.equal(outcome.snapshot.tasks['PRD-A/T1']?.setup, undefined, 'nothing to set up, nothing recorded');
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('stops a setup at its timeout, processes it started in their own session too, and blocks the task', async () => {
+    const fixture = await engineFixture(tmp.path, { 'a.md': commandPrd([{ id: 'T1', checks: [] }]) }, readThenWrite(['package.json']));
+    try {
+      const outcome = await fixture.run({ config: { worktree: { setup: 'setsid sleep 120 & sleep 120', setupTimeoutSec: 1 } } });
+      const task = outcome.snapshot.tasks['PRD-A/T1']!;
+      assert.equal(task.state, 'blocked');
+      assert.match(task.error ?? '', /^worktree setup `setsid sleep 120 & sleep 120` failed \(timed out after \d+ s\)/);
+      assert.deepEqual(findMarkedProcesses(`ORCH_SETUP_ID=${outcome.runId}/PRD-A-T1`), [], 'nothing the setup started is left');
+      assert.equal(fixture.model.modelRequests().length, 0);
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('stops a running setup when the run is cancelled, and the task is cancelled', async () => {
+    const started = join(tmp.path, 'setup-started');
+    const fixture = await engineFixture(tmp.path, { 'a.md': commandPrd([{ id: 'T1', checks: [] }]) }, readThenWrite(['package.json']));
+    try {
+      const cancel = new AbortController();
+      const run = fixture.run({ signal: cancel.signal, config: { worktree: { setup: `touch ${started}; sleep 120`, setupTimeoutSec: 300 } } });
+      while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 50));
+      cancel.abort();
+      const outcome = await run;
+      assert.equal(outcome.result, 'cancelled');
+      assert.equal(outcome.snapshot.tasks['PRD-A/T1']?.state, 'cancelled');
+      assert.equal(outcome.snapshot.tasks['PRD-A/T1']?.setup?.outcome, 'cancelled');
+      assert.deepEqual(findMarkedProcesses(`ORCH_SETUP_ID=${outcome.runId}/PRD-A-T1`), []);
+      assert.equal(fixture.model.modelRequests().length, 0);
     } finally {
       await fixture.model.close();
     }

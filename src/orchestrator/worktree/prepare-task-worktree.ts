@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskSetupOutcome } from '../../protocol/events';
 import type { EventLog } from '../events/event-log';
@@ -19,6 +19,8 @@ interface SetupEnd {
 }
 
 const hinted = new WeakSet<EventLog>();
+// The workspace's ignored files are listed once per run: every worktree gets the same copies.
+const includes = new WeakMap<EventLog, Promise<readonly string[]>>();
 
 /**
  * The folder the task's agent works in, made ready first: `.worktreeinclude` files copied and
@@ -32,15 +34,14 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
   const previous = ctx.state().tasks[taskId]?.setup;
   if (!created && (previous?.outcome === 'succeeded' || previous?.outcome === 'reused')) return dir;
   const command = ctx.config.worktree.setup;
-  const patterns = await readIncludePatterns(ctx.paths.root);
-  const included = patterns === undefined ? [] : await includedPaths(ctx.paths.root, patterns);
+  const included = await includedOnce(ctx);
   if (command === undefined && included.length === 0) {
     await hintOnce(ctx, dir);
     return dir;
   }
   const started = Date.now();
   const evidencePath = join(ctx.paths.evidenceDir(ctx.runId), `${taskSlug(taskId)}-setup.log`);
-  const log: string[] = [`# worktree ${dir}`];
+  const log: string[] = [`# ${new Date(started).toISOString()} worktree ${dir}`];
   let end: SetupEnd = { outcome: 'succeeded' };
   try {
     if (included.length > 0) {
@@ -59,7 +60,8 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
     log.push(`# ${end.detail ?? 'cancelled'}`);
   }
   await mkdir(ctx.paths.evidenceDir(ctx.runId), { recursive: true });
-  await writeFile(evidencePath, `${log.join('\n')}\n`);
+  // Appended: a setup run again on resume keeps the output of the one that failed before it.
+  await appendFile(evidencePath, `${log.join('\n')}\n\n`);
   const detail = end.detail === undefined ? undefined : [end.detail, end.tail].filter((l) => l !== undefined && l !== '').join('\n');
   await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail });
   if (end.outcome === 'cancelled') return undefined;
@@ -114,6 +116,15 @@ function ran(result: SetupCommandResult, log: string[]): SetupEnd {
   if (result.timedOut) return { outcome: 'failed', detail: `timed out after ${Math.round(result.durationMs / 1000)} s`, tail };
   if (result.code !== 0) return { outcome: 'failed', detail: `exit ${result.code ?? result.signal}`, tail };
   return { outcome: 'succeeded' };
+}
+
+function includedOnce(ctx: EngineContext): Promise<readonly string[]> {
+  let listed = includes.get(ctx.log);
+  if (listed === undefined) {
+    listed = readIncludePatterns(ctx.paths.root).then((patterns) => (patterns === undefined ? [] : includedPaths(ctx.paths.root, patterns)));
+    includes.set(ctx.log, listed);
+  }
+  return listed;
 }
 
 /** Untracked paths git would commit (not ignored), folders whole. */

@@ -6,9 +6,10 @@ import { parsePatterns, type PatternSet } from './ignore-patterns';
 
 export const INCLUDE_FILE = '.worktreeinclude';
 
-// Never looked into for include matches unless named themselves: Orch's own state (which holds
-// the worktrees), git's, and dependency folders whose thousands of files no include is about.
-const NEVER_WALKED = new Set(['.git', 'node_modules']);
+// Never looked into for include matches unless named themselves: git's own folder, and
+// dependency and build folders whose thousands of files no include is about (a `.env` pattern
+// means the project's, not one a package ships).
+const NEVER_WALKED = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', '.gradle', '.next', '.nuxt', '.cache', '.turbo']);
 
 /** The include file's patterns, or undefined when the repository has none. */
 export async function readIncludePatterns(root: string): Promise<PatternSet | undefined> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { git, gitOk } from '../../src/orchestrator/engine/git';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { OrchEvent, TaskSetupFinished } from '../../src/protocol/events';
-import { absolutePath, finish, steps, useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { absolutePath, claimSuccess, finish, steps, useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
@@ -114,6 +114,27 @@ describe('task worktree setup with the real claude CLI', function () {
       const after = setups(fixture.events(outcome.runId));
       assert.deepEqual(after.map((e) => [e.command, e.outcome]), [[broken, 'failed'], ['touch ready.flag', 'succeeded']]);
       assert.match(resumed.out, /PRD-A\/T1 worktree setup: `touch ready\.flag` succeeded/);
+    } finally {
+      await fixture.model.close();
+    }
+  });
+
+  it('does not set up again a worktree whose setup succeeded when the run resumes', async () => {
+    const count = join(tmp.path, 'setup-count');
+    const tasks = [{ id: 'T1', checks: ['grep -q installed deps/lib.txt'] }];
+    const fixture = await engineFixture(tmp.path, { 'a.md': commandPrd(tasks) }, claimSuccess());
+    try {
+      await commitAll(fixture.workspace, { '.gitignore': 'deps/\n' });
+      const setup = `mkdir -p deps && echo installed > deps/lib.txt && echo ran >> ${count}`;
+      const first = await fixture.run({ config: { maxAttempts: 1, worktree: { setup, setupTimeoutSec: 60 } } });
+      assert.equal(first.snapshot.tasks['PRD-A/T1']?.state, 'blocked', 'a false claim used its only attempt');
+      fixture.model.setScenario(readThenWrite(['deps/lib.txt']));
+      mkdirSync(join(fixture.workspace, '.orch'), { recursive: true });
+      writeFileSync(join(fixture.workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1, worktree: { setup } }));
+      const resumed = await exitOf(fixture.orch(['resume', first.runId]));
+      assert.equal(resumed.code, 0, resumed.out);
+      assert.equal(readFileSync(count, 'utf8'), 'ran\n', 'the setup ran once, in the first run');
+      assert.equal(setups(fixture.events(first.runId)).length, 1);
     } finally {
       await fixture.model.close();
     }

@@ -86,9 +86,15 @@ async function setUp(ctx: EngineContext, taskId: string, dir: string, command: s
   const cache = new DepsCache(join(ctx.paths.orchDir, 'cache', 'deps'));
   return inTurn(cache.entry(key.key), async () => {
     if (cache.has(key.key)) {
-      await cache.restore(key.key, dir, ctx.signal);
-      log.push(`# reused node_modules from ${cache.entry(key.key)} (same ${key.lockfile}, package.json and command); \`${command}\` did not run`);
-      return { outcome: 'reused' };
+      // A copy that fails (a full disk, a damaged cache entry) is no reason to block: install.
+      const restored = await cache.restore(key.key, dir, ctx.signal).then(() => true, (error: unknown) => (error as Error).message);
+      if (restored === true) {
+        log.push(`# reused node_modules from ${cache.entry(key.key)} (same ${key.lockfile}, package.json and command); \`${command}\` did not run`);
+        return { outcome: 'reused' };
+      }
+      log.push(`# could not reuse ${cache.entry(key.key)}: ${restored}`);
+      if (ctx.signal.aborted) return { outcome: 'cancelled' };
+      return ran(await run(ctx, taskId, dir, command, log), log);
     }
     const end = ran(await run(ctx, taskId, dir, command, log), log);
     if (end.outcome === 'succeeded') {

@@ -7,6 +7,7 @@
 // the model can fix its errors in the same turn: this server posts them to the endpoint the
 // runner serves for the attempt (ORCH_MCP_SUBMIT_URL, with ORCH_MCP_SUBMIT_SECRET), and offers
 // only the submission tools named in ORCH_MCP_SUBMIT_TOOLS.
+import { Buffer } from 'node:buffer';
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -191,7 +192,7 @@ async function submit(name, args) {
   }
   let response;
   try {
-    response = await fetch(new URL(name, submitUrl), {
+    response = await globalThis.fetch(new URL(name, submitUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${submitSecret}` },
       body,

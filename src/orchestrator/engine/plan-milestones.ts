@@ -11,6 +11,7 @@ import { parsePrd } from '../plan/prd-parser';
 import type { SubmissionHandler } from '../runner/mcp/submission-endpoint';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { assignAgents } from './assign-agents';
+import { estimatePromptTokens } from './task-prompt';
 import type { AttemptRunner } from './engine-context';
 
 export interface PlanningDeps {
@@ -112,11 +113,6 @@ export async function planMilestone(deps: PlanningDeps, milestone: Milestone, ph
       : `Orch rejected your PRD:\n${lastErrors}\n\nHand it in by calling the tool mcp__orch__submit_prd with {title, tasks, body}: the whole corrected PRD.`;
   }
   throw new InputError(`the planner gave no valid PRD for milestone ${milestone.id} in ${MAX_TRIES} tries; last problems:\n${lastErrors}`, { file: milestone.source.file, line: milestone.source.line });
-}
-
-/** A brief's size in tokens, estimated as characters / 4 (the usual rule of thumb for English and code). */
-export function estimatePromptTokens(prompt: string): number {
-  return Math.ceil(prompt.length / 4);
 }
 
 /** An activity's text is cut at the event limit; the whole reply is in the artifacts file it names. */

@@ -117,7 +117,8 @@ function limitsSection(context: BriefContext): string[] {
     ...(context.timeoutSec === undefined ? [] : [`${formatDuration(context.timeoutSec)} of wall-clock time`]),
     ...(context.capUsd === undefined ? [] : [`$${context.capUsd.toFixed(2)} of model cost`]),
   ];
-  return limits.length === 0 ? [] : [`This attempt is stopped after ${limits.join(' or ')}, whichever comes first: finish within that.`];
+  if (limits.length === 0) return [];
+  return [`This attempt is stopped after ${limits.join(' or ')}${limits.length > 1 ? ', whichever comes first' : ''}: finish within that.`];
 }
 
 function formatDuration(sec: number): string {

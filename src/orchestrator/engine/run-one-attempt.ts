@@ -20,7 +20,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   const assignment = ctx.assignments.get(taskId)!;
   const id = attemptId(taskId, task.attempts.length + 1);
   const resumeSession = resumableSession(previous);
-  const rework = previous === undefined ? undefined : reworkPrompt(spec, reworkFacts(ctx, taskId, previous, task.error));
+  const rework = previous === undefined ? undefined : reworkPrompt(spec, { ...reworkFacts(ctx, taskId, previous, task.error), timeoutSec: ctx.config.attemptTimeoutSec, ...(plan.capUsd === undefined ? {} : { capUsd: plan.capUsd }) });
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
   const brief = (): string => taskPrompt(spec, prd, briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'));

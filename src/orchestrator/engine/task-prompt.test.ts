@@ -86,8 +86,10 @@ describe('reworkPrompt', () => {
       reason: '1 of 2 checks failed',
       failed: [{ check: '`npm test` exits 0', passed: false, detail: 'exit 1', evidencePath: '/e/T1-1-command.txt' }],
       evidenceDir: '/e',
+      timeoutSec: 90,
     });
     assert.match(prompt, /was not accepted: 1 of 2 checks failed/);
+    assert.match(prompt, /stopped after 90 seconds of wall-clock time: finish within that/);
     assert.match(prompt, /- `npm test` exits 0: exit 1 \(evidence: \/e\/T1-1-command\.txt\)/);
     assert.match(prompt, /The full output of every check is in \/e\./);
     assert.doesNotMatch(prompt, /git commit/);

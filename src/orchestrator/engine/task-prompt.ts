@@ -112,7 +112,7 @@ function worktreeSection(worktree: WorktreeFacts | undefined): string[] {
   ];
 }
 
-function limitsSection(context: BriefContext): string[] {
+function limitsSection(context: { readonly timeoutSec?: number; readonly capUsd?: number }): string[] {
   const limits = [
     ...(context.timeoutSec === undefined ? [] : [`${formatDuration(context.timeoutSec)} of wall-clock time`]),
     ...(context.capUsd === undefined ? [] : [`$${context.capUsd.toFixed(2)} of model cost`]),
@@ -138,6 +138,9 @@ export interface ReworkFacts {
   readonly evidenceDir?: string;
   /** Verification brought the integration branch into the worktree and git stopped on these. */
   readonly mergeConflicts?: readonly string[];
+  /** This attempt's own limits: a resumed session saw only the first attempt's. */
+  readonly timeoutSec?: number;
+  readonly capUsd?: number;
 }
 
 export function reworkPrompt(task: Task, facts: ReworkFacts): string {
@@ -153,7 +156,7 @@ export function reworkPrompt(task: Task, facts: ReworkFacts): string {
       '',
     );
   }
-  lines.push('Fix it in this worktree. Orch will run the checks again.');
+  lines.push('Fix it in this worktree. Orch will run the checks again.', ...limitsSection(facts));
   return lines.join('\n');
 }
 

@@ -7,7 +7,7 @@ import { commands } from './commands';
 const USAGE = `usage: orch <command> [options]
 
 commands:
-  plan <roadmap.md> [--json]     show the plan tree
+  plan <roadmap.md> [--json]     show the plan tree (--infer: the planner agent structures a free-form roadmap)
   agents [--json]                list the agent registry
   run <roadmap.md> [options]     run the roadmap's tasks with Claude Code sub-agents
   resume [runId] [--task ID]...  continue an interrupted or paused run (--task: requeue only these failed/blocked tasks; the run's pending work continues)

@@ -85,6 +85,8 @@ export type AttemptStarted = Body<
     readonly model: string;
     readonly prompt: string;
     readonly resumeOf?: string;
+    /** The brief's size in tokens, estimated as its characters / 4. */
+    readonly promptTokens?: number;
   }
 >;
 export type AttemptActivity = Body<

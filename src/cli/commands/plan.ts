@@ -1,4 +1,5 @@
-// `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (DESIGN.md §4).
+// `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (DESIGN.md §4);
+// with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Milestone, Phase, Prd, Roadmap, Task } from '../../protocol/domain';
 import { loadConfig } from '../../orchestrator/config/orch-config';
@@ -7,6 +8,7 @@ import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
 import { EXIT, type Command } from '../cli-io';
 import { parseCommandArgs } from '../run-cli';
+import { planInfer } from './plan-infer';
 
 export interface PlanJson {
   readonly phases: readonly {
@@ -28,11 +30,14 @@ export interface PlanJson {
 export const planCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
     args,
-    { json: { type: 'boolean' }, workspace: { type: 'string' } },
+    { json: { type: 'boolean' }, workspace: { type: 'string' }, infer: { type: 'boolean' }, 'claude-path': { type: 'string' } },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
   const workspaceDir = resolve(io.cwd, values.workspace ?? '.');
   const roadmapFile = resolve(io.cwd, positionals[0] as string);
+  if (values.infer === true) {
+    return planInfer(io, roadmapFile, { workspace: workspaceDir, json: values.json === true, ...(values['claude-path'] === undefined ? {} : { claudePath: values['claude-path'] }) });
+  }
   let plan: Roadmap;
   try {
     const config = await loadConfig(workspacePaths(workspaceDir).configFile);

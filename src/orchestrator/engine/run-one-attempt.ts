@@ -3,7 +3,8 @@ import { attemptId } from '../../protocol/ids';
 import type { RunRouter } from '../router/run-router';
 import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 import type { EngineContext } from './engine-context';
-import { reworkPrompt, taskPrompt } from './task-prompt';
+import { dependencyFacts, reworkFacts, worktreeSetup } from './brief-facts';
+import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -19,10 +20,11 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   const assignment = ctx.assignments.get(taskId)!;
   const id = attemptId(taskId, task.attempts.length + 1);
   const resumeSession = resumableSession(previous);
-  const rework = previous === undefined ? undefined : reworkPrompt(spec, task.error ?? 'the previous attempt failed', task.checks);
+  const rework = previous === undefined ? undefined : reworkPrompt(spec, { ...reworkFacts(ctx, taskId, previous, task.error), timeoutSec: ctx.config.attemptTimeoutSec, ...(plan.capUsd === undefined ? {} : { capUsd: plan.capUsd }) });
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
-  const prompt = rework === undefined ? taskPrompt(spec, prd) : resumeSession === undefined ? `${taskPrompt(spec, prd)}\n\n${rework}` : rework;
+  const brief = (): string => taskPrompt(spec, prd, briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'));
+  const prompt = rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework;
   await ctx.log.append({
     type: 'attempt.started',
     taskId,
@@ -31,6 +33,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
     model: plan.model,
     prompt,
     resumeOf: previous === undefined ? undefined : previous.id,
+    promptTokens: estimatePromptTokens(prompt),
   });
   const run = assignment.agent.provider === 'openai' ? runOpenaiAttempt(plan.router.catalog, spec.output ?? 'output.md') : ctx.runAttempt;
   const outcome = await run(
@@ -58,6 +61,23 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   );
   await ctx.log.append({ type: 'attempt.finished', attemptId: id, ...outcome });
   return ctx.state().attempts[id]!;
+}
+
+function briefContext(ctx: EngineContext, taskId: string, capUsd: number | undefined, orchTools: boolean): BriefContext {
+  const { task, prd } = ctx.tasks.get(taskId)!;
+  const milestone = ctx.roadmap.phases.flatMap((p) => p.milestones).find((m) => m.id === prd.milestoneId);
+  const setup = worktreeSetup(ctx.config);
+  return {
+    prdFile: prd.source.file,
+    ...(milestone === undefined ? {} : { milestone }),
+    dependencies: dependencyFacts(ctx, prd.id, task.depends),
+    ...(ctx.worktrees === undefined
+      ? {}
+      : { worktree: { branch: ctx.worktrees.taskBranch(taskId), integrationBranch: ctx.worktrees.integrationBranch, ...(setup === undefined ? {} : { setup }) } }),
+    timeoutSec: ctx.config.attemptTimeoutSec,
+    ...(capUsd === undefined ? {} : { capUsd }),
+    orchTools,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
 // events in between. The caller emits attempt.started/attempt.finished around it.
 
 import type { AttemptOutcome, FailureClass } from '../../protocol/events';
+import type { SubmissionHandlers } from './mcp/submission-endpoint';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 
@@ -31,8 +32,10 @@ export interface AttemptRequest {
   readonly resumeSessionId?: string;
   readonly retry?: RetryPolicy;
   readonly signal?: AbortSignal;
-  /** Give the agent Orch's MCP tools (report_progress, attach_evidence). Default true. */
+  /** Give the agent Orch's MCP tools (report_progress, attach_evidence, report_no_change). Default true. */
   readonly orchTools?: boolean;
+  /** Submission tools for this attempt only (the planner's submit_prd), each with Orch's validation. */
+  readonly submissions?: SubmissionHandlers;
   /** Text longer than this in an event is cut, the whole kept in a file. Default 4,000. */
   readonly maxEventChars?: number;
   /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */

@@ -27,7 +27,7 @@ describe('claude arguments and environment', () => {
       '-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
       '--model', 'claude-opus-4-8', '--permission-mode', 'acceptEdits',
       '--append-system-prompt-file', '/a/sys.md',
-      '--allowedTools', 'Write', 'Bash(git *)', 'mcp__orch__report_progress', 'mcp__orch__attach_evidence',
+      '--allowedTools', 'Write', 'Bash(git *)', 'mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change',
       '--disallowedTools', 'WebFetch',
       '--mcp-config', '{}',
       '--max-budget-usd', '0.25',
@@ -35,6 +35,12 @@ describe('claude arguments and environment', () => {
       '--session-id', 'S',
     ]);
     assert.ok(!args.some((a) => a.includes('must not be on the command line')));
+  });
+
+  it('allows a submission tool only to the attempt that has its handler', () => {
+    const withSubmit = claudeArgs({ ...req, submissions: { submit_prd: () => ({ accepted: true, text: 'ok' }) } }, { model: 'sonnet' }, { mcpConfig: '/a/mcp.json' });
+    assert.ok(withSubmit.includes('mcp__orch__submit_prd'));
+    assert.ok(!claudeArgs(req, { model: 'sonnet' }, { mcpConfig: '/a/mcp.json' }).includes('mcp__orch__submit_prd'));
   });
 
   it('resumes instead of naming a new session', () => {
@@ -57,5 +63,7 @@ describe('claude arguments and environment', () => {
       args: ['/s.mjs'],
       env: { ORCH_MCP_REPORT_FILE: '/r.jsonl', ELECTRON_RUN_AS_NODE: '1' },
     });
+    const withSubmit = JSON.parse(orchMcpConfig('/usr/bin/node', '/s.mjs', '/r.jsonl', { url: 'http://127.0.0.1:9/', secret: 'S', tools: ['submit_prd'] })) as { mcpServers: { orch: { env: Record<string, string> } } };
+    assert.deepEqual(withSubmit.mcpServers.orch.env, { ORCH_MCP_REPORT_FILE: '/r.jsonl', ELECTRON_RUN_AS_NODE: '1', ORCH_MCP_SUBMIT_URL: 'http://127.0.0.1:9/', ORCH_MCP_SUBMIT_SECRET: 'S', ORCH_MCP_SUBMIT_TOOLS: 'submit_prd' });
   });
 });

@@ -2,8 +2,9 @@
 // system prompt through a file: no argv length limit, and neither shows up in `ps`.
 
 import type { AttemptRequest } from './attempt-request';
+import { submitToolsOf, type SubmissionEndpoint } from './mcp/submission-endpoint';
 
-export const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence'] as const;
+export const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change'] as const;
 
 /** The CLI retries once by itself: enough to tell Orch the retry-after it was given. */
 export const CLI_MAX_RETRIES = '1';
@@ -26,7 +27,9 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   const args = ['-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages'];
   args.push('--model', plan.model, '--permission-mode', req.permissionMode);
   if (files.systemPromptFile !== undefined) args.push('--append-system-prompt-file', files.systemPromptFile);
-  const allowed = [...req.allowedTools, ...(files.mcpConfig === undefined ? [] : ORCH_TOOL_NAMES)];
+  // A submission tool only for the attempt that hands one in (the planner's submit_prd).
+  const orchTools = files.mcpConfig === undefined ? [] : [...ORCH_TOOL_NAMES, ...submitToolsOf(req.submissions).map((t) => `mcp__orch__${t}`)];
+  const allowed = [...req.allowedTools, ...orchTools];
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
   if (req.disallowedTools !== undefined && req.disallowedTools.length > 0) args.push('--disallowedTools', ...req.disallowedTools);
   if (files.mcpConfig !== undefined) args.push('--mcp-config', files.mcpConfig);
@@ -37,11 +40,16 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   return args;
 }
 
-/** Inside VS Code `process.execPath` is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node. */
-export function orchMcpConfig(nodePath: string, serverPath: string, reportFile: string): string {
+/**
+ * Inside VS Code `process.execPath` is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
+ * With a submission endpoint the config holds its secret, so the runner keeps it in a private
+ * file rather than on the command line.
+ */
+export function orchMcpConfig(nodePath: string, serverPath: string, reportFile: string, submit?: Pick<SubmissionEndpoint, 'url' | 'secret' | 'tools'>): string {
+  const submitEnv = submit === undefined ? {} : { ORCH_MCP_SUBMIT_URL: submit.url, ORCH_MCP_SUBMIT_SECRET: submit.secret, ORCH_MCP_SUBMIT_TOOLS: submit.tools.join(',') };
   return JSON.stringify({
     mcpServers: {
-      orch: { type: 'stdio', command: nodePath, args: [serverPath], env: { ORCH_MCP_REPORT_FILE: reportFile, ELECTRON_RUN_AS_NODE: '1' } },
+      orch: { type: 'stdio', command: nodePath, args: [serverPath], env: { ORCH_MCP_REPORT_FILE: reportFile, ELECTRON_RUN_AS_NODE: '1', ...submitEnv } },
     },
   });
 }

@@ -18,6 +18,10 @@ export function reportActivity(line: string): Activity | string {
   if (isObject(entry) && entry.tool === 'attach_evidence' && typeof entry.kind === 'string' && typeof entry.value === 'string') {
     return { kind: 'evidence', evidenceKind: entry.kind, value: entry.value };
   }
+  // Verification reads this kind: a check-less task with no changed file passes on it.
+  if (isObject(entry) && entry.tool === 'report_no_change' && typeof entry.reason === 'string') {
+    return { kind: 'evidence', evidenceKind: 'no-change', value: entry.reason };
+  }
   return `unexpected report from Orch's MCP server: ${line.slice(0, 200)}`;
 }
 

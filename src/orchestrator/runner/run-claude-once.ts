@@ -10,6 +10,7 @@ import type { AttemptRequest } from './attempt-request';
 import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationPlan } from './claude-args';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
 import { reportActivity, ReportTail } from './mcp-reports';
+import { startSubmissionEndpoint, submitToolsOf, type SubmissionEndpoint } from './mcp/submission-endpoint';
 import { estimateCostUsd } from './model-check';
 import { spawnGroup, terminate, type TerminateReport } from './process-group';
 import { StreamTracker } from './stream-tracker';
@@ -112,6 +113,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   }
   let mcpConfig: string | undefined;
   let reports: ReportTail | undefined;
+  let endpoint: SubmissionEndpoint | undefined;
   if (req.orchTools !== false) {
     const server = defaultOrchMcpServerPath();
     if (existsSync(server)) {
@@ -122,9 +124,11 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
         if (typeof a === 'string') tracker.warn(a);
         else tracker.activity(a);
       });
-      mcpConfig = orchMcpConfig(process.execPath, server, reportFile);
+      if (submitToolsOf(req.submissions).length > 0) endpoint = await startSubmissionEndpoint(req.submissions ?? {});
+      mcpConfig = files.path('mcp-config.json');
+      writeFileSync(mcpConfig, orchMcpConfig(process.execPath, server, reportFile, endpoint), { mode: 0o600 });
     } else {
-      tracker.warn(`Orch's MCP server is missing at ${server}: the agent runs without report_progress and attach_evidence`);
+      tracker.warn(`Orch's MCP server is missing at ${server}: the agent runs without report_progress, attach_evidence and report_no_change`);
     }
   }
 
@@ -187,6 +191,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   await closed;
   if (pending !== '') tracker.line(pending);
   reports?.stop();
+  await endpoint?.close();
   if (!stoppedByUs && cleanup !== undefined && cleanup.outside.length > 0) {
     tracker.warn(`the agent left ${cleanup.outside.length} process(es) running after it exited (${cleanup.outside.join(', ')}); Orch stopped them`);
   }

@@ -3,13 +3,108 @@
 // Plain JavaScript (ESM) with no dependencies so it runs from the source tree and from a package alike.
 // stdout belongs to the MCP protocol (newline-delimited JSON-RPC 2.0), so reports go to the
 // file named by ORCH_MCP_REPORT_FILE, one JSON object per line, which the runner tails.
+// Submissions (submit_prd, submit_roadmap) need Orch's own validation before the tool answers, so
+// the model can fix its errors in the same turn: this server posts them to the endpoint the
+// runner serves for the attempt (ORCH_MCP_SUBMIT_URL, with ORCH_MCP_SUBMIT_SECRET), and offers
+// only the submission tools named in ORCH_MCP_SUBMIT_TOOLS.
+import { Buffer } from 'node:buffer';
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const reportFile = process.env.ORCH_MCP_REPORT_FILE;
+const submitUrl = process.env.ORCH_MCP_SUBMIT_URL;
+const submitSecret = process.env.ORCH_MCP_SUBMIT_SECRET ?? '';
+const submitTools = new Set((process.env.ORCH_MCP_SUBMIT_TOOLS ?? '').split(',').filter((t) => t !== ''));
 const SUPPORTED_VERSIONS = ['2025-06-18', '2025-03-26', '2024-11-05'];
+/** The runner refuses larger bodies too; saying so here gives the model a clear answer. */
+const MAX_SUBMISSION_BYTES = 1_000_000;
 
-const TOOLS = [
+const VERIFY_ITEM = {
+  type: 'object',
+  description:
+    'One check Orch runs itself in the task\'s worktree: {"file": "path"} (exists, not empty), {"command": "npm test", "timeout": 120} (exits 0), or {"browser": {"url": "http://127.0.0.1:5173/", "expect": "text on the page", "serve": "npm run dev", "screenshot": true}}.',
+  properties: {
+    file: { type: 'string' },
+    command: { type: 'string' },
+    timeout: { type: 'number' },
+    browser: { type: 'object' },
+  },
+};
+
+const TASK_ITEM = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'T1, T2, ... unique in this PRD.' },
+    title: { type: 'string', description: 'Imperative, under 80 characters.' },
+    description: { type: 'string', description: "The agent's whole brief: what to build, where (paths), constraints, done-when. Other agents never see it." },
+    agent: { type: 'string', description: 'An agent name Orch listed; else Orch picks one for the phase.' },
+    phase: { type: 'string', description: 'A workflow phase Orch listed; else the agent\'s first phase.' },
+    depends: { type: 'array', items: { type: 'string' }, description: 'Ids of tasks in this PRD that must be verified first.' },
+    model: { type: 'string', description: 'Only to pin a model on purpose.' },
+    output: { type: 'string', description: 'Only for text-only agents: where their answer is written.' },
+    budgetUsd: { type: 'number', description: "This task's own cost cap in USD." },
+    verify: { type: 'array', items: VERIFY_ITEM, description: 'Evidence Orch checks itself; prefer commands that run real tests.' },
+  },
+  required: ['id', 'title', 'description'],
+};
+
+const SUBMIT_PRD = {
+  name: 'submit_prd',
+  description:
+    "Hand in the milestone's PRD. Orch validates it at once (schema, agents, phases, dependencies) and answers either 'accepted' or the errors to fix: on errors, call submit_prd again with the whole corrected PRD. The PRD must come through this tool, not as text in your reply.",
+  inputSchema: {
+    type: 'object',
+    properties: {
+      title: { type: 'string', description: 'Short title of the PRD.' },
+      body: { type: 'string', description: 'The PRD in Markdown: problem, goals, non-goals, users, success metrics.' },
+      tasks: { type: 'array', minItems: 1, items: TASK_ITEM },
+    },
+    required: ['title', 'tasks'],
+  },
+};
+
+const SUBMIT_ROADMAP = {
+  name: 'submit_roadmap',
+  description:
+    "Hand in the structured roadmap: phases, each with milestones. Orch validates it at once and answers 'accepted' or the errors to fix; on errors, call submit_roadmap again with the whole corrected roadmap.",
+  inputSchema: {
+    type: 'object',
+    properties: {
+      title: { type: 'string' },
+      phases: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          properties: {
+            title: { type: 'string' },
+            milestones: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                properties: {
+                  title: { type: 'string' },
+                  duration: { type: 'string' },
+                  focus: { type: 'string' },
+                  features: { type: 'array', items: { type: 'string' } },
+                  successMetrics: { type: 'array', items: { type: 'string' } },
+                },
+                required: ['title'],
+              },
+            },
+          },
+          required: ['title', 'milestones'],
+        },
+      },
+    },
+    required: ['title', 'phases'],
+  },
+};
+
+const SUBMISSIONS = [SUBMIT_PRD, SUBMIT_ROADMAP];
+
+const BASE_TOOLS = [
   {
     name: 'report_progress',
     description: 'Tell Orch how far along the task is. Call it at milestones of your work.',
@@ -36,7 +131,22 @@ const TOOLS = [
       additionalProperties: false,
     },
   },
+  {
+    name: 'report_no_change',
+    description:
+      'Tell Orch that the task needs no change to any file, and why. Without it (or a changed file, or passing checks) Orch does not accept a task as done.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        reason: { type: 'string', description: 'Why nothing had to change, e.g. what already does what the task asks, where.' },
+      },
+      required: ['reason'],
+      additionalProperties: false,
+    },
+  },
 ];
+
+const TOOLS = [...BASE_TOOLS, ...(submitUrl === undefined ? [] : SUBMISSIONS.filter((t) => submitTools.has(t.name)))];
 
 function send(message) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -63,17 +173,57 @@ function validate(name, args) {
     }
     return { entry: { tool: name, kind: a.kind, value: a.path_or_text }, text: `Evidence (${a.kind}) attached.` };
   }
+  if (name === 'report_no_change') {
+    if (typeof a.reason !== 'string' || a.reason.trim() === '') return { error: `reason must be a non-empty string, got ${JSON.stringify(a.reason)}` };
+    return { entry: { tool: name, reason: a.reason }, text: 'Recorded: no change needed. Orch will check that the worktree is unchanged.' };
+  }
   return { error: `unknown tool ${JSON.stringify(name)}; this server has ${TOOLS.map((t) => t.name).join(', ')}` };
 }
 
-function callTool(params) {
-  const checked = validate(params && params.name, params && params.arguments);
+function toolError(text) {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+async function submit(name, args) {
+  const body = JSON.stringify(args ?? {});
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_SUBMISSION_BYTES) {
+    return toolError(`${name} is ${bytes} bytes, over Orch's limit of ${MAX_SUBMISSION_BYTES}: shorten the descriptions and body, then submit again.`);
+  }
+  let response;
+  try {
+    response = await globalThis.fetch(new URL(name, submitUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${submitSecret}` },
+      body,
+    });
+  } catch (error) {
+    return toolError(`Orch could not be reached to check ${name}: ${error && error.message ? error.message : error}`);
+  }
+  const text = await response.text();
+  let verdict;
+  try {
+    verdict = JSON.parse(text);
+  } catch {
+    return toolError(`Orch answered ${name} with HTTP ${response.status}: ${text.slice(0, 500)}`);
+  }
+  const message = typeof verdict.text === 'string' ? verdict.text : `HTTP ${response.status}`;
+  return verdict.accepted === true ? { content: [{ type: 'text', text: message }] } : toolError(message);
+}
+
+async function callTool(params) {
+  const name = params && params.name;
+  if (SUBMISSIONS.some((t) => t.name === name)) {
+    if (!TOOLS.some((t) => t.name === name)) return toolError(`${name} is not offered in this attempt`);
+    return submit(name, params.arguments);
+  }
+  const checked = validate(name, params && params.arguments);
   if (checked.error) return { content: [{ type: 'text', text: checked.error }], isError: true };
   report(checked.entry);
   return { content: [{ type: 'text', text: checked.text }] };
 }
 
-function handle(message) {
+async function handle(message) {
   const { id, method, params } = message;
   const isRequest = id !== undefined && id !== null;
   try {
@@ -88,7 +238,7 @@ function handle(message) {
     } else if (method === 'tools/list') {
       result = { tools: TOOLS };
     } else if (method === 'tools/call') {
-      result = callTool(params);
+      result = await callTool(params);
     } else if (method === 'ping') {
       result = {};
     } else if (!isRequest) {
@@ -103,15 +253,19 @@ function handle(message) {
   }
 }
 
+// One message at a time, so answers keep the order of the requests even while a submission waits.
+let queue = Promise.resolve();
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === '') return;
-  let message;
-  try {
-    message = JSON.parse(line);
-  } catch {
-    send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: `parse error: ${line.slice(0, 80)}` } });
-    return;
-  }
-  if (Array.isArray(message)) message.forEach(handle);
-  else handle(message);
+  queue = queue.then(async () => {
+    let message;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: `parse error: ${line.slice(0, 80)}` } });
+      return;
+    }
+    for (const m of Array.isArray(message) ? message : [message]) await handle(m);
+  });
 });

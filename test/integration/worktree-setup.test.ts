@@ -77,6 +77,8 @@ describe('task worktree setup with the real claude CLI', function () {
         const done = events.findIndex((e) => e.type === 'task.setup.finished' && e.taskId === id);
         const started = events.findIndex((e) => e.type === 'attempt.started' && e.taskId === id);
         assert.ok(done >= 0 && done < started, `${id}: setup finished before its first attempt`);
+        const brief = events[started];
+        assert.match(brief?.type === 'attempt.started' ? brief.prompt : '', /The setup command `mkdir -p deps[^`]*` already ran in this worktree\. Do not install again/, `${id}: the brief says what setup did`);
         assert.equal(outcome.snapshot.tasks[id]?.setup?.outcome, 'succeeded');
         assert.equal(outcome.snapshot.tasks[id]?.setup?.command, setup);
         const log = outcome.snapshot.tasks[id]?.setup?.evidencePath ?? '';

@@ -33,15 +33,6 @@ function lastText(activity: readonly Activity[]): string | undefined {
   return text?.kind === 'text' ? text.text : undefined;
 }
 
-/** The setup command of the worktree config, read loosely: the key is younger than this code. */
-export function worktreeSetup(config: unknown): string | undefined {
-  if (typeof config !== 'object' || config === null) return undefined;
-  const worktree = (config as { readonly worktree?: unknown }).worktree;
-  if (typeof worktree !== 'object' || worktree === null) return undefined;
-  const setup = (worktree as { readonly setup?: unknown }).setup;
-  return typeof setup === 'string' && setup.trim() !== '' ? setup : undefined;
-}
-
 /**
  * Only the verification of the previous attempt counts: when that attempt failed before it was
  * checked, the checks of an earlier round are history, not the current failures.

@@ -3,7 +3,8 @@ import { attemptId } from '../../protocol/ids';
 import type { RunRouter } from '../router/run-router';
 import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 import type { EngineContext } from './engine-context';
-import { dependencyFacts, reworkFacts, worktreeSetup } from './brief-facts';
+import { dependencyFacts, reworkFacts } from './brief-facts';
+import { worktreeSetupNote } from '../worktree/setup-note';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
@@ -66,14 +67,14 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
 function briefContext(ctx: EngineContext, taskId: string, capUsd: number | undefined, orchTools: boolean): BriefContext {
   const { task, prd } = ctx.tasks.get(taskId)!;
   const milestone = ctx.roadmap.phases.flatMap((p) => p.milestones).find((m) => m.id === prd.milestoneId);
-  const setup = worktreeSetup(ctx.config);
+  const setupNote = worktreeSetupNote(ctx.state().tasks[taskId]?.setup);
   return {
     prdFile: prd.source.file,
     ...(milestone === undefined ? {} : { milestone }),
     dependencies: dependencyFacts(ctx, prd.id, task.depends),
     ...(ctx.worktrees === undefined
       ? {}
-      : { worktree: { branch: ctx.worktrees.taskBranch(taskId), integrationBranch: ctx.worktrees.integrationBranch, ...(setup === undefined ? {} : { setup }) } }),
+      : { worktree: { branch: ctx.worktrees.taskBranch(taskId), integrationBranch: ctx.worktrees.integrationBranch, ...(setupNote === undefined ? {} : { setupNote }) } }),
     timeoutSec: ctx.config.attemptTimeoutSec,
     ...(capUsd === undefined ? {} : { capUsd }),
     orchTools,

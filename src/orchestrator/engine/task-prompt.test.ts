@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Milestone, Prd } from '../../protocol/domain';
 import { task } from '../../../test/support/builders';
-import { worktreeSetup } from './brief-facts';
 import { MAX_PRD_BODY_CHARS, reworkPrompt, taskPrompt } from './task-prompt';
 
 function prdOf(...tasks: Prd['tasks']): Prd {
@@ -47,7 +46,7 @@ describe('taskPrompt with the run around it', () => {
       prdFile: '/w/.orch/prds/PRD-1.md',
       milestone,
       dependencies: [{ id: 'T1', title: 'Write the API', files: ['src/api.ts', 'src/api.test.ts'], summary: 'Added GET /orders returning {id,total}.' }],
-      worktree: { branch: 'orch/r1/PRD-1-T2', integrationBranch: 'orch/r1/integration', setup: 'npm ci' },
+      worktree: { branch: 'orch/r1/PRD-1-T2', integrationBranch: 'orch/r1/integration', setupNote: 'The setup command `npm ci` already ran in this worktree.' },
       timeoutSec: 1800,
       capUsd: 0.5,
       orchTools: true,
@@ -57,7 +56,7 @@ describe('taskPrompt with the run around it', () => {
     assert.match(prompt, /What T1 \(Write the API\) merged: src\/api\.ts, src\/api\.test\.ts\./);
     assert.match(prompt, /> Added GET \/orders returning \{id,total\}\./);
     assert.match(prompt, /branch `orch\/r1\/PRD-1-T2`, checked out fresh from `orch\/r1\/integration`/);
-    assert.match(prompt, /Orch already ran `npm ci` in it/);
+    assert.match(prompt, /The setup command `npm ci` already ran in this worktree\. Do not install again/);
     assert.match(prompt, /stopped after 30 minutes of wall-clock time or \$0\.50 of model cost/);
     for (const tool of ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change']) assert.ok(prompt.includes(tool), tool);
     assert.doesNotMatch(prompt, /SECRET BRIEF/);
@@ -70,12 +69,6 @@ describe('taskPrompt with the run around it', () => {
     assert.match(prompt, /more characters in the PRD file/);
   });
 
-  it('reads the worktree setup command defensively from a config of any shape', () => {
-    assert.equal(worktreeSetup({ worktree: { setup: 'npm ci' } }), 'npm ci');
-    assert.equal(worktreeSetup({ worktree: { setup: 3 } }), undefined);
-    assert.equal(worktreeSetup({ parallel: 2 }), undefined);
-    assert.equal(worktreeSetup(undefined), undefined);
-  });
 });
 
 describe('reworkPrompt', () => {

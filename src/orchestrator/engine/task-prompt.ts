@@ -17,8 +17,8 @@ export interface DependencyFacts {
 export interface WorktreeFacts {
   readonly branch: string;
   readonly integrationBranch: string;
-  /** The command Orch ran in the fresh worktree before the agent started, if any. */
-  readonly setup?: string;
+  /** What Orch did to the fresh worktree before the agent started (setup, copied files), if anything. */
+  readonly setupNote?: string;
 }
 
 export interface BriefContext {
@@ -107,7 +107,7 @@ function worktreeSection(worktree: WorktreeFacts | undefined): string[] {
   if (worktree === undefined) return ['Work in the current directory.'];
   return [
     `Work in the current directory: your own git worktree on branch \`${worktree.branch}\`, checked out fresh from \`${worktree.integrationBranch}\`, which holds the verified work of the tasks merged so far.`,
-    worktree.setup === undefined ? 'Orch ran no setup command in it: install what you need yourself.' : `Orch already ran \`${worktree.setup}\` in it: do not run it again unless you change the dependencies.`,
+    worktree.setupNote === undefined ? 'Orch ran no setup command in it: install what you need yourself.' : `${worktree.setupNote} Do not install again unless you change the dependencies.`,
     'Orch commits what you leave in the worktree and merges it once the checks pass.',
   ];
 }

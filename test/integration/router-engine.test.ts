@@ -11,6 +11,9 @@ import { answeringAs, costing, finish, modelFamily, modelIs, overloaded, rateLim
 import type { ScriptedModelServer } from '../../src/scripted-model/server';
 import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import type { AttemptRunner } from '../../src/orchestrator/engine/engine-context';
+import { runOpenaiAttempt } from '../../src/orchestrator/openai/run-openai-attempt';
+import { ModelCatalog } from '../../src/orchestrator/router/model-catalog';
 
 interface TaskSpec {
   readonly id: string;
@@ -34,13 +37,13 @@ function prdText(tasks: readonly TaskSpec[]): string {
 interface Fixture {
   readonly workspace: string;
   readonly model: ScriptedModelServer;
-  run(config?: Partial<OrchConfig>): Promise<RunOutcome>;
+  run(config?: Partial<OrchConfig>, runOpenai?: AttemptRunner): Promise<RunOutcome>;
   events(runId: string): OrchEvent[];
 }
 
 async function fixture(dir: string, tasks: readonly TaskSpec[], scenario: Step): Promise<Fixture> {
   const f = await engineFixture(dir, { 'r.md': prdText(tasks) }, scenario);
-  return { workspace: f.workspace, model: f.model, run: (config) => f.run({ config }), events: (runId) => f.events(runId) };
+  return { workspace: f.workspace, model: f.model, run: (config, runOpenai) => f.run({ config, ...(runOpenai === undefined ? {} : { runOpenaiAttempt: runOpenai }) }), events: (runId) => f.events(runId) };
 }
 
 function ofType<T extends OrchEvent['type']>(events: readonly OrchEvent[], type: T): Extract<OrchEvent, { type: T }>[] {
@@ -140,6 +143,23 @@ describe('router, fallback and OpenAI agents through the engine and the real cla
       assert.equal(attempt.costSource, 'estimated');
       assert.deepEqual([attempt.inputTokens, attempt.outputTokens], [3_000, 400]);
       assert.ok(attempt.costUsd > 0);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('hands OpenAI-routed tasks to the OpenAI runner of its dependencies, with the task output as the request outputPath', async () => {
+    const scenario = route([{ when: (r) => r.api === 'openai', then: finish('# Notes\n') }], demoScenario);
+    const f = await fixture(tmp.path, [{ id: 'T1', file: 'docs/notes.md', agent: 'business-analyst', output: 'docs/notes.md' }], scenario);
+    try {
+      const seen: { provider: string; outputPath?: string }[] = [];
+      const real = runOpenaiAttempt(ModelCatalog.build());
+      const outcome = await f.run(undefined, (request, emit) => {
+        seen.push({ provider: 'openai', outputPath: request.outputPath });
+        return real(request, emit);
+      });
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      assert.deepEqual(seen, [{ provider: 'openai', outputPath: 'docs/notes.md' }]);
     } finally {
       await f.model.close();
     }

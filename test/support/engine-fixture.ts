@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
 import { gitOk } from '../../src/orchestrator/engine/git';
+import type { AttemptRunner } from '../../src/orchestrator/engine/engine-context';
 import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-run';
 import { loadPlan } from '../../src/orchestrator/plan/load-plan';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
@@ -32,7 +33,7 @@ export interface EngineFixture {
   eventsFile(): string | undefined;
   /** A run's events, parsed. */
   events(runId: string): OrchEvent[];
-  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[] }): Promise<RunOutcome>;
+  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner }): Promise<RunOutcome>;
 }
 
 const ROADMAP = `# Test roadmap
@@ -86,6 +87,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
           config,
           registry,
           runAttempt,
+          ...(options.runOpenaiAttempt === undefined ? {} : { runOpenaiAttempt: options.runOpenaiAttempt }),
           claudePath: CLAUDE_BIN,
           env,
           signal: options.signal ?? new AbortController().signal,

@@ -1,4 +1,4 @@
-import type { Prd, Roadmap, Task } from '../../protocol/domain';
+import type { Prd, Provider, Roadmap, Task } from '../../protocol/domain';
 import type { NewEvent } from '../../protocol/events';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import type { OrchConfig } from '../config/orch-config';
@@ -24,7 +24,8 @@ export interface EngineContext {
   readonly tasks: ReadonlyMap<string, { readonly task: Task; readonly prd: Prd }>;
   /** Undefined outside a git repository: tasks then run in the workspace itself, one at a time. */
   readonly worktrees: Worktrees | undefined;
-  readonly runAttempt: AttemptRunner;
+  /** One runner per provider: tests and remote workers substitute them. */
+  readonly runners: Readonly<Record<Provider, AttemptRunner>>;
   readonly claudePath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;

@@ -1,7 +1,6 @@
 import type { AttemptSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
 import { attemptId } from '../../protocol/ids';
 import type { RunRouter } from '../router/run-router';
-import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
@@ -36,7 +35,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
     resumeOf: previous === undefined ? undefined : previous.id,
     promptTokens: estimatePromptTokens(prompt),
   });
-  const run = assignment.agent.provider === 'openai' ? runOpenaiAttempt(plan.router.catalog, spec.output ?? 'output.md') : ctx.runAttempt;
+  const run = ctx.runners[assignment.agent.provider];
   const outcome = await run(
     {
       attemptId: id,
@@ -47,6 +46,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       allowedTools: assignment.agent.tools ?? DEFAULT_TOOLS,
       permissionMode: 'acceptEdits',
       cwd,
+      ...(spec.output === undefined ? {} : { outputPath: spec.output }),
       env: { ...ctx.env, ORCH_RUN_ID: ctx.runId, ORCH_ATTEMPT_ID: id },
       claudePath: ctx.claudePath,
       artifactsDir: ctx.paths.artifactsDir(ctx.runId),

@@ -11,6 +11,7 @@ import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
 import { routingRecordsOf } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
+import { runOpenaiAttempt } from '../openai/run-openai-attempt';
 import { redactor, secretsOf } from '../security/redact-secrets';
 import { OrchStore } from '../store/orch-store';
 import { removeStaleDashboardFile } from '../workspace/stale-dashboard-file';
@@ -30,7 +31,10 @@ export interface RunDeps {
   readonly paths: WorkspacePaths;
   readonly config: OrchConfig;
   readonly registry: RegistrySnapshot;
+  /** Runs Claude attempts (and the planner's). */
   readonly runAttempt: AttemptRunner;
+  /** Runs OpenAI-routed attempts; default: the openai SDK. */
+  readonly runOpenaiAttempt?: AttemptRunner;
   readonly claudePath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
@@ -167,7 +171,7 @@ async function withRun(
       assignments,
       tasks: taskIndex(snapshot().roadmap!),
       worktrees,
-      runAttempt: deps.runAttempt,
+      runners: { claude: deps.runAttempt, openai: deps.runOpenaiAttempt ?? runOpenaiAttempt(ModelCatalog.build(deps.config.models)) },
       claudePath: deps.claudePath,
       env: deps.env,
       signal: deps.signal,

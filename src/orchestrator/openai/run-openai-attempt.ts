@@ -32,8 +32,10 @@ export async function outputFile(cwd: string, output: string): Promise<string> {
   return placed.path;
 }
 
-export function runOpenaiAttempt(catalog: ModelCatalog, output: string): AttemptRunner {
+/** The OpenAI runner: the answer of a text-only agent, written to the request's `outputPath`. */
+export function runOpenaiAttempt(catalog: ModelCatalog): AttemptRunner {
   return async (req, emit) => {
+    const output = req.outputPath ?? 'output.md';
     const started = Date.now();
     const policy = req.retry ?? DEFAULT_RETRY_POLICY;
     const apiKey = req.env.OPENAI_API_KEY;

@@ -19,6 +19,8 @@ export interface AttemptRequest {
   readonly disallowedTools?: readonly string[];
   readonly permissionMode: PermissionMode;
   readonly cwd: string;
+  /** Where a text-only (OpenAI-routed) agent's answer is written, relative to `cwd`: the task's `output`. */
+  readonly outputPath?: string;
   /** The whole environment of the agent (the caller passes process.env through if it wants). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly claudePath: string;

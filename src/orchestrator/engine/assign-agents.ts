@@ -5,6 +5,7 @@ import { InputError, InputErrors } from '../errors';
 import { qualifiedTaskId } from '../../protocol/ids';
 import { ModelCatalog } from '../router/model-catalog';
 import { checkModels } from '../router/check-models';
+import { agentModel } from '../router/agent-model';
 
 export interface Assignment {
   readonly taskId: string;
@@ -75,6 +76,6 @@ function assignOne(task: Task, registry: RegistrySnapshot, routed: boolean): Omi
   if (!registry.phases.includes(phase)) {
     return new InputError(`task ${task.id} is in phase "${phase}", which is not a workflow phase`, where, `one of: ${registry.phases.join(', ')}`);
   }
-  const model = task.model ?? (agent.model === 'inherit' ? 'sonnet' : agent.model);
+  const model = task.model ?? agentModel(agent);
   return { agent, phase, model, pinned: task.model !== undefined, reason: task.model !== undefined ? `${reason}; model pinned by the PRD` : routed ? `${reason}; the router picks the model at dispatch` : `${reason}; the agent's model` };
 }

@@ -10,6 +10,7 @@ import { InputError } from '../errors';
 import { parseRoadmap } from '../plan/roadmap-parser';
 import type { SubmissionHandler } from '../runner/mcp/submission-endpoint';
 import type { AttemptRunner } from './engine-context';
+import { agentModel } from '../router/agent-model';
 
 export interface InferDeps {
   readonly registry: RegistrySnapshot;
@@ -56,7 +57,7 @@ export async function inferRoadmap(deps: InferDeps, roadmapFile: string): Promis
         taskId: 'infer',
         systemPrompt: planner.prompt,
         prompt,
-        model: planner.model === 'inherit' ? 'sonnet' : planner.model,
+        model: agentModel(planner),
         allowedTools: planner.tools ?? ['Read', 'Glob', 'Grep'],
         permissionMode: 'default',
         cwd: deps.cwd,

@@ -13,6 +13,7 @@ import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { assignAgents } from './assign-agents';
 import { estimatePromptTokens } from './task-prompt';
 import type { AttemptRunner } from './engine-context';
+import { agentModel } from '../router/agent-model';
 
 export interface PlanningDeps {
   readonly paths: WorkspacePaths;
@@ -51,7 +52,7 @@ export async function planMilestone(deps: PlanningDeps, milestone: Milestone, ph
   const prdId = `PRD-${milestone.id}`;
   const file = join(deps.paths.prdsDir, `${prdId}.md`);
   const taskId = `plan/${milestone.id}`;
-  const model = planner.model === 'inherit' ? 'sonnet' : planner.model;
+  const model = agentModel(planner);
   const check = (value: unknown): Checked => checkPrd(value, milestone, prdId, file, phases, deps.registry);
   let prompt = planningPrompt(milestone, prdId, phases, deps.registry);
   let sessionId: string | undefined;

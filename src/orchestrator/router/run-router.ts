@@ -13,6 +13,7 @@ import { ModelCatalog, type ModelInfo, type Tier } from './model-catalog';
 import { routeTask } from './route-task';
 import { predictAttemptCostUsd, type RoutedOutcome, type RoutingHistory } from './routing-history';
 import { taskComplexity } from './task-complexity';
+import { agentModel } from './agent-model';
 
 export interface RouterPorts {
   readonly config: OrchConfig;
@@ -50,7 +51,7 @@ export class RunRouter {
     const a = this.assignment(taskId);
     const { task } = this.ports.tasks.get(taskId)!;
     const decision = routeTask(
-      { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a) },
+      { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a.agent) },
       this.catalog,
       this.currentHistory(),
       this.ports.config.router,
@@ -151,8 +152,4 @@ export class RunRouter {
     if (a === undefined) throw new Error(`task ${taskId} has no assignment`);
     return a;
   }
-}
-
-function agentModel(a: Assignment): string {
-  return a.agent.model === 'inherit' ? 'sonnet' : a.agent.model;
 }

@@ -16,7 +16,7 @@ export function reviewEntries(changes: ChangeSet): readonly ReviewEntry[] {
   }));
 }
 
+/** The editor adds the number of files to a multi-file diff's title itself. */
 export function reviewTitle(changes: ChangeSet): string {
-  const what = changes.taskId === undefined ? `run ${changes.runId}` : changes.taskId;
-  return `Orch: ${what} (${changes.files.length} file${changes.files.length === 1 ? '' : 's'})`;
+  return `Orch: ${changes.taskId === undefined ? `run ${changes.runId}` : changes.taskId}`;
 }

@@ -24,7 +24,7 @@ describe('results: review entries for the editor\'s multi-file diff', () => {
   });
 
   it('titles a run\'s review by the run and a task\'s by the task', () => {
-    assert.equal(reviewTitle(changes), 'Orch: run r1 (3 files)');
-    assert.equal(reviewTitle({ ...changes, taskId: 'PRD-1/T2', files: changes.files.slice(0, 1) }), 'Orch: PRD-1/T2 (1 file)');
+    assert.equal(reviewTitle(changes), 'Orch: run r1');
+    assert.equal(reviewTitle({ ...changes, taskId: 'PRD-1/T2' }), 'Orch: PRD-1/T2');
   });
 });

@@ -25,7 +25,7 @@ class GitRevisionProvider implements vscode.TextDocumentContentProvider {
 export function registerReviewCommands(session: OrchSession): vscode.Disposable[] {
   const root = session.paths.root;
   const review = async (node?: TreeNode): Promise<void> => {
-    const run = session.mode === 'run' ? session.run : undefined;
+    const run = session.run;
     if (run === undefined) {
       void vscode.window.showInformationMessage('Orch: no run to review yet (Orch: Run starts one).');
       return;

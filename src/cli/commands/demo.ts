@@ -18,7 +18,7 @@ import { positiveNumber } from './run';
 
 // A person watches the demo: each scripted model turn waits this long, so the whole run takes
 // 30 to 60 seconds on the dashboard instead of flashing by.
-const DEFAULT_PACE_SEC = 2.5;
+const DEFAULT_PACE_SEC = 3.5;
 
 /**
  * The bundled example, run for real (real `claude` CLI, real git worktrees, real checks) with

@@ -2,6 +2,8 @@ import type { Command } from './cli-io';
 import { agentsCommand } from './commands/agents';
 import { cancelCommand } from './commands/cancel';
 import { demoCommand } from './commands/demo';
+import { diffCommand } from './commands/diff';
+import { mergeCommand } from './commands/merge';
 import { pauseCommand } from './commands/pause';
 import { planCommand } from './commands/plan';
 import { resumeCommand } from './commands/resume';
@@ -20,4 +22,6 @@ export const commands: Readonly<Record<string, Command>> = {
   cancel: cancelCommand,
   pause: pauseCommand,
   serve: serveCommand,
+  diff: diffCommand,
+  merge: mergeCommand,
 };

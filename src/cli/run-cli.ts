@@ -15,7 +15,10 @@ commands:
   status [runId] [--json]        a run's state, from its event log
   cancel [runId]                 cancel the active run
   serve [--port N]               dashboard and API for the workspace's runs
-  demo                           the bundled example with the bundled scripted model`;
+  diff [runId] [--task ID] [--stat] [--json]
+                                 the verified work of a run (its integration branch since it started) or of one task
+  merge [runId] [--into BRANCH]  take a run's integration branch into BRANCH (default: the current branch)
+  demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -23,7 +23,7 @@ export function printSummary(outcome: RunOutcome, io: CliIo): void {
     io.out(`  ${t.state.padEnd(9)} ${t.id.padEnd(16)} ${(t.agent ?? '-').padEnd(20)} ${String(t.attempts.length).padStart(2)} attempt(s)  $${t.costUsd.toFixed(4)}${t.error === undefined || t.state === 'verified' ? '' : `  ${t.error}`}`);
   }
   if (outcome.integrationBranch !== undefined && verified > 0) {
-    io.out(`verified work is on branch ${outcome.integrationBranch} (git merge ${outcome.integrationBranch})`);
+    io.out(`verified work is on branch ${outcome.integrationBranch}: review it with 'orch diff ${outcome.runId}', take it with 'orch merge ${outcome.runId}'`);
   }
   if (outcome.result === 'paused' || outcome.result === 'cancelled' || outcome.result === 'failed') {
     io.out(`continue with: orch resume ${outcome.runId}${outcome.result === 'paused' ? ' --budget USD' : ''}`);

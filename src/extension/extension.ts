@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agent-commands';
 import { registerDashboardCommands } from './commands/dashboard-commands';
 import { registerMiscCommands } from './commands/misc-commands';
 import { registerPlanCommands } from './commands/plan-commands';
+import { registerReviewCommands } from './commands/review-commands';
 import { registerRunCommands, stopActiveRun } from './commands/run-commands';
 import { agentsTree } from './model/agents-tree';
 import { planTree, runTree } from './model/run-tree';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder === undefined) {
     const needFolder = () => vscode.window.showInformationMessage('Orch: open a folder first; Orch keeps its state in the folder’s .orch/.');
-    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.pause', 'orch.resume', 'orch.retryTask', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openInDashboard', 'orch.openDashboardInBrowser', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents']) {
+    for (const id of ['orch.plan', 'orch.openRoadmap', 'orch.run', 'orch.pause', 'orch.resume', 'orch.retryTask', 'orch.cancel', 'orch.refresh', 'orch.setApiKey', 'orch.openDashboard', 'orch.openInDashboard', 'orch.openDashboardInBrowser', 'orch.openFile', 'orch.addAgent', 'orch.reloadAgents', 'orch.reviewChanges']) {
       context.subscriptions.push(vscode.commands.registerCommand(id, needFolder));
     }
     context.subscriptions.push(vscode.commands.registerCommand('orch.showLog', () => output.show(true)));
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
     ...registerRunCommands({ session, extensionPath: context.extensionPath, secrets: context.secrets, output }),
     ...registerMiscCommands(session, context.secrets, output),
     ...registerAgentCommands(session),
+    ...registerReviewCommands(session),
     ...dashboard.disposables,
   );
   render();

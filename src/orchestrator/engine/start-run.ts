@@ -34,6 +34,8 @@ export interface RunDeps {
   readonly signal: AbortSignal;
   readonly pause?: PauseGate;
   readonly clock?: Clock;
+  /** The user chose to run without git: tasks run in the workspace itself, one at a time. */
+  readonly noGit?: boolean;
   /** Called once the run's log is open, so adapters can follow events live. */
   readonly onLog?: (log: EventLog) => void;
 }
@@ -152,7 +154,7 @@ async function withRun(
     };
     const { assignments, parallel } = await prepare(log, state);
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: 'running', startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
-    const worktrees = (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
+    const worktrees = deps.noGit !== true && (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
     await worktrees?.prepare();
     const ctx: EngineContext = {
       runId,

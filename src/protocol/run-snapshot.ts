@@ -61,6 +61,8 @@ export interface TaskSnapshot {
   readonly attemptBase: number;
   /** The router's decision, once the task was dispatched. */
   readonly routing?: TaskRouting;
+  /** Blocked by the machine (a check that could not run): a resume re-verifies the finished attempt instead of paying for a new one. */
+  readonly environmentBlocked?: true;
 }
 
 export interface TaskRouting {

@@ -67,6 +67,20 @@ tasks:
 # Web
 `;
 
+// Milestone 1.2 has no PRD yet: the planner writes it, so its provider is needed too.
+const TWO_MILESTONES = `# Test roadmap
+
+## Phase 1: Only phase
+
+### Milestone 1.1: Everything
+**Duration:** 1 week
+**Focus:** tests
+
+### Milestone 1.2: Later
+**Duration:** 1 week
+**Focus:** planning
+`;
+
 describe('orch run and resume: the preflight before any spend (processes)', function () {
   this.timeout(120_000);
   const tmp = useTempDir();
@@ -94,8 +108,8 @@ describe('orch run and resume: the preflight before any spend (processes)', func
     }
   });
 
-  it('names every missing thing at once, one line each: Claude credentials, OPENAI_API_KEY, git identity, Chromium', async () => {
-    const f = await engineFixture(tmp.path, { 'w.md': BROWSER_AND_ANALYST }, demoScenario);
+  it('names every missing thing at once, one line each: Claude credentials (tasks and planner), OPENAI_API_KEY, git identity, Chromium', async () => {
+    const f = await engineFixture(tmp.path, { 'w.md': BROWSER_AND_ANALYST }, demoScenario, TWO_MILESTONES);
     try {
       await gitOk(f.workspace, ['config', '--unset', 'user.name']);
       await gitOk(f.workspace, ['config', '--unset', 'user.email']);
@@ -110,7 +124,7 @@ describe('orch run and resume: the preflight before any spend (processes)', func
       const lines = preflightLines(result.err);
       assert.equal(lines.length, 4, result.err);
       const home = f.env.HOME!;
-      assert.match(lines[0]!, new RegExp(`^orch: preflight: no Claude credentials for PRD-W/T2: set ANTHROPIC_API_KEY \\(or ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN\\), or log in once .* so that ${home}/\\.claude/\\.credentials\\.json exists$`));
+      assert.match(lines[0]!, new RegExp(`^orch: preflight: no Claude credentials for PRD-W/T2, the planner \\(product-planner\\): set ANTHROPIC_API_KEY \\(or ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN\\), or log in once .* so that ${home}/\\.claude/\\.credentials\\.json exists$`));
       assert.equal(lines[1], 'orch: preflight: OPENAI_API_KEY is not set, and the OpenAI agents of PRD-W/T1 need it: set it in the environment (in VS Code: Orch: Set API Key)');
       assert.match(lines[2]!, new RegExp(`^orch: preflight: git has no identity to commit with in ${f.workspace} \\(.*\\): run \`git config --global user\\.name "Your Name"\` and \`git config --global user\\.email you@example\\.com\``));
       assert.equal(lines[3], `orch: preflight: Chromium not found at ${chromium}, and the browser checks of PRD-W/T2 need it: install it (Debian: apt-get install chromium) or set ORCH_CHROMIUM_PATH or "chromiumPath" in .orch/config.json`);

@@ -87,8 +87,8 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
     if (verdict === 'verified') return 'verified';
     if (verdict === 'environment') return 'blocked';
     // A stronger model only for a rework that will run and that its own checks call for: a
-    // conflict or a missing browser is no sign the model was too weak, and a step up that never
-    // runs would show the task on a model it never used.
+    // merge conflict is no sign the model was too weak, and a step up that never runs would
+    // show the task on a model it never used.
     if (verdict === 'checks-failed' && !ctx.signal.aborted && attemptsUsed(current(ctx, taskId)) < ctx.config.maxAttempts) {
       await router.escalate(taskId, attempt.model);
     }

@@ -1,6 +1,7 @@
 import { requestRunControl } from '../../orchestrator/engine/run-control';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { resumeRun } from '../../orchestrator/engine/start-run';
+import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/task-selection';
 import { InputError } from '../../orchestrator/errors';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { EXIT, type Command } from '../cli-io';
@@ -62,10 +63,17 @@ export const resumeCommand: Command = async (args, io) => {
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const tasks = values.task;
   const noGit = values['no-git'] === true;
-  // What the resume will run: the tasks not verified yet, from the plan the run logged.
+  // What the resume will run, from the plan the run logged: its unverified tasks, except the
+  // stopped ones that --task leaves out.
   const run = await readRun(paths, runId);
   if (run.roadmap !== undefined) {
-    const needs = planNeeds(run.roadmap, run.milestones, setup.registry, setup.config, (id) => run.tasks[id]?.state !== 'verified');
+    const retry = tasks === undefined ? undefined : new Set(selectRetryTasks(run, tasks, paths.eventsFile(runId)));
+    const willRun = (id: string): boolean => {
+      const state = run.tasks[id]?.state ?? 'pending';
+      if (state === 'verified') return false;
+      return retry === undefined || !RETRYABLE_STATES.includes(state) || retry.has(id);
+    };
+    const needs = planNeeds(run.roadmap, run.milestones, setup.registry, setup.config, willRun);
     if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
   }
   const what = tasks === undefined ? `resuming run ${runId}` : `retrying ${tasks.join(', ')} in run ${runId}`;

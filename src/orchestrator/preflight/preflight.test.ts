@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstProgram, preflight, type PreflightInput } from './preflight';
-import { nodePreflightPorts } from './preflight-ports';
+import { nodePreflightPorts, type PreflightPorts, type ProcessOutcome } from './preflight-ports';
 
 describe('preflight: the worktree setup command', () => {
   let dir: string;
@@ -48,5 +48,53 @@ describe('preflight: the worktree setup command', () => {
     assert.equal(firstProgram('"pnpm" i'), 'pnpm');
     assert.equal(firstProgram('true;'), 'true');
     assert.equal(firstProgram('   '), undefined);
+  });
+});
+
+describe('preflight: Claude credentials and the claude binary (in-memory ports)', () => {
+  // The machine as the ports describe it: which files exist, what each program answers.
+  const machine = (facts: { files?: Record<string, string>; run?: Record<string, ProcessOutcome> }): PreflightPorts => ({
+    run: (file) => Promise.resolve(facts.run?.[file] ?? { code: 0, stdout: '', stderr: '', timedOut: false }),
+    isExecutableFile: (path) => Promise.resolve(facts.files?.[path] !== undefined),
+    isFile: (path) => Promise.resolve(facts.files?.[path] !== undefined),
+    readText: (path) => Promise.resolve(facts.files?.[path]),
+  });
+  const input = (env: Record<string, string>, platform: NodeJS.Platform = 'linux'): PreflightInput => ({
+    workspace: '/ws',
+    env: { HOME: '/home/u', ...env },
+    needs: { providers: new Map([['claude', ['PRD-1/T1']]]), browserTasks: [] },
+    claudePath: '/opt/claude',
+    claudePathFrom: 'from --claude-path',
+    chromiumPath: '/usr/bin/chromium',
+    git: false,
+    platform,
+  });
+  const credentialProblems = async (env: Record<string, string>, ports: PreflightPorts, platform?: NodeJS.Platform) =>
+    (await preflight(input(env, platform), ports)).filter((p) => p.startsWith('no Claude credentials'));
+
+  it('takes Bedrock or Vertex when switched on, a key helper in the CLI settings, a login under CLAUDE_CONFIG_DIR', async () => {
+    assert.deepEqual(await credentialProblems({ CLAUDE_CODE_USE_BEDROCK: '1' }, machine({})), []);
+    assert.deepEqual(await credentialProblems({ CLAUDE_CODE_USE_VERTEX: 'true' }, machine({})), []);
+    assert.equal((await credentialProblems({ CLAUDE_CODE_USE_BEDROCK: '0', ANTHROPIC_API_KEY: '  ' }, machine({}))).length, 1);
+    assert.deepEqual(await credentialProblems({}, machine({ files: { '/home/u/.claude/settings.json': '{"apiKeyHelper": "~/bin/key.sh"}' } })), []);
+    assert.deepEqual(await credentialProblems({ CLAUDE_CONFIG_DIR: '/cfg' }, machine({ files: { '/cfg/.credentials.json': '{}' } })), []);
+    const [problem] = await credentialProblems({ CLAUDE_CONFIG_DIR: '/cfg' }, machine({ files: { '/home/u/.claude/.credentials.json': '{}' } }));
+    assert.match(problem ?? '', /so that \/cfg\/\.credentials\.json exists$/);
+  });
+
+  it('asks the macOS Keychain for a login there', async () => {
+    const refused: ProcessOutcome = { code: 44, stdout: '', stderr: 'The specified item could not be found in the keychain.', timedOut: false };
+    assert.deepEqual(await credentialProblems({}, machine({}), 'darwin'), []);
+    assert.equal((await credentialProblems({}, machine({ run: { security: refused } }), 'darwin')).length, 1);
+    assert.equal((await credentialProblems({}, machine({}), 'linux')).length, 1, 'no Keychain on Linux');
+  });
+
+  it('says why the binary did not run: missing, not executable, timed out, failed', async () => {
+    const binary = async (outcome: ProcessOutcome) => (await preflight(input({ ANTHROPIC_API_KEY: 'k' }), machine({ run: { '/opt/claude': outcome } })))[0] ?? '';
+    const none = { stdout: '', stderr: '', timedOut: false };
+    assert.match(await binary({ ...none, code: null, startError: 'ENOENT' }), /^the claude CLI at \/opt\/claude \(from --claude-path\) was not found: /);
+    assert.match(await binary({ ...none, code: null, startError: 'EACCES' }), /\) is not executable: /);
+    assert.match(await binary({ ...none, code: null, timedOut: true }), /\) did not answer --version within 10 s: /);
+    assert.match(await binary({ ...none, code: 1, stderr: 'Error: cannot find module\n  at x\n' }), /\) failed --version \(exit 1: Error: cannot find module\): /);
   });
 });

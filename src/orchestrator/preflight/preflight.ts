@@ -120,7 +120,8 @@ function failure(result: ProcessOutcome, what: string, timeoutMs: number): strin
   if (result.startError === 'EACCES') return 'is not executable';
   if (result.startError !== undefined) return `could not start (${result.startError})`;
   if (result.timedOut) return `did not answer ${what} within ${timeoutMs / 1000} s`;
-  const said = lastLine(result.stderr) || lastLine(result.stdout);
+  // A crash's first line says what went wrong; a stack trace follows it.
+  const said = firstLine(result.stderr) || firstLine(result.stdout);
   return `failed ${what} (exit ${result.code ?? 'by a signal'}${said === '' ? '' : `: ${said}`})`;
 }
 
@@ -136,6 +137,10 @@ function nonEmpty(value: string | undefined): boolean {
 
 function truthy(value: string | undefined): boolean {
   return value !== undefined && !['', '0', 'false', 'no'].includes(value.trim().toLowerCase());
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.trim() ?? '';
 }
 
 function lastLine(text: string): string {

@@ -3,8 +3,9 @@ import type { EngineContext } from './engine-context';
 import { NEVER_RETRIED } from '../runner/attempt-request';
 import type { RunRouter } from '../router/run-router';
 import { blockOnEnvironment, EnvironmentFault } from './environment-block';
+import { rememberFilesBefore } from './in-place-changes';
 import { runOneAttempt } from './run-one-attempt';
-import { rememberFilesBefore, verifyAttempt } from './verify-attempt';
+import { verifyAttempt } from './verify-attempt';
 
 /** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
 export type TaskEnd = 'verified' | 'blocked' | 'failed' | 'cancelled' | 'deferred';

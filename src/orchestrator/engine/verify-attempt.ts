@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import type { CheckResult } from '../../protocol/events';
 import type { AttemptSnapshot } from '../../protocol/run-snapshot';
 import type { EngineContext } from './engine-context';
 import { blockOnEnvironment, unavailableChecks } from './environment-block';
-import { changedFiles, loadSnapshot, saveSnapshot, snapshotFiles } from './file-snapshot';
 import { git } from './git';
+import { changedInPlace } from './in-place-changes';
 import { verifyChecks } from './verify-task';
-import { taskSlug } from './worktrees';
 
 /**
  * `checks-failed`: the task's own work fell short; `not-the-work`: a merge conflict to resolve;
@@ -68,25 +66,3 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
   if (ctx.worktrees !== undefined) await ctx.worktrees.cleanupTask(taskId);
   return 'verified';
 }
-
-function filesBeforeFile(ctx: EngineContext, taskId: string): string {
-  return join(ctx.paths.runDir(ctx.runId), 'files-before', `${taskSlug(taskId)}.json`);
-}
-
-/**
- * Working in place (no worktrees): the folder as it was before the task's first attempt, kept
- * on disk so a resume after a crash still knows. Later attempts add to the same work.
- */
-export async function rememberFilesBefore(ctx: EngineContext, taskId: string, cwd: string): Promise<void> {
-  const file = filesBeforeFile(ctx, taskId);
-  if ((await loadSnapshot(file)) === undefined) await saveSnapshot(file, await snapshotFiles(cwd));
-}
-
-async function changedInPlace(ctx: EngineContext, taskId: string, cwd: string): Promise<readonly string[]> {
-  const before = await loadSnapshot(filesBeforeFile(ctx, taskId));
-  if (before !== undefined) return changedFiles(before, await snapshotFiles(cwd));
-  // A run logged before snapshots were kept: git, when the folder has it, still tells.
-  const status = await git(cwd, ['status', '--porcelain']);
-  return status.code === 0 ? status.stdout.split('\n').filter((l) => l.length > 0) : [];
-}
-

@@ -64,7 +64,8 @@ export async function passesPreflight(io: CliIo, setup: RunSetup, run: { needs: 
       claudePathFrom: setup.claudePathFrom,
       chromiumPath: resolveChromiumPath(setup.config.chromiumPath, io.env),
       git: run.git,
-      setupCommand: run.setupCommand,
+      // Without git there are no worktrees to set up.
+      setupCommand: run.git ? run.setupCommand : undefined,
     },
     nodePreflightPorts,
   );

@@ -20,7 +20,7 @@ export interface PreflightInput {
 }
 
 const VERSION_TIMEOUT_MS = 10_000;
-const GIT_TIMEOUT_MS = 10_000;
+const LOOKUP_TIMEOUT_MS = 10_000;
 const NAMED = 3;
 
 /**
@@ -61,7 +61,7 @@ async function checkClaudeCredentials(input: PreflightInput, users: readonly str
   if (settings !== undefined && /"apiKeyHelper"\s*:\s*"[^"]/.test(settings)) return [];
   // On macOS a login is kept in the Keychain, not in the file.
   if ((input.platform ?? process.platform) === 'darwin') {
-    const keychain = await ports.run('security', ['find-generic-password', '-s', 'Claude Code-credentials'], { cwd: input.workspace, env, timeoutMs: GIT_TIMEOUT_MS });
+    const keychain = await ports.run('security', ['find-generic-password', '-s', 'Claude Code-credentials'], { cwd: input.workspace, env, timeoutMs: LOOKUP_TIMEOUT_MS });
     if (keychain.code === 0) return [];
   }
   return [
@@ -70,7 +70,7 @@ async function checkClaudeCredentials(input: PreflightInput, users: readonly str
 }
 
 async function checkGit(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
-  const options = { cwd: input.workspace, env: { ...input.env, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: GIT_TIMEOUT_MS };
+  const options = { cwd: input.workspace, env: { ...input.env, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: LOOKUP_TIMEOUT_MS };
   const noGit = 'or pass --no-git to run the tasks one at a time in the folder itself';
   const top = await ports.run('git', ['rev-parse', '--show-toplevel'], options);
   if (top.startError === 'ENOENT') return [`git is not installed (not found on PATH): install git, ${noGit}`];

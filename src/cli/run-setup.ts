@@ -6,6 +6,10 @@ import { loadConfig, type OrchConfig } from '../orchestrator/config/orch-config'
 import { withModelsFromEnv } from '../orchestrator/config/models-env';
 import { resolveClaudePath } from '../orchestrator/config/resolve-claude-path';
 import { PauseGate } from '../orchestrator/engine/pause-gate';
+import { resolveChromiumPath } from '../orchestrator/engine/verify-browser';
+import type { PlanNeeds } from '../orchestrator/preflight/plan-needs';
+import { preflight } from '../orchestrator/preflight/preflight';
+import { nodePreflightPorts } from '../orchestrator/preflight/preflight-ports';
 import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { CliIo } from './cli-io';
 import { packageRoot } from './package-root';
@@ -15,6 +19,8 @@ export interface RunSetup {
   readonly config: OrchConfig;
   readonly registry: RegistrySnapshot;
   readonly claudePath: string;
+  /** How the user chose that path, for messages about it. */
+  readonly claudePathFrom: string;
 }
 
 /** What `run`, `resume` and `demo` share: the workspace, its config, the agents, the CLI binary. */
@@ -29,7 +35,42 @@ export async function prepareRun(io: CliIo, options: { workspace?: string; claud
   );
   for (const issue of snapshot.invalid) io.err(`orch: warning: skipped ${issue.file}:${issue.line}: ${issue.message} (${issue.hint})`);
   const claudePath = resolveClaudePath({ flag: options.claudePath, env: io.env, configPath: config.claudePath, packageRoot: home });
-  return { paths, config, registry: snapshot, claudePath };
+  const claudePathFrom =
+    options.claudePath !== undefined
+      ? 'from --claude-path'
+      : nonEmpty(io.env.ORCH_CLAUDE_PATH)
+        ? 'from ORCH_CLAUDE_PATH'
+        : config.claudePath !== undefined
+          ? `from "claudePath" in ${paths.configFile}`
+          : "found on PATH or in Orch's node_modules";
+  return { paths, config, registry: snapshot, claudePath, claudePathFrom };
+}
+
+function nonEmpty(value: string | undefined): boolean {
+  return value !== undefined && value !== '';
+}
+
+/**
+ * The preflight of `run` and `resume`: before the lock, the log or a worktree exists, and before
+ * any model call. Prints one `orch: preflight:` line per problem; true when the run may start.
+ */
+export async function passesPreflight(io: CliIo, setup: RunSetup, run: { needs: PlanNeeds; git: boolean; setupCommand?: string }): Promise<boolean> {
+  const problems = await preflight(
+    {
+      workspace: setup.paths.root,
+      env: io.env,
+      needs: run.needs,
+      claudePath: setup.claudePath,
+      claudePathFrom: setup.claudePathFrom,
+      chromiumPath: resolveChromiumPath(setup.config.chromiumPath, io.env),
+      git: run.git,
+      // Without git there are no worktrees to set up.
+      setupCommand: run.git ? (run.setupCommand ?? setup.config.worktree?.setup) : undefined,
+    },
+    nodePreflightPorts,
+  );
+  for (const problem of problems) io.err(`orch: preflight: ${problem}`);
+  return problems.length === 0;
 }
 
 /**

@@ -15,8 +15,10 @@ export interface CliRunRequest {
   readonly log: (line: string) => void;
 }
 
+const PREFLIGHT = 'orch: preflight: ';
+
 /** The `orch run` arguments for the editor's settings: never a secret among them. */
-export function cliRunArgs(request: { workspace: string; roadmapFile: string; milestones: readonly string[]; config: OrchConfig }): string[] {
+export function cliRunArgs(request: { workspace: string; roadmapFile: string; milestones: readonly string[]; config: OrchConfig; noGit?: boolean }): string[] {
   const { config } = request;
   return [
     'run',
@@ -28,12 +30,13 @@ export function cliRunArgs(request: { workspace: string; roadmapFile: string; mi
     ...(config.budgetUsd === undefined ? [] : ['--budget', String(config.budgetUsd)]),
     ...(config.claudePath === undefined ? [] : ['--claude-path', config.claudePath]),
     '--no-dashboard',
+    ...(request.noGit === true ? ['--no-git'] : []),
     ...request.milestones.flatMap((m) => ['--milestone', m]),
   ];
 }
 
 /** `orch resume`: the budget setting raises a paused run's budget; `tasks` retries only those. */
-export function cliResumeArgs(request: { workspace: string; runId: string; config: OrchConfig; tasks?: readonly string[] }): string[] {
+export function cliResumeArgs(request: { workspace: string; runId: string; config: OrchConfig; tasks?: readonly string[]; noGit?: boolean }): string[] {
   const { config } = request;
   return [
     'resume',
@@ -43,6 +46,7 @@ export function cliResumeArgs(request: { workspace: string; runId: string; confi
     ...(config.budgetUsd === undefined ? [] : ['--budget', String(config.budgetUsd)]),
     ...(config.claudePath === undefined ? [] : ['--claude-path', config.claudePath]),
     '--no-dashboard',
+    ...(request.noGit === true ? ['--no-git'] : []),
     ...(request.tasks ?? []).flatMap((id) => ['--task', id]),
   ];
 }
@@ -65,6 +69,7 @@ export class CliRun {
   readonly exit: Promise<number | null>;
   private readonly child: ChildProcess;
   private lastError: string | undefined;
+  private readonly preflight: string[] = [];
 
   constructor(request: CliRunRequest) {
     const args = [join(request.extensionPath, 'dist', 'cli.js'), ...request.args];
@@ -78,6 +83,7 @@ export class CliRun {
     if (this.child.stderr !== null) {
       createInterface({ input: this.child.stderr }).on('line', (line) => {
         if (line.trim() !== '') this.lastError = line;
+        if (line.startsWith(PREFLIGHT)) this.preflight.push(line.slice(PREFLIGHT.length));
         request.log(line);
       });
     }
@@ -93,9 +99,12 @@ export class CliRun {
     });
   }
 
-  /** The last line the CLI wrote to stderr: why it stopped, when it stopped early (a lock held, bad input). */
+  /**
+   * Why the CLI stopped early: every problem its preflight found (one line each), else the last
+   * line it wrote to stderr (a lock held, bad input).
+   */
   get lastErrorLine(): string | undefined {
-    return this.lastError;
+    return this.preflight.length > 0 ? `${PREFLIGHT}${this.preflight.join('; ')}` : this.lastError;
   }
 
   get running(): boolean {

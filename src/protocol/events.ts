@@ -164,7 +164,15 @@ export type TaskMerged = Body<
   'task.merged',
   { readonly taskId: string; readonly branch: string; readonly files: readonly string[]; readonly lines?: readonly FileLineCount[] }
 >;
-export type TaskBlocked = Body<'task.blocked', { readonly taskId: string; readonly reason: string }>;
+/**
+ * `environment`: the machine, not the work, stopped the task (a check that could not run, a
+ * failed setup); once that is fixed a resume redoes what was blocked, without a new attempt
+ * when the last one had finished. `checks`: the results that showed it.
+ */
+export type TaskBlocked = Body<
+  'task.blocked',
+  { readonly taskId: string; readonly reason: string; readonly environment?: true; readonly checks?: readonly CheckResult[] }
+>;
 /** A resume gives a failed or blocked task a fresh set of attempts. */
 export type TaskRequeued = Body<'task.requeued', { readonly taskId: string; readonly reason: string }>;
 /** The planner wrote a PRD for a milestone that had none; it joins the run's plan. */

@@ -70,6 +70,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         agent: e.agent,
         model: e.model,
         error: undefined,
+        environmentBlocked: undefined,
         attempts: t.attempts.includes(e.attemptId) ? t.attempts : [...t.attempts, e.attemptId],
       }));
     }
@@ -121,7 +122,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       // Money ran out, not the task's chances: its attempt limit counts afresh from here.
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: e.reason, attemptBase: t.attempts.length }));
     case 'task.verifying':
-      return setTaskState(s, e.taskId, 'verifying');
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verifying', environmentBlocked: undefined }));
     case 'task.verified':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined }));
     case 'task.failed':
@@ -133,7 +134,14 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'milestone.planned':
       return s;
     case 'task.blocked':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
+      // A requeue keeps `environmentBlocked`: the finished attempt still waits for its checks.
+      return updateTask(s, e.taskId, (t) => ({
+        ...t,
+        state: 'blocked',
+        error: e.reason,
+        checks: e.checks ?? t.checks,
+        environmentBlocked: e.environment === true ? true : t.environmentBlocked,
+      }));
     case 'task.requeued':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: undefined, attemptBase: t.attempts.length }));
     case 'task.setup.finished': {

@@ -53,6 +53,8 @@ export interface TaskSnapshot {
   readonly costUsd: number;
   readonly error?: string;
   readonly checks: readonly CheckResult[];
+  /** Blocked by the machine (a check that could not run): a resume re-verifies the finished attempt instead of paying for a new one. */
+  readonly environmentBlocked?: true;
   /** Times verification or a merge sent the work back. */
   readonly defects: number;
   /** Why verification or a merge last sent the work back; kept after later errors replace `error`. */

@@ -37,7 +37,9 @@ describe('orch pause --wait and orch resume when the run has ended (processes)',
 
   it('`orch pause --wait` exits 130 when the run is cancelled before its pause is reached', async () => {
     const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }];
-    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(400, demoScenario));
+    // T1's turns are slow so that `orch cancel` (a process that takes seconds to start on a loaded
+    // machine) lands before T1 ends and the pause is reached.
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(1000, demoScenario));
     try {
       const run = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
       await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt');

@@ -8,7 +8,7 @@ import { textReply } from '../../src/scripted-model/reply';
 import { costing, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { startScriptedModel } from '../../src/scripted-model/server';
 import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
-import { REPO_ROOT } from '../support/engine-fixture';
+import { REPO_ROOT, setGitIdentity } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
 // Both tasks pinned to haiku so the arithmetic is fixed: each attempt is two model turns of
@@ -64,6 +64,7 @@ describe('hard budgets through the orch CLI', function () {
     writeFileSync(join(ws, 'roadmap.md'), ROADMAP);
     writeFileSync(join(ws, 'prds', 'b.md'), prd);
     await gitOk(ws, ['init', '-q', '-b', 'main']);
+    await setGitIdentity(ws);
     await gitOk(ws, ['add', '-A']);
     await gitOk(ws, ['commit', '-q', '-m', 'fixture']);
     const model = await startScriptedModel({ scenario: chosen });

@@ -90,7 +90,7 @@ describe('the router learns across runs of one workspace (.orch/orch.json)', fun
     }
   });
 
-  it('keeps the model on the rework when only the machine failed the checks (no Chromium): a stronger model would not help', async () => {
+  it('neither reworks nor steps up the model when only the machine failed the checks (no Chromium): the task is blocked on the environment', async () => {
     const browserTask = PRD.slice(0, PRD.indexOf('  - id: T2')).replace('      - command: grep -q OK status-T1.txt\n', '      - browser: { url: status-T1.txt, expect: OK }\n');
     const f = await engineFixture(tmp.path, { 'l.md': `${browserTask}---\n# PRD-L\n` }, scenario);
     try {
@@ -98,7 +98,8 @@ describe('the router learns across runs of one workspace (.orch/orch.json)', fun
       const task = outcome.snapshot.tasks['PRD-L/T1']!;
       assert.equal(task.state, 'blocked');
       assert.match(task.checks.find((c) => !c.passed)?.detail ?? '', /^Chromium not found at /);
-      assert.deepEqual(task.attempts.map((id) => outcome.snapshot.attempts[id]!.model), ['haiku', 'haiku']);
+      assert.deepEqual(task.attempts.map((id) => outcome.snapshot.attempts[id]!.model), ['haiku']);
+      assert.equal(task.environmentBlocked, true);
       assert.deepEqual(f.events(outcome.runId).filter((e) => e.type === 'model.routed').map((e) => e.model), ['haiku']);
     } finally {
       await f.model.close();

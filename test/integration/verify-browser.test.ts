@@ -260,6 +260,7 @@ describe('browser verification checks in real Chromium', function () {
     const [taken] = await verifyChecks([{ kind: 'browser', url: `${base}/`, expect: 'Dashboard', serve: 'sleep 30' }], context());
     assert.equal(taken?.passed, false);
     assert.match(taken.detail, /already answers before the command started; another server holds its port/);
+    assert.equal(taken.unavailable, true, 'a held port is the machine\'s fault, not the work\'s');
   });
 
   it('fails when the serve command ends before its url answers, with its output', async () => {
@@ -267,6 +268,7 @@ describe('browser verification checks in real Chromium', function () {
     const [result] = await verifyChecks([{ kind: 'browser', url: `http://127.0.0.1:${port}/`, serve: 'echo "vite: command not found" >&2; exit 127', timeoutSec: 10 }], context());
     assert.equal(result?.passed, false);
     assert.match(result.detail, /serve `echo .*`: the command ended \(exit 127\) before http:\/\/127\.0\.0\.1:\d+\/ answered\nvite: command not found/);
+    assert.equal(result.unavailable, undefined, 'a server that does not start is the work\'s to fix');
     assert.equal(result.evidencePath, join(tmp.path, 'evidence', 'PRD-1-T1-1-check1-serve.log'));
   });
 });

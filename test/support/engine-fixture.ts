@@ -54,6 +54,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
   writeFileSync(join(workspace, 'roadmap.md'), roadmapText);
   for (const [name, text] of Object.entries(prds)) writeFileSync(join(workspace, 'prds', name), text);
   await gitOk(workspace, ['init', '-q', '-b', 'main']);
+  await setGitIdentity(workspace);
   await gitOk(workspace, ['add', '-A']);
   await gitOk(workspace, ['commit', '-q', '-m', 'fixture']);
   const model = await startScriptedModel({ scenario });
@@ -96,6 +97,12 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
       );
     },
   };
+}
+
+/** The repository's own committer, as a user sets one: the throwaway HOME has no ~/.gitconfig and `orch run` checks for it. */
+export async function setGitIdentity(repo: string): Promise<void> {
+  await gitOk(repo, ['config', 'user.name', 'Orch Tests']);
+  await gitOk(repo, ['config', 'user.email', 'tests@orch.invalid']);
 }
 
 /** A PRD file with the given tasks (YAML written by hand, as a user would). */

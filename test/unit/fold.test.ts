@@ -46,6 +46,29 @@ describe('foldEvent', () => {
     assert.equal(state?.attempts['PRD-2/T1#2']?.sessionId, 's1');
   });
 
+  it('remembers an environment block across a requeue, until the task is verified again or a new attempt starts', () => {
+    const unavailable = { check: 'browser index.html', passed: false, detail: 'Chromium not found at /x', unavailable: true as const };
+    const events = sequenced('r', [
+      { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },
+      { type: 'plan.loaded', roadmap },
+      { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'a', model: 'm', prompt: 'p' },
+      { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 1, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1 },
+      { type: 'task.verifying', taskId: 'PRD-1/T1' },
+      { type: 'task.blocked', taskId: 'PRD-1/T1', reason: 'environment: no Chromium', environment: true, checks: [unavailable] },
+      { type: 'task.blocked', taskId: 'PRD-1/T2', reason: 'depends on PRD-1/T1, which is blocked' },
+      { type: 'task.requeued', taskId: 'PRD-1/T1', reason: 'resume' },
+      { type: 'task.verifying', taskId: 'PRD-1/T1' },
+    ]);
+    const blocked = foldEvents(events.slice(0, 7))!;
+    assert.equal(blocked.tasks['PRD-1/T1']?.environmentBlocked, true);
+    assert.deepEqual(blocked.tasks['PRD-1/T1']?.checks, [unavailable]);
+    assert.equal(blocked.tasks['PRD-1/T2']?.environmentBlocked, undefined, 'a block by the plan is not the environment');
+    const requeued = foldEvents(events.slice(0, 8))!;
+    assert.equal(requeued.tasks['PRD-1/T1']?.state, 'pending');
+    assert.equal(requeued.tasks['PRD-1/T1']?.environmentBlocked, true);
+    assert.equal(foldEvents(events)!.tasks['PRD-1/T1']?.environmentBlocked, undefined);
+  });
+
   it('ignores an event it has already folded, so replays cannot double-count cost', () => {
     const events = sequenced('r', [
       { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },

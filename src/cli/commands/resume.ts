@@ -1,13 +1,15 @@
 import { requestRunControl } from '../../orchestrator/engine/run-control';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { resumeRun } from '../../orchestrator/engine/start-run';
+import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/task-selection';
 import { InputError } from '../../orchestrator/errors';
+import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { EXIT, type Command } from '../cli-io';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 import { driveRun } from '../drive-run';
-import { prepareRun } from '../run-setup';
+import { passesPreflight, prepareRun } from '../run-setup';
 import { exitCodeFor } from '../run-summary';
 import { positiveNumber } from './run';
 
@@ -21,6 +23,7 @@ export const resumeCommand: Command = async (args, io) => {
       'claude-path': { type: 'string' },
       port: { type: 'string' },
       'no-dashboard': { type: 'boolean' },
+      'no-git': { type: 'boolean' },
     },
     { min: 0, max: 1, names: '[runId]' },
   );
@@ -59,6 +62,20 @@ export const resumeCommand: Command = async (args, io) => {
   }
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const tasks = values.task;
+  const noGit = values['no-git'] === true;
+  // What the resume will run, from the plan the run logged: its unverified tasks, except the
+  // stopped ones that --task leaves out.
+  const run = await readRun(paths, runId);
+  if (run.roadmap !== undefined) {
+    const retry = tasks === undefined ? undefined : new Set(selectRetryTasks(run, tasks, paths.eventsFile(runId)));
+    const willRun = (id: string): boolean => {
+      const state = run.tasks[id]?.state ?? 'pending';
+      if (state === 'verified') return false;
+      return retry === undefined || !RETRYABLE_STATES.includes(state) || retry.has(id);
+    };
+    const needs = planNeeds(run.roadmap, run.milestones, setup.registry, setup.config, willRun);
+    if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
+  }
   const what = tasks === undefined ? `resuming run ${runId}` : `retrying ${tasks.join(', ')} in run ${runId}`;
-  return driveRun(io, setup, values, () => what, (deps) => resumeRun(deps, runId, budgetUsd, tasks));
+  return driveRun(io, setup, values, () => what, (deps) => resumeRun({ ...deps, noGit }, runId, budgetUsd, tasks));
 };

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { startRun } from '../../orchestrator/engine/start-run';
-import type { Command } from '../cli-io';
+import { planNeeds } from '../../orchestrator/preflight/plan-needs';
+import { EXIT, type Command } from '../cli-io';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
-import { prepareRun } from '../run-setup';
+import { passesPreflight, prepareRun } from '../run-setup';
 
 export const runCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -17,6 +18,7 @@ export const runCommand: Command = async (args, io) => {
       'no-dashboard': { type: 'boolean' },
       workspace: { type: 'string' },
       'claude-path': { type: 'string' },
+      'no-git': { type: 'boolean' },
     },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
@@ -26,12 +28,15 @@ export const runCommand: Command = async (args, io) => {
   const milestones = values.milestone ?? [];
   const parallel = positiveNumber(values.parallel, '--parallel', true);
   const budgetUsd = positiveNumber(values.budget, '--budget', false);
+  const noGit = values['no-git'] === true;
+  const needs = planNeeds(roadmap, milestones, setup.registry, setup.config);
+  if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
   return driveRun(
     io,
     setup,
     values,
     (log) => `run ${log.runId} started; log: ${log.file}`,
-    (deps) => startRun(deps, { roadmap, milestones, parallel, budgetUsd }),
+    (deps) => startRun({ ...deps, noGit }, { roadmap, milestones, parallel, budgetUsd }),
   );
 };
 

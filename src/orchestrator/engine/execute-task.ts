@@ -2,6 +2,8 @@ import type { AttemptSnapshot, TaskSnapshot } from '../../protocol/run-snapshot'
 import type { EngineContext } from './engine-context';
 import { NEVER_RETRIED } from '../runner/attempt-request';
 import type { RunRouter } from '../router/run-router';
+import { blockOnEnvironment, EnvironmentFault } from './environment-block';
+import { rememberFilesBefore } from './in-place-changes';
 import { runOneAttempt } from './run-one-attempt';
 import { verifyAttempt } from './verify-attempt';
 import { prepareTaskWorktree } from '../worktree/prepare-task-worktree';
@@ -16,8 +18,19 @@ export const PROVIDER_WIDE: readonly string[] = ['not-logged-in', 'auth', 'binar
  * Takes one task from where the log says it is to a verdict: attempt, commit, verify, merge,
  * rework on a defect. Every step is an event first, so a crash at any point resumes here
  * without re-running what already happened (a finished attempt is verified, not re-run).
+ * A fault of the machine (EnvironmentFault) blocks the task instead of failing the run.
  */
 export async function executeTask(ctx: EngineContext, taskId: string, router: RunRouter): Promise<TaskEnd> {
+  try {
+    return await executeTaskSteps(ctx, taskId, router);
+  } catch (error) {
+    if (!(error instanceof EnvironmentFault)) throw error;
+    await blockOnEnvironment(ctx, taskId, error.message);
+    return 'blocked';
+  }
+}
+
+async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunRouter): Promise<TaskEnd> {
   const entry = ctx.tasks.get(taskId);
   const assignment = ctx.assignments.get(taskId);
   if (entry === undefined || assignment === undefined) throw new Error(`task ${taskId} is not part of run ${ctx.runId}`);
@@ -29,7 +42,9 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
     const task = current(ctx, taskId);
     const last = lastAttempt(ctx, task);
     let attempt = last;
-    if (last === undefined || last.state !== 'succeeded' || task.state === 'pending') {
+    // Blocked only because its checks could not run: the finished attempt is verified again.
+    const recheck = task.environmentBlocked === true && last?.state === 'succeeded';
+    if (last === undefined || last.state !== 'succeeded' || (task.state === 'pending' && !recheck)) {
       if (last?.state === 'running') await closeInterrupted(ctx, last);
       if (attemptsUsed(task) >= ctx.config.maxAttempts) return block(ctx, taskId, task);
       const model = await router.route(taskId);
@@ -39,6 +54,7 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
         await ctx.log.append({ type: 'task.deferred', taskId, reason: allowance.reason });
         return 'deferred';
       }
+      if (ctx.worktrees === undefined) await rememberFilesBefore(ctx, taskId, cwd);
       try {
         attempt = await runOneAttempt(ctx, taskId, cwd, task, lastAttempt(ctx, current(ctx, taskId)), { model, capUsd: allowance.capUsd, router });
       } finally {
@@ -72,9 +88,10 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
     if (attempt === undefined) continue;
     const verdict = await verifyAttempt(ctx, taskId, cwd, attempt);
     if (verdict === 'verified') return 'verified';
+    if (verdict === 'environment') return 'blocked';
     // A stronger model only for a rework that will run and that its own checks call for: a
-    // conflict or a missing browser is no sign the model was too weak, and a step up that never
-    // runs would show the task on a model it never used.
+    // merge conflict is no sign the model was too weak, and a step up that never runs would
+    // show the task on a model it never used.
     if (verdict === 'checks-failed' && !ctx.signal.aborted && attemptsUsed(current(ctx, taskId)) < ctx.config.maxAttempts) {
       await router.escalate(taskId, attempt.model);
     }

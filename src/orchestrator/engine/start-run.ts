@@ -25,6 +25,7 @@ import type { PauseGate } from './pause-gate';
 import { acquireRunLock } from './run-lock';
 import { RETRYABLE_STATES, selectRetryTasks } from './task-selection';
 import { runWorkflow, type EngineResult } from './workflow-engine';
+import { git } from './git';
 import { Worktrees } from './worktrees';
 
 export interface RunDeps {
@@ -40,6 +41,8 @@ export interface RunDeps {
   readonly signal: AbortSignal;
   readonly pause?: PauseGate;
   readonly clock?: Clock;
+  /** The user chose to run without git: tasks run in the workspace itself, one at a time. */
+  readonly noGit?: boolean;
   /** Called once the run's log is open, so adapters can follow events live. */
   readonly onLog?: (log: EventLog) => void;
 }
@@ -90,6 +93,7 @@ export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number
     if (state.roadmap === undefined) throw new InputError(`run ${runId} has no plan in its log; start a new run`, { file: log.file });
     if (state.state === 'completed') throw new InputError(`run ${runId} is ${state.state}; nothing to resume`);
     const retry = onlyTasks === undefined ? undefined : new Set(selectRetryTasks(state, onlyTasks, log.file));
+    await checkSameIsolation(deps, state, log.file);
     const killed = await killOrphans(runId);
     if (killed.length > 0) await log.append({ type: 'warning.raised', message: `stopped ${killed.length} agent process(es) left by an earlier Orch: ${killed.join(', ')}` });
     await log.append({ type: 'run.resumed', budgetUsd });
@@ -103,6 +107,24 @@ export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number
     const assignments = assignAgents(roadmap, state.milestones, deps.registry, deps.config);
     return { assignments, parallel: deps.config.parallel };
   });
+}
+
+/**
+ * A run resumes where its work is: in git worktrees (its integration branch exists) or in the
+ * folder itself. Switching would start tasks from a tree without the work already done.
+ */
+async function checkSameIsolation(deps: RunDeps, state: RunSnapshot, logFile: string): Promise<void> {
+  const repo = await Worktrees.isGitRepo(deps.paths.root);
+  const branch = `orch/${state.runId}/integration`;
+  const hasBranch = repo && (await git(deps.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+  if (deps.noGit === true && hasBranch) {
+    throw new InputError(`run ${state.runId} ran in git worktrees (its work is on ${branch}), not in the folder itself`, { file: logFile }, 'resume it without --no-git');
+  }
+  // Planning attempts run before the worktrees exist; a task's attempt means they did.
+  const worked = Object.values(state.attempts).some((a) => state.tasks[a.taskId] !== undefined);
+  if (deps.noGit !== true && repo && !hasBranch && worked) {
+    throw new InputError(`run ${state.runId} has no ${branch} branch: it ran in the folder itself, without git worktrees`, { file: logFile }, 'resume it with --no-git');
+  }
 }
 
 /**
@@ -160,7 +182,7 @@ async function withRun(
     };
     const { assignments, parallel } = await prepare(log, state);
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: 'running', startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
-    const worktrees = (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
+    const worktrees = deps.noGit !== true && (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
     await worktrees?.prepare();
     const ctx: EngineContext = {
       runId,

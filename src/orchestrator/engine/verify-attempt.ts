@@ -1,11 +1,16 @@
 import type { CheckResult } from '../../protocol/events';
 import type { AttemptSnapshot } from '../../protocol/run-snapshot';
 import type { EngineContext } from './engine-context';
+import { blockOnEnvironment, unavailableChecks } from './environment-block';
 import { git } from './git';
+import { changedInPlace } from './in-place-changes';
 import { verifyChecks } from './verify-task';
 
-/** `checks-failed`: the task's own work fell short; `not-the-work`: a conflict or the checking tools failed. */
-export type Verdict = 'verified' | 'checks-failed' | 'not-the-work';
+/**
+ * `checks-failed`: the task's own work fell short; `not-the-work`: a merge conflict to resolve;
+ * `environment`: the checks could not run here, so the task is blocked until the machine is fixed.
+ */
+export type Verdict = 'verified' | 'checks-failed' | 'not-the-work' | 'environment';
 
 export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: string, attempt: AttemptSnapshot): Promise<Verdict> {
   const { task } = ctx.tasks.get(taskId)!;
@@ -16,7 +21,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict not resolved', checks: [check] });
     return 'checks-failed';
   }
-  const changed = ctx.worktrees === undefined ? await uncommittedFiles(cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
+  const changed = ctx.worktrees === undefined ? await changedInPlace(ctx, taskId, cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
   const checks: CheckResult[] = await verifyChecks(task.verify, {
     cwd,
     evidenceDir: ctx.paths.evidenceDir(ctx.runId),
@@ -27,9 +32,15 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     chromiumPath: ctx.config.chromiumPath,
   });
   const failed = checks.filter((c) => !c.passed);
+  // Nothing the agent did can fix a missing browser or a port another server holds: no rework
+  // is paid for, and once the machine is fixed a resume verifies this same attempt.
+  if (failed.length > 0 && failed.every((c) => c.unavailable === true)) {
+    await blockOnEnvironment(ctx, taskId, `the checks could not run here: ${unavailableChecks(checks)}`, checks);
+    return 'environment';
+  }
   if (failed.length > 0) {
     await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: `${failed.length} of ${checks.length} checks failed`, checks });
-    return failed.every((c) => c.unavailable === true) ? 'not-the-work' : 'checks-failed';
+    return 'checks-failed';
   }
   let basis = `${checks.length} checks passed`;
   if (checks.length === 0) {
@@ -55,9 +66,3 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
   if (ctx.worktrees !== undefined) await ctx.worktrees.cleanupTask(taskId);
   return 'verified';
 }
-
-async function uncommittedFiles(cwd: string): Promise<readonly string[]> {
-  const status = await git(cwd, ['status', '--porcelain']);
-  return status.code === 0 ? status.stdout.split('\n').filter((l) => l.length > 0) : [];
-}
-

@@ -115,7 +115,8 @@ async function runBrowserCheck(check: BrowserCheck, ctx: BrowserCheckContext): P
   const served = await whileServing(check.serve, target.url, { cwd: ctx.cwd, timeoutSec, logPath: serveLog, env: ctx.env, signal: ctx.signal }, () =>
     inspect(check, target.url, timeoutSec, ctx, serveLog),
   );
-  return served.ready ? served.value : { check: label, passed: false, detail: served.reason, evidencePath: serveLog };
+  if (served.ready) return served.value;
+  return { check: label, passed: false, detail: served.reason, evidencePath: serveLog, ...(served.environment === true ? { unavailable: true as const } : {}) };
 }
 
 /** A path in the worktree as a file:// URL (its ?query and #fragment kept), never outside it. */

@@ -15,7 +15,8 @@ export interface ServeOptions {
   readonly signal?: AbortSignal;
 }
 
-export type ServeOutcome<T> = { readonly ready: true; readonly value: T } | { readonly ready: false; readonly reason: string };
+/** `environment`: the machine kept the server from starting (its port is taken), not the work. */
+export type ServeOutcome<T> = { readonly ready: true; readonly value: T } | { readonly ready: false; readonly reason: string; readonly environment?: true };
 
 const OUTPUT_LIMIT = 1024 * 1024;
 const STOP_GRACE_MS = 3_000;
@@ -45,8 +46,10 @@ function portOf(url: URL): number {
 async function serve<T>(command: string, url: string, options: ServeOptions, work: () => Promise<T>): Promise<ServeOutcome<T>> {
   if ((await unanswered(url, 1_000)) === undefined) {
     const reason = `serve \`${command}\`: ${url} already answers before the command started; another server holds its port`;
-    await writeEvidence(options.logPath, `$ ${command}\n# not started: ${reason}\n`);
-    return { ready: false, reason };
+    await writeEvidence(options.logPath, `$ ${command}
+# not started: ${reason}
+`);
+    return { ready: false, reason, environment: true };
   }
   const id = randomUUID();
   const marker = `ORCH_SERVE_ID=${id}`;

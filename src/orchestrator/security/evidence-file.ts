@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { redactor, secretsOf, type Redact } from './redact-secrets';
 
 // Checks and dev servers run with Orch's environment, so what they print may hold its keys.
@@ -15,4 +15,9 @@ function redactProcessSecrets(text: string): string {
  */
 export async function writeEvidence(path: string, text: string): Promise<void> {
   await writeFile(path, redactProcessSecrets(text), { mode: 0o600 });
+}
+
+/** Adds to an evidence file (created owner-only), secrets redacted as in `writeEvidence`. */
+export async function appendEvidence(path: string, text: string): Promise<void> {
+  await appendFile(path, redactProcessSecrets(text), { mode: 0o600 });
 }

@@ -1,4 +1,5 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { appendEvidence } from '../security/evidence-file';
 import { join } from 'node:path';
 import type { TaskSetupOutcome } from '../../protocol/events';
 import type { EventLog } from '../events/event-log';
@@ -61,14 +62,14 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
   }
   await mkdir(ctx.paths.evidenceDir(ctx.runId), { recursive: true });
   // Appended: a setup run again on resume keeps the output of the one that failed before it.
-  await appendFile(evidencePath, `${log.join('\n')}\n\n`);
+  await appendEvidence(evidencePath, `${log.join('\n')}\n\n`);
   const detail = end.detail === undefined ? undefined : [end.detail, end.tail].filter((l) => l !== undefined && l !== '').join('\n');
   await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail });
   if (end.outcome === 'cancelled') return undefined;
   if (end.outcome === 'failed') {
     const what = command === undefined ? 'worktree setup' : `worktree setup \`${command}\``;
     const tail = end.tail === undefined || end.tail === '' ? '' : `:\n${end.tail}`;
-    await ctx.log.append({ type: 'task.blocked', taskId, reason: `${what} failed (${end.detail ?? 'unknown'}); its output is in ${evidencePath}${tail}` });
+    await ctx.log.append({ type: 'task.blocked', taskId, environment: true, reason: `${what} failed (${end.detail ?? 'unknown'}); its output is in ${evidencePath}${tail}` });
     return undefined;
   }
   if (command === undefined) await hintOnce(ctx, dir);

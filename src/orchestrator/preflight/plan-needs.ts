@@ -1,0 +1,47 @@
+import type { Provider, Roadmap } from '../../protocol/domain';
+import { qualifiedTaskId } from '../../protocol/ids';
+import type { RegistrySnapshot } from '../agents/agent-types';
+import type { OrchConfig } from '../config/orch-config';
+import { assignAgents } from '../engine/assign-agents';
+import { milestonesToPlan } from '../engine/plan-milestones';
+
+/** What the tasks about to run need from the machine, each with who needs it (for the message). */
+export interface PlanNeeds {
+  readonly providers: ReadonlyMap<Provider, readonly string[]>;
+  /** Tasks with a `browser` check: they need Chromium. */
+  readonly browserTasks: readonly string[];
+}
+
+export const PLANNER_NEED = 'the planner (product-planner)';
+
+/**
+ * The providers come from the same agent assignment the run makes (the router only picks
+ * among a provider's own models), plus the planner when a milestone has no PRD yet.
+ * `include` leaves out tasks that will not run (a resume skips verified ones).
+ */
+export function planNeeds(roadmap: Roadmap, milestones: readonly string[], registry: RegistrySnapshot, config: OrchConfig, include: (taskId: string) => boolean = () => true): PlanNeeds {
+  const providers = new Map<Provider, string[]>();
+  const need = (provider: Provider, who: string): void => {
+    providers.set(provider, [...(providers.get(provider) ?? []), who]);
+  };
+  const assignments = assignAgents(roadmap, milestones, registry, config);
+  const browserTasks: string[] = [];
+  for (const phase of roadmap.phases) {
+    for (const milestone of phase.milestones) {
+      for (const prd of milestone.prds) {
+        for (const task of prd.tasks) {
+          const id = qualifiedTaskId(prd.id, task.id);
+          const assignment = assignments.get(id);
+          if (assignment === undefined || !include(id)) continue;
+          need(assignment.agent.provider, id);
+          if (task.verify.some((check) => check.kind === 'browser')) browserTasks.push(id);
+        }
+      }
+    }
+  }
+  if (milestonesToPlan(roadmap, milestones).length > 0) {
+    const planner = registry.agents.get('product-planner');
+    if (planner !== undefined) need(planner.provider, PLANNER_NEED);
+  }
+  return { providers, browserTasks };
+}

@@ -1,0 +1,60 @@
+import { execFile, type ExecFileException } from 'node:child_process';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ProcessOutcome {
+  /** Null when the process never ran or was killed. */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Why it could not start: the system's code (ENOENT, EACCES) or message. */
+  readonly startError?: string;
+  readonly timedOut: boolean;
+}
+
+/** What the preflight needs from the machine: spawning (argument arrays, never a shell) and file facts. */
+export interface PreflightPorts {
+  run(file: string, args: readonly string[], options: { readonly cwd: string; readonly env: Env; readonly timeoutMs: number }): Promise<ProcessOutcome>;
+  isExecutableFile(path: string): Promise<boolean>;
+  isFile(path: string): Promise<boolean>;
+  readText(path: string): Promise<string | undefined>;
+}
+
+export const nodePreflightPorts: PreflightPorts = {
+  run(file, args, options) {
+    return new Promise((resolve) => {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
+      execFile(file, [...args], { cwd: options.cwd, env, timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error === null) return resolve({ code: 0, stdout, stderr, timedOut: false });
+        const failure: ExecFileException = error;
+        if (typeof failure.code === 'string') return resolve({ code: null, stdout, stderr, startError: failure.code, timedOut: false });
+        const timedOut = failure.killed === true && failure.signal === 'SIGKILL';
+        resolve({ code: typeof failure.code === 'number' ? failure.code : null, stdout, stderr, timedOut });
+      });
+    });
+  },
+  async isExecutableFile(path) {
+    try {
+      await access(path, constants.X_OK);
+      return (await stat(path)).isFile();
+    } catch {
+      return false;
+    }
+  },
+  async isFile(path) {
+    try {
+      return (await stat(path)).isFile();
+    } catch {
+      return false;
+    }
+  },
+  async readText(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};

@@ -60,7 +60,7 @@ describe('AgentRegistry', () => {
       const file = ws.writeAgent(ws.orchDir, 'a.md', ['name: a', 'description: d']);
       ws.writeAgent(ws.orchDir, 'b.md', ['name: b', 'description: d']);
       await open();
-      ws.write(file, '---\nname: a\ndescription: d\ntools: Raed\n---\n');
+      ws.write(file, '---\nname: a\ndescription: d\nprovider: gemini\n---\n');
       const broken = await changeWhere('the invalid file', (c) => c.invalid.length === 1);
       assert.deepEqual([broken.removed, broken.invalid[0]?.file, broken.invalid[0]?.line], [['a'], file, 4]);
       assert.ok(broken.snapshot.agents.has('b'));

@@ -31,9 +31,11 @@ export async function buildSnapshot(
   const folders = sources.map((source) => loadAgentFolder(source.dir, options.phases, previousCache, cache, source.origin === 'builtin'));
   const merged = new Map<string, { fields: AgentFields; source: string; origin: AgentOrigin; overrides: string[] }>();
   const invalid: AgentIssue[] = [];
+  const fileWarnings: AgentIssue[] = [];
   folders.forEach((folder, i) => {
     const origin = (sources[i] as (typeof sources)[number]).origin;
     invalid.push(...folder.issues);
+    fileWarnings.push(...folder.warnings);
     for (const { file, fields } of folder.agents) {
       const shadowed = merged.get(fields.name);
       const overrides = shadowed === undefined ? [] : [...shadowed.overrides, shadowed.source];
@@ -56,7 +58,7 @@ export async function buildSnapshot(
     agents,
     invalid: Object.freeze(invalid),
     teams,
-    warnings: Object.freeze(warnings),
+    warnings: Object.freeze([...fileWarnings, ...warnings]),
     phases: Object.freeze([...options.phases]),
   });
   return { snapshot, cache };

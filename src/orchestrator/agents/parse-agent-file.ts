@@ -1,22 +1,27 @@
 import type { Provider } from '../../protocol/domain';
 import type { AgentDefinition, AgentIssue } from './agent-types';
 import { closestMatch } from './closest-match';
-import { parseFrontmatter, type FrontValue } from './frontmatter';
+import { parseFrontmatter, type FrontEntry, type FrontValue } from './frontmatter';
 import { isKnownTool, splitToolList, unknownToolHint } from './known-tools';
 
 /** What one file says, before precedence decides where it stands. */
 export type AgentFields = Omit<AgentDefinition, 'source' | 'origin' | 'overrides'>;
 
 export type ParsedAgentFile =
-  | { readonly ok: true; readonly agent: AgentFields; readonly nameLine: number }
+  | { readonly ok: true; readonly agent: AgentFields; readonly nameLine: number; readonly warnings: readonly AgentIssue[] }
   | { readonly ok: false; readonly issues: readonly AgentIssue[] };
 
 const ORCH_KEYS = new Set(['name', 'description', 'tools', 'model', 'provider', 'team', 'phases', 'maxParallel', 'budgetUsd']);
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const OPENAI_MODEL = /^(gpt-|chatgpt-|o[1-9](-|$)|text-|davinci|babbage)/i;
 const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
 
-/** Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint. */
+/**
+ * Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint.
+ * A file is refused only for what makes Claude Code refuse it (measured with CLI 2.1.197: no
+ * frontmatter, YAML it cannot read even after its own repair, a name or description that is not
+ * text, a name starting with `-`) or for a bad value of one of Orch's own keys. What Claude Code
+ * reads past (unknown tool names, a tools value that is not a list, a repeated key) is a warning.
+ */
 export function parseAgentFile(
   text: string,
   file: string,
@@ -26,7 +31,10 @@ export function parseAgentFile(
   const front = parseFrontmatter(text);
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
   const issues: AgentIssue[] = [];
+  const warnings: AgentIssue[] = [];
   const report = (line: number, message: string, hint: string): void => void issues.push({ file, line, message, hint });
+  const warn = (line: number, message: string, hint: string): void => void warnings.push({ file, line, message, hint });
+  warnRepeatedKeys(front.entries, warn);
 
   const entries = new Map(front.entries.map((entry) => [entry.key, entry]));
   const lineOfKey = (key: string): number => entries.get(key)?.keyLine ?? 1;
@@ -42,20 +50,18 @@ export function parseAgentFile(
     return undefined;
   };
 
-  const name = stringValue('name');
-  if (name === undefined || name === '') {
-    report(lineOfKey('name'), 'missing name', `add a line name: ${fileStem(file)}`);
-  } else if (!NAME.test(name)) {
-    report(lineOfKey('name'), `invalid name '${name}'`, 'use lowercase letters, digits and hyphens, e.g. backend-engineer');
-  }
-  const description = stringValue('description');
-  if (description === undefined || description === '') {
-    report(lineOfKey('description'), 'missing description', 'add description: one sentence saying when to use this agent');
-  }
+  // Claude Code takes the name exactly as written, spaces and capitals included ("Code Reviewer"),
+  // and so does Orch: a task's `agent:` names it the same way.
+  const name = textValue(valueOf('name'), 'name', lineOfKey('name'), report, `add a line name: ${fileStem(file)}`);
+  if (name?.startsWith('-') === true) report(lineOfKey('name'), `invalid name '${name}'`, 'a name must not start with "-" (Claude Code refuses it)');
+  // Claude Code turns a written `\n` into a line break: one-line descriptions carry their examples that way.
+  const description = textValue(valueOf('description'), 'description', lineOfKey('description'), report, 'add description: one sentence saying when to use this agent')
+    ?.replaceAll('\\n', '\n')
+    .trim();
 
   const provider = readProvider(stringValue('provider'), lineOfKey('provider'), report);
   const model = readModel(stringValue('model'), provider, lineOfKey('model'), report);
-  const tools = readTools(valueOf('tools'), lineOfKey('tools'), report);
+  const tools = readTools(valueOf('tools'), lineOfKey('tools'), warn);
   const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? undefined : report);
   const team = stringValue('team');
   if (entries.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
@@ -78,10 +84,31 @@ export function parseAgentFile(
     budgetUsd,
     extra: deepFreeze(extra),
   };
-  return { ok: true, agent, nameLine: lineOfKey('name') };
+  return { ok: true, agent, nameLine: lineOfKey('name'), warnings };
 }
 
 type Report = (line: number, message: string, hint: string) => void;
+
+/** Name and description: Claude Code skips the agent unless each is non-empty text (`42`, `true` or a list are not). */
+function textValue(value: FrontValue | undefined, key: string, line: number, report: Report, missingHint: string): string | undefined {
+  if (value === undefined || (value.kind === 'scalar' && value.value === '')) {
+    report(line, `missing ${key}`, missingHint);
+    return undefined;
+  }
+  if (value.kind === 'scalar' && typeof value.value === 'string') return value.value;
+  const shown = describe(value);
+  report(line, `${key} must be text, got ${shown}`, value.kind === 'scalar' ? `quote it: ${key}: "${String(value.value)}" (Claude Code skips the agent otherwise)` : `write ${key}: followed by text on the same line`);
+  return undefined;
+}
+
+function warnRepeatedKeys(entries: readonly FrontEntry[], warn: Report): void {
+  const first = new Map<string, number>();
+  for (const entry of entries) {
+    const line = first.get(entry.key);
+    if (line === undefined) first.set(entry.key, entry.keyLine);
+    else warn(entry.keyLine, `${entry.key} is given twice (first at line ${line}); the last one counts, as in Claude Code`, `remove one of the two ${entry.key} lines`);
+  }
+}
 
 function readProvider(value: string | undefined, line: number, report: Report): Provider {
   if (value === undefined || value === 'claude') return 'claude';
@@ -108,7 +135,8 @@ function readModel(value: string | undefined, provider: Provider, line: number, 
   return value;
 }
 
-function readTools(value: FrontValue | undefined, keyLine: number, report: Report): string[] | undefined {
+/** Claude Code ignores tool names it does not know and gives every tool when `tools` is not a list: so do we, with a warning. */
+function readTools(value: FrontValue | undefined, keyLine: number, warn: Report): string[] | undefined {
   if (value === undefined) return undefined;
   const entries: { text: string; line: number }[] = [];
   if (value.kind === 'scalar' && typeof value.value === 'string') {
@@ -116,14 +144,14 @@ function readTools(value: FrontValue | undefined, keyLine: number, report: Repor
   } else if (value.kind === 'list') {
     for (const item of value.items) {
       if (item.kind === 'scalar' && typeof item.value === 'string') entries.push({ text: item.value.trim(), line: item.line });
-      else report(item.line, `a tools entry must be a tool name, got ${describe(item)}`, 'write each tool as a name, e.g. - Read');
+      else warn(item.line, `a tools entry must be a tool name, got ${describe(item)}; it is ignored`, 'write each tool as a name, e.g. - Read');
     }
   } else {
-    report(keyLine, `tools must be a list of tool names, got ${describe(value)}`, 'write tools: Read, Grep, Glob or a YAML list');
+    warn(keyLine, `tools must be a list of tool names, got ${describe(value)}; the agent gets every tool`, 'write tools: Read, Grep, Glob or a YAML list');
     return undefined;
   }
   for (const entry of entries) {
-    if (!isKnownTool(entry.text)) report(entry.line, `unknown tool '${entry.text}'`, unknownToolHint(entry.text));
+    if (!isKnownTool(entry.text)) warn(entry.line, `unknown tool '${entry.text}' (Claude Code ignores it)`, unknownToolHint(entry.text));
   }
   return entries.map((entry) => entry.text);
 }

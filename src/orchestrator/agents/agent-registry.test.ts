@@ -83,6 +83,18 @@ describe('AgentRegistry', () => {
       await changeWhere('an agent in the re-created folder', (c) => c.added.includes('again'));
     });
 
+    it('sees agents in subfolders, as Claude Code loads them, including edits there', async () => {
+      ws.writeAgent(join(ws.claudeDir, 'design'), 'ui.md', ['name: UI Reviewer', 'description: v1']);
+      const reg = await open();
+      assert.equal(reg.get('UI Reviewer')?.description, 'v1');
+      ws.writeAgent(join(ws.claudeDir, 'design'), 'ui.md', ['name: UI Reviewer', 'description: v2']);
+      await changeWhere('the edit in the subfolder', (c) => c.changed.includes('UI Reviewer'));
+      ws.writeAgent(join(ws.claudeDir, 'ops', 'oncall'), 'pager.md', ['name: pager', 'description: d']);
+      await changeWhere('an agent in a new nested subfolder', (c) => c.added.includes('pager'));
+      ws.writeAgent(join(ws.claudeDir, 'ops', 'oncall'), 'pager.md', ['name: pager', 'description: d2']);
+      await changeWhere('the edit in the new subfolder', (c) => c.changed.includes('pager'));
+    });
+
     it('reloads teams.yaml live', async () => {
       ws.writeAgent(ws.builtinDir, 'a.md', ['name: a', 'description: d']);
       ws.writeAgent(ws.builtinDir, 'b.md', ['name: b', 'description: d']);

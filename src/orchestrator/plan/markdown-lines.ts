@@ -76,12 +76,10 @@ export function scanMarkdown(text: string): MarkdownLine[] {
   return out;
 }
 
-/** `<summary><h2>Phase 1</h2></summary>` is a level-2 heading; `<summary>Phase 1</summary>` has no level. */
+/** `<summary>Phase 1</summary>`, styled with `<h2>` or `<b>` or not: it names what it folds, at no heading level. */
 function summaryHeading(inner: string, line: number): MarkdownLine {
-  const text = inner.replace(/<\/summary>[\s\S]*$/i, '');
-  const level = /<h([1-6])\b/i.exec(text)?.[1];
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return level === undefined ? { kind: 'heading', line, level: 0, text: plain, summary: true } : { kind: 'heading', line, level: Number(level), text: plain };
+  const text = inner.replace(/<\/summary>[\s\S]*$/i, '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return { kind: 'heading', line, level: 0, text, summary: true };
 }
 
 function classify(raw: string, line: number): MarkdownLine {

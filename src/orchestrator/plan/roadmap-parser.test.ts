@@ -324,3 +324,41 @@ describe('parseRoadmap on real-world roadmap shapes (test/fixtures/roadmaps)', (
     assert.equal(parseRoadmap(readFileSync(SEED_FIXTURE, 'utf8'), 'seed.md').warnings, undefined);
   });
 });
+
+describe('parseRoadmap on <details> sections', () => {
+  it('reads a summary styled as a heading, a summary over several lines, and a plain fold inside a milestone', () => {
+    const roadmap = parseRoadmap(
+      [
+        '# Plan',
+        '## Phase 1: Live',
+        '### 1.1 Visible',
+        '- shown',
+        '<details>',
+        '<summary>Notes</summary>',
+        '',
+        '- folded bullet of 1.1',
+        '</details>',
+        '<details><summary><h3>✅ Phase 2: Done — shipped</h3></summary>',
+        '',
+        '### 2.1 Old work',
+        '- done item',
+        '</details>',
+        '<details>',
+        '<summary>',
+        '  <b>Phase 3: Later</b>',
+        '</summary>',
+        '',
+        '### 3.1 Someday',
+        '</details>',
+      ].join('\n'),
+      'road.md',
+    );
+    assert.deepEqual(roadmap.phases.map((p) => [p.id, p.title, p.source.line]), [['1', 'Live', 2], ['2', 'Done', 10], ['3', 'Later', 16]]);
+    assert.deepEqual(roadmap.phases.flatMap((p) => p.milestones.map((m) => [m.id, m.features])), [
+      ['1.1', ['shown', 'folded bullet of 1.1']],
+      ['2.1', ['done item']],
+      ['3.1', []],
+    ]);
+    assert.equal(roadmap.warnings, undefined);
+  });
+});

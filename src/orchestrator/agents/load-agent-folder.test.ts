@@ -31,6 +31,7 @@ describe('loadAgentFolder on agent files written for Claude Code', () => {
       'byte-order-mark.md': ['1: the file starts with a byte-order mark, so Claude Code finds no frontmatter in it'],
       'crlf-colon.md': ['3: malformed YAML frontmatter: Nested mappings are not allowed in compact mappings'],
       'dash-name.md': ["2: invalid name '-dash-name'"],
+      'examples-as-list.md': ['5: malformed YAML frontmatter: Implicit keys need to be on a single line'],
       'four-dash-opening.md': ['1: no YAML frontmatter: the file must start with a --- line'],
       'indented-examples.md': ['3: malformed YAML frontmatter: Nested mappings are not allowed in compact mappings'],
       'no-name.md': ['1: missing name'],

@@ -18,11 +18,13 @@ export interface MilestoneHeading {
 // bytes read as Latin-1 letters), but no ASCII word: "(moved to phase 3)" is not a phase heading.
 const PHASE = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?Phase\s+(\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/iu;
 const MILESTONE = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?Milestone\s+(\d+(?:\.\d+)*)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/iu;
-const NUMBERED = /^(\d+\.\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/u;
+const NUMBERED = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?(\d+\.\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/u;
 /** Words that suggest a heading was meant as a step of a plan, for the "nearest candidate" hint. */
 const CANDIDATE = /\b(?:phases?|milestones?|stages?|steps?|sprints?|iterations?|releases?|epics?|quarters?|q[1-4]|m\d+|v\d+(?:\.\d+)*|weeks?|months?|parts?)\b|^\s*\d+(?:\.\d+)*[.)]?\s/iu;
 
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{So}|\u200D|\uFE0E|\uFE0F/gu;
+// An emoji's UTF-8 bytes read as Windows-1252 ("âœ…" for ✅, "ðŸš€" for 🚀): how the seed's emoji arrived.
+const MOJIBAKE_EMOJI = /[\u00e2\u00f0][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}/gu;
 const CHECKBOX = /\[[ xX~/-]\]/g;
 const STATUS_WORDS = 'done|complete|completed|finished|shipped|released|in[ -]progress|wip|ongoing|current|active|planned|todo|to do|next|later|future|blocked|deferred|not started|started';
 const STATUS_PAREN = new RegExp(`\\(\\s*(?:${STATUS_WORDS}|\\d+\\s*/\\s*\\d+[^()]*)\\s*\\)`, 'giu');
@@ -75,5 +77,5 @@ function cleanTitle(rest: string): string {
 }
 
 function withoutStatus(text: string): string {
-  return text.replace(PICTOGRAPH, ' ').replace(STATUS_PAREN, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(MOJIBAKE_EMOJI, ' ').replace(PICTOGRAPH, ' ').replace(STATUS_PAREN, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -28,7 +28,14 @@ export async function buildSnapshot(
 ): Promise<BuiltSnapshot> {
   const cache: ParseCache = new Map();
   const sources = agentSources(options);
-  const folders = sources.map((source) => loadAgentFolder(source.dir, options.phases, previousCache, cache, source.origin === 'builtin'));
+  // Built-in files drop phases a workspace does not configure; files in Claude Code's own folders
+  // load whenever Claude Code loads them; `.orch/agents` is Orch's, where every key is checked.
+  const folders = sources.map((source) =>
+    loadAgentFolder(source.dir, options.phases, previousCache, cache, {
+      dropUnknownPhases: source.origin === 'builtin',
+      claudeFolder: source.origin === 'user' || source.origin === 'workspace-claude',
+    }),
+  );
   const merged = new Map<string, { fields: AgentFields; source: string; origin: AgentOrigin; overrides: string[] }>();
   const invalid: AgentIssue[] = [];
   const fileWarnings: AgentIssue[] = [];

@@ -7,7 +7,7 @@ import { loadAgentFolder } from './load-agent-folder';
 const DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents', CLAUDE_CODE_FIXTURES_DIR);
 
 describe('loadAgentFolder on agent files written for Claude Code', () => {
-  const folder = loadAgentFolder(DIR, DEFAULT_PHASES, new Map(), new Map());
+  const folder = loadAgentFolder(DIR, DEFAULT_PHASES, new Map(), new Map(), { claudeFolder: true });
   const loaded = new Map(folder.agents.map((a) => [relative(DIR, a.file), a.fields]));
   const refused = new Map<string, string[]>();
   for (const issue of folder.issues) refused.set(relative(DIR, issue.file), [...(refused.get(relative(DIR, issue.file)) ?? []), `${issue.line}: ${issue.message}`]);

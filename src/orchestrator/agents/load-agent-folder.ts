@@ -27,8 +27,8 @@ export function loadAgentFolder(
   phases: readonly string[],
   previous: ParseCache,
   next: ParseCache,
-  /** For Orch's own files: a workspace that configures fewer phases should not see them as broken. */
-  dropUnknownPhases = false,
+  /** How strictly Orch's own keys are read: see parseAgentFile's options. */
+  strictness: { readonly dropUnknownPhases?: boolean; readonly claudeFolder?: boolean } = {},
 ): FolderContents {
   // Synchronous on purpose: for 1,000 small files, readFileSync took about 10 ms here where
   // Promise.all over fs.promises.readFile took about 80 ms (thread pool round trips).
@@ -46,7 +46,7 @@ export function loadAgentFolder(
       return;
     }
     const cached = previous.get(file);
-    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, { dropUnknownPhases });
+    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, strictness);
     // Only files seen in this pass go into the next cache, so deleted files do not linger.
     next.set(file, { text, result });
     if (!result.ok) {

@@ -168,6 +168,21 @@ describe('parseAgentFile', () => {
     ]);
   });
 
+  it('in Claude Code\'s folders, loads a file whose Orch keys are wrong, warning of each and ignoring it', () => {
+    const text = '---\nname: a\ndescription: d\nprovider: gemini\nmodel: gpt-4o\nphases: [discovery, qa]\nmaxParallel: 0\nteam: ""\n---\n';
+    assert.equal(parseAgentFile(text, 'a.md', DEFAULT_PHASES).ok, false);
+    const result = parseAgentFile(text, 'a.md', DEFAULT_PHASES, { claudeFolder: true });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual([result.agent.provider, result.agent.model, result.agent.phases, result.agent.maxParallel, result.agent.team], ['claude', 'gpt-4o', ['qa'], undefined, undefined]);
+    assert.deepEqual(result.warnings.map((w) => [w.line, w.message]), [
+      [4, "unknown provider 'gemini'; ignored"],
+      [5, "model 'gpt-4o' is an OpenAI model but provider is claude; ignored"],
+      [6, "unknown phase 'discovery'; ignored"],
+      [8, 'empty team; ignored'],
+      [7, 'invalid maxParallel 0; ignored'],
+    ]);
+  });
+
   it('reports every problem of a file at once', () => {
     const found = issues('---\nname: a\nprovider: x\nmaxParallel: 0\n---\n');
     assert.deepEqual(found.map((i) => i.line).sort(), [1, 3, 4]);

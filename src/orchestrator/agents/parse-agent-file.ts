@@ -26,7 +26,15 @@ export function parseAgentFile(
   text: string,
   file: string,
   phases: readonly string[],
-  options: { readonly dropUnknownPhases?: boolean } = {},
+  options: {
+    readonly dropUnknownPhases?: boolean;
+    /**
+     * The file is in one of Claude Code's folders (`.claude/agents`, `~/.claude/agents`): it loads
+     * whenever Claude Code loads it, and a bad value of a key Orch adds (phases, provider, team...)
+     * is a warning and ignored, since such a file may use those words in its own way.
+     */
+    readonly claudeFolder?: boolean;
+  } = {},
 ): ParsedAgentFile {
   const front = parseFrontmatter(text);
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
@@ -35,6 +43,7 @@ export function parseAgentFile(
   const report = (line: number, message: string, hint: string): void => void issues.push({ file, line, message, hint });
   const warn = (line: number, message: string, hint: string): void => void warnings.push({ file, line, message, hint });
   warnRepeatedKeys(front.entries, warn);
+  const orchReport: Report = options.claudeFolder === true ? (line, message, hint) => warn(line, `${message}; ignored`, hint) : report;
 
   const entries = new Map(front.entries.map((entry) => [entry.key, entry]));
   const lineOfKey = (key: string): number => entries.get(key)?.keyLine ?? 1;
@@ -46,7 +55,7 @@ export function parseAgentFile(
     const value = valueOf(key);
     if (value === undefined) return undefined;
     if (value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim();
-    report(lineOfKey(key), `${key} must be a single value, got ${describe(value)}`, `write ${key}: followed by text on the same line`);
+    orchReport(lineOfKey(key), `${key} must be a single value, got ${describe(value)}`, `write ${key}: followed by text on the same line`);
     return undefined;
   };
 
@@ -59,14 +68,14 @@ export function parseAgentFile(
     ?.replaceAll('\\n', '\n')
     .trim();
 
-  const provider = readProvider(stringValue('provider'), lineOfKey('provider'), report);
-  const model = readModel(stringValue('model'), provider, lineOfKey('model'), report);
+  const provider = readProvider(stringValue('provider'), lineOfKey('provider'), orchReport);
+  const model = readModel(stringValue('model'), provider, lineOfKey('model'), orchReport);
   const tools = readTools(valueOf('tools'), lineOfKey('tools'), warn);
-  const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? undefined : report);
+  const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? () => undefined : orchReport, options.dropUnknownPhases === true || options.claudeFolder === true);
   const team = stringValue('team');
-  if (entries.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
-  const maxParallel = readNumber(valueOf('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), report, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
-  const budgetUsd = readNumber(valueOf('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), report, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
+  if (entries.has('team') && team === '') orchReport(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
+  const maxParallel = readNumber(valueOf('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), orchReport, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
+  const budgetUsd = readNumber(valueOf('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), orchReport, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
 
   if (issues.length > 0 || name === undefined || description === undefined) return { ok: false, issues };
   const extra: Record<string, unknown> = {};
@@ -160,10 +169,10 @@ function readPhases(
   value: FrontValue | undefined,
   keyLine: number,
   known: readonly string[],
-  /** Undefined: phases the workflow does not have are dropped instead of reported. */
-  reportUnknown: Report | undefined,
+  report: Report,
+  /** Phases the workflow does not have are left out rather than kept for the error. */
+  dropUnknown: boolean,
 ): string[] {
-  const report: Report = reportUnknown ?? (() => undefined);
   if (value === undefined) return [];
   const entries: { text: string; line: number }[] = [];
   if (value.kind === 'scalar' && typeof value.value === 'string') {
@@ -181,7 +190,7 @@ function readPhases(
     const near = closestMatch(entry.text, known);
     report(entry.line, `unknown phase '${entry.text}'`, near === undefined ? `use one of: ${known.join(', ')}` : `did you mean '${near}'?`);
   }
-  return entries.map((entry) => entry.text).filter((phase) => reportUnknown !== undefined || known.includes(phase));
+  return entries.map((entry) => entry.text).filter((phase) => !dropUnknown || known.includes(phase));
 }
 
 function readNumber(

@@ -325,6 +325,14 @@ describe('parseRoadmap on real-world roadmap shapes (test/fixtures/roadmaps)', (
   });
 });
 
+describe('parseRoadmap on where the phases are', () => {
+  it('takes the level most phase headings use, warning of a phase heading at another level', () => {
+    const roadmap = parseRoadmap('## Roadmap\n### Phase 1: A\n#### 1.1 One\n### Phase 2: B\n#### 2.1 Two\n## Phase 1 retrospective\n', 'road.md');
+    assert.deepEqual(roadmap.phases.map((p) => [p.id, p.milestones.map((m) => m.id)]), [['1', ['1.1']], ['2', ['2.1']]]);
+    assert.deepEqual(roadmap.warnings?.map((w) => w.line), [6]);
+  });
+});
+
 describe('parseRoadmap on <details> sections', () => {
   it('reads a summary styled as a heading, a summary over several lines, and a plain fold inside a milestone', () => {
     const roadmap = parseRoadmap(

@@ -46,10 +46,10 @@ export function parseRoadmap(text: string, file: string): Roadmap {
   return parser.finish(lines);
 }
 
-/** `##` when any `##` heading is a phase, else `###` when one of those is; `##` when neither is. */
+/** `##` or `###`, whichever holds more phase headings (`##` on a tie): a stray "## Phase 1 retro" does not move them. */
 function phaseLevelOf(lines: readonly MarkdownLine[]): number {
-  const levels = new Set(lines.flatMap((l) => (l.kind === 'heading' && l.summary !== true && parsePhaseHeading(l.text) !== undefined ? [l.level] : [])));
-  return levels.has(2) || !levels.has(3) ? 2 : 3;
+  const count = (level: number) => lines.filter((l) => l.kind === 'heading' && l.summary !== true && l.level === level && parsePhaseHeading(l.text) !== undefined).length;
+  return count(3) > count(2) ? 3 : 2;
 }
 
 class RoadmapParser {

@@ -42,8 +42,6 @@ describe('loadAgentFolder on agent files written for Claude Code', () => {
   it('warns, with file and line, of what Claude Code reads past', () => {
     const warnings = folder.warnings.map((w) => `${relative(DIR, w.file)}:${w.line}: ${w.message}`);
     assert.deepEqual(warnings, [
-      'examples-as-keys.md:6: user is given twice (first at line 4); the last one counts, as in Claude Code',
-      'examples-as-keys.md:7: assistant is given twice (first at line 5); the last one counts, as in Claude Code',
       'repeated-key.md:5: description is given twice (first at line 3); the last one counts, as in Claude Code',
       'tools-not-a-list.md:4: tools must be a list of tool names, got a mapping; the agent gets every tool',
       "unknown-tools.md:4: unknown tool 'SequentialThinking' (Claude Code ignores it)",

@@ -110,9 +110,11 @@ function textValue(value: FrontValue | undefined, key: string, line: number, rep
   return undefined;
 }
 
+/** Only keys Orch reads: `user:`/`assistant:` lines repeated under a description are its examples spilling over. */
 function warnRepeatedKeys(entries: readonly FrontEntry[], warn: Report): void {
   const first = new Map<string, number>();
   for (const entry of entries) {
+    if (!ORCH_KEYS.has(entry.key)) continue;
     const line = first.get(entry.key);
     if (line === undefined) first.set(entry.key, entry.keyLine);
     else warn(entry.keyLine, `${entry.key} is given twice (first at line ${line}); the last one counts, as in Claude Code`, `remove one of the two ${entry.key} lines`);

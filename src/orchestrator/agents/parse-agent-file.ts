@@ -17,10 +17,14 @@ const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
 
 /**
  * Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint.
- * A file is refused only for what makes Claude Code refuse it (measured with CLI 2.1.197: no
- * frontmatter, YAML it cannot read even after its own repair, a name or description that is not
- * text, a name starting with `-`) or for a bad value of one of Orch's own keys. What Claude Code
- * reads past (unknown tool names, a tools value that is not a list, a repeated key) is a warning.
+ * A file is refused only for what makes Claude Code refuse it, or for a bad value of one of Orch's
+ * own keys outside Claude Code's folders. Measured with CLI 2.1.197 (its `system/init` agents list
+ * and the agent listing it sends the model): it refuses no frontmatter (BOM, blank first line,
+ * `----` opening), YAML it cannot read even after its repair (an indented `user: "x"` line under
+ * a description, `model2: a: b`), a name or description that is not text (`42`, `true`, `1e3`, a
+ * list), and a name starting with `-`. It loads names with spaces or emoji as written, unknown
+ * tool names (listed, never granted), `tools` that is not a list (every tool), repeated keys (the
+ * last wins) and a literal `\n` in a description (a line break). What it reads past is a warning.
  */
 export function parseAgentFile(
   text: string,

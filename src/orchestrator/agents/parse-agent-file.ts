@@ -23,7 +23,7 @@ const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
  * `----` opening), YAML it cannot read even after its repair (an indented `user: "x"` line under
  * a description, `model2: a: b`), a name or description that is not text (`42`, `true`, `1e3`, a
  * list), and a name starting with `-`. It loads names with spaces or emoji as written, unknown
- * tool names (listed, never granted), `tools` that is not a list (every tool), repeated keys (the
+ * tool names (its listing keeps them), `tools` that is not a list (all tools), repeated keys (the
  * last wins) and a literal `\n` in a description (a line break). What it reads past is a warning.
  */
 export function parseAgentFile(

@@ -38,12 +38,13 @@ export function scanMarkdown(text: string): MarkdownLine[] {
   splitLines(text).forEach((raw, index) => {
     const line = index + 1;
     if (summary !== undefined) {
-      summary.text += ` ${raw}`;
-      if (/<\/summary>/i.test(raw)) {
-        out.push(summaryHeading(summary.text, summary.line));
-        summary = undefined;
-      }
-      return;
+      // A summary left open ends at the first blank line, so it cannot swallow the rest of the file.
+      const closes = /<\/summary>/i.test(raw);
+      if (closes || raw.trim() !== '') summary.text += ` ${raw}`;
+      if (!closes && raw.trim() !== '') return;
+      out.push(summaryHeading(summary.text, summary.line));
+      summary = undefined;
+      if (closes) return;
     }
     if (fence !== undefined) {
       const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(raw);

@@ -369,4 +369,9 @@ describe('parseRoadmap on <details> sections', () => {
     ]);
     assert.equal(roadmap.warnings, undefined);
   });
+
+  it('ends a summary left open at the next blank line', () => {
+    const roadmap = parseRoadmap('<details><summary>Phase 1: Open\n\n### 1.1 Still read\n- item\n', 'road.md');
+    assert.deepEqual(roadmap.phases.map((p) => [p.title, p.milestones.map((m) => m.features)]), [['Open', [['item']]]]);
+  });
 });

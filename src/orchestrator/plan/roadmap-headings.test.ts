@@ -16,6 +16,11 @@ describe('roadmap headings', () => {
       ['Phase 6: Beta (public)', '6', 'Beta (public)'],
       ['PHASE 7 — Ship', '7', 'Ship'],
       ['Phase 8: Launch ðŸš€ âœ…', '8', 'Launch'],
+      ['Phase 1️⃣: Keycap', '1', 'Keycap'],
+      ['2️⃣ Phase 2 - Keycap first', '2', 'Keycap first'],
+      ['3. Phase 3: Numbered section', '3', 'Numbered section'],
+      ['Phase 4: Setup [COMPLETED]', '4', 'Setup'],
+      ['Phase 5 (✅ Complete): Setup', '5', 'Setup'],
       ['Phase 9: Château âge', '9', 'Château âge'],
     ];
     for (const [text, id, title] of cases) assert.deepEqual(parsePhaseHeading(text), { id, title }, text);
@@ -33,6 +38,7 @@ describe('roadmap headings', () => {
     assert.deepEqual(parseMilestoneHeading('1.2: Auth ✅'), { id: '1.2', title: 'Auth', explicit: false });
     assert.deepEqual(parseMilestoneHeading('✅ 1.3. Deploy (done)'), { id: '1.3', title: 'Deploy', explicit: false });
     assert.deepEqual(parseMilestoneHeading('[x] 10.12 — Ten'), { id: '10.12', title: 'Ten', explicit: false });
+    assert.deepEqual(parseMilestoneHeading('**1.1)** Setup'), { id: '1.1', title: 'Setup', explicit: false });
     assert.deepEqual(parseMilestoneHeading('âœ… 1.4 Mis-encoded check mark'), { id: '1.4', title: 'Mis-encoded check mark', explicit: false });
     for (const text of ['1.1.1 Sub-step', '1.0.0 Release', '1.1Setup', 'Month 1: Foundation', 'v1.2 Sync']) assert.equal(parseMilestoneHeading(text), undefined, text);
   });

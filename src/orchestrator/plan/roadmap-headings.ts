@@ -16,7 +16,8 @@ export interface MilestoneHeading {
 
 // Emoji may precede "Phase"/"Milestone", often mis-encoded (the seed's "ðŸ“Š Phase 0", whose
 // bytes read as Latin-1 letters), but no ASCII word: "(moved to phase 3)" is not a phase heading.
-const PHASE = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?Phase\s+(\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/iu;
+// A section number may come first too: "## 2. Phase 2: Build".
+const PHASE = /^(?:\d+[.)]?\s+)?(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?Phase\s+(\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/iu;
 const MILESTONE = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?Milestone\s+(\d+(?:\.\d+)*)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/iu;
 const NUMBERED = /^(?:[^A-Za-z0-9]*[^\p{L}\p{N}])?(\d+\.\d+)(?=$|[^\p{L}\p{N}.]|\.(?!\d))(.*)$/u;
 /** Words that suggest a heading was meant as a step of a plan, for the "nearest candidate" hint. */
@@ -27,13 +28,15 @@ const PICTOGRAPH = /\p{Extended_Pictographic}|\p{So}|\u200D|\uFE0E|\uFE0F/gu;
 const MOJIBAKE_EMOJI = /[\u00e2\u00f0][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}/gu;
 const CHECKBOX = /\[[ xX~/-]\]/g;
 const STATUS_WORDS = 'done|complete|completed|finished|shipped|released|in[ -]progress|wip|ongoing|current|active|planned|todo|to do|next|later|future|blocked|deferred|not started|started';
-const STATUS_PAREN = new RegExp(`\\(\\s*(?:${STATUS_WORDS}|\\d+\\s*/\\s*\\d+[^()]*)\\s*\\)`, 'giu');
+const STATUS_PAREN = new RegExp(`\\(\\s*(?:${STATUS_WORDS}|\\d+\\s*/\\s*\\d+[^()]*)\\s*\\)|\\[\\s*(?:${STATUS_WORDS})\\s*\\]`, 'giu');
 const TRAILING_STATUS = new RegExp(`\\s*(?:[-\u2013\u2014:|]\\s*)(?:${STATUS_WORDS})\\b[^\\p{L}]*(?:\\d[\\d-]*)?\\s*$`, 'iu');
-const LEADING_SEPARATORS = /^[\s:.|\u2013\u2014-]+/;
+const LEADING_SEPARATORS = /^[\s:.)|\u2013\u2014-]+/;
 
 /** The heading's words: HTML tags, emphasis, strikethrough, code marks and checkboxes removed. */
 export function plainHeading(text: string): string {
   return text
+    // A keycap emoji ("1️⃣") is its digit.
+    .replace(/([0-9])\uFE0F?\u20E3/gu, '$1')
     .replace(/<[^>]*>/g, ' ')
     .replace(/~~|\*\*|__|`/g, '')
     .replace(/^[*_]+|[*_]+$/g, '')

@@ -91,8 +91,17 @@ export interface Phase {
   readonly source: SourceRef;
 }
 
+/** Something in an input Orch read past without stopping: a person should still see it. */
+export interface InputWarning {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
 export interface Roadmap {
   readonly title: string;
   readonly file: string;
   readonly phases: readonly Phase[];
+  /** Headings Orch could not place, phases without milestones...; absent when there are none. */
+  readonly warnings?: readonly InputWarning[];
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io';
 import { runCli } from '../../src/cli/run-cli';
 import { TestWorkspace } from '../../src/orchestrator/agents/test-workspace';
+import { DEFAULT_PHASES } from '../../src/protocol/domain';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -62,16 +63,25 @@ describe('orch agents', () => {
   it('merges the user and workspace folders and lists invalid files with file and line, still exiting 0', async () => {
     const mine = ws.writeAgent(ws.orchDir, 'cto.md', ['name: cto', 'description: Our own CTO', 'model: sonnet']);
     const helper = ws.writeAgent(ws.userDir, 'helper.md', ['name: helper', 'description: A personal helper', 'tools: Read, Grep']);
-    const broken = ws.writeAgent(ws.claudeDir, 'broken.md', ['name: broken', 'description: d', 'tools: Read, Grpe']);
+    const broken = ws.writeAgent(ws.orchDir, 'broken.md', ['name: broken', 'description: d', 'provider: gemini']);
+    const typo = ws.writeAgent(ws.claudeDir, 'typo.md', ['name: typo', 'description: d', 'tools: Read, Grpe', 'phases: [discovery]']);
     ws.write(ws.teamsFile, 'core: [cto, nobody]\n');
     const json = await agentsJson(['--workspace', ws.workspace]);
     const cto = json.agents.find((a) => a.name === 'cto');
     assert.deepEqual([cto?.source, cto?.model, cto?.team, cto?.tools], [mine, 'sonnet', 'core', null]);
     const helperJson = json.agents.find((a) => a.name === 'helper');
     assert.deepEqual([helperJson?.source, helperJson?.tools, helperJson?.team], [helper, ['Read', 'Grep'], null]);
-    assert.deepEqual(json.invalid, [{ file: broken, line: 4, message: "unknown tool 'Grpe' (did you mean 'Grep'?)" }]);
-    assert.deepEqual(json.warnings.map((w) => [w.file, w.line]), [[ws.teamsFile, 1]]);
+    assert.deepEqual(json.invalid, [{ file: broken, line: 4, message: "unknown provider 'gemini' (use provider: claude (the default) or provider: openai)" }]);
+    // Claude Code loads a file with a tool name it does not know (and ignores the name): a warning, not a skip.
+    assert.deepEqual(json.warnings.map((w) => [w.file, w.line, w.message]), [
+      [typo, 4, "unknown tool 'Grpe' (Claude Code ignores it) (did you mean 'Grep'?)"],
+      // Orch's own keys in a file Claude Code loads are advisory there; in .orch/agents they are checked.
+      [typo, 5, `unknown phase 'discovery'; ignored (use one of: ${DEFAULT_PHASES.join(', ')})`],
+      [ws.teamsFile, 1, "team 'core' names unknown agent 'nobody' (add an agent file with that name or remove it from the team)"],
+    ]);
     assert.equal(json.agents.some((a) => a.name === 'broken'), false);
+    assert.deepEqual(json.agents.find((a) => a.name === 'typo')?.tools, ['Read', 'Grpe']);
+    assert.deepEqual(json.agents.find((a) => a.name === 'typo')?.phases, []);
   });
 
   it('prints a table on stdout and the invalid files on stderr, exiting 0', async () => {

@@ -95,6 +95,39 @@ describe('orch plan', () => {
     assert.match(io.stderr.join('\n'), /test\/fixtures\/roadmaps\/wrong-phase\.md:8: milestone 2\.1 is under phase 1/);
   });
 
+  it('reads `### 1.1 Title` milestones: 5 phases and 25 milestones, no warnings key when there are none', async () => {
+    const io = captureIo();
+    const json = (await planJson(['test/fixtures/roadmaps/numbered-milestones.md'], io)) as Json;
+    assert.deepEqual(Object.keys(json), ['phases']);
+    assert.deepEqual([json.phases.length, json.phases.flatMap((p) => p.milestones).length], [5, 25]);
+    assert.deepEqual(io.stderr, []);
+  });
+
+  it('prints headings it cannot place as warnings on stderr and in --json, exiting 0', async () => {
+    const io = captureIo();
+    const json = (await planJson(['test/fixtures/roadmaps/unplaced-headings.md'], io)) as Json & { warnings: { file: string; line: number; message: string }[] };
+    const file = 'test/fixtures/roadmaps/unplaced-headings.md';
+    assert.deepEqual(Object.keys(json), ['phases', 'warnings']);
+    assert.deepEqual(json.warnings.map((w) => [w.file, w.line]), [[file, 5], [file, 13], [file, 16], [file, 27], [file, 31]]);
+    assert.match(json.warnings[2]?.message ?? '', /^'### 2\.1 Exports' is numbered for phase 2 but is under phase 1/);
+    assert.equal(io.stderr.length, 5);
+    assert.equal(io.stderr[0], `orch: warning: ${file}:5: '### 1.1 Purpose' reads like milestone 1.1 but is before any phase; it is not read as one`);
+    const tree = captureIo();
+    assert.equal(await runCli(['plan', file], tree), 0);
+    assert.equal(tree.stderr.length, 5);
+    assert.match(tree.stdout.join('\n'), /^Quill Roadmap \(test\/fixtures\/roadmaps\/unplaced-headings\.md\)\n3 phases, 3 milestones/);
+  });
+
+  it('exits 2 on phases without milestones and on a roadmap with no phases, naming file, line and the expected shape', async () => {
+    const io = captureIo();
+    assert.equal(await runCli(['plan', 'test/fixtures/roadmaps/phases-without-milestones.md', '--json'], io), 2);
+    assert.deepEqual(io.stdout, []);
+    assert.match(io.stderr.join('\n'), /test\/fixtures\/roadmaps\/phases-without-milestones\.md:5: no milestones: none of the 3 phases has a milestone heading/);
+    const none = captureIo();
+    assert.equal(await runCli(['plan', 'test/fixtures/roadmaps/no-structure.md'], none), 2);
+    assert.match(none.stderr.join('\n'), /no-structure\.md:9: no phases found; the nearest candidate is '## Stage 1: Discovery' \(Orch reads phases as '## Phase 1: Title'/);
+  });
+
   it('exits 2 listing every PRD problem with file and line', async () => {
     const io = captureIo();
     assert.equal(await runCli(['plan', 'test/fixtures/prds/broken/roadmap.md', '--json'], io), 2);

@@ -45,7 +45,10 @@ export const planCommand: Command = async (args, io) => {
   } catch (error) {
     throw relativeToCwd(error, io.cwd);
   }
-  io.out(values.json === true ? JSON.stringify(planJson(plan), null, 2) : planTree(plan, displayPath(roadmapFile, io.cwd)));
+  const warnings = (plan.warnings ?? []).map((w) => ({ file: displayPath(w.file, io.cwd), line: w.line, message: w.message }));
+  const json = warnings.length === 0 ? planJson(plan) : { ...planJson(plan), warnings };
+  io.out(values.json === true ? JSON.stringify(json, null, 2) : planTree(plan, displayPath(roadmapFile, io.cwd)));
+  for (const w of warnings) io.err(`orch: warning: ${w.file}:${w.line}: ${w.message}`);
   return EXIT.ok;
 };
 

@@ -25,6 +25,7 @@ export const runCommand: Command = async (args, io) => {
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const roadmapFile = resolve(io.cwd, positionals[0]!);
   const roadmap = await loadPlan({ roadmapFile, workspaceDir: setup.paths.root, phases: setup.config.phases });
+  for (const w of roadmap.warnings ?? []) io.err(`orch: warning: ${w.file}:${w.line}: ${w.message}`);
   const milestones = values.milestone ?? [];
   const parallel = positiveNumber(values.parallel, '--parallel', true);
   const budgetUsd = positiveNumber(values.budget, '--budget', false);

@@ -60,7 +60,7 @@ describe('AgentRegistry', () => {
       const file = ws.writeAgent(ws.orchDir, 'a.md', ['name: a', 'description: d']);
       ws.writeAgent(ws.orchDir, 'b.md', ['name: b', 'description: d']);
       await open();
-      ws.write(file, '---\nname: a\ndescription: d\ntools: Raed\n---\n');
+      ws.write(file, '---\nname: a\ndescription: d\nprovider: gemini\n---\n');
       const broken = await changeWhere('the invalid file', (c) => c.invalid.length === 1);
       assert.deepEqual([broken.removed, broken.invalid[0]?.file, broken.invalid[0]?.line], [['a'], file, 4]);
       assert.ok(broken.snapshot.agents.has('b'));
@@ -81,6 +81,18 @@ describe('AgentRegistry', () => {
       await changeWhere('the folder removed', (c) => c.removed.includes('late'));
       ws.writeAgent(ws.orchDir, 'again.md', ['name: again', 'description: d']);
       await changeWhere('an agent in the re-created folder', (c) => c.added.includes('again'));
+    });
+
+    it('sees agents in subfolders, as Claude Code loads them, including edits there', async () => {
+      ws.writeAgent(join(ws.claudeDir, 'design'), 'ui.md', ['name: UI Reviewer', 'description: v1']);
+      const reg = await open();
+      assert.equal(reg.get('UI Reviewer')?.description, 'v1');
+      ws.writeAgent(join(ws.claudeDir, 'design'), 'ui.md', ['name: UI Reviewer', 'description: v2']);
+      await changeWhere('the edit in the subfolder', (c) => c.changed.includes('UI Reviewer'));
+      ws.writeAgent(join(ws.claudeDir, 'ops', 'oncall'), 'pager.md', ['name: pager', 'description: d']);
+      await changeWhere('an agent in a new nested subfolder', (c) => c.added.includes('pager'));
+      ws.writeAgent(join(ws.claudeDir, 'ops', 'oncall'), 'pager.md', ['name: pager', 'description: d2']);
+      await changeWhere('the edit in the new subfolder', (c) => c.changed.includes('pager'));
     });
 
     it('reloads teams.yaml live', async () => {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DEFAULT_PHASES } from '../../protocol/domain';
@@ -36,6 +37,8 @@ export class AgentRegistry {
   private cache: ParseCache;
   private readonly listeners = new Set<RegistryListener>();
   private readonly watchers: PathWatcher[] = [];
+  /** Agents load from subfolders too; inotify is not recursive, so each subfolder gets its own watch. */
+  private readonly subfolderWatchers = new Map<string, PathWatcher>();
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -91,7 +94,9 @@ export class AgentRegistry {
     }
     const text = renderAgentFile(agent);
     const parsed = parseAgentFile(text, file, this.options.phases);
-    if (!parsed.ok) throw new InputErrors(parsed.issues.map((issue) => new InputError(issue.message, { file, line: issue.line }, issue.hint)));
+    // A file Orch writes itself has no excuse for what Claude Code would merely skip over.
+    const problems = parsed.ok ? parsed.warnings : parsed.issues;
+    if (problems.length > 0) throw new InputErrors(problems.map((issue) => new InputError(issue.message, { file, line: issue.line }, issue.hint)));
     await writeAtomically(file, text);
     await this.reload();
     const loaded = this.get(agent.name);
@@ -151,8 +156,9 @@ export class AgentRegistry {
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    for (const watcher of this.watchers) watcher.close();
+    for (const watcher of [...this.watchers, ...this.subfolderWatchers.values()]) watcher.close();
     this.watchers.length = 0;
+    this.subfolderWatchers.clear();
     this.listeners.clear();
   }
 
@@ -161,6 +167,20 @@ export class AgentRegistry {
     for (const source of agentSources(this.options)) this.watchers.push(new PathWatcher(source.dir, schedule));
     const teamsFile = teamsFilePath(this.options.workspace);
     this.watchers.push(new PathWatcher(dirname(teamsFile), schedule, (name) => name === 'teams.yaml'));
+    this.watchSubfolders();
+  }
+
+  private watchSubfolders(): void {
+    if (this.watchers.length === 0) return;
+    const present = new Set(agentSources(this.options).flatMap((source) => subfolders(source.dir)));
+    for (const [dir, watcher] of this.subfolderWatchers) {
+      if (present.has(dir)) continue;
+      watcher.close();
+      this.subfolderWatchers.delete(dir);
+    }
+    for (const dir of present) {
+      if (!this.subfolderWatchers.has(dir)) this.subfolderWatchers.set(dir, new PathWatcher(dir, () => this.scheduleReload()));
+    }
   }
 
   private scheduleReload(): void {
@@ -176,6 +196,7 @@ export class AgentRegistry {
     if (this.disposed) return undefined;
     // Re-point watches first, so a file created while the folders are read still raises an event.
     for (const watcher of this.watchers) watcher.rearm();
+    this.watchSubfolders();
     const built = await buildSnapshot(this.options, this.current, this.cache);
     if (this.disposed) return undefined;
     this.cache = built.cache;
@@ -196,6 +217,18 @@ export class AgentRegistry {
     if (this.options.onError !== undefined) this.options.onError(error);
     else process.emitWarning(error instanceof Error ? error : String(error), 'AgentRegistryWarning');
   }
+}
+
+function subfolders(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .flatMap((entry) => [join(dir, entry.name), ...subfolders(join(dir, entry.name))]);
 }
 
 /** Write then rename, so the watcher (and a concurrent reader) never sees half a file. */

@@ -28,12 +28,21 @@ export async function buildSnapshot(
 ): Promise<BuiltSnapshot> {
   const cache: ParseCache = new Map();
   const sources = agentSources(options);
-  const folders = sources.map((source) => loadAgentFolder(source.dir, options.phases, previousCache, cache, source.origin === 'builtin'));
+  // Built-in files drop phases a workspace does not configure; files in Claude Code's own folders
+  // load whenever Claude Code loads them; `.orch/agents` is Orch's, where every key is checked.
+  const folders = sources.map((source) =>
+    loadAgentFolder(source.dir, options.phases, previousCache, cache, {
+      dropUnknownPhases: source.origin === 'builtin',
+      claudeFolder: source.origin === 'user' || source.origin === 'workspace-claude',
+    }),
+  );
   const merged = new Map<string, { fields: AgentFields; source: string; origin: AgentOrigin; overrides: string[] }>();
   const invalid: AgentIssue[] = [];
+  const fileWarnings: AgentIssue[] = [];
   folders.forEach((folder, i) => {
     const origin = (sources[i] as (typeof sources)[number]).origin;
     invalid.push(...folder.issues);
+    fileWarnings.push(...folder.warnings);
     for (const { file, fields } of folder.agents) {
       const shadowed = merged.get(fields.name);
       const overrides = shadowed === undefined ? [] : [...shadowed.overrides, shadowed.source];
@@ -56,7 +65,7 @@ export async function buildSnapshot(
     agents,
     invalid: Object.freeze(invalid),
     teams,
-    warnings: Object.freeze(warnings),
+    warnings: Object.freeze([...fileWarnings, ...warnings]),
     phases: Object.freeze([...options.phases]),
   });
   return { snapshot, cache };

@@ -26,56 +26,71 @@ export interface FrontmatterError {
   readonly hint: string;
 }
 
-const FENCE = /^---[ \t]*$/;
-/** The YAML text starts on file line 2, after the opening fence. */
+// Claude Code (2.1.197: read from its bundle, then measured with the real CLI's `system/init`
+// agents list) finds frontmatter with /^---\s*\n([\s\S]*?)---\s*\n?/. So the YAML ends at the
+// first `---` anywhere: `----` or `--- end` closes it, and so does a `---` inside a value. A
+// byte-order mark or a blank line before the opening fence means no frontmatter at all.
+const CLAUDE_FRONTMATTER = /^---\s*\n([\s\S]*?)---\s*\n?/;
+const OPENING = /^---\s*\n/;
+/** Where the YAML starts when the opening fence is one line. */
 const FIRST_LINE = 2;
 
 /**
- * Splits `---\nyaml\n---\nbody` and reads the YAML. Most agent files are flat `key: value` lines,
- * read by a small exact parser (parsing 1,000 files with the full YAML library takes longer than
- * the whole discovery budget); anything else goes through the `yaml` package.
+ * Splits `---\nyaml\n---\nbody` and reads the YAML as Claude Code does. Most agent files are flat
+ * `key: value` lines, read by a small exact parser (parsing 1,000 files with the full YAML library
+ * takes longer than the whole discovery budget); anything else goes through the `yaml` package.
  */
 export function parseFrontmatter(text: string): Frontmatter | FrontmatterError {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = source.split(/\r?\n/);
-  if (!FENCE.test(lines[0] ?? '')) {
+  const match = CLAUDE_FRONTMATTER.exec(text);
+  if (match === null) return noFrontmatter(text);
+  const yamlText = match[1] ?? '';
+  const firstLine = 1 + countNewlines(OPENING.exec(text)?.[0] ?? '');
+  const body = text.slice(match[0].length).trim();
+  // YAML reads CR LF as one line break; the fast reader wants lines without the CR.
+  const simple = parseSimpleYaml(yamlText.split('\n').map((line) => line.replace(/\r$/, '')), firstLine);
+  if (simple !== undefined) return { entries: simple, body };
+  return parseWithLibrary(yamlText, body, firstLine);
+}
+
+function noFrontmatter(text: string): FrontmatterError {
+  if (text.startsWith('\uFEFF')) {
     return {
       line: 1,
-      message: 'no YAML frontmatter: the file must start with a --- line',
-      hint: 'start the file with ---, then name: and description:, then --- and the system prompt',
+      message: 'the file starts with a byte-order mark, so Claude Code finds no frontmatter in it',
+      hint: 'save the file as UTF-8 without a BOM',
     };
   }
-  const end = lines.findIndex((line, i) => i > 0 && FENCE.test(line));
-  if (end === -1) {
-    return { line: 1, message: 'the frontmatter opened on line 1 is never closed', hint: 'add a --- line after the last frontmatter key' };
-  }
-  const yamlLines = lines.slice(1, end);
-  const body = lines.slice(end + 1).join('\n').trim();
-  const simple = parseSimpleYaml(yamlLines, FIRST_LINE);
-  if (simple !== undefined) return { entries: simple, body };
-  return parseWithLibrary(yamlLines.join('\n'), body);
+  if (OPENING.test(text)) return { line: 1, message: 'the frontmatter opened on line 1 is never closed', hint: 'add a --- line after the last frontmatter key' };
+  const first = /^\s*\n---/.test(text);
+  return first
+    ? { line: 1, message: 'the frontmatter does not start on line 1', hint: 'remove the blank lines above the opening ---: Claude Code reads frontmatter only at the very top' }
+    : {
+        line: 1,
+        message: 'no YAML frontmatter: the file must start with a --- line',
+        hint: 'start the file with ---, then name: and description:, then --- and the system prompt',
+      };
 }
 
 /** The same result through the `yaml` package alone (exported so tests can hold the fast path to it). */
-export function parseWithLibrary(yamlText: string, body = ''): Frontmatter | FrontmatterError {
+export function parseWithLibrary(yamlText: string, body = '', firstLine = FIRST_LINE): Frontmatter | FrontmatterError {
   const parsed = parseYaml(yamlText);
   const firstError = parsed.doc.errors[0];
-  if (firstError === undefined) return toFrontmatter(parsed, body);
-  // Claude Code loads descriptions such as `description: Use when: x` that strict YAML rejects, so
-  // retry with such values quoted (line for line, so lines stay right) before reporting the error.
-  const retried = parseYaml(quoteBareValues(yamlText));
-  if (retried.doc.errors.length === 0) return toFrontmatter(retried, body);
+  if (firstError === undefined) return toFrontmatter(parsed, body, firstLine);
+  // What Claude Code does when its YAML parse fails: quote `key: value` lines whose value holds a
+  // YAML indicator (`description: Use when: x`), turn leading tabs into spaces, and try once more.
+  const retried = parseYaml(claudeCodeRepair(yamlText));
+  if (retried.doc.errors.length === 0) return toFrontmatter(retried, body, firstLine);
   return {
-    line: (firstError.linePos?.[0].line ?? 1) + FIRST_LINE - 1,
+    line: (firstError.linePos?.[0].line ?? 1) + firstLine - 1,
     message: `malformed YAML frontmatter: ${firstMessageLine(firstError.message)}`,
-    hint: 'quote values that contain ": " or start with a special character, and close every [ and {',
+    hint: 'Claude Code does not load this file either: quote values that span lines or contain ": ", and close every [ and {',
   };
 }
 
-function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }, body: string): Frontmatter | FrontmatterError {
+function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }, body: string, firstLine: number): Frontmatter | FrontmatterError {
   const lineOf = (node: unknown): number => {
     const start = (node as { range?: readonly number[] } | null | undefined)?.range?.[0];
-    return start === undefined ? 1 : counter.linePos(start).line + FIRST_LINE - 1;
+    return start === undefined ? 1 : counter.linePos(start).line + firstLine - 1;
   };
   const contents = doc.contents;
   if (contents === null) return { entries: [], body };
@@ -85,16 +100,18 @@ function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }
   const entries: FrontEntry[] = [];
   const data = doc.toJS() as Record<string, unknown>;
   for (const pair of contents.items) {
-    if (!isScalar(pair.key) || typeof pair.key.value !== 'string') {
+    // Claude Code reads the YAML into a plain object, so `1: x` is the key "1".
+    if (!isScalar(pair.key)) {
       return { line: lineOf(pair.key), message: 'a frontmatter key must be a plain name', hint: 'write keys as name: value' };
     }
+    const key = String(pair.key.value);
     const valueNode = (pair.value ?? null) as Node | null;
     const keyLine = lineOf(pair.key);
     entries.push({
-      key: pair.key.value,
+      key,
       keyLine,
       value: valueNode === null ? { kind: 'scalar', value: null, line: keyLine } : toValue(valueNode, lineOf),
-      data: data[pair.key.value] ?? null,
+      data: data[key] ?? null,
     });
   }
   return { entries, body };
@@ -112,23 +129,39 @@ function toValue(node: Node, lineOf: (node: unknown) => number): FrontValue {
 
 function parseYaml(text: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
-  return { doc: parseDocument(text, { lineCounter: counter, uniqueKeys: true }), counter };
+  return { doc: parseDocument(text, { lineCounter: counter, uniqueKeys: false }), counter };
 }
 
-const BARE_KEY_VALUE = /^([A-Za-z_][\w-]*):[ \t]+(.*?)[ \t]*$/;
-const NEEDS_NO_QUOTES = /^["'[{|>&*!%@`#]/;
+// Claude Code's own repair, kept as it is (a key with a digit is not repaired, a CR LF line is not
+// either): the point is to load exactly the files it loads.
+const REPAIRABLE_LINE = /^([a-zA-Z_-]+):\s+(.+)$/;
+const YAML_INDICATOR = /[{}[\]*&#!|>%@`]|: /;
 
-function quoteBareValues(yamlText: string): string {
+function claudeCodeRepair(yamlText: string): string {
   return yamlText
     .split('\n')
     .map((line) => {
-      const match = BARE_KEY_VALUE.exec(line);
+      const match = REPAIRABLE_LINE.exec(line);
       if (match === null) return line;
       const [, key, value] = match as unknown as [string, string, string];
-      if (value === '' || NEEDS_NO_QUOTES.test(value) || !value.includes(': ')) return line;
-      return `${key}: ${JSON.stringify(value)}`;
+      if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) return line;
+      if (value.startsWith('[') && value.endsWith(']') && isFlowList(value)) return line;
+      if (!YAML_INDICATOR.test(value)) return line;
+      return `${key}: "${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
     })
-    .join('\n');
+    .join('\n')
+    .replace(/^\t+/gm, (tabs) => '  '.repeat(tabs.length));
+}
+
+function isFlowList(text: string): boolean {
+  const doc = parseDocument(text);
+  return doc.errors.length === 0 && isSeq(doc.contents);
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (const char of text) if (char === '\n') n++;
+  return n;
 }
 
 function firstMessageLine(message: string): string {

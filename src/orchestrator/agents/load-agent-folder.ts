@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AgentIssue } from './agent-types';
 import { parseAgentFile, type AgentFields, type ParsedAgentFile } from './parse-agent-file';
 
@@ -11,6 +11,8 @@ export interface FolderAgent {
 export interface FolderContents {
   readonly agents: readonly FolderAgent[];
   readonly issues: readonly AgentIssue[];
+  /** Problems in files that still load (an unknown tool name, say). */
+  readonly warnings: readonly AgentIssue[];
 }
 
 /**
@@ -19,14 +21,14 @@ export interface FolderContents {
  */
 export type ParseCache = Map<string, { readonly text: string; readonly result: ParsedAgentFile }>;
 
-/** The valid agents of one folder (`*.md`, not recursive) and the problems of the others. */
+/** The valid agents of one folder (`*.md`, in subfolders too) and the problems of the others. */
 export function loadAgentFolder(
   dir: string,
   phases: readonly string[],
   previous: ParseCache,
   next: ParseCache,
-  /** For Orch's own files: a workspace that configures fewer phases should not see them as broken. */
-  dropUnknownPhases = false,
+  /** How strictly Orch's own keys are read: see parseAgentFile's options. */
+  strictness: { readonly dropUnknownPhases?: boolean; readonly claudeFolder?: boolean } = {},
 ): FolderContents {
   // Synchronous on purpose: for 1,000 small files, readFileSync took about 10 ms here where
   // Promise.all over fs.promises.readFile took about 80 ms (thread pool round trips).
@@ -34,6 +36,7 @@ export function loadAgentFolder(
   const texts = files.map((file) => readText(file));
   const agents: FolderAgent[] = [];
   const issues: AgentIssue[] = [];
+  const warnings: AgentIssue[] = [];
   const firstFileByName = new Map<string, string>();
   files.forEach((file, i) => {
     const text = texts[i];
@@ -43,13 +46,15 @@ export function loadAgentFolder(
       return;
     }
     const cached = previous.get(file);
-    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, { dropUnknownPhases });
+    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, strictness);
     // Only files seen in this pass go into the next cache, so deleted files do not linger.
     next.set(file, { text, result });
     if (!result.ok) {
-      issues.push(...result.issues);
+      // A folder's README is documentation unless it is written as an agent (Claude Code loads it then).
+      if (!isReadme(file) || text.startsWith('---')) issues.push(...result.issues);
       return;
     }
+    warnings.push(...result.warnings);
     const first = firstFileByName.get(result.agent.name);
     if (first !== undefined) {
       issues.push({
@@ -63,9 +68,11 @@ export function loadAgentFolder(
     firstFileByName.set(result.agent.name, file);
     agents.push({ file, fields: result.agent });
   });
-  return { agents, issues };
+  return { agents, issues, warnings };
 }
 
+// Claude Code loads `*.md` (lower case) from the folder and its subfolders, README.md included
+// when it has frontmatter (measured with CLI 2.1.197), so files grouped by team load here too.
 function listAgentFiles(dir: string): string[] {
   let entries;
   try {
@@ -75,11 +82,17 @@ function listAgentFiles(dir: string): string[] {
     if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return [];
     throw error;
   }
-  return entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.md') && entry.name.toLowerCase() !== 'readme.md')
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => join(dir, name));
+  const files: string[] = [];
+  for (const entry of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && !entry.name.startsWith('.')) files.push(...listAgentFiles(path));
+    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.md')) files.push(path);
+  }
+  return files;
+}
+
+function isReadme(file: string): boolean {
+  return basename(file).toLowerCase() === 'readme.md';
 }
 
 /** The text, undefined if the file vanished since the listing, or the error that kept it unread. */

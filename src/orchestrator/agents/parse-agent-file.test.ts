@@ -13,6 +13,12 @@ function valid(text: string): AgentFields {
   return result.agent;
 }
 
+function warnings(text: string): AgentIssue[] {
+  const result = parseAgentFile(text, 'a.md', DEFAULT_PHASES);
+  assert.ok(result.ok, `expected a valid file, got ${JSON.stringify(result)}`);
+  return [...result.warnings];
+}
+
 function issues(text: string): AgentIssue[] {
   const result = parseAgentFile(text, 'bad.md', DEFAULT_PHASES);
   assert.ok(!result.ok, 'expected the file to be rejected');
@@ -86,18 +92,28 @@ describe('parseAgentFile', () => {
   });
 
   it('reports malformed YAML at the line of the error', () => {
-    const found = issues('---\nname: a\ndescription: d\ntools: [Read, Bash\nmodel: opus\n---\nbody');
+    // Claude Code's repair quotes `key: value` lines, not indented ones, so this stays broken for it too.
+    const found = issues('---\nname: a\ndescription: d\nmodel: opus\ntools: Read\n  user: "x"\n---\nbody');
     assert.equal(found.length, 1);
     assert.match(found[0]?.message ?? '', /^malformed YAML frontmatter: /);
-    // The yaml package places an unclosed flow list where it noticed: the next key's line.
+    // The yaml package places it at the value the indented line would continue.
     assert.equal(found[0]?.line, 5);
     assert.ok(found[0]?.hint);
   });
 
-  it('reports a duplicated key at its line', () => {
-    const [issue] = issues('---\nname: a\ndescription: d\nname: b\n---\n');
-    assert.equal(issue?.line, 4);
-    assert.match(issue?.message ?? '', /unique/);
+  it('repairs an unclosed flow list the way Claude Code does: the value becomes text', () => {
+    const result = parseAgentFile('---\nname: a\ndescription: d\ntools: [Read, Bash\nmodel: opus\n---\nbody', 'a.md', DEFAULT_PHASES);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.agent.tools, ['[Read', 'Bash']);
+    assert.deepEqual(result.warnings.map((w) => [w.line, w.message]), [[4, "unknown tool '[Read' (Claude Code ignores it)"]]);
+  });
+
+  it('lets the last of a repeated key count, as Claude Code does, with a warning at its line', () => {
+    const result = parseAgentFile('---\nname: a\ndescription: d\nname: b\n---\n', 'a.md', DEFAULT_PHASES);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.agent.name, 'b');
+    assert.deepEqual(result.warnings.map((w) => w.line), [4]);
+    assert.match(result.warnings[0]?.message ?? '', /name is given twice \(first at line 2\)/);
   });
 
   it('reports a file without frontmatter and one never closed at line 1', () => {
@@ -128,10 +144,10 @@ describe('parseAgentFile', () => {
     assert.deepEqual([issue?.line, issue?.message], [4, "unknown provider 'gemini'"]);
   });
 
-  it('reports an unknown tool at its line with the closest known tool', () => {
-    const [issue] = issues('---\nname: a\ndescription: d\ntools: Read, Grpe\n---\n');
-    assert.deepEqual([issue?.line, issue?.message, issue?.hint], [4, "unknown tool 'Grpe'", "did you mean 'Grep'?"]);
-    const [listed] = issues('---\nname: a\ndescription: d\ntools:\n  - Read\n  - bash\n---\n');
+  it('warns of an unknown tool at its line with the closest known tool, and still loads the agent', () => {
+    const [issue] = warnings('---\nname: a\ndescription: d\ntools: Read, Grpe\n---\n');
+    assert.deepEqual([issue?.line, issue?.message, issue?.hint], [4, "unknown tool 'Grpe' (Claude Code ignores it)", "did you mean 'Grep'?"]);
+    const [listed] = warnings('---\nname: a\ndescription: d\ntools:\n  - Read\n  - bash\n---\n');
     assert.deepEqual([listed?.line, listed?.hint], [6, "did you mean 'Bash'?"]);
   });
 
@@ -152,8 +168,23 @@ describe('parseAgentFile', () => {
     ]);
   });
 
+  it('in Claude Code\'s folders, loads a file whose Orch keys are wrong, warning of each and ignoring it', () => {
+    const text = '---\nname: a\ndescription: d\nprovider: gemini\nmodel: gpt-4o\nphases: [discovery, qa]\nmaxParallel: 0\nteam: ""\n---\n';
+    assert.equal(parseAgentFile(text, 'a.md', DEFAULT_PHASES).ok, false);
+    const result = parseAgentFile(text, 'a.md', DEFAULT_PHASES, { claudeFolder: true });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual([result.agent.provider, result.agent.model, result.agent.phases, result.agent.maxParallel, result.agent.team], ['claude', 'gpt-4o', ['qa'], undefined, undefined]);
+    assert.deepEqual(result.warnings.map((w) => [w.line, w.message]), [
+      [4, "unknown provider 'gemini'; ignored"],
+      [5, "model 'gpt-4o' is an OpenAI model but provider is claude; ignored"],
+      [6, "unknown phase 'discovery'; ignored"],
+      [8, 'empty team; ignored'],
+      [7, 'invalid maxParallel 0; ignored'],
+    ]);
+  });
+
   it('reports every problem of a file at once', () => {
-    const found = issues('---\nname: a\nprovider: x\ntools: Nope\n---\n');
+    const found = issues('---\nname: a\nprovider: x\nmaxParallel: 0\n---\n');
     assert.deepEqual(found.map((i) => i.line).sort(), [1, 3, 4]);
   });
 });

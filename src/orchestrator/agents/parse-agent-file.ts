@@ -1,32 +1,53 @@
 import type { Provider } from '../../protocol/domain';
 import type { AgentDefinition, AgentIssue } from './agent-types';
 import { closestMatch } from './closest-match';
-import { parseFrontmatter, type FrontValue } from './frontmatter';
+import { parseFrontmatter, type FrontEntry, type FrontValue } from './frontmatter';
 import { isKnownTool, splitToolList, unknownToolHint } from './known-tools';
 
 /** What one file says, before precedence decides where it stands. */
 export type AgentFields = Omit<AgentDefinition, 'source' | 'origin' | 'overrides'>;
 
 export type ParsedAgentFile =
-  | { readonly ok: true; readonly agent: AgentFields; readonly nameLine: number }
+  | { readonly ok: true; readonly agent: AgentFields; readonly nameLine: number; readonly warnings: readonly AgentIssue[] }
   | { readonly ok: false; readonly issues: readonly AgentIssue[] };
 
 const ORCH_KEYS = new Set(['name', 'description', 'tools', 'model', 'provider', 'team', 'phases', 'maxParallel', 'budgetUsd']);
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const OPENAI_MODEL = /^(gpt-|chatgpt-|o[1-9](-|$)|text-|davinci|babbage)/i;
 const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
 
-/** Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint. */
+/**
+ * Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint.
+ * A file is refused only for what makes Claude Code refuse it, or for a bad value of one of Orch's
+ * own keys outside Claude Code's folders. Measured with CLI 2.1.197 (its `system/init` agents list
+ * and the agent listing it sends the model): it refuses no frontmatter (BOM, blank first line,
+ * `----` opening), YAML it cannot read even after its repair (an indented `user: "x"` line under
+ * a description, `model2: a: b`), a name or description that is not text (`42`, `true`, `1e3`, a
+ * list), and a name starting with `-`. It loads names with spaces or emoji as written, unknown
+ * tool names (its listing keeps them), `tools` that is not a list (all tools), repeated keys (the
+ * last wins) and a literal `\n` in a description (a line break). What it reads past is a warning.
+ */
 export function parseAgentFile(
   text: string,
   file: string,
   phases: readonly string[],
-  options: { readonly dropUnknownPhases?: boolean } = {},
+  options: {
+    readonly dropUnknownPhases?: boolean;
+    /**
+     * The file is in one of Claude Code's folders (`.claude/agents`, `~/.claude/agents`): it loads
+     * whenever Claude Code loads it, and a bad value of a key Orch adds (phases, provider, team...)
+     * is a warning and ignored, since such a file may use those words in its own way.
+     */
+    readonly claudeFolder?: boolean;
+  } = {},
 ): ParsedAgentFile {
   const front = parseFrontmatter(text);
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
   const issues: AgentIssue[] = [];
+  const warnings: AgentIssue[] = [];
   const report = (line: number, message: string, hint: string): void => void issues.push({ file, line, message, hint });
+  const warn = (line: number, message: string, hint: string): void => void warnings.push({ file, line, message, hint });
+  warnRepeatedKeys(front.entries, warn);
+  const orchReport: Report = options.claudeFolder === true ? (line, message, hint) => warn(line, `${message}; ignored`, hint) : report;
 
   const entries = new Map(front.entries.map((entry) => [entry.key, entry]));
   const lineOfKey = (key: string): number => entries.get(key)?.keyLine ?? 1;
@@ -38,29 +59,27 @@ export function parseAgentFile(
     const value = valueOf(key);
     if (value === undefined) return undefined;
     if (value.kind === 'scalar' && (typeof value.value === 'string' || typeof value.value === 'number')) return String(value.value).trim();
-    report(lineOfKey(key), `${key} must be a single value, got ${describe(value)}`, `write ${key}: followed by text on the same line`);
+    orchReport(lineOfKey(key), `${key} must be a single value, got ${describe(value)}`, `write ${key}: followed by text on the same line`);
     return undefined;
   };
 
-  const name = stringValue('name');
-  if (name === undefined || name === '') {
-    report(lineOfKey('name'), 'missing name', `add a line name: ${fileStem(file)}`);
-  } else if (!NAME.test(name)) {
-    report(lineOfKey('name'), `invalid name '${name}'`, 'use lowercase letters, digits and hyphens, e.g. backend-engineer');
-  }
-  const description = stringValue('description');
-  if (description === undefined || description === '') {
-    report(lineOfKey('description'), 'missing description', 'add description: one sentence saying when to use this agent');
-  }
+  // Claude Code takes the name exactly as written, spaces and capitals included ("Code Reviewer"),
+  // and so does Orch: a task's `agent:` names it the same way.
+  const name = textValue(valueOf('name'), 'name', lineOfKey('name'), report, `add a line name: ${fileStem(file)}`);
+  if (name?.startsWith('-') === true) report(lineOfKey('name'), `invalid name '${name}'`, 'a name must not start with "-" (Claude Code refuses it)');
+  // Claude Code turns a written `\n` into a line break: one-line descriptions carry their examples that way.
+  const description = textValue(valueOf('description'), 'description', lineOfKey('description'), report, 'add description: one sentence saying when to use this agent')
+    ?.replaceAll('\\n', '\n')
+    .trim();
 
-  const provider = readProvider(stringValue('provider'), lineOfKey('provider'), report);
-  const model = readModel(stringValue('model'), provider, lineOfKey('model'), report);
-  const tools = readTools(valueOf('tools'), lineOfKey('tools'), report);
-  const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? undefined : report);
+  const provider = readProvider(stringValue('provider'), lineOfKey('provider'), orchReport);
+  const model = readModel(stringValue('model'), provider, lineOfKey('model'), orchReport);
+  const tools = readTools(valueOf('tools'), lineOfKey('tools'), warn);
+  const agentPhases = readPhases(valueOf('phases'), lineOfKey('phases'), phases, options.dropUnknownPhases === true ? () => undefined : orchReport, options.dropUnknownPhases === true || options.claudeFolder === true);
   const team = stringValue('team');
-  if (entries.has('team') && team === '') report(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
-  const maxParallel = readNumber(valueOf('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), report, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
-  const budgetUsd = readNumber(valueOf('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), report, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
+  if (entries.has('team') && team === '') orchReport(lineOfKey('team'), 'empty team', 'write team: <team name> or remove the key');
+  const maxParallel = readNumber(valueOf('maxParallel'), 'maxParallel', lineOfKey('maxParallel'), orchReport, (n) => Number.isInteger(n) && n >= 1, 'a whole number of 1 or more, e.g. maxParallel: 2');
+  const budgetUsd = readNumber(valueOf('budgetUsd'), 'budgetUsd', lineOfKey('budgetUsd'), orchReport, (n) => n > 0, 'a number of dollars above 0, e.g. budgetUsd: 5');
 
   if (issues.length > 0 || name === undefined || description === undefined) return { ok: false, issues };
   const extra: Record<string, unknown> = {};
@@ -78,10 +97,33 @@ export function parseAgentFile(
     budgetUsd,
     extra: deepFreeze(extra),
   };
-  return { ok: true, agent, nameLine: lineOfKey('name') };
+  return { ok: true, agent, nameLine: lineOfKey('name'), warnings };
 }
 
 type Report = (line: number, message: string, hint: string) => void;
+
+/** Name and description: Claude Code skips the agent unless each is non-empty text (`42`, `true` or a list are not). */
+function textValue(value: FrontValue | undefined, key: string, line: number, report: Report, missingHint: string): string | undefined {
+  if (value === undefined || (value.kind === 'scalar' && value.value === '')) {
+    report(line, `missing ${key}`, missingHint);
+    return undefined;
+  }
+  if (value.kind === 'scalar' && typeof value.value === 'string') return value.value;
+  const shown = describe(value);
+  report(line, `${key} must be text, got ${shown}`, value.kind === 'scalar' ? `quote it: ${key}: "${String(value.value)}" (Claude Code skips the agent otherwise)` : `write ${key}: followed by text on the same line`);
+  return undefined;
+}
+
+/** Only keys Orch reads: `user:`/`assistant:` lines repeated under a description are its examples spilling over. */
+function warnRepeatedKeys(entries: readonly FrontEntry[], warn: Report): void {
+  const first = new Map<string, number>();
+  for (const entry of entries) {
+    if (!ORCH_KEYS.has(entry.key)) continue;
+    const line = first.get(entry.key);
+    if (line === undefined) first.set(entry.key, entry.keyLine);
+    else warn(entry.keyLine, `${entry.key} is given twice (first at line ${line}); the last one counts, as in Claude Code`, `remove one of the two ${entry.key} lines`);
+  }
+}
 
 function readProvider(value: string | undefined, line: number, report: Report): Provider {
   if (value === undefined || value === 'claude') return 'claude';
@@ -108,7 +150,8 @@ function readModel(value: string | undefined, provider: Provider, line: number, 
   return value;
 }
 
-function readTools(value: FrontValue | undefined, keyLine: number, report: Report): string[] | undefined {
+/** Claude Code ignores tool names it does not know and gives every tool when `tools` is not a list: so do we, with a warning. */
+function readTools(value: FrontValue | undefined, keyLine: number, warn: Report): string[] | undefined {
   if (value === undefined) return undefined;
   const entries: { text: string; line: number }[] = [];
   if (value.kind === 'scalar' && typeof value.value === 'string') {
@@ -116,14 +159,14 @@ function readTools(value: FrontValue | undefined, keyLine: number, report: Repor
   } else if (value.kind === 'list') {
     for (const item of value.items) {
       if (item.kind === 'scalar' && typeof item.value === 'string') entries.push({ text: item.value.trim(), line: item.line });
-      else report(item.line, `a tools entry must be a tool name, got ${describe(item)}`, 'write each tool as a name, e.g. - Read');
+      else warn(item.line, `a tools entry must be a tool name, got ${describe(item)}; it is ignored`, 'write each tool as a name, e.g. - Read');
     }
   } else {
-    report(keyLine, `tools must be a list of tool names, got ${describe(value)}`, 'write tools: Read, Grep, Glob or a YAML list');
+    warn(keyLine, `tools must be a list of tool names, got ${describe(value)}; the agent gets every tool`, 'write tools: Read, Grep, Glob or a YAML list');
     return undefined;
   }
   for (const entry of entries) {
-    if (!isKnownTool(entry.text)) report(entry.line, `unknown tool '${entry.text}'`, unknownToolHint(entry.text));
+    if (!isKnownTool(entry.text)) warn(entry.line, `unknown tool '${entry.text}' (Claude Code ignores it)`, unknownToolHint(entry.text));
   }
   return entries.map((entry) => entry.text);
 }
@@ -132,10 +175,10 @@ function readPhases(
   value: FrontValue | undefined,
   keyLine: number,
   known: readonly string[],
-  /** Undefined: phases the workflow does not have are dropped instead of reported. */
-  reportUnknown: Report | undefined,
+  report: Report,
+  /** Phases the workflow does not have are left out rather than kept for the error. */
+  dropUnknown: boolean,
 ): string[] {
-  const report: Report = reportUnknown ?? (() => undefined);
   if (value === undefined) return [];
   const entries: { text: string; line: number }[] = [];
   if (value.kind === 'scalar' && typeof value.value === 'string') {
@@ -153,7 +196,7 @@ function readPhases(
     const near = closestMatch(entry.text, known);
     report(entry.line, `unknown phase '${entry.text}'`, near === undefined ? `use one of: ${known.join(', ')}` : `did you mean '${near}'?`);
   }
-  return entries.map((entry) => entry.text).filter((phase) => reportUnknown !== undefined || known.includes(phase));
+  return entries.map((entry) => entry.text).filter((phase) => !dropUnknown || known.includes(phase));
 }
 
 function readNumber(

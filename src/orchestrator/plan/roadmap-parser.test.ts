@@ -220,14 +220,158 @@ describe('parseRoadmap on tricky inputs', () => {
   });
 
   it('rejects malformed headings and duplicate phases, all in one pass', () => {
+    // Line 1, a phase without a title, is read as "Phase 1" (see the real-world shapes below).
     assert.deepEqual(
       errorsOf('## Phase 1\n### Milestone 1: x\n## Phase 2: B\n### Milestone 2.1\n## Phase 2: again\n### Milestone 2.2: fine\n')
         .map((e) => e.split(': ')[0]),
-      ['road.md:1', 'road.md:2', 'road.md:4', 'road.md:5'],
+      ['road.md:2', 'road.md:4', 'road.md:5'],
     );
   });
 
   it('reports lines counted the same with CRLF endings', () => {
     assert.deepEqual(errorsOf('## Phase 1: A\r\n\r\n### Milestone 3.1: x\r\n').map((e) => e.slice(0, 10)), ['road.md:3:']);
+  });
+});
+
+describe('parseRoadmap on real-world roadmap shapes (test/fixtures/roadmaps)', () => {
+  const fixture = (name: string) => {
+    const file = join(__dirname, '../../../test/fixtures/roadmaps', name);
+    return parseRoadmap(readFileSync(file, 'utf8'), name);
+  };
+  const shape = (name: string) => {
+    const roadmap = fixture(name);
+    return {
+      phases: roadmap.phases.map((p) => `${p.id} ${p.title}`),
+      milestones: roadmap.phases.flatMap((p) => p.milestones.map((m) => m.id)),
+      warnings: (roadmap.warnings ?? []).map((w) => `${w.line}: ${w.message}`),
+    };
+  };
+  const fixtureErrors = (name: string) => errorsOf(readFileSync(join(__dirname, '../../../test/fixtures/roadmaps', name), 'utf8'), name);
+
+  it('reads `### 1.1 Title` milestones without the word Milestone: 5 phases, 25 milestones', () => {
+    const read = shape('numbered-milestones.md');
+    assert.deepEqual(read.phases, ['1 Foundations', '2 Monitoring', '3 Notifications', '4 Teams', '5 Scale']);
+    assert.equal(read.milestones.length, 25);
+    assert.deepEqual(read.milestones.slice(0, 6), ['1.1', '1.2', '1.3', '1.4', '1.5', '2.1']);
+    assert.deepEqual(read.warnings, []);
+    const skeleton = fixture('numbered-milestones.md').phases[0]?.milestones[0];
+    assert.deepEqual([skeleton?.title, skeleton?.features], ['Project skeleton', ['Monorepo with the server and the web app', 'CI running lint and tests']]);
+  });
+
+  it('reads `## Phase 1` without a title as the phase "Phase 1"', () => {
+    const read = shape('untitled-phases.md');
+    assert.deepEqual(read.phases, ['1 Phase 1', '2 Phase 2']);
+    assert.deepEqual(read.milestones, ['1.1', '1.2', '1.3', '2.1', '2.2']);
+  });
+
+  it('reads phases one level down (`### Phase N:` under `## Milestone: v1.0`) with `#### N.M` milestones', () => {
+    const read = shape('phases-one-level-down.md');
+    assert.deepEqual(read.phases, ['1 Data model', '2 Editor', '3 Sync']);
+    assert.deepEqual(read.milestones, ['1.1', '1.2', '2.1', '2.2', '2.3', '3.1', '3.2']);
+    assert.deepEqual(read.warnings, []);
+  });
+
+  it('reads past emoji and status marks (✅, [x], (done), ~~struck~~) in phase and milestone headings', () => {
+    const read = shape('emoji-status.md');
+    assert.deepEqual(read.phases, ['0 Bootstrap', '1 Core widgets', '2 Layout', '3 Complex widgets', '4 Native mobile']);
+    assert.deepEqual(read.milestones, ['0.1', '0.2', '1.1', '1.2', '1.3', '2.1', '2.2', '3.1', '3.2', '4.1']);
+    const titles = fixture('emoji-status.md').phases.flatMap((p) => p.milestones.map((m) => m.title));
+    assert.deepEqual(titles.slice(0, 5), ['Repository and CI', 'Design tokens', 'Buttons', 'Inputs', 'Date picker (moved to phase 3)']);
+    assert.deepEqual(read.warnings, []);
+  });
+
+  it('reads phases named by a <summary> and the headings and bullets inside <details>', () => {
+    const read = shape('details-blocks.md');
+    assert.deepEqual(read.phases, ['1 Foundation', '2 Habits', '3 Sharing']);
+    assert.deepEqual(read.milestones, ['1.1', '1.2', '2.1', '2.2', '3.1', '3.2', '3.3']);
+    const friends = fixture('details-blocks.md').phases[2]?.milestones[2];
+    assert.deepEqual(friends?.features, ["Follow a friend's public counters", 'Mute without unfollowing']);
+    assert.deepEqual(read.warnings, []);
+  });
+
+  it('ignores headings inside fenced code blocks (a template in the roadmap)', () => {
+    const read = shape('fenced-headings.md');
+    assert.deepEqual(read.phases, ['1 Message queue', '2 Delivery']);
+    assert.deepEqual(read.milestones, ['1.1', '1.2', '2.1', '2.2']);
+  });
+
+  it('warns with file and line about each heading it cannot place, and a phase with no milestones', () => {
+    const read = shape('unplaced-headings.md');
+    assert.deepEqual(read.milestones, ['1.1', '1.2', '2.1']);
+    assert.deepEqual(read.warnings, [
+      "5: '### 1.1 Purpose' reads like milestone 1.1 but is before any phase; it is not read as one",
+      "13: '#### Phase 2 preparation' reads like phase 2, but the phases here are '##' headings; it is not read as one",
+      "16: '### 2.1 Exports' is numbered for phase 2 but is under phase 1 (line 8); it is not read as a milestone",
+      "27: phase 3 'Collaboration' has no milestones, so nothing in it will run",
+      "31: '## Phase 3.5: Stretch goals' names a phase Orch cannot number; it is not read as one (write it as '## Phase N: Title' with a whole number N)",
+    ]);
+    assert.equal(fixture('unplaced-headings.md').warnings?.[0]?.file, 'unplaced-headings.md');
+  });
+
+  it('refuses phases without a single milestone, at the first phase, saying what shape it expected', () => {
+    const errors = fixtureErrors('phases-without-milestones.md');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /^phases-without-milestones\.md:5: no milestones: none of the 3 phases has a milestone heading \(under each phase write milestones as '### 1\.1 Title' or '### Milestone 1\.1: Title'/);
+    assert.match(errorsOf('## Phase 1: Only\n\n### Goal\n- ship\n')[0] ?? '', /^road\.md:1: no milestones: phase 1 has no milestone heading; the first heading under it is '### Goal' \(line 3\)/);
+  });
+
+  it('names the nearest candidate heading when it finds no phase at all', () => {
+    const [error] = fixtureErrors('no-structure.md');
+    assert.match(error ?? '', /^no-structure\.md:9: no phases found; the nearest candidate is '## Stage 1: Discovery' \(Orch reads phases as '## Phase 1: Title'/);
+  });
+
+  it('reads the seed with no warnings', () => {
+    assert.equal(parseRoadmap(readFileSync(SEED_FIXTURE, 'utf8'), 'seed.md').warnings, undefined);
+  });
+});
+
+describe('parseRoadmap on where the phases are', () => {
+  it('takes the level most phase headings use, warning of a phase heading at another level', () => {
+    const roadmap = parseRoadmap('## Roadmap\n### Phase 1: A\n#### 1.1 One\n### Phase 2: B\n#### 2.1 Two\n## Phase 1 retrospective\n', 'road.md');
+    assert.deepEqual(roadmap.phases.map((p) => [p.id, p.milestones.map((m) => m.id)]), [['1', ['1.1']], ['2', ['2.1']]]);
+    assert.deepEqual(roadmap.warnings?.map((w) => w.line), [6]);
+  });
+});
+
+describe('parseRoadmap on <details> sections', () => {
+  it('reads a summary styled as a heading, a summary over several lines, and a plain fold inside a milestone', () => {
+    const roadmap = parseRoadmap(
+      [
+        '# Plan',
+        '## Phase 1: Live',
+        '### 1.1 Visible',
+        '- shown',
+        '<details>',
+        '<summary>Notes</summary>',
+        '',
+        '- folded bullet of 1.1',
+        '</details>',
+        '<details><summary><h3>✅ Phase 2: Done — shipped</h3></summary>',
+        '',
+        '### 2.1 Old work',
+        '- done item',
+        '</details>',
+        '<details>',
+        '<summary>',
+        '  <b>Phase 3: Later</b>',
+        '</summary>',
+        '',
+        '### 3.1 Someday',
+        '</details>',
+      ].join('\n'),
+      'road.md',
+    );
+    assert.deepEqual(roadmap.phases.map((p) => [p.id, p.title, p.source.line]), [['1', 'Live', 2], ['2', 'Done', 10], ['3', 'Later', 16]]);
+    assert.deepEqual(roadmap.phases.flatMap((p) => p.milestones.map((m) => [m.id, m.features])), [
+      ['1.1', ['shown', 'folded bullet of 1.1']],
+      ['2.1', ['done item']],
+      ['3.1', []],
+    ]);
+    assert.equal(roadmap.warnings, undefined);
+  });
+
+  it('ends a summary left open at the next blank line', () => {
+    const roadmap = parseRoadmap('<details><summary>Phase 1: Open\n\n### 1.1 Still read\n- item\n', 'road.md');
+    assert.deepEqual(roadmap.phases.map((p) => [p.title, p.milestones.map((m) => m.features)]), [['Open', [['item']]]]);
   });
 });

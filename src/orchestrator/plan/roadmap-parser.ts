@@ -1,15 +1,18 @@
-// Reads a roadmap shaped like the seed (DESIGN.md §3) into phases and milestones. PRDs are
-// attached later by load-plan; here every milestone has none.
-import type { Milestone, Phase, Roadmap } from '../../protocol/domain';
+// Reads a Markdown roadmap into phases and milestones, the way a person reads it: phases are
+// `## Phase N: Title` (or `###` when the document puts them one level down), milestones the next
+// level, as `### N.M Title` or `### Milestone N.M: Title`. PRDs are attached later by load-plan.
+import type { InputWarning, Milestone, Phase, Roadmap } from '../../protocol/domain';
 import { InputError, InputErrors } from '../errors';
 import { scanMarkdown, type MarkdownLine } from './markdown-lines';
+import { isCandidateHeading, namesUnnumberedPhase, parseMilestoneHeading, parsePhaseHeading, type MilestoneHeading, type PhaseHeading } from './roadmap-headings';
 
-// Anything may precede "Phase"/"Milestone": real roadmaps put emoji there, often mis-encoded.
-const PHASE_HEADING = /^(?:.*?[^\p{L}\p{N}])?Phase\s+(\d+)(?:\s*[:\u2013\u2014-]\s*(.*))?$/iu;
-const MILESTONE_HEADING = /^(?:.*?[^\p{L}\p{N}])?Milestone\s+(\d+(?:\.\d+)*)(?:\s*[:\u2013\u2014-]\s*(.*))?$/iu;
 // Only a parenthesis that reads like a time span is a duration: "(Weeks 1-4)", not "(beta)".
 const TRAILING_SPAN = /\s*\(([^()]*\b(?:weeks?|months?|days?|sprints?|quarters?|Q[1-4])\b[^()]*)\)$/i;
 const LABEL = /^\*\*([^*]+?)\s*(:?)\*\*\s*(:?)\s*(.*)$/;
+const CHECKBOX_ITEM = /^\[[ xX~/-]\]\s+/;
+const EXPECTED_SHAPE = "phases as '## Phase 1: Title' (or '### Phase 1: Title') with milestones '### 1.1 Title' or '### Milestone 1.1: Title' under them; orch plan --infer can structure a free-form roadmap";
+
+type HeadingLine = Extract<MarkdownLine, { kind: 'heading' }>;
 
 interface MilestoneDraft {
   id: string;
@@ -20,6 +23,7 @@ interface MilestoneDraft {
   features: string[];
   successMetrics: string[];
   line: number;
+  level: number;
 }
 
 interface PhaseDraft {
@@ -28,21 +32,31 @@ interface PhaseDraft {
   duration?: string;
   milestones: MilestoneDraft[];
   line: number;
+  /** The first heading under the phase that is not a milestone, to point at when it has none. */
+  firstSubheading?: { text: string; line: number };
 }
 
 type Section = 'features' | 'metrics';
 
 /** Throws InputErrors (every problem found, each with file and line) when the roadmap is unusable. */
 export function parseRoadmap(text: string, file: string): Roadmap {
-  const parser = new RoadmapParser(file);
-  for (const line of scanMarkdown(text)) parser.accept(line);
-  return parser.finish();
+  const lines = scanMarkdown(text);
+  const parser = new RoadmapParser(file, phaseLevelOf(lines));
+  for (const line of lines) parser.accept(line);
+  return parser.finish(lines);
+}
+
+/** `##` or `###`, whichever holds more phase headings (`##` on a tie): a stray "## Phase 1 retro" does not move them. */
+function phaseLevelOf(lines: readonly MarkdownLine[]): number {
+  const count = (level: number) => lines.filter((l) => l.kind === 'heading' && l.summary !== true && l.level === level && parsePhaseHeading(l.text) !== undefined).length;
+  return count(3) > count(2) ? 3 : 2;
 }
 
 class RoadmapParser {
   private title: string | undefined;
   private readonly phases: PhaseDraft[] = [];
   private readonly errors: InputError[] = [];
+  private readonly warnings: InputWarning[] = [];
   private readonly milestoneLines = new Map<string, number>();
   private readonly phaseLines = new Map<string, number>();
   private phase: PhaseDraft | undefined;
@@ -51,45 +65,88 @@ class RoadmapParser {
   /** Open list items by indent, so a nested bullet can carry its parents' text. */
   private items: { indent: number; text: string; index: number; section: Section }[] = [];
   private lastKind: MarkdownLine['kind'] = 'blank';
-  /** The last `##` heading that was not a phase: a milestone under it has no phase. */
+  /** The last heading that closed a phase: a milestone under it has no phase. */
   private outsideHeading: { text: string; line: number } | undefined;
   private seenPhase = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly phaseLevel: number,
+  ) {}
 
   accept(line: MarkdownLine): void {
-    if (line.kind === 'heading') this.heading(line.level, line.text, line.line);
-    else if (line.kind === 'item') this.item(line.indent, line.text);
+    if (line.kind === 'heading') this.heading(line);
+    else if (line.kind === 'item') this.item(line.indent, line.text.replace(CHECKBOX_ITEM, ''));
     else if (line.kind === 'text') this.text(line.indent, line.text);
     this.lastKind = line.kind;
   }
 
-  finish(): Roadmap {
-    if (this.phases.length === 0 && this.errors.length === 0) {
-      this.errors.push(
-        new InputError('no phases found', { file: this.file }, "a roadmap needs headings like '## Phase 1: Title' with '### Milestone 1.1: Title' under them"),
-      );
-    }
+  finish(lines: readonly MarkdownLine[]): Roadmap {
+    if (this.errors.length === 0) this.checkStructure(lines);
     if (this.errors.length > 0) throw new InputErrors(this.errors);
-    return { title: this.title ?? '', file: this.file, phases: this.phases.map((p) => this.freezePhase(p)) };
+    const roadmap: Roadmap = { title: this.title ?? '', file: this.file, phases: this.phases.map((p) => this.freezePhase(p)) };
+    return this.warnings.length === 0 ? roadmap : { ...roadmap, warnings: [...this.warnings].sort((a, b) => a.line - b.line) };
   }
 
-  private heading(level: number, text: string, line: number): void {
+  /** No phases, or phases without a single milestone, is never read as an empty plan. */
+  private checkStructure(lines: readonly MarkdownLine[]): void {
+    if (this.phases.length === 0) {
+      const near = nearestCandidate(lines);
+      if (near === undefined) this.errors.push(new InputError('no phases found', { file: this.file }, `a roadmap needs ${EXPECTED_SHAPE}`));
+      else this.error(`no phases found; the nearest candidate is '${near.text}'`, near.line, `Orch reads ${EXPECTED_SHAPE}`);
+      return;
+    }
+    const empty = this.phases.filter((p) => p.milestones.length === 0);
+    if (empty.length === this.phases.length) {
+      const first = this.phases[0] as PhaseDraft;
+      const under = first.firstSubheading === undefined ? '' : `; the first heading under it is '${first.firstSubheading.text}' (line ${first.firstSubheading.line})`;
+      const which = this.phases.length === 1 ? `phase ${first.id} has no milestone heading` : `none of the ${this.phases.length} phases has a milestone heading`;
+      this.error(`no milestones: ${which}${under}`, first.line, `under each phase write milestones as '${hashes(this.phaseLevel + 1)} ${first.id}.1 Title' or '${hashes(this.phaseLevel + 1)} Milestone ${first.id}.1: Title', or let orch plan --infer structure it`);
+      return;
+    }
+    for (const phase of empty) this.warn(phase.line, `phase ${phase.id} '${phase.title}' has no milestones, so nothing in it will run`);
+  }
+
+  private heading(h: HeadingLine): void {
     this.items = [];
-    if (level === 1) {
+    const { level, text, line } = h;
+    const summary = h.summary === true;
+    const written = summary ? `<summary>${text}</summary>` : `${hashes(level)} ${text}`;
+    if (level === 1 && !summary) {
       this.title ??= text;
-      this.closePhase({ text: `# ${text}`, line });
-    } else if (level === 2) {
-      const match = PHASE_HEADING.exec(text);
-      if (match?.[1] === undefined) this.closePhase({ text: `## ${text}`, line });
-      else this.openPhase(match[1], match[2], line);
-    } else if (level === 3) {
-      const match = MILESTONE_HEADING.exec(text);
-      this.milestone = undefined;
-      if (match?.[1] !== undefined) this.openMilestone(match[1], match[2], line);
-    } else if (this.milestone !== undefined) {
+      this.closePhase({ text: written, line });
+      return;
+    }
+    const phase = parsePhaseHeading(text);
+    if (phase !== undefined && (summary || level === this.phaseLevel)) {
+      this.openPhase(phase, line);
+      return;
+    }
+    if (phase !== undefined) {
+      this.warn(line, `'${written}' reads like phase ${phase.id}, but the phases here are '${hashes(this.phaseLevel)}' headings; it is not read as one`);
+    } else if (namesUnnumberedPhase(text)) {
+      this.warn(line, `'${written}' names a phase Orch cannot number; it is not read as one`, `write it as '${hashes(this.phaseLevel)} Phase N: Title' with a whole number N`);
+    }
+    const milestone = phase === undefined ? parseMilestoneHeading(text) : undefined;
+    const milestoneLevel = this.phaseLevel + 1;
+    if (milestone !== undefined && (summary || level === milestoneLevel)) {
+      this.openMilestone(milestone, line, milestoneLevel, written);
+      return;
+    }
+    // `#### 1.2 Risks` inside a milestone is one of its sections, not a milestone.
+    const section = milestone !== undefined && !milestone.explicit && this.milestone !== undefined && level > this.milestone.level;
+    if (milestone !== undefined && !section) {
+      this.warn(line, `'${written}' reads like milestone ${milestone.id}, but the milestones here are '${hashes(milestoneLevel)}' headings; it is not read as one`);
+    }
+    if (summary) return;
+    if (level <= this.phaseLevel) {
+      this.closePhase({ text: written, line });
+    } else if (this.milestone !== undefined && level > this.milestone.level) {
       // Deeper headings inside a milestone group its bullets like a bold label does.
       this.section = isMetricsLabel(text) ? 'metrics' : 'features';
+    } else {
+      this.milestone = undefined;
+      if (this.phase !== undefined) this.phase.firstSubheading ??= { text: written, line };
     }
   }
 
@@ -99,40 +156,45 @@ class RoadmapParser {
     this.outsideHeading = heading;
   }
 
-  private openPhase(id: string, rawTitle: string | undefined, line: number): void {
+  private openPhase(heading: PhaseHeading, line: number): void {
+    const { id } = heading;
     this.milestone = undefined;
     this.seenPhase = true;
-    const title = (rawTitle ?? '').trim();
+    // "## Phase 1" alone is a phase a person reads as "Phase 1".
+    const title = heading.title === '' ? `Phase ${id}` : heading.title;
     const span = TRAILING_SPAN.exec(title);
     const draft: PhaseDraft = { id, title: span === null ? title : title.slice(0, span.index).trim(), milestones: [], line };
     if (span?.[1] !== undefined) draft.duration = span[1].trim();
-    // A bad phase heading still scopes the milestones under it, so they are checked too.
+    // A duplicate phase heading still scopes the milestones under it, so they are checked too.
     this.phase = draft;
     const first = this.phaseLines.get(id);
     if (first !== undefined) {
       this.error(`duplicate phase ${id} (first at line ${first})`, line, 'phase numbers must be unique');
-    } else if (title === '') {
-      this.error(`phase ${id} has no title`, line, `write it as '## Phase ${id}: Title'`);
     } else {
       this.phaseLines.set(id, line);
       this.phases.push(draft);
     }
   }
 
-  private openMilestone(id: string, rawTitle: string | undefined, line: number): void {
+  private openMilestone(heading: MilestoneHeading, line: number, level: number, written: string): void {
+    const { id, explicit } = heading;
     const phase = this.phase;
+    this.milestone = undefined;
     if (phase === undefined) {
       const outside = this.outsideHeading;
       const where = !this.seenPhase || outside === undefined ? 'before any phase' : `under '${outside.text}' (line ${outside.line}), which is not a phase`;
-      this.error(`milestone ${id} is ${where}`, line, "milestones belong under a '## Phase N: Title' heading");
+      // "### 1.1 Purpose" is also how numbered documents label sections: only the word "Milestone" makes it one for sure.
+      if (explicit) this.error(`milestone ${id} is ${where}`, line, "milestones belong under a '## Phase N: Title' heading");
+      else this.warn(line, `'${written}' reads like milestone ${id} but is ${where}; it is not read as one`);
       return;
     }
     if (!/^\d+\.\d+$/.test(id)) {
-      this.error(`milestone id '${id}' is not of the form PHASE.NUMBER`, line, `write it as '### Milestone ${phase.id}.1: Title'`);
+      this.error(`milestone id '${id}' is not of the form PHASE.NUMBER`, line, `write it as '${hashes(level)} Milestone ${phase.id}.1: Title'`);
       return;
     }
     if (id.split('.')[0] !== phase.id) {
-      this.error(`milestone ${id} is under phase ${phase.id} (line ${phase.line})`, line, `its number must start with '${phase.id}.'`);
+      if (explicit) this.error(`milestone ${id} is under phase ${phase.id} (line ${phase.line})`, line, `its number must start with '${phase.id}.'`);
+      else this.warn(line, `'${written}' is numbered for phase ${id.split('.')[0]} but is under phase ${phase.id} (line ${phase.line}); it is not read as a milestone`);
       return;
     }
     const first = this.milestoneLines.get(id);
@@ -140,13 +202,12 @@ class RoadmapParser {
       this.error(`duplicate milestone ${id} (first at line ${first})`, line, 'milestone numbers must be unique');
       return;
     }
-    const title = (rawTitle ?? '').trim();
-    if (title === '') {
-      this.error(`milestone ${id} has no title`, line, `write it as '### Milestone ${id}: Title'`);
+    if (heading.title === '') {
+      this.error(`milestone ${id} has no title`, line, `write it as '${hashes(level)} ${explicit ? 'Milestone ' : ''}${id}${explicit ? ':' : ''} Title'`);
       return;
     }
     this.milestoneLines.set(id, line);
-    this.milestone = { id, phaseId: phase.id, title, features: [], successMetrics: [], line };
+    this.milestone = { id, phaseId: phase.id, title: heading.title, features: [], successMetrics: [], line, level };
     this.section = 'features';
     phase.milestones.push(this.milestone);
   }
@@ -200,6 +261,10 @@ class RoadmapParser {
     this.errors.push(new InputError(message, { file: this.file, line }, hint));
   }
 
+  private warn(line: number, message: string, hint?: string): void {
+    this.warnings.push({ file: this.file, line, message: hint === undefined ? message : `${message} (${hint})` });
+  }
+
   private freezePhase(p: PhaseDraft): Phase {
     const milestones = p.milestones.map((m) => this.freezeMilestone(m));
     const source = { file: this.file, line: p.line };
@@ -221,6 +286,18 @@ class RoadmapParser {
       source: { file: this.file, line: m.line },
     };
   }
+}
+
+function hashes(level: number): string {
+  return '#'.repeat(level);
+}
+
+/** The heading a person most likely meant as the first phase: one that reads like a plan step, else the first section. */
+function nearestCandidate(lines: readonly MarkdownLine[]): { text: string; line: number } | undefined {
+  const headings = lines.filter((l): l is HeadingLine => l.kind === 'heading' && l.level !== 1);
+  const near = headings.find((h) => isCandidateHeading(h.text)) ?? headings.find((h) => h.level === 2 || h.level === 3);
+  if (near === undefined) return undefined;
+  return { text: near.summary === true ? `<summary>${near.text}</summary>` : `${hashes(near.level)} ${near.text}`, line: near.line };
 }
 
 function isMetricsLabel(text: string): boolean {

@@ -6,14 +6,15 @@ import { startRun } from '../../orchestrator/engine/start-run';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { slow } from '../../scripted-model/scenarios';
 import { startScriptedModel } from '../../scripted-model/server';
-import type { Command } from '../cli-io';
+import { EXIT, type Command } from '../cli-io';
 import { demoScenario } from '../demo/demo-scenario';
 import { printReviewHints, untilInterrupted } from '../demo/demo-end';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
 import { serveWhileRunning } from '../run-dashboard';
-import { prepareRun } from '../run-setup';
+import { passesPreflight, prepareRun } from '../run-setup';
+import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { positiveNumber } from './run';
 
 // A person watches the demo: each scripted model turn waits this long, so the whole run takes
@@ -41,6 +42,9 @@ export const demoCommand: Command = async (args, io) => {
   mkdirSync(home);
   cpSync(join(packageRoot(), 'examples'), workspace, { recursive: true });
   await gitOk(workspace, ['init', '-q', '-b', 'main']);
+  // The demo's HOME is a throwaway one, without the user's git identity: agents commit too.
+  await gitOk(workspace, ['config', 'user.name', 'Orch demo']);
+  await gitOk(workspace, ['config', 'user.email', 'demo@orch.invalid']);
   await gitOk(workspace, ['add', '-A']);
   await gitOk(workspace, ['commit', '-q', '-m', 'The example roadmap and PRDs']);
 
@@ -61,6 +65,7 @@ export const demoCommand: Command = async (args, io) => {
   try {
     const setup = await prepareRun(demoIo, { claudePath: values['claude-path'] });
     const roadmap = await loadPlan({ roadmapFile: join(workspace, 'roadmap.md'), workspaceDir: workspace, phases: setup.config.phases });
+    if (!(await passesPreflight(demoIo, setup, { needs: planNeeds(roadmap, [], setup.registry, setup.config), git: true }))) return EXIT.usage;
     // Served here rather than by driveRun, so the dashboard outlives the run.
     stopDashboard = await serveWhileRunning(demoIo, setup, { port: values.port, 'no-dashboard': values['no-dashboard'] });
     const code = await driveRun(demoIo, setup, { 'no-dashboard': true }, (log) => `run ${log.runId} started`, (deps) =>

@@ -6,7 +6,7 @@ import type { RunSetup } from './run-setup';
 import { UsageError } from './run-cli';
 
 /**
- * `orch run` and `orch resume` serve the dashboard while they work (DESIGN.md §4) unless told
+ * `orch run` and `orch resume` serve the dashboard while they work (docs/design.md §4) unless told
  * not to. A dashboard that cannot start is worth a warning, never a failed run.
  */
 export async function serveWhileRunning(io: CliIo, setup: RunSetup, flags: { port?: string; 'no-dashboard'?: boolean }): Promise<() => Promise<void>> {

@@ -31,7 +31,7 @@ export interface ReplyMessage {
   readonly reply: ApiReply<unknown>;
 }
 
-/** The levels a tree item can open the dashboard at (the hash routes of DESIGN.md §5). */
+/** The levels a tree item can open the dashboard at (the hash routes of docs/design.md §5). */
 export type NavigateLevel = 'milestone' | 'prd' | 'task' | 'attempt';
 
 /** Show this run's item at its level: the editor's "Open in Dashboard" on a tree item. */

@@ -5,7 +5,7 @@ import type { DashboardServer } from '../../src/server/dashboard-server';
 import { useTempDir } from '../support/temp-dir';
 import { bearer, http, sampleRunEvents, startTestServer, TestSocket, writeRun } from './server-harness';
 
-describe('dashboard server security (DESIGN.md §5)', () => {
+describe('dashboard server security (docs/design.md §5)', () => {
   const dir = useTempDir('orch-server-');
   let server: DashboardServer;
 

@@ -43,7 +43,7 @@ describe('orch agents', () => {
     return JSON.parse(captured.stdout[0] ?? '') as AgentsJson;
   }
 
-  it('prints the built-in roster in the DESIGN.md §4 shape', async () => {
+  it('prints the built-in roster in the docs/design.md §4 shape', async () => {
     ws.write(join(ws.workspace, 'README.md'), 'a workspace\n');
     const json = await agentsJson();
     assert.deepEqual(Object.keys(json), ['agents', 'invalid', 'teams', 'warnings']);

@@ -31,7 +31,7 @@ interface Json {
 }
 
 describe('orch plan', () => {
-  it('prints the seed roadmap as exactly the DESIGN.md §4 JSON shape: 5 phases, 16 milestones', async () => {
+  it('prints the seed roadmap as exactly the docs/design.md §4 JSON shape: 5 phases, 16 milestones', async () => {
     const json = (await planJson(['test/fixtures/roadmaps/seed-roadmap.md'])) as Json;
     assert.deepEqual(Object.keys(json), ['phases']);
     assert.deepEqual(

@@ -6,9 +6,9 @@ import { finish, promptIncludes, route, type Scenario } from '../../src/scripted
 import { analystPrd, oneAttemptWorkspace, oneMilestoneRoadmap, openaiAgentEnv, screenshots, useAgentWorkbench } from './e2e-workspace';
 import { notification, openViewContainer, runCommand, treeRow } from './workbench';
 
-// The notices' buttons do the obvious next thing: a task stopped by a missing OpenAI key asks for
+// The notices' buttons do the obvious next thing: a run refused for a missing OpenAI key asks for
 // that key (no provider to pick), a blocked task is run again from its notice. Both tasks share a
-// phase, so the missing key does not hold the other back at a phase gate.
+// phase, so T2's block does not hold T1 back at a phase gate.
 const openaiKey = `sk-proj-e2e-notice-${Date.now().toString(36)}`;
 const TITLE = 'NOTICE ROADMAP';
 
@@ -43,18 +43,17 @@ describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
     await treeRow(page, 'Roadmap', TITLE).locator('.label-description', { hasText: 'plan · 1 milestone · 2 tasks' }).waitFor();
   });
 
-  it('a task stopped by the missing OpenAI key is a "needs input" notice whose Set API Key asks for that key only', async () => {
+  it('a run refused by preflight for the missing OpenAI key offers Set API Key, which asks for that key only', async () => {
+    const before = e2e.model.modelRequests().length;
     await runCommand(page, 'Orch: Run');
     await page.locator('.quick-input-widget', { hasText: `Orch: run ${TITLE}` }).waitFor();
     await page.keyboard.press('Enter');
-    await rootState('failed').waitFor({ timeout: 120_000 });
-    const needsInput = 'Orch: needs input: PRD-1/T1 blocked, no valid OpenAI API key: not-logged-in: OPENAI_API_KEY is not set';
-    await notification(page, needsInput).waitFor();
-    await notification(page, 'Orch: PRD-1/T2 is blocked').waitFor();
+    const refused = 'OPENAI_API_KEY is not set, and the OpenAI agents of PRD-1/T1 need it';
+    await notification(page, refused).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(screenshots, 'notices-needs-input.png') });
-    assert.equal(await notification(page, 'PRD-1/T1').count(), 1, 'one notice for the missing key');
+    assert.equal(e2e.model.modelRequests().length, before, 'nothing was spent before the key was there');
 
-    await toastButton(page, needsInput, 'Set API Key').click();
+    await toastButton(page, refused, 'Set API Key').click();
     // Straight to the key's input: the notice named the provider, so there is nothing to pick.
     const input = page.locator('.quick-input-widget input[type="password"]');
     await input.waitFor();
@@ -64,7 +63,16 @@ describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
     await notification(page, 'Orch: OpenAI API key saved.').waitFor();
   });
 
-  it('a blocked task\'s notice runs it again with Retry Task', async () => {
+  it('with the key set the run goes, and a blocked task\'s notice runs it again with Retry Task', async () => {
+    await runCommand(page, 'Orch: Run');
+    await page.locator('.quick-input-widget', { hasText: `Orch: run ${TITLE}` }).waitFor();
+    await page.keyboard.press('Enter');
+    await rootState('failed').waitFor({ timeout: 120_000 });
+    await notification(page, 'Orch: PRD-1/T2 is blocked').waitFor();
+    await treeRow(page, 'Roadmap', 'T1 Write the analysis').locator('.label-description', { hasText: /^verified/ }).waitFor();
+    const openai = e2e.model.modelRequests().filter((r) => r.parsed?.api === 'openai');
+    assert.ok(openai.length > 0 && openai.every((r) => r.headers.authorization === `Bearer ${openaiKey}`), 'the OpenAI agent used the key from Set API Key');
+
     e2e.model.setScenario(scenario(false));
     const before = e2e.model.modelRequests().length;
     await toastButton(page, 'Orch: PRD-1/T2 is blocked', 'Retry Task').click();
@@ -72,5 +80,7 @@ describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
     const retried = e2e.model.modelRequests().slice(before);
     assert.ok(retried.length > 0 && retried.every((r) => r.parsed?.api !== 'openai' && /`b\.txt`/.test(r.parsed?.userText ?? '')), 'only T2 ran again');
     await page.screenshot({ path: join(screenshots, 'notices-retried.png') });
+  });
+});
   });
 });

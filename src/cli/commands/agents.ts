@@ -30,7 +30,7 @@ export const agentsCommand: Command = async (args, io) => {
 };
 
 /**
- * DESIGN.md §4: `{agents:[{name,description,model,provider,tools,team,phases,source}], invalid:[{file,line,message}]}`,
+ * docs/design.md §4: `{agents:[{name,description,model,provider,tools,team,phases,source}], invalid:[{file,line,message}]}`,
  * plus `teams` (teams.yaml merged with the agents' own team keys) and `warnings` (problems that skip nothing).
  * `tools` is null when the agent inherits every tool.
  */

@@ -1,4 +1,4 @@
-// `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (DESIGN.md §4);
+// `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (docs/design.md §4);
 // with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Milestone, Phase, Prd, Roadmap, Task } from '../../protocol/domain';

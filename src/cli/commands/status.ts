@@ -35,7 +35,7 @@ export const statusCommand: Command = async (args, io) => {
 };
 
 /**
- * DESIGN.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
+ * docs/design.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
  * plus (added keys) the budget, the cost breakdown and quality per model and role.
  */
 export function statusJson(run: RunSnapshot) {

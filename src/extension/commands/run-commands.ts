@@ -10,9 +10,11 @@ import { CliRun, cliResumeArgs, cliRunArgs, cliSettingsEnv } from '../cli-run';
 import { describeError } from '../describe-error';
 import { readEditorConfig } from '../editor-config';
 import { count } from '../model/run-tree';
+import { stoppedNotice } from '../model/stopped-notice';
 import type { EditorConfig } from '../model/settings-config';
 import type { TreeNode } from '../model/tree-node';
 import type { OrchSession } from '../orch-session';
+import { showNotice } from '../views/notices';
 import { pickRoadmap } from './roadmap-picker';
 
 // One run process per window (extension host); module state so deactivate() can reach it.
@@ -29,7 +31,7 @@ export interface RunDeps {
  * Run, Pause, Resume, Retry Task and Cancel. The extension host holds at most one run process; the core's lock
  * refuses a second writer (another window, an `orch` CLI) with a message naming the holder.
  * How a run ends is told by the run's own events (see run-notices); only a process that
- * failed to start or crashed is reported here.
+ * failed to start, was refused by preflight or crashed is reported here (see stopped-notice).
  */
 export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
   const { session, output } = deps;
@@ -50,10 +52,8 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
     activeRun = child;
     void child.exit.then(async (code) => {
       await session.followLatest();
-      if (code !== null && [0, 1, 3, 130].includes(code)) return;
-      const why = child.lastErrorLine ?? 'the log says why';
-      const action = await vscode.window.showErrorMessage(`Orch: orch ${args[0] ?? ''} stopped (${code === null ? 'could not start' : `exit code ${code}`}): ${why}`, 'Show Log');
-      if (action === 'Show Log') output.show();
+      const notice = stoppedNotice(args[0] ?? '', code, child.lastErrorLine);
+      if (notice !== undefined) await showNotice(notice, { output, reveal: async () => undefined, runId: session.run?.runId });
     });
   };
 

@@ -21,7 +21,7 @@ export interface EditorConfig {
 }
 
 /**
- * Settings override `.orch/config.json` inside the editor (DESIGN.md §3). An unset setting
+ * Settings override `.orch/config.json` inside the editor (docs/design.md §3). An unset setting
  * (null, empty string, empty object) keeps the file's value; an invalid one is reported and
  * ignored rather than breaking every command.
  */

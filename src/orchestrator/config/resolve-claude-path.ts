@@ -10,7 +10,7 @@ export interface ClaudePathSources {
 }
 
 /**
- * DESIGN.md §4's order: --claude-path, ORCH_CLAUDE_PATH, config `claudePath`, `claude` on PATH,
+ * docs/design.md §4's order: --claude-path, ORCH_CLAUDE_PATH, config `claudePath`, `claude` on PATH,
  * then the one in Orch's node_modules. An explicit choice is returned even when it does not
  * exist, so the runner reports "binary missing" for the path the user actually gave.
  */

@@ -1,4 +1,4 @@
-// A PRD's browser check (DESIGN.md §3): the page is opened in a real Chromium and judged by what
+// A PRD's browser check (docs/design.md §3): the page is opened in a real Chromium and judged by what
 // a person would see, its HTTP status and visible text; a screenshot is kept as evidence.
 // playwright-core is loaded only when a check needs it: the bundles keep it external (it finds
 // its own files at run time) and the .vsix ships no node_modules, so it may be missing there.

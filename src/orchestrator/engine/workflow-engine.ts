@@ -7,7 +7,7 @@ import { RunRouter } from '../router/run-router';
 import { CrossRunHistory } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
 
-// Measured: one `claude` process peaks at about 310 MB (shared/notes/claude-cli-facts.md).
+// Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
 
 export interface EngineOptions {

@@ -72,7 +72,7 @@ export class Worktrees {
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
     await this.removeStaleLocks();
-    // The folder names are per task (DESIGN.md §3), so an earlier run's worktree may sit where
+    // The folder names are per task (docs/design.md §3), so an earlier run's worktree may sit where
     // this run's goes; its integration worktree holds only commits, nothing to keep.
     if (existsSync(this.integrationDir) && (await this.checkedOutBranch(this.integrationDir)) !== this.integrationBranch) {
       await this.gitOk(root, ['worktree', 'remove', '--force', this.integrationDir]);

@@ -49,7 +49,7 @@ tasks:
 );
 
 describe('parsePrd', () => {
-  it('reads every field of the DESIGN.md shape, with source lines and the body', () => {
+  it('reads every field of the docs/design.md §3 shape, with source lines and the body', () => {
     const { prd: p, errors: errs, milestoneLine } = parsePrd(GOOD, 'p.md', DEFAULT_PHASES);
     assert.deepEqual(errs, []);
     assert.equal(milestoneLine, 3);

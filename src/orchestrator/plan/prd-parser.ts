@@ -1,4 +1,4 @@
-// One PRD file (DESIGN.md §3) into a Prd, with every problem located at its file and line.
+// One PRD file (docs/design.md §3) into a Prd, with every problem located at its file and line.
 // Checks that need other files (milestones, PRD ids across files) are the loader's job.
 import type { Prd, Task, VerifyCheck } from '../../protocol/domain';
 import { InputError } from '../errors';

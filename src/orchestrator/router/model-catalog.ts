@@ -26,7 +26,7 @@ export interface ModelInfo {
 type Shipped = Omit<ModelInfo, 'name' | 'routable'> & { readonly routable?: boolean; readonly aliases?: readonly string[] };
 
 // Claude prices as the claude CLI 2.1.197 computes them (cache read 0.1x, cache write 1.25x of input);
-// aliases resolve as that CLI resolves them (shared/notes/claude-cli-facts.md).
+// aliases resolve as that CLI resolves them (docs/notes/claude-cli-facts.md).
 const SHIPPED: Readonly<Record<string, Shipped>> = {
   opus: { provider: 'claude', tier: 'strong', inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-opus-4-8'] },
   sonnet: { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'], routable: true, aliases: ['claude-sonnet-5'] },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-// Every path Orch reads or writes inside a workspace, in one place (DESIGN.md §3).
+// Every path Orch reads or writes inside a workspace, in one place (docs/design.md §3).
 export interface WorkspacePaths {
   readonly root: string;
   readonly orchDir: string;

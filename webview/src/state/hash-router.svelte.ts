@@ -1,4 +1,4 @@
-// Hash routes (DESIGN.md §5): `#/`, `#/milestone/:id`, `#/prd/:id`, `#/task/:id`,
+// Hash routes (docs/design.md §5): `#/`, `#/milestone/:id`, `#/prd/:id`, `#/task/:id`,
 // `#/attempt/:id`, plus the cross-cutting `#/agents` and `#/costs`. Ids are URI-encoded: task ids contain '/' (`PRD-1/T2`), attempt ids '#'.
 // Each navigation is a history entry, so the browser's back button walks back up the levels.
 

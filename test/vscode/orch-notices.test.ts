@@ -82,5 +82,3 @@ describe('Orch notices: Set API Key and Retry Task (code-server)', function () {
     await page.screenshot({ path: join(screenshots, 'notices-retried.png') });
   });
 });
-  });
-});

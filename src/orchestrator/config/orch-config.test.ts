@@ -29,6 +29,18 @@ describe('parseConfig', () => {
     );
   });
 
+  it('refuses timeouts longer than a day, which would overflow the timer and fire at once', () => {
+    for (const [key, line] of [['attemptTimeoutSec', 2], ['inactivityTimeoutSec', 3]] as const) {
+      assert.throws(
+        () => parseConfig('{\n  "attemptTimeoutSec": 99999999999999,\n  "inactivityTimeoutSec": 3000000\n}', 'c.json'),
+        (error: unknown) => error instanceof InputErrors && new RegExp(`c\\.json:${line}: ${key}: at most 86400 seconds \\(a day\\)`).test(error.message),
+        key,
+      );
+    }
+    assert.throws(() => parseConfig('{"worktree": {"setupTimeoutSec": 100000}}', 'c.json'), /worktree\.setupTimeoutSec: at most 86400 seconds/);
+    assert.equal(parseConfig('{"attemptTimeoutSec": 86400}', 'c.json').attemptTimeoutSec, 86_400);
+  });
+
   it('reports broken JSON with a line', () => {
     assert.throws(
       () => parseConfig('{\n  "parallel": 2,\n}', 'c.json'),

@@ -28,11 +28,15 @@ const routerSettings = z
   })
   .strict();
 
+/** A day at most: longer is a typo, and Node's timers overflow past 24.8 days and fire at once. */
+const MAX_TIMEOUT_SEC = 86_400;
+const seconds = z.number().positive().max(MAX_TIMEOUT_SEC, { message: `at most ${MAX_TIMEOUT_SEC} seconds (a day)` });
+
 const worktreeSettings = z
   .object({
     /** A shell command run once in each new task worktree before its agent starts (`npm ci`). */
     setup: z.string().trim().min(1).optional(),
-    setupTimeoutSec: z.number().positive().default(600),
+    setupTimeoutSec: seconds.default(600),
   })
   .strict();
 
@@ -43,8 +47,8 @@ export const configSchema = z
     /** A cap on what one task may spend over all its attempts. */
     taskBudgetUsd: z.number().positive().optional(),
     router: routerSettings.default({ enabled: true, targetFirstPassRate: 0.85, fallbackPinned: false }),
-    attemptTimeoutSec: z.number().positive().default(1800),
-    inactivityTimeoutSec: z.number().positive().default(300),
+    attemptTimeoutSec: seconds.default(1800),
+    inactivityTimeoutSec: seconds.default(300),
     maxAttempts: z.number().int().min(1).max(20).default(3),
     phases: z.array(z.string().min(1)).min(1).default([...DEFAULT_PHASES]),
     models: z.record(z.string(), modelOverride).default({}),

@@ -54,6 +54,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         model: e.model,
         prompt: e.prompt,
         resumeOf: e.resumeOf,
+        ...(e.promptTokens === undefined ? {} : { promptTokens: e.promptTokens }),
         state: 'running',
         costUsd: 0,
         inputTokens: 0,

@@ -11,6 +11,8 @@ export interface AttemptSnapshot {
   readonly model: string;
   readonly prompt: string;
   readonly resumeOf?: string;
+  /** The brief's size, estimated when the attempt started (absent in older logs). */
+  readonly promptTokens?: number;
   readonly state: 'running' | 'succeeded' | 'failed';
   readonly failure?: FailureClass;
   readonly message?: string;

@@ -29,7 +29,7 @@ describe('foldEvent', () => {
         { type: 'attempt.activity', attemptId: 'PRD-2/T1#1', activity: { kind: 'text', text: 'working' } },
         { type: 'attempt.finished', attemptId: 'PRD-2/T1#1', outcome: 'failed', failure: 'overloaded', message: 'API overloaded', costUsd: 0.25, costSource: 'reported', inputTokens: 10, outputTokens: 5, durationMs: 100 },
         { type: 'task.failed', taskId: 'PRD-2/T1', reason: 'attempt failed', checks: [] },
-        { type: 'attempt.started', taskId: 'PRD-2/T1', attemptId: 'PRD-2/T1#2', agent: 'backend-engineer', model: 'opus', prompt: 'p', resumeOf: 'PRD-2/T1#1' },
+        { type: 'attempt.started', taskId: 'PRD-2/T1', attemptId: 'PRD-2/T1#2', agent: 'backend-engineer', model: 'opus', prompt: 'p', resumeOf: 'PRD-2/T1#1', promptTokens: 812 },
         { type: 'attempt.finished', attemptId: 'PRD-2/T1#2', outcome: 'succeeded', costUsd: 0.5, costSource: 'reported', sessionId: 's1', modelUsed: 'claude-opus-4-8', inputTokens: 10, outputTokens: 5, durationMs: 100 },
         { type: 'task.verifying', taskId: 'PRD-2/T1' },
         { type: 'task.verified', taskId: 'PRD-2/T1', checks: [{ check: 'file a', passed: true, detail: '3 bytes' }], basis: 'checks' },
@@ -44,6 +44,7 @@ describe('foldEvent', () => {
     assert.equal(state?.attempts['PRD-2/T1#1']?.activity.length, 1);
     assert.equal(state?.attempts['PRD-2/T1#1']?.failure, 'overloaded');
     assert.equal(state?.attempts['PRD-2/T1#2']?.sessionId, 's1');
+    assert.deepEqual([state?.attempts['PRD-2/T1#1']?.promptTokens, state?.attempts['PRD-2/T1#2']?.promptTokens], [undefined, 812]);
   });
 
   it('remembers an environment block across a requeue, until the task is verified again or a new attempt starts', () => {

@@ -1,10 +1,12 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { OrchEvent } from '../../protocol/events';
 import { parseEventLine } from './parse-event-line';
 
 const NEWLINE = 0x0a;
+/** How much of what was read is compared on the next read, to notice a rewritten file. */
+const SEEN_BYTES = 64;
 
 export interface LogFollowerOptions {
   /** New events in sequence order, each once; called once per read that found any. */
@@ -31,6 +33,9 @@ export class LogFollower {
   /** Bytes and lines of complete lines consumed so far. */
   private consumed = 0;
   private lines = 0;
+  /** The last bytes consumed, and the file's inode: a log rewritten in place no longer matches them. */
+  private seen = Buffer.alloc(0);
+  private ino: number | undefined;
   /** Tells a log cut shorter by its writer from a log replaced by another one. */
   private firstLine: Buffer | undefined;
   private reading: Promise<void> | undefined;
@@ -123,30 +128,24 @@ export class LogFollower {
   }
 
   private async readNewBytes(): Promise<void> {
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(this.file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    let chunk: Buffer;
+    let read: { readonly chunk: Buffer; readonly from: number } | undefined;
     try {
-      const { size } = await handle.stat();
-      if (size < this.consumed) {
-        this.consumed = 0;
-        this.lines = 0;
-      }
-      if (size === this.consumed) return;
-      chunk = Buffer.alloc(size - this.consumed);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.consumed);
-      chunk = chunk.subarray(0, bytesRead);
+      read = await this.readPastConsumed(handle);
     } finally {
       await handle.close();
     }
+    if (read === undefined) return;
+    const { chunk } = read;
     const fresh: OrchEvent[] = [];
-    let offset = 0;
-    for (let end = chunk.indexOf(NEWLINE); end >= 0 && !this.closed; end = chunk.indexOf(NEWLINE, offset)) {
+    let offset = read.from;
+    for (let end = chunk.indexOf(NEWLINE, offset); end >= 0 && !this.closed; end = chunk.indexOf(NEWLINE, offset)) {
       const line = chunk.subarray(offset, end);
       offset = end + 1;
       this.consumed += line.length + 1;
@@ -155,7 +154,35 @@ export class LogFollower {
       const event = this.take(line);
       if (event !== undefined) fresh.push(event);
     }
+    this.seen = Buffer.from(chunk.subarray(Math.max(0, offset - SEEN_BYTES), offset));
     if (fresh.length > 0 && !this.closed) this.options.onEvents(fresh);
+  }
+
+  /**
+   * The bytes after what was consumed, led by the last bytes consumed (`from` is where the new
+   * ones start). A file that shrank, is another file now, or no longer holds those last bytes
+   * was cut and rewritten by its writer (possibly past the old end, between two reads): it is
+   * read again from the start.
+   */
+  private async readPastConsumed(handle: FileHandle): Promise<{ readonly chunk: Buffer; readonly from: number } | undefined> {
+    const { size, ino } = await handle.stat();
+    if (ino !== this.ino || size < this.consumed) this.rewind(ino);
+    for (;;) {
+      const start = this.consumed - this.seen.length;
+      if (size === start) return undefined;
+      const buffer = Buffer.alloc(size - start);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      const chunk = buffer.subarray(0, bytesRead);
+      if (chunk.subarray(0, this.seen.length).equals(this.seen)) return { chunk, from: this.seen.length };
+      this.rewind(ino);
+    }
+  }
+
+  private rewind(ino: number): void {
+    this.ino = ino;
+    this.consumed = 0;
+    this.lines = 0;
+    this.seen = Buffer.alloc(0);
   }
 
   private checkFirstLine(line: Buffer): void {

@@ -1,4 +1,4 @@
-import type { RunSummary, SubscribeMessage, ToClientMessage } from '../protocol/dashboard-messages';
+import type { RunSummary, SubscribeMessage, ToClientMessage } from '../../protocol/dashboard-messages';
 import type { RunTails } from './run-tails';
 
 export interface DashboardSessionOptions {

@@ -1,7 +1,7 @@
-import type { OrchEvent } from '../protocol/events';
-import { foldEvent } from '../protocol/fold';
-import type { RunSnapshot } from '../protocol/run-snapshot';
-import { LogFollower } from '../orchestrator/events/log-follower';
+import type { OrchEvent } from '../../protocol/events';
+import { foldEvent } from '../../protocol/fold';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
+import { LogFollower } from '../events/log-follower';
 
 type Listener = (events: readonly OrchEvent[]) => void;
 

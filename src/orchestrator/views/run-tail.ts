@@ -3,7 +3,8 @@ import { foldEvent } from '../../protocol/fold';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { LogFollower } from '../events/log-follower';
 
-type Listener = (events: readonly OrchEvent[]) => void;
+/** `replaced`: the log was replaced by another and `events` start it over; the fold is the new log's. */
+type Listener = (events: readonly OrchEvent[], replaced: boolean) => void;
 
 /**
  * One run's log as the dashboards need it: the events so far (for a page catching up), their
@@ -15,6 +16,7 @@ export class RunTail {
   private folded: RunSnapshot | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly follower: LogFollower;
+  private replaced = false;
 
   private constructor(
     readonly file: string,
@@ -68,12 +70,15 @@ export class RunTail {
       this.history.push(event);
       this.folded = foldEvent(this.folded, event);
     }
-    for (const listener of this.listeners) listener(events);
+    const replaced = this.replaced;
+    this.replaced = false;
+    for (const listener of this.listeners) listener(events, replaced);
   }
 
   private reset(): void {
     this.history = [];
     this.folded = undefined;
+    this.replaced = true;
     this.onProblem(`${this.file}: the log was replaced by another; following it from its first event`);
   }
 }

@@ -35,6 +35,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/*', '**/server/*/**', '!**/server/dashboard-server'],
+              message:
+                'src/server is the HTTP server, which the extension only starts (server/dashboard-server). What both dashboards share (runs, tails, the dashboard session, agents) is host-free and lives in src/orchestrator/views.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/protocol/**/*.ts'],
     rules: {
       'no-restricted-imports': [

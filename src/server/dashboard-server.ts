@@ -8,11 +8,11 @@ import { AuthRateLimiter } from './auth-rate-limiter';
 import { removeDashboardFile, writeDashboardFile } from './dashboard-file';
 import { handleRequest } from './handle-request';
 import { listenOnFreePort } from './listen';
-import { listRuns } from './list-runs';
-import { readAgents } from './read-agents';
+import { listRuns } from '../orchestrator/views/list-runs';
+import { readAgents } from '../orchestrator/views/read-agents';
 import { sendError } from './reply';
 import { checkHost, checkOrigin, type GuardConfig } from './request-guard';
-import { RunTails } from './run-tails';
+import { RunTails } from '../orchestrator/views/run-tails';
 import type { ServerContext } from './server-context';
 import { WsSession } from './ws-session';
 
@@ -43,7 +43,7 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** The dashboard and its API for one workspace (DESIGN.md §5). */
+/** The dashboard and its API for one workspace (docs/design.md §5). */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const paths = workspacePaths(options.workspace);
   const token = randomBytes(16).toString('hex');

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 
 /**
- * Listens on 127.0.0.1 at `port`, or the next free one above it (DESIGN.md §5); port 0 lets
+ * Listens on 127.0.0.1 at `port`, or the next free one above it (docs/design.md §5); port 0 lets
  * the system choose. Resolves with the port actually bound.
  */
 export async function listenOnFreePort(server: Server, port: number, tries = 50): Promise<number> {

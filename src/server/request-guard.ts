@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AuthRateLimiter } from './auth-rate-limiter';
 
-// The checks every request and WebSocket upgrade passes before any handler runs (DESIGN.md §5).
+// The checks every request and WebSocket upgrade passes before any handler runs (docs/design.md §5).
 
 export type GuardVerdict = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403 | 429; readonly error: string; readonly retryAfterSec?: number };
 

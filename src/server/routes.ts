@@ -12,7 +12,7 @@ interface Route {
   readonly handler: RouteHandler;
 }
 
-// DESIGN.md §5. `:id` is one path segment; run ids never contain '/'.
+// docs/design.md §5. `:id` is one path segment; run ids never contain '/'.
 const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/health$/, handler: healthHandler },
   { method: 'GET', pattern: /^\/api\/runs$/, handler: listRunsHandler },

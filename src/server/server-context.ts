@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
-import type { RunTails } from './run-tails';
+import type { RunTails } from '../orchestrator/views/run-tails';
 
 /** What route handlers share; built once per server. */
 export interface ServerContext {

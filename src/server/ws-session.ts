@@ -1,9 +1,9 @@
 import type { RawData, WebSocket } from 'ws';
 import { parseToServerMessage, type AgentsReply, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
 import type { AuthRateLimiter } from './auth-rate-limiter';
-import { DashboardSession } from './dashboard-session';
+import { DashboardSession } from '../orchestrator/views/dashboard-session';
 import { failedAuthentication, tokensEqual } from './request-guard';
-import type { RunTails } from './run-tails';
+import type { RunTails } from '../orchestrator/views/run-tails';
 
 export interface SessionOptions {
   readonly token: string;

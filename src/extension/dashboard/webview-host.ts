@@ -1,8 +1,8 @@
 import type { AgentsReply, RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
 import { parsePageMessage, type HostMessage, type NavigateMessage, type RunAction } from '../../protocol/webview-messages';
 import type { ApiReply } from '../../protocol/dashboard-messages';
-import { DashboardSession } from '../../server/dashboard-session';
-import type { RunTails } from '../../server/run-tails';
+import { DashboardSession } from '../../orchestrator/views/dashboard-session';
+import type { RunTails } from '../../orchestrator/views/run-tails';
 
 export interface WebviewHostOptions {
   readonly tails: RunTails;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { EVENT_TYPES, type OrchEvent } from '../../protocol/events';
+import type { OrchEvent } from '../../protocol/events';
 import { InputError } from '../errors';
+import { parseEventLine } from './parse-event-line';
 
 export interface EventLogContents {
   readonly events: readonly OrchEvent[];
@@ -9,8 +10,6 @@ export interface EventLogContents {
   /** A last line cut short by a crash (or still being written by another process). */
   readonly tornTail?: { readonly line: number; readonly bytes: number };
 }
-
-const knownTypes: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /**
  * Reads a run's log. Only the last line may be incomplete (a crash mid-append, or a writer
@@ -38,7 +37,7 @@ export function parseEventLog(raw: Buffer, file: string): EventLogContents {
     const end = newline < 0 ? raw.length : newline;
     const text = raw.subarray(offset, end).toString('utf8');
     const isLast = newline < 0 || newline === raw.length - 1;
-    const parsed = newline < 0 ? undefined : parseEvent(text);
+    const parsed = newline < 0 ? undefined : parseEventLine(text);
     if (typeof parsed !== 'object') {
       if (isLast) return { events, validBytes: offset, tornTail: { line, bytes: raw.length - offset } };
       throw new InputError(`corrupt event log: ${parsed ?? 'unterminated line'}`, { file, line });
@@ -51,22 +50,4 @@ export function parseEventLog(raw: Buffer, file: string): EventLogContents {
     offset = end + 1;
   }
   return { events, validBytes: offset };
-}
-
-function parseEvent(text: string): OrchEvent | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not valid JSON';
-  }
-  if (typeof value !== 'object' || value === null) return 'not a JSON object';
-  const record = value as Record<string, unknown>;
-  if (typeof record.type !== 'string' || !knownTypes.has(record.type)) {
-    return `unknown event type ${JSON.stringify(record.type)}`;
-  }
-  if (!Number.isSafeInteger(record.seq) || typeof record.at !== 'string' || typeof record.runId !== 'string') {
-    return 'event without seq, at and runId';
-  }
-  return value as OrchEvent;
 }

@@ -1,4 +1,4 @@
-import { listRuns } from '../list-runs';
+import { listRuns } from '../../orchestrator/views/list-runs';
 import { sendOk } from '../reply';
 import type { RouteHandler } from '../server-context';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { RUN_ID_PATTERN } from '../protocol/dashboard-messages';
-import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
+import { RUN_ID_PATTERN } from '../../protocol/dashboard-messages';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { RunTail } from './run-tail';
 
 /** One tail per run, opened on first use and shared by every request and socket. */

@@ -1,4 +1,4 @@
-import type { RunSummary, SubscribeMessage, ToClientMessage } from '../protocol/dashboard-messages';
+import type { RunSummary, SubscribeMessage, ToClientMessage } from '../../protocol/dashboard-messages';
 import type { RunTails } from './run-tails';
 
 export interface DashboardSessionOptions {
@@ -59,6 +59,9 @@ export class DashboardSession {
       const missed = tail.eventsAfter(message.after);
       if (missed.length > 0) this.send({ type: 'events', runId: message.runId, events: missed });
     }
-    this.unsubscribe = tail.subscribe((events) => this.send({ type: 'events', runId: message.runId, events }));
+    this.unsubscribe = tail.subscribe((events, replaced) =>
+      // Events of a replaced log would not fold onto what the page holds: it starts over too.
+      this.send(replaced ? { type: 'snapshot', runId: message.runId, snapshot: tail.snapshot ?? null } : { type: 'events', runId: message.runId, events }),
+    );
   }
 }

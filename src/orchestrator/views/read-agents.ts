@@ -1,6 +1,6 @@
-import { buildSnapshot } from '../orchestrator/agents/build-snapshot';
-import type { AgentsReply } from '../protocol/dashboard-messages';
-import { DEFAULT_PHASES } from '../protocol/domain';
+import { buildSnapshot } from '../agents/build-snapshot';
+import type { AgentsReply } from '../../protocol/dashboard-messages';
+import { DEFAULT_PHASES } from '../../protocol/domain';
 
 export interface AgentSources {
   readonly workspace: string;
@@ -9,7 +9,7 @@ export interface AgentSources {
   readonly homeDir: string;
 }
 
-/** The registry as `orch agents --json` shows it (DESIGN.md §4): `GET /api/agents`, the socket and the VS Code panel all answer with this. */
+/** The registry as `orch agents --json` shows it (docs/design.md §4): `GET /api/agents`, the socket and the VS Code panel all answer with this. */
 export async function readAgents(sources: AgentSources): Promise<AgentsReply> {
   const { snapshot } = await buildSnapshot({ workspace: sources.workspace, builtinDir: sources.builtinAgentsDir, homeDir: sources.homeDir, phases: DEFAULT_PHASES }, undefined);
   return {

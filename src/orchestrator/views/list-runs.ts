@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ID_PATTERN, type RunSummary } from '../protocol/dashboard-messages';
-import { OrchStore } from '../orchestrator/store/orch-store';
-import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
+import { RUN_ID_PATTERN, type RunSummary } from '../../protocol/dashboard-messages';
+import { OrchStore } from '../store/orch-store';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
 
 /**
  * The workspace's runs, newest first: every folder under `.orch/runs/` with an event log, with

@@ -63,8 +63,8 @@ export function anthropicMessageJson(reply: MessageReply, model: string, id: str
     usage: {
       input_tokens: usage.inputTokens,
       output_tokens: usage.outputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: usage.cacheCreationInputTokens ?? 0,
+      cache_read_input_tokens: usage.cacheReadInputTokens ?? 0,
     },
   };
 }
@@ -89,7 +89,12 @@ export function anthropicEvents(reply: MessageReply, model: string, id: string):
           ...anthropicMessageJson(reply, model, id),
           content: [],
           stop_reason: null,
-          usage: { input_tokens: usage.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            input_tokens: usage.inputTokens,
+            output_tokens: 1,
+            cache_creation_input_tokens: usage.cacheCreationInputTokens ?? 0,
+            cache_read_input_tokens: usage.cacheReadInputTokens ?? 0,
+          },
         },
       },
     },

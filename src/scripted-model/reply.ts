@@ -36,6 +36,9 @@ export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence
 export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Prompt-cache tokens, billed apart from `inputTokens` as the API reports them; default 0. */
+  readonly cacheCreationInputTokens?: number;
+  readonly cacheReadInputTokens?: number;
 }
 
 export interface MessageReply {

@@ -5,9 +5,14 @@ import { gitOk } from '../../src/orchestrator/engine/git';
 import { readToolResults } from '../../src/orchestrator/runner/stream-messages';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { Activity, AttemptFinished, OrchEvent } from '../../src/protocol/events';
+import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { inventoryModule, inventorySession, usageLedger, wantsThinking } from '../../src/scripted-model/realistic-scenarios';
+import { redactedThinkingBlock, textReply, thinkingBlock, toolUseReply, withThinking } from '../../src/scripted-model/reply';
+import { hang, steps } from '../../src/scripted-model/scenarios';
+import { startScriptedModel } from '../../src/scripted-model/server';
 import type { ScriptedToolResult, ScriptedToolUse } from '../../src/scripted-model/scripted-request';
 import { engineFixture } from '../support/engine-fixture';
+import { collector, useRunnerSandbox } from '../support/runner-harness';
 import { useTempDir } from '../support/temp-dir';
 
 const PRD = `---
@@ -136,6 +141,52 @@ describe('a long, realistic agent session through the real claude CLI and the en
       assert.ok(merged.includes('ENTRIES.reduce((sum, entry) => sum + entry.population, 0)'), 'the Edit is in the merged module');
     } finally {
       await fixture.model.close();
+    }
+  });
+});
+
+describe('thinking blocks through the real claude CLI and Orch runner', function () {
+  this.timeout(60_000);
+  const box = useRunnerSandbox();
+  const usage = { inputTokens: 1_000, outputTokens: 50 };
+  const firstTurn = withThinking(
+    toolUseReply('Bash', { command: 'echo checked', description: 'Check' }, { text: 'Checking first.', usage }),
+    thinkingBlock('I will check before answering.'),
+    redactedThinkingBlock(),
+  );
+
+  it('runs to the end with thinking and redacted thinking before text and tool calls, and records the work', async () => {
+    const model = await startScriptedModel({ scenario: steps([firstTurn], withThinking(textReply('All checked.', { usage }), thinkingBlock('Done.'))) });
+    try {
+      const c = collector();
+      const out = await runAttempt(box.request(model.url, { prompt: 'Check it.' }), c.emit);
+      assert.equal(out.outcome, 'succeeded', out.message);
+      assert.deepEqual([out.inputTokens, out.outputTokens], [2_000, 100]);
+      assert.deepEqual(
+        c.activities().map((a) => (a as { kind: string }).kind),
+        ['init', 'text', 'tool-call', 'tool-result', 'text'],
+      );
+      const stream = readFileSync(join(box.artifactsDir, 'PRD-1-T1-1.stream.jsonl'), 'utf8');
+      const blocks = stream
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"assistant"'))
+        .flatMap((l) => (JSON.parse(l) as { message: { content: { type: string }[] } }).message.content.map((b) => b.type));
+      assert.deepEqual(blocks, ['thinking', 'redacted_thinking', 'text', 'tool_use', 'thinking', 'text']);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('estimates the tokens of an attempt cut short once per model answer, not once per streamed block', async () => {
+    const model = await startScriptedModel({ scenario: steps([firstTurn], hang()) });
+    try {
+      const c = collector();
+      const out = await runAttempt(box.request(model.url, { prompt: 'Check it.', inactivityTimeoutSec: 8 }), c.emit);
+      assert.equal(out.outcome, 'failed');
+      assert.equal(out.costSource, 'estimated');
+      assert.deepEqual([out.inputTokens, out.outputTokens], [usage.inputTokens, usage.outputTokens]);
+    } finally {
+      await model.close();
     }
   });
 });

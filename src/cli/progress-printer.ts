@@ -32,6 +32,10 @@ function describe(e: OrchEvent): string | undefined {
       return `  ⇣ ${e.attemptId}: ${e.from} ${e.reason}, falling back to ${e.to} ($${e.costUsdBefore.toFixed(4)} spent on ${e.from})`;
     case 'model.mismatched':
       return `  ! ${e.attemptId}: asked for ${e.requested}, the CLI used ${e.used}`;
+    case 'task.setup.finished': {
+      const what = e.command === undefined ? `${e.included} .worktreeinclude path(s) copied` : `\`${e.command}\` ${e.outcome}`;
+      return `  ⚙ ${e.taskId} worktree setup: ${what} in ${(e.durationMs / 1000).toFixed(1)} s${e.outcome === 'failed' ? ` (${e.detail?.split('\n')[0] ?? ''})` : ''}`;
+    }
     case 'warning.raised':
       return `  ! ${e.message}`;
     case 'run.paused':

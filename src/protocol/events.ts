@@ -167,6 +167,26 @@ export type RunFinished = Body<
   'run.finished',
   { readonly state: Extract<RunState, 'completed' | 'failed' | 'cancelled'> }
 >;
+/**
+ * A new task worktree was made ready before its agent: `.worktreeinclude` files copied, the
+ * config's `worktree.setup` command run (or its installed dependencies copied from the cache:
+ * `reused`). Evidence of both is in `evidencePath`. A `failed` setup blocks the task.
+ */
+export type TaskSetupFinished = Body<
+  'task.setup.finished',
+  {
+    readonly taskId: string;
+    /** Absent when only `.worktreeinclude` files were copied. */
+    readonly command?: string;
+    readonly outcome: TaskSetupOutcome;
+    readonly durationMs: number;
+    readonly evidencePath: string;
+    /** Paths copied from the main workspace by `.worktreeinclude`. */
+    readonly included: number;
+    readonly detail?: string;
+  }
+>;
+export type TaskSetupOutcome = 'succeeded' | 'failed' | 'reused' | 'cancelled';
 export type WarningRaised = Body<'warning.raised', { readonly message: string; readonly taskId?: string }>;
 
 export type OrchEvent =
@@ -189,6 +209,7 @@ export type OrchEvent =
   | TaskCancelled
   | MilestonePlanned
   | TaskRequeued
+  | TaskSetupFinished
   | RunPaused
   | RunResumed
   | RunFinished
@@ -223,6 +244,7 @@ export const EVENT_TYPES: readonly OrchEventType[] = [
   'task.cancelled',
   'milestone.planned',
   'task.requeued',
+  'task.setup.finished',
   'run.paused',
   'run.resumed',
   'run.finished',

@@ -135,6 +135,10 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'blocked', error: e.reason }));
     case 'task.requeued':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: undefined, attemptBase: t.attempts.length }));
+    case 'task.setup.finished': {
+      const { command, outcome, durationMs, evidencePath, included, detail } = e;
+      return updateTask(s, e.taskId, (t) => ({ ...t, setup: { command, outcome, durationMs, evidencePath, included, detail, at: e.at } }));
+    }
     case 'task.cancelled':
       return setTaskState(s, e.taskId, 'cancelled');
     case 'run.paused':

@@ -2,7 +2,7 @@
 // event log by `foldEvent`, so the core, the CLI, the tree view and the dashboard agree.
 
 import type { Roadmap, RunState, TaskState } from './domain';
-import type { Activity, CheckResult, FailureClass } from './events';
+import type { Activity, CheckResult, FailureClass, TaskSetupOutcome } from './events';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -61,6 +61,18 @@ export interface TaskSnapshot {
   readonly attemptBase: number;
   /** The router's decision, once the task was dispatched. */
   readonly routing?: TaskRouting;
+  /** How its worktree was last made ready (`worktree.setup`, `.worktreeinclude`), once it was. */
+  readonly setup?: TaskSetup;
+}
+
+export interface TaskSetup {
+  readonly command?: string;
+  readonly outcome: TaskSetupOutcome;
+  readonly durationMs: number;
+  readonly evidencePath: string;
+  readonly included: number;
+  readonly detail?: string;
+  readonly at: string;
 }
 
 export interface TaskRouting {

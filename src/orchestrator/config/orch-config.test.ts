@@ -46,4 +46,18 @@ describe('parseConfig', () => {
       (error: unknown) => error instanceof InputErrors && error.errors[0]?.format() === 'c.json:3: unknown key "fallbackPined"',
     );
   });
+
+  it('reads the worktree setup command and its timeout, and names an unknown worktree key with its line', () => {
+    const config = parseConfig('{"worktree": {"setup": "npm ci"}}', 'c.json');
+    assert.deepEqual(config.worktree, { setup: 'npm ci', setupTimeoutSec: 600 });
+    assert.deepEqual(defaultConfig.worktree, { setupTimeoutSec: 600 });
+    assert.throws(
+      () => parseConfig('{\n  "worktree": {\n    "setpu": "npm ci"\n  }\n}', 'c.json'),
+      (error: unknown) => error instanceof InputErrors && error.errors[0]?.format() === 'c.json:3: unknown key "setpu"',
+    );
+    assert.throws(
+      () => parseConfig('{\n  "worktree": {"setup": ""}\n}', 'c.json'),
+      (error: unknown) => error instanceof InputErrors && /^c\.json:2: worktree\.setup: /.test(error.errors[0]?.format() ?? ''),
+    );
+  });
 });

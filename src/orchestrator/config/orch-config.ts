@@ -28,6 +28,14 @@ const routerSettings = z
   })
   .strict();
 
+const worktreeSettings = z
+  .object({
+    /** A shell command run once in each new task worktree before its agent starts (`npm ci`). */
+    setup: z.string().trim().min(1).optional(),
+    setupTimeoutSec: z.number().positive().default(600),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     parallel: z.number().int().min(1).max(64).default(4),
@@ -44,6 +52,7 @@ const configSchema = z
     claudePath: z.string().min(1).optional(),
     /** The Chromium that browser checks drive; ORCH_CHROMIUM_PATH wins over it. */
     chromiumPath: z.string().min(1).optional(),
+    worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { NEVER_RETRIED } from '../runner/attempt-request';
 import type { RunRouter } from '../router/run-router';
 import { runOneAttempt } from './run-one-attempt';
 import { verifyAttempt } from './verify-attempt';
+import { prepareTaskWorktree } from '../worktree/prepare-task-worktree';
 
 /** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
 export type TaskEnd = 'verified' | 'blocked' | 'failed' | 'cancelled' | 'deferred';
@@ -20,7 +21,8 @@ export async function executeTask(ctx: EngineContext, taskId: string, router: Ru
   const entry = ctx.tasks.get(taskId);
   const assignment = ctx.assignments.get(taskId);
   if (entry === undefined || assignment === undefined) throw new Error(`task ${taskId} is not part of run ${ctx.runId}`);
-  const cwd = ctx.worktrees === undefined ? ctx.paths.root : await ctx.worktrees.forTask(taskId);
+  const cwd = await prepareTaskWorktree(ctx, taskId);
+  if (cwd === undefined) return ctx.signal.aborted ? cancel(ctx, taskId) : 'blocked';
 
   for (;;) {
     if (ctx.signal.aborted) return cancel(ctx, taskId);

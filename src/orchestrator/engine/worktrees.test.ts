@@ -88,5 +88,22 @@ describe('Worktrees', () => {
     await second.commitTask('P/T1', 'T1');
     assert.equal((await second.merge('P/T1', 'merge')).merged, true);
   });
-});
 
+  it('says whether a task worktree is new, and never commits what Orch put in it', async () => {
+    const w = await repo();
+    assert.equal((await w.obtain('P/T1')).created, true);
+    const { dir, created } = await w.obtain('P/T1');
+    assert.equal(created, false, 'found again, as on resume');
+    mkdirSync(join(dir, 'deps'));
+    writeFileSync(join(dir, 'deps', 'lib.js'), 'installed\n');
+    writeFileSync(join(dir, '.env'), 'SECRET=1\n');
+    writeFileSync(join(dir, 'README.md'), 'tracked, changed by Orch\n');
+    await w.keepOutOfCommits('P/T1', ['deps', '.env', 'README.md']);
+    writeFileSync(join(dir, 'work.txt'), 'the agent\n');
+    assert.deepEqual(await w.commitTask('P/T1', 'T1'), ['work.txt']);
+    assert.equal(readFileSync(join(dir, '.env'), 'utf8'), 'SECRET=1\n', 'the copy stays in the worktree');
+    writeFileSync(join(dir, '.env'), 'SECRET=2\n');
+    assert.deepEqual(await w.cleanupTask('P/T1'), { branchKept: true }, 'nothing but kept-out files changed: no commit, no error');
+    assert.equal((await gitOk(join(tmp.path, 'ws'), ['log', '--format=%s', w.taskBranch('P/T1'), '-1'])).trim(), 'T1');
+  });
+});

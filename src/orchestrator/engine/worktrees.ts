@@ -17,7 +17,17 @@ export function taskSlug(qualifiedTaskId: string): string {
 
 // Run-time files never belong in the user's history; .git/info/exclude keeps them out of
 // `git status` without touching a tracked file.
-const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
+const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/cache/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
+
+// In a task worktree's own git folder: paths Orch put there (`.worktreeinclude` copies, what
+// the setup installed) that no commit may take, NUL-separated.
+const UNCOMMITTED_LIST = 'orch-uncommitted';
+
+export interface TaskWorktree {
+  readonly dir: string;
+  /** Made now rather than found from an earlier start of this run: it needs its setup. */
+  readonly created: boolean;
+}
 
 /**
  * Git isolation for one run: an integration branch checked out in its own worktree, and one
@@ -96,15 +106,20 @@ export class Worktrees {
   }
 
   /** Creates (or reuses, on resume) the task's worktree on its own branch. */
-  forTask(taskId: string): Promise<string> {
+  async forTask(taskId: string): Promise<string> {
+    return (await this.obtain(taskId)).dir;
+  }
+
+  /** Like `forTask`, saying whether the worktree is new. */
+  obtain(taskId: string): Promise<TaskWorktree> {
     return this.serial(() => this.addTaskWorktree(taskId));
   }
 
-  private async addTaskWorktree(taskId: string): Promise<string> {
+  private async addTaskWorktree(taskId: string): Promise<TaskWorktree> {
     const dir = this.taskDir(taskId);
     const branch = this.taskBranch(taskId);
     if (existsSync(dir)) {
-      if ((await this.checkedOutBranch(dir)) === branch) return dir;
+      if ((await this.checkedOutBranch(dir)) === branch) return { dir, created: false };
       await this.setAsideForeignWorktree(dir);
     }
     if (await this.branchExists(branch)) {
@@ -114,7 +129,28 @@ export class Worktrees {
     } else {
       await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
-    return dir;
+    return { dir, created: true };
+  }
+
+  /**
+   * Paths in the task's worktree that stay out of its commits even where the branch's
+   * .gitignore does not ignore them (a .gitignore changed but not committed in the workspace).
+   */
+  async keepOutOfCommits(taskId: string, paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const list = join((await this.gitOk(this.taskDir(taskId), ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    await appendFile(list, paths.map((p) => `${p}\0`).join(''));
+  }
+
+  /** Stages everything in `dir` but what Orch put there, and commits it if anything is staged. */
+  private async commitAll(dir: string, message: string): Promise<void> {
+    await this.gitOk(dir, ['add', '-A']);
+    const list = join((await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    if (existsSync(list)) {
+      // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
+      await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
+    }
+    if ((await this.git(dir, ['diff', '--cached', '--quiet'])).code !== 0) await this.gitOk(dir, ['commit', '-q', '-m', message]);
   }
 
   /**
@@ -130,8 +166,7 @@ export class Worktrees {
       return;
     }
     if ((await this.git(dir, ['status', '--porcelain'])).stdout.trim() !== '') {
-      await this.gitOk(dir, ['add', '-A']);
-      await this.gitOk(dir, ['commit', '-q', '-m', 'orch: work left in this worktree by an earlier run']);
+      await this.commitAll(dir, 'orch: work left in this worktree by an earlier run');
     }
     await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
   }
@@ -144,9 +179,7 @@ export class Worktrees {
   /** Commits whatever the agent left in its worktree; returns the files changed since the fork. */
   async commitTask(taskId: string, message: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
-    await this.gitOk(dir, ['add', '-A']);
-    const staged = await this.git(dir, ['diff', '--cached', '--quiet']);
-    if (staged.code !== 0) await this.gitOk(dir, ['commit', '-q', '-m', message]);
+    await this.commitAll(dir, message);
     const diff = await this.gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
     return diff.split('\n').filter((l) => l.length > 0);
   }
@@ -190,8 +223,7 @@ export class Worktrees {
     const dir = this.taskDir(taskId);
     if (existsSync(dir)) {
       if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
-        await this.gitOk(dir, ['add', '-A']);
-        await this.gitOk(dir, ['commit', '-q', '-m', `orch: work in progress on ${taskId}`]);
+        await this.commitAll(dir, `orch: work in progress on ${taskId}`);
       }
       await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
     }

@@ -1,0 +1,150 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaskSetupOutcome } from '../../protocol/events';
+import type { EventLog } from '../events/event-log';
+import type { EngineContext } from '../engine/engine-context';
+import { git } from '../engine/git';
+import { taskSlug } from '../engine/worktrees';
+import { DepsCache, depsCacheKey, inTurn, installerOf } from './deps-cache';
+import { runSetupCommand, type SetupCommandResult } from './setup-command';
+import { missingSetupHint } from './setup-hint';
+import { copyIncluded, includedPaths, INCLUDE_FILE, readIncludePatterns } from './worktree-include';
+
+interface SetupEnd {
+  readonly outcome: TaskSetupOutcome;
+  /** Why it failed, in a few words: `exit 1`, `timed out after 600 s`. */
+  readonly detail?: string;
+  /** The last lines of its output. */
+  readonly tail?: string;
+}
+
+const hinted = new WeakSet<EventLog>();
+// The workspace's ignored files are listed once per run: every worktree gets the same copies.
+const includes = new WeakMap<EventLog, Promise<readonly string[]>>();
+
+/**
+ * The folder the task's agent works in, made ready first: `.worktreeinclude` files copied and
+ * `worktree.setup` run, once per new worktree (a resumed worktree whose setup succeeded is used
+ * as it is). Undefined when the task cannot start: its setup failed (the task is blocked, no
+ * model is called) or the run was cancelled meanwhile.
+ */
+export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): Promise<string | undefined> {
+  if (ctx.worktrees === undefined) return ctx.paths.root;
+  const { dir, created } = await ctx.worktrees.obtain(taskId);
+  const previous = ctx.state().tasks[taskId]?.setup;
+  if (!created && (previous?.outcome === 'succeeded' || previous?.outcome === 'reused')) return dir;
+  const command = ctx.config.worktree.setup;
+  const included = await includedOnce(ctx);
+  if (command === undefined && included.length === 0) {
+    await hintOnce(ctx, dir);
+    return dir;
+  }
+  const started = Date.now();
+  const evidencePath = join(ctx.paths.evidenceDir(ctx.runId), `${taskSlug(taskId)}-setup.log`);
+  const log: string[] = [`# ${new Date(started).toISOString()} worktree ${dir}`];
+  let end: SetupEnd = { outcome: 'succeeded' };
+  try {
+    if (included.length > 0) {
+      await copyIncluded(ctx.paths.root, dir, included, ctx.signal);
+      await ctx.worktrees.keepOutOfCommits(taskId, included);
+      log.push(`# copied from ${INCLUDE_FILE}: ${included.join(', ')}`);
+    }
+    if (command !== undefined) {
+      const before = await untracked(dir);
+      end = await setUp(ctx, taskId, dir, command, log);
+      const made = (await untracked(dir)).filter((p) => !before.includes(p));
+      await ctx.worktrees.keepOutOfCommits(taskId, made);
+    }
+  } catch (error) {
+    end = ctx.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'failed', detail: (error as Error).message };
+    log.push(`# ${end.detail ?? 'cancelled'}`);
+  }
+  await mkdir(ctx.paths.evidenceDir(ctx.runId), { recursive: true });
+  // Appended: a setup run again on resume keeps the output of the one that failed before it.
+  await appendFile(evidencePath, `${log.join('\n')}\n\n`);
+  const detail = end.detail === undefined ? undefined : [end.detail, end.tail].filter((l) => l !== undefined && l !== '').join('\n');
+  await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail });
+  if (end.outcome === 'cancelled') return undefined;
+  if (end.outcome === 'failed') {
+    const what = command === undefined ? 'worktree setup' : `worktree setup \`${command}\``;
+    const tail = end.tail === undefined || end.tail === '' ? '' : `:\n${end.tail}`;
+    await ctx.log.append({ type: 'task.blocked', taskId, reason: `${what} failed (${end.detail ?? 'unknown'}); its output is in ${evidencePath}${tail}` });
+    return undefined;
+  }
+  if (command === undefined) await hintOnce(ctx, dir);
+  return dir;
+}
+
+/** Runs the command, or copies the node_modules an identical install left in the cache. */
+async function setUp(ctx: EngineContext, taskId: string, dir: string, command: string, log: string[]): Promise<SetupEnd> {
+  const installer = installerOf(command);
+  const key = installer === undefined ? undefined : await depsCacheKey(dir, installer);
+  if (key?.ok !== true) {
+    if (key !== undefined) log.push(`# not cached: ${key.why}`);
+    return ran(await run(ctx, taskId, dir, command, log), log);
+  }
+  const cache = new DepsCache(join(ctx.paths.orchDir, 'cache', 'deps'));
+  return inTurn(cache.entry(key.key), async () => {
+    if (cache.has(key.key)) {
+      // A copy that fails (a full disk, a damaged cache entry) is no reason to block: install.
+      const restored = await cache.restore(key.key, dir, ctx.signal).then(() => true, (error: unknown) => (error as Error).message);
+      if (restored === true) {
+        log.push(`# reused node_modules from ${cache.entry(key.key)} (same ${key.lockfile}, package.json and command); \`${command}\` did not run`);
+        return { outcome: 'reused' };
+      }
+      log.push(`# could not reuse ${cache.entry(key.key)}: ${restored}`);
+      if (ctx.signal.aborted) return { outcome: 'cancelled' };
+      return ran(await run(ctx, taskId, dir, command, log), log);
+    }
+    const end = ran(await run(ctx, taskId, dir, command, log), log);
+    if (end.outcome === 'succeeded') {
+      // A cache that cannot be written costs later worktrees time, never this task its setup.
+      const stored = await cache.store(key.key, dir, { command, lockfile: key.lockfile, from: taskId, runId: ctx.runId }, ctx.signal).catch((error: unknown) => (error as Error).message);
+      log.push(stored === true ? `# node_modules kept in ${cache.entry(key.key)} for later worktrees` : `# node_modules not kept: ${stored === false ? 'none installed, or already cached' : stored}`);
+    }
+    return end;
+  });
+}
+
+function run(ctx: EngineContext, taskId: string, dir: string, command: string, log: string[]): Promise<SetupCommandResult> {
+  log.push(`$ ${command}`);
+  const marker = `ORCH_SETUP_ID=${ctx.runId}/${taskSlug(taskId)}`;
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...ctx.env })) if (value !== undefined) env[name] = value;
+  Object.assign(env, { ORCH_RUN_ID: ctx.runId, ORCH_SETUP_ID: marker.slice('ORCH_SETUP_ID='.length) });
+  return runSetupCommand({ command, cwd: dir, env, marker, timeoutSec: ctx.config.worktree.setupTimeoutSec, signal: ctx.signal });
+}
+
+function ran(result: SetupCommandResult, log: string[]): SetupEnd {
+  log.push(result.output.trimEnd(), `# exit ${result.code ?? result.signal} after ${result.durationMs} ms${result.timedOut ? ' (timed out)' : ''}`);
+  if (result.cancelled) return { outcome: 'cancelled' };
+  const tail = result.output.trimEnd().split('\n').slice(-5).join('\n');
+  if (result.timedOut) return { outcome: 'failed', detail: `timed out after ${Math.round(result.durationMs / 1000)} s`, tail };
+  if (result.code !== 0) return { outcome: 'failed', detail: `exit ${result.code ?? result.signal}`, tail };
+  return { outcome: 'succeeded' };
+}
+
+function includedOnce(ctx: EngineContext): Promise<readonly string[]> {
+  let listed = includes.get(ctx.log);
+  if (listed === undefined) {
+    listed = readIncludePatterns(ctx.paths.root).then((patterns) => (patterns === undefined ? [] : includedPaths(ctx.paths.root, patterns)));
+    includes.set(ctx.log, listed);
+  }
+  return listed;
+}
+
+/** Untracked paths git would commit (not ignored), folders whole. */
+async function untracked(dir: string): Promise<string[]> {
+  const listed = await git(dir, ['ls-files', '-z', '--others', '--exclude-standard', '--directory']);
+  return listed.stdout.split('\0').filter((p) => p.length > 0).map((p) => p.replace(/\/$/, ''));
+}
+
+// Once per run: a project whose dependencies are missing from its worktrees fails checks such as
+// `npm test` for that alone, and reworks cannot help.
+async function hintOnce(ctx: EngineContext, dir: string): Promise<void> {
+  if (ctx.config.worktree.setup !== undefined || hinted.has(ctx.log)) return;
+  const hint = missingSetupHint(dir);
+  if (hint === undefined) return;
+  hinted.add(ctx.log);
+  if (!ctx.state().warnings.includes(hint)) await ctx.log.append({ type: 'warning.raised', message: hint });
+}

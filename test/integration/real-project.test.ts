@@ -203,6 +203,13 @@ describe('Orch on a real open-source project (clsx, its own uvu suite)', functio
       const started = events.filter((e): e is AttemptStarted => e.type === 'attempt.started');
       assert.deepEqual(started.map((e) => e.attemptId).sort(), ['PRD-7/T1#1', 'PRD-7/T2#1', 'PRD-7/T3#1'], 'first attempts only: no rework was needed');
 
+      // Each task worktree was set up (installed, or its node_modules reused) before its agent started.
+      for (const taskId of ['PRD-7/T1', 'PRD-7/T2', 'PRD-7/T3']) {
+        const setup = events.find((e) => e.type === 'task.setup.finished' && e.taskId === taskId);
+        assert.ok(setup?.type === 'task.setup.finished' && setup.command === SETUP && ['succeeded', 'reused'].includes(setup.outcome), `${taskId} setup: ${JSON.stringify(setup)}`);
+        assert.ok(Date.parse(setup.at) <= at('attempt.started', `${taskId}#1`), `${taskId} set up before its agent`);
+      }
+
       // The agents ran the project's own suite in worktrees set up with `npm ci`.
       for (const attempt of ['PRD-7/T1#1', 'PRD-7/T2#1', 'PRD-7/T3#1']) {
         const results = npmTestResults(events, attempt);

@@ -11,6 +11,7 @@ import { CLAUDE_BIN } from '../support/claude-harness';
 import { engineFixture, REPO_ROOT, type EngineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const PROJECT = join(REPO_ROOT, 'test/fixtures/projects/clsx');
 const WORK = join(REPO_ROOT, 'test/fixtures/projects/clsx-work');
 const work = (file: string): string => readFileSync(join(WORK, file), 'utf8');
@@ -53,18 +54,40 @@ tasks:
 # clsx extras
 `;
 
+const PREFIX_FIX: Fix = {
+  draft: work('src/prefix.first-draft.js'),
+  wrong: "\t\tfor (; i < list.length; i++) {\n\t\t\tout && (out += ' ');\n\t\t\tout += pre + list[i];\n\t\t}",
+  right: "\t\tfor (; i < list.length; i++) {\n\t\t\tif (list[i]) {\n\t\t\t\tout && (out += ' ');\n\t\t\t\tout += pre + list[i];\n\t\t\t}\n\t\t}",
+  thinking: 'clsx() is an empty string, and "".split() is [""]: the loop adds the prefix to an empty name.',
+};
+
 const TODOS = ['Read the code and tests', 'Write the module', 'Write its tests', 'Run the suite'];
 
+/** A first draft that fails the tests, and the Edit that fixes it once the suite says so. */
+interface Fix {
+  readonly draft: string;
+  readonly wrong: string;
+  readonly right: string;
+  readonly thinking: string;
+}
+
 /** How a careful agent adds one new module with its tests to this project. */
-function featureSession(name: string, source: string, test: string): Scenario {
+function featureSession(name: string, source: string, test: string, fix?: Fix): Scenario {
+  const runSuite = bash('npm test 2>&1 | tail -n 25', 'Run the tests');
   const turns: TurnScript[] = [
     turnWith({ thinking: `A new module beside src/index.js; match the project's style and its uvu tests.`, prose: `I'll add \`src/${name}.js\` with tests. First a plan.`, calls: [planTodos(TODOS)] }),
     turnWith({ prose: 'Reading the module, its tests and the scripts.', calls: [markTodo(TODOS, 0, 'in_progress'), read('src/index.js'), read('test/index.js'), read('package.json')] }),
     { prose: 'The suite should pass before I change anything.', calls: [bash('ls src test && npm test 2>&1 | tail -n 8', 'List sources and run the tests')] },
-    turnWith({ prose: `Writing \`src/${name}.js\` in the same ES5 style, built on \`clsx\`.`, calls: [markTodo(TODOS, 1, 'in_progress'), write(`src/${name}.js`, source)] }),
+    turnWith({ prose: `Writing \`src/${name}.js\` in the same ES5 style, built on \`clsx\`.`, calls: [markTodo(TODOS, 1, 'in_progress'), write(`src/${name}.js`, fix?.draft ?? source)] }),
     turnWith({ prose: 'Now its tests, in the style of test/index.js.', calls: [markTodo(TODOS, 2, 'in_progress'), write(`test/${name}.js`, test)] }),
-    turnWith({ prose: 'Running the whole suite.', calls: [markTodo(TODOS, 3, 'in_progress'), bash('npm test 2>&1 | tail -n 12', 'Run the tests'), reportProgress(90, `${name} written and tested`)] }),
-    turnWith({ prose: 'All green.', calls: [markTodo(TODOS, 3, 'completed')] }),
+    turnWith({ prose: 'Running the whole suite.', calls: [markTodo(TODOS, 3, 'in_progress'), runSuite] }),
+    ...(fix === undefined
+      ? []
+      : [
+          { thinking: fix.thinking, prose: 'One failure: an empty input gives a bare prefix. Skipping empty names fixes it.', calls: [edit(`src/${name}.js`, fix.wrong, fix.right)] },
+          { prose: 'Running the suite again.', calls: [runSuite] },
+        ]),
+    turnWith({ prose: 'All green.', calls: [markTodo(TODOS, 3, 'completed'), reportProgress(90, `${name} written and tested`)] }),
   ];
   return agentSession(turns, {
     summary: `Added \`src/${name}.js\` (default and named export \`${name}\`) and \`test/${name}.js\`. \`npm test\` passes, the existing suites included.`,
@@ -167,7 +190,7 @@ describe('Orch on a real open-source project (clsx, its own uvu suite)', functio
       route(
         [
           { when: promptIncludes('## Task T1:'), then: featureSession('dedupe', work('src/dedupe.js'), work('test/dedupe.js')) },
-          { when: promptIncludes('## Task T2:'), then: featureSession('prefix', work('src/prefix.js'), work('test/prefix.js')) },
+          { when: promptIncludes('## Task T2:'), then: featureSession('prefix', work('src/prefix.js'), work('test/prefix.js'), PREFIX_FIX) },
         ],
         exportsSession,
       ),
@@ -211,10 +234,21 @@ describe('Orch on a real open-source project (clsx, its own uvu suite)', functio
       }
 
       // The agents ran the project's own suite in worktrees set up with `npm ci`.
-      for (const attempt of ['PRD-7/T1#1', 'PRD-7/T2#1', 'PRD-7/T3#1']) {
+      const counts = (output: string): [string, string] => {
+        const plain = output.replace(ANSI, '');
+        return [/Total:\s+(\d+)/.exec(plain)?.[1] ?? 'none', /Passed:\s+(\d+)/.exec(plain)?.[1] ?? 'none'];
+      };
+      const finalCounts = { 'PRD-7/T1#1': '36', 'PRD-7/T2#1': '35', 'PRD-7/T3#1': '40' };
+      for (const [attempt, total] of Object.entries(finalCounts)) {
         const results = npmTestResults(events, attempt);
-        assert.ok(results.length > 0 && results.every((r) => /Passed:\s*\S*\d+/.test(r) && !/FAIL/.test(r)), `${attempt}: ${results.join('\n---\n').slice(0, 1_500)}`);
+        if (attempt !== 'PRD-7/T3#1') assert.deepEqual(counts(results[0] ?? ''), ['32', '32'], `${attempt} started from clsx's passing suite: ${results[0]}`);
+        assert.deepEqual(counts(results.at(-1) ?? ''), [total, total], `${attempt} ended with every test passing: ${results.at(-1)}`);
       }
+      // T2's first draft failed its own new test; the agent saw it and fixed it before verification.
+      const t2Runs = npmTestResults(events, 'PRD-7/T2#1');
+      assert.equal(t2Runs.length, 3);
+      assert.deepEqual(counts(t2Runs[1] ?? ''), ['35', '34']);
+      assert.match((t2Runs[1] ?? '').replace(ANSI, ''), /FAIL\s+"empty input stays empty"/);
 
       // The integration branch, checked out fresh and installed, passes the project's tests.
       const branch = `orch/${runId}/integration`;

@@ -181,7 +181,7 @@ describe('thinking blocks through the real claude CLI and Orch runner', function
     const model = await startScriptedModel({ scenario: steps([firstTurn], hang()) });
     try {
       const c = collector();
-      const out = await runAttempt(box.request(model.url, { prompt: 'Check it.', inactivityTimeoutSec: 8 }), c.emit);
+      const out = await runAttempt(box.request(model.url, { prompt: 'Check it.', inactivityTimeoutSec: 12 }), c.emit);
       assert.equal(out.outcome, 'failed');
       assert.equal(out.costSource, 'estimated');
       assert.deepEqual([out.inputTokens, out.outputTokens], [usage.inputTokens, usage.outputTokens]);

@@ -225,9 +225,9 @@ test('totals the population of every entry', () => {
 `;
 
 /**
- * A long, realistic session in any directory: 30+ tool calls of every kind (some in parallel),
- * files and logs of tens of KB, a test suite it writes and runs with `npm test`, and a summary of
- * a few KB. What it leaves: package.json, src/inventory.js, test/inventory.test.js, logs/,
+ * A long, realistic session in any directory without a package.json: 30+ tool calls of every kind
+ * (some in parallel, one that fails: reading package.json before it exists), files and logs of
+ * tens of KB, a test suite it writes and runs with `npm test`, and a summary of a few KB. What it leaves: package.json, src/inventory.js, test/inventory.test.js, logs/,
  * docs/inventory.md.
  */
 export function inventorySession(options: { readonly entries?: number; readonly logLines?: number; readonly ledger?: UsageLedger } = {}): Scenario {
@@ -242,6 +242,7 @@ export function inventorySession(options: { readonly entries?: number; readonly 
     }),
     turnWith({ prose: 'Starting with the layout and history.', calls: [markTodo(todos, 0, 'in_progress'), bash('ls -la && git log --oneline -5', 'List files and recent commits'), glob('**/*.md')] }),
     { prose: 'Looking for existing conventions in the Markdown files.', calls: [grep('Milestone|Phase', { output_mode: 'content', '-n': true }), read('roadmap.md')] },
+    { prose: 'Is there a package.json with scripts already?', calls: [read('package.json')] },
     turnWith({ prose: 'No source code yet, so the module is new. Marking progress.', calls: [markTodo(todos, 0, 'completed'), markTodo(todos, 1, 'in_progress'), reportProgress(10, 'repository mapped')] }),
     { thinking: 'A generated table is simplest to check; write it whole, then read it back.', prose: `Writing the inventory module (${entries} entries).`, calls: [write('src/inventory.js', module)] },
     { prose: 'Reading it back to check the generated table.', calls: [read('src/inventory.js')] },
@@ -251,7 +252,7 @@ export function inventorySession(options: { readonly entries?: number; readonly 
     },
     { prose: 'Checking the syntax and a lookup.', calls: [bash(`node --check src/inventory.js && node -e "const m = require('./src/inventory.js'); console.log(m.ENTRIES.length, m.byCode('R0001').name, m.total())"`, 'Check syntax and try a lookup')] },
     turnWith({ prose: 'Now the tests.', calls: [markTodo(todos, 1, 'completed'), markTodo(todos, 2, 'in_progress'), write('test/inventory.test.js', INVENTORY_TEST)] }),
-    { prose: 'A package.json so `npm test` runs them.', calls: [write('package.json', `${JSON.stringify({ name: 'inventory', private: true, scripts: { test: 'node --test test/' } }, null, 2)}\n`)] },
+    { prose: 'There was no package.json: adding one so `npm test` runs them.', calls: [write('package.json', `${JSON.stringify({ name: 'inventory', private: true, scripts: { test: 'node --test test/' } }, null, 2)}\n`)] },
     { prose: 'Running the suite.', calls: [bash('mkdir -p logs && npm test 2>&1 | tee logs/test-run.log | tail -n 12', 'Run the tests and keep the log')] },
     { prose: 'Reading the tests once more before adding a case.', calls: [read('test/inventory.test.js'), glob('src/**/*.js'), glob('test/**/*.js')] },
     {

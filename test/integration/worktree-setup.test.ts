@@ -239,4 +239,32 @@ describe('task worktree setup with the real claude CLI', function () {
       await fixture.model.close();
     }
   });
+
+  it('after Orch is killed mid-setup, resume stops what the setup left running and sets the worktree up again', async () => {
+    const started = join(tmp.path, 'setup-started');
+    const fixture = await engineFixture(tmp.path, { 'a.md': commandPrd([{ id: 'T1', checks: ['test -f ready.flag'] }]) }, readThenWrite(['ready.flag']));
+    try {
+      await commitAll(fixture.workspace, { '.gitignore': 'ready.flag\n' });
+      mkdirSync(join(fixture.workspace, '.orch'), { recursive: true });
+      const config = join(fixture.workspace, '.orch', 'config.json');
+      writeFileSync(config, JSON.stringify({ worktree: { setup: `touch ${started}; sleep 120` } }));
+      const first = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
+      const firstExit = exitOf(first);
+      while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 50));
+      first.kill('SIGKILL');
+      await firstExit;
+      const runId = fixture.eventsFile()!.split('/').at(-2)!;
+      const marker = `ORCH_SETUP_ID=${runId}/PRD-A-T1`;
+      assert.ok(findMarkedProcesses(marker).length > 0, 'the setup outlived the killed Orch');
+      writeFileSync(config, JSON.stringify({ worktree: { setup: 'touch ready.flag' } }));
+      const resumed = await exitOf(fixture.orch(['resume', runId, '--no-dashboard']));
+      assert.equal(resumed.code, 0, resumed.out);
+      assert.deepEqual(findMarkedProcesses(marker), [], 'resume stopped it');
+      const events = fixture.events(runId);
+      assert.ok(events.some((e) => e.type === 'warning.raised' && /stopped \d+ agent process/.test(e.message)));
+      assert.deepEqual(setups(events).map((e) => [e.command, e.outcome]), [['touch ready.flag', 'succeeded']]);
+    } finally {
+      await fixture.model.close();
+    }
+  });
 });

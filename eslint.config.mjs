@@ -8,6 +8,8 @@ const hostImports = {
 
 export default tseslint.config(
   { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.cache/**', '.bench/**', '.orch/**', '**/*.svelte', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
+  // Vendored open-source projects keep their own style: they are fixtures, not Orch's code.
+  { ignores: ['test/fixtures/projects/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

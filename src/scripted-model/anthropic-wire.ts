@@ -1,5 +1,7 @@
 // Renders replies as the Anthropic Messages API: one JSON message, or the SSE event sequence
-// message_start, content_block_start/delta/stop per block, message_delta, message_stop.
+// message_start, content_block_start/delta/stop per block, message_delta, message_stop. Thinking
+// streams as thinking_delta pieces then one signature_delta; redacted thinking arrives whole in
+// its content_block_start, as the API sends them.
 
 import type { ServerResponse } from 'node:http';
 import { DEFAULT_USAGE, stopReasonOf, type ContentBlock, type ErrorReply, type MessageReply } from './reply';
@@ -10,9 +12,42 @@ export interface SseEvent {
 }
 
 function blockJson(block: ContentBlock): Record<string, unknown> {
-  return block.type === 'text'
-    ? { type: 'text', text: block.text }
-    : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    case 'thinking':
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
+  }
+}
+
+function blockStart(block: ContentBlock): Record<string, unknown> {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: '' };
+    case 'tool_use':
+      return { ...blockJson(block), input: {} };
+    case 'thinking':
+      return { type: 'thinking', thinking: '' };
+    case 'redacted_thinking':
+      return blockJson(block);
+  }
+}
+
+function blockDeltas(block: ContentBlock): Record<string, unknown>[] {
+  switch (block.type) {
+    case 'text':
+      return pieces(block.text).map((text) => ({ type: 'text_delta', text }));
+    case 'tool_use':
+      return pieces(JSON.stringify(block.input), 2).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+    case 'thinking':
+      return [...pieces(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature: block.signature }];
+    case 'redacted_thinking':
+      return [];
+  }
 }
 
 export function anthropicMessageJson(reply: MessageReply, model: string, id: string): Record<string, unknown> {
@@ -28,8 +63,8 @@ export function anthropicMessageJson(reply: MessageReply, model: string, id: str
     usage: {
       input_tokens: usage.inputTokens,
       output_tokens: usage.outputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: usage.cacheCreationInputTokens ?? 0,
+      cache_read_input_tokens: usage.cacheReadInputTokens ?? 0,
     },
   };
 }
@@ -54,19 +89,19 @@ export function anthropicEvents(reply: MessageReply, model: string, id: string):
           ...anthropicMessageJson(reply, model, id),
           content: [],
           stop_reason: null,
-          usage: { input_tokens: usage.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            input_tokens: usage.inputTokens,
+            output_tokens: 1,
+            cache_creation_input_tokens: usage.cacheCreationInputTokens ?? 0,
+            cache_read_input_tokens: usage.cacheReadInputTokens ?? 0,
+          },
         },
       },
     },
   ];
   reply.content.forEach((block, index) => {
-    const start = block.type === 'text' ? { type: 'text', text: '' } : { ...blockJson(block), input: {} };
-    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: start } });
-    const deltas =
-      block.type === 'text'
-        ? pieces(block.text).map((text) => ({ type: 'text_delta', text }))
-        : pieces(JSON.stringify(block.input), 2).map((partial_json) => ({ type: 'input_json_delta', partial_json }));
-    for (const delta of deltas) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } });
+    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: blockStart(block) } });
+    for (const delta of blockDeltas(block)) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } });
     events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
   });
   events.push({

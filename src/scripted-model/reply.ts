@@ -1,6 +1,8 @@
 // What the scripted model answers to one request. Replies are API-neutral: the wire modules
 // render them as Anthropic Messages or OpenAI Chat Completions, streaming or not.
 
+import { createHash } from 'node:crypto';
+
 export interface TextBlock {
   readonly type: 'text';
   readonly text: string;
@@ -13,13 +15,30 @@ export interface ToolUseBlock {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock;
+/** Extended thinking, as a real model streams it before its text and tool calls; Chat Completions has no such block and drops it. */
+export interface ThinkingBlock {
+  readonly type: 'thinking';
+  readonly thinking: string;
+  /** Opaque to clients, who must send it back unchanged with the block. */
+  readonly signature: string;
+}
+
+/** Thinking the safety systems encrypted: clients see only opaque `data`. */
+export interface RedactedThinkingBlock {
+  readonly type: 'redacted_thinking';
+  readonly data: string;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock;
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
 
 export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Prompt-cache tokens, billed apart from `inputTokens` as the API reports them; default 0. */
+  readonly cacheCreationInputTokens?: number;
+  readonly cacheReadInputTokens?: number;
 }
 
 export interface MessageReply {
@@ -81,6 +100,27 @@ export function toolUseReply(
   const blocks: ContentBlock[] = text === undefined ? [] : [{ type: 'text', text }];
   blocks.push({ type: 'tool_use', id, name, input });
   return { kind: 'message', content: blocks, ...rest };
+}
+
+/** A signature that looks like the API's (long base64) and is stable for the same thinking. */
+function signatureFor(seed: string): string {
+  const digest = createHash('sha512').update(seed).digest();
+  return Buffer.concat([Buffer.from([0x12, 0x08]), digest, createHash('sha512').update(digest).digest()]).toString('base64');
+}
+
+let redactedCounter = 0;
+
+export function thinkingBlock(thinking: string, signature: string = signatureFor(`thinking:${thinking}`)): ThinkingBlock {
+  return { type: 'thinking', thinking, signature };
+}
+
+export function redactedThinkingBlock(data: string = signatureFor(`redacted:${String((redactedCounter += 1))}`)): RedactedThinkingBlock {
+  return { type: 'redacted_thinking', data };
+}
+
+/** The same answer, thinking first: how a model with extended thinking on answers every turn. */
+export function withThinking(reply: MessageReply, ...blocks: readonly (ThinkingBlock | RedactedThinkingBlock)[]): MessageReply {
+  return { ...reply, content: [...blocks, ...reply.content] };
 }
 
 export function stopReasonOf(reply: MessageReply): StopReason {

@@ -47,6 +47,8 @@ export type AssistantBlock =
   | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
 export interface AssistantLine {
+  /** The API message this line is part of: the CLI streams one line per content block. */
+  readonly messageId?: string;
   readonly model: string;
   /** The CLI's stand-in for an API error (`model: "<synthetic>"`), with its error code. */
   readonly synthetic: boolean;
@@ -69,7 +71,9 @@ export function readAssistant(m: Json): AssistantLine | undefined {
   const usage = isObject(msg.usage) ? msg.usage : {};
   const model = str(msg.model) ?? '';
   const error = str(m.error);
+  const messageId = str(msg.id);
   return {
+    ...(messageId === undefined ? {} : { messageId }),
     model,
     synthetic: model === '<synthetic>',
     ...(error === undefined ? {} : { error }),

@@ -44,6 +44,7 @@ export class StreamTracker {
   assistantInputTokens = 0;
   assistantOutputTokens = 0;
   private readonly mismatches = new Set<string>();
+  private readonly billedMessages = new Set<string>();
 
   constructor(private readonly o: TrackerOptions) {}
 
@@ -85,8 +86,13 @@ export class StreamTracker {
       }
       this.progressed = true;
       this.answeredModel = assistant.model;
-      this.assistantInputTokens += assistant.inputTokens;
-      this.assistantOutputTokens += assistant.outputTokens;
+      // Each line of a message (thinking, text, each tool call) repeats that message's usage.
+      const billed = assistant.messageId !== undefined && this.billedMessages.has(assistant.messageId);
+      if (!billed) {
+        if (assistant.messageId !== undefined) this.billedMessages.add(assistant.messageId);
+        this.assistantInputTokens += assistant.inputTokens;
+        this.assistantOutputTokens += assistant.outputTokens;
+      }
       this.checkModel(assistant.model);
       for (const block of assistant.blocks) {
         if (block.type === 'text') {

@@ -30,6 +30,8 @@ export type FailureClass =
 export type Activity =
   | { readonly kind: 'init'; readonly sessionId: string; readonly model: string; readonly tools: readonly string[] }
   | { readonly kind: 'text'; readonly text: string; readonly truncated?: string }
+  /** The model's reasoning before it answered; `redacted`: the API sent it encrypted, no text. */
+  | { readonly kind: 'thinking'; readonly text: string; readonly redacted?: true; readonly truncated?: string }
   | {
       readonly kind: 'tool-call';
       readonly toolUseId: string;

@@ -95,8 +95,7 @@ describe('a long, realistic agent session through the real claude CLI and the en
         'the failed call is recorded as an error',
       );
 
-      // The CLI asks for thinking: the model thought before acting, the stream carried it, and the
-      // attempt's activity is the work (Orch records no thinking).
+      // The CLI asks for thinking: the model thought before acting, and the stream carried it.
       assert.ok(wantsThinking(last), 'the CLI asks for extended thinking');
       assert.ok(JSON.stringify(last.body).includes('"type":"thinking"'), 'thinking went back to the model with its signature');
 
@@ -173,8 +172,10 @@ describe('thinking blocks through the real claude CLI and Orch runner', function
       assert.deepEqual([out.inputTokens, out.outputTokens], [2_000, 100]);
       assert.deepEqual(
         c.activities().map((a) => (a as { kind: string }).kind),
-        ['init', 'text', 'tool-call', 'tool-result', 'text'],
+        ['init', 'thinking', 'thinking', 'text', 'tool-call', 'tool-result', 'thinking', 'text'],
       );
+      const thoughts = c.activities().filter((a): a is Extract<Activity, { kind: 'thinking' }> => (a as { kind: string }).kind === 'thinking');
+      assert.deepEqual(thoughts.map((t) => [t.text, t.redacted]), [['I will check before answering.', undefined], ['', true], ['Done.', undefined]]);
       const stream = readFileSync(join(box.artifactsDir, 'PRD-1-T1-1.stream.jsonl'), 'utf8');
       const blocks = stream
         .split('\n')

@@ -44,6 +44,7 @@ export function readInit(m: Json): InitLine | undefined {
 
 export type AssistantBlock =
   | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'thinking'; readonly text: string; readonly redacted: boolean }
   | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
 export interface AssistantLine {
@@ -66,6 +67,8 @@ export function readAssistant(m: Json): AssistantLine | undefined {
   for (const b of content) {
     if (!isObject(b)) continue;
     if (b.type === 'text' && typeof b.text === 'string') blocks.push({ type: 'text', text: b.text });
+    if (b.type === 'thinking' && typeof b.thinking === 'string') blocks.push({ type: 'thinking', text: b.thinking, redacted: false });
+    if (b.type === 'redacted_thinking') blocks.push({ type: 'thinking', text: '', redacted: true });
     if (b.type === 'tool_use') blocks.push({ type: 'tool_use', id: str(b.id) ?? '', name: str(b.name) ?? '', input: b.input });
   }
   const usage = isObject(msg.usage) ? msg.usage : {};

@@ -97,6 +97,9 @@ export class StreamTracker {
       for (const block of assistant.blocks) {
         if (block.type === 'text') {
           if (block.text.trim() !== '') this.activity({ kind: 'text', ...clip(block.text, this.o.maxEventChars, this.o.files, 'text') });
+        } else if (block.type === 'thinking') {
+          if (block.redacted) this.activity({ kind: 'thinking', text: '', redacted: true });
+          else if (block.text.trim() !== '') this.activity({ kind: 'thinking', ...clip(block.text, this.o.maxEventChars, this.o.files, 'thinking') });
         } else {
           const { input, truncated } = clipInput(block.input, this.o.maxEventChars, this.o.files, `${block.name}-input`);
           this.activity({ kind: 'tool-call', toolUseId: block.id, name: block.name, input, ...(truncated === undefined ? {} : { truncated }) });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { steps, useTool, writeTool } from '../../src/scripted-model/scenarios';
 import { engineFixture } from '../support/engine-fixture';
@@ -38,6 +38,11 @@ describe('secrets in what Orch writes', function () {
     const fixture = await engineFixture(tmp.path, { 's.md': PRD }, scenario);
     try {
       const secret = fixture.env.ANTHROPIC_API_KEY!;
+      // A secret with an ordinary name, declared in the config.
+      const databaseUrl = 'postgres://orch:hunter2-db@db.internal/prod';
+      (fixture.env as Record<string, string>).DATABASE_URL = databaseUrl;
+      mkdirSync(join(fixture.workspace, '.orch'), { recursive: true });
+      writeFileSync(join(fixture.workspace, '.orch', 'config.json'), JSON.stringify({ redact: ['DATABASE_URL'] }));
       const run = await exited(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
       assert.equal(run.code, 0, run.out);
       const runDir = join(fixture.workspace, '.orch', 'runs', readdirSync(join(fixture.workspace, '.orch', 'runs'))[0]!);
@@ -51,6 +56,8 @@ describe('secrets in what Orch writes', function () {
         const text = readFileSync(path, 'utf8');
         assert.ok(!text.includes(secret), `no key in ${file}`);
         assert.match(text, /ANTHROPIC_API_KEY=\[redacted [A-Z_]+\]/);
+        assert.ok(!text.includes(databaseUrl), `no configured secret in ${file}`);
+        assert.match(text, /DATABASE_URL=\[redacted DATABASE_URL\]/);
         assert.equal(statSync(path).mode & 0o777, 0o600, `${file} is owner-only`);
       }
     } finally {

@@ -56,6 +56,8 @@ export const configSchema = z
     claudePath: z.string().min(1).optional(),
     /** The Chromium that browser checks drive; ORCH_CHROMIUM_PATH wins over it. */
     chromiumPath: z.string().min(1).optional(),
+    /** Environment variables whose values are secrets, besides those named like keys and tokens. */
+    redact: z.array(z.string().min(1)).default([]),
     worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),
   })
   .strict();

@@ -9,6 +9,7 @@ import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { Assignment } from './assign-agents';
 import type { PauseGate } from './pause-gate';
 import type { Worktrees } from './worktrees';
+import type { Redact } from '../security/redact-secrets';
 
 /** The runner port: the engine never spawns an agent itself. */
 export type AttemptRunner = (request: AttemptRequest, emit: (event: NewEvent) => void) => Promise<AttemptOutcome>;
@@ -29,6 +30,8 @@ export interface EngineContext {
   readonly claudePath: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
+  /** Keeps known secrets out of what the run writes: events, evidence. */
+  readonly redact: Redact;
   /** A user's pause request (dashboard, editor): absent where nobody can ask for one. */
   readonly pause?: PauseGate;
   state(): RunSnapshot;

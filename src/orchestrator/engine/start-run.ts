@@ -163,7 +163,8 @@ async function withRun(
   const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
   await removeStaleDashboardFile(deps.paths.dashboardFile);
   // Agents and checks see both environments, so either may print a key from them.
-  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redactor(secretsOf({ ...process.env, ...deps.env })));
+  const redact = redactor(secretsOf({ ...process.env, ...deps.env }, deps.config.redact));
+  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redact);
   const store = await OrchStore.open(deps.paths.storeFile);
   let state: RunSnapshot | undefined;
   for (const event of log.events) state = foldEvent(state, event);
@@ -186,6 +187,7 @@ async function withRun(
     await worktrees?.prepare();
     const ctx: EngineContext = {
       runId,
+      redact,
       paths: deps.paths,
       config: deps.config,
       log,

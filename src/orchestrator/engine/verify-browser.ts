@@ -11,6 +11,7 @@ import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { whileServing } from './verify-serve';
 import { writeEvidence } from '../security/evidence-file';
+import type { Redact } from '../security/redact-secrets';
 
 export type BrowserCheck = Extract<VerifyCheck, { kind: 'browser' }>;
 
@@ -94,6 +95,7 @@ export interface BrowserCheckContext {
   readonly evidenceBase: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  readonly redact?: Redact;
 }
 
 /** Never throws: whatever goes wrong is the check's failure, with the reason as its evidence. */
@@ -112,7 +114,7 @@ async function runBrowserCheck(check: BrowserCheck, ctx: BrowserCheckContext): P
   if ('problem' in target) return { check: label, passed: false, detail: target.problem };
   if (check.serve === undefined) return inspect(check, target.url, timeoutSec, ctx);
   const serveLog = `${ctx.evidenceBase}-serve.log`;
-  const served = await whileServing(check.serve, target.url, { cwd: ctx.cwd, timeoutSec, logPath: serveLog, env: ctx.env, signal: ctx.signal }, () =>
+  const served = await whileServing(check.serve, target.url, { cwd: ctx.cwd, timeoutSec, logPath: serveLog, env: ctx.env, signal: ctx.signal, ...(ctx.redact === undefined ? {} : { redact: ctx.redact }) }, () =>
     inspect(check, target.url, timeoutSec, ctx, serveLog),
   );
   if (served.ready) return served.value;
@@ -187,7 +189,7 @@ async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx
     ctx.signal?.removeEventListener('abort', abort);
     await context?.close().catch(() => undefined);
   }
-  await writeEvidence(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog));
+  await writeEvidence(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog), ctx.redact);
   return { check: label, passed: facts.problem === undefined, detail: summary(check, facts), evidencePath: facts.screenshot ?? logPath };
 }
 

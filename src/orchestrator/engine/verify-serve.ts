@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawnGroup, terminate } from '../runner/process-group';
 import { writeEvidence } from '../security/evidence-file';
+import type { Redact } from '../security/redact-secrets';
 
 export interface ServeOptions {
   readonly cwd: string;
@@ -13,6 +14,7 @@ export interface ServeOptions {
   readonly logPath: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  readonly redact?: Redact;
 }
 
 /** `environment`: the machine kept the server from starting (its port is taken), not the work. */
@@ -48,7 +50,7 @@ async function serve<T>(command: string, url: string, options: ServeOptions, wor
     const reason = `serve \`${command}\`: ${url} already answers before the command started; another server holds its port`;
     await writeEvidence(options.logPath, `$ ${command}
 # not started: ${reason}
-`);
+`, options.redact);
     return { ready: false, reason, environment: true };
   }
   const id = randomUUID();
@@ -86,7 +88,7 @@ async function serve<T>(command: string, url: string, options: ServeOptions, wor
       stopped = `# stopped${report.killed ? ' with SIGKILL' : ''}${report.outside.length > 0 ? `, with ${report.outside.length} process(es) outside its group` : ''}\n`;
     }
     const header = `$ ${command}\n# cwd ${options.cwd}\n# waited for ${url}\n# ran ${Date.now() - started} ms${exited === undefined ? '' : ` (${exited})`}\n${stopped}`;
-    await writeEvidence(options.logPath, header + output);
+    await writeEvidence(options.logPath, header + output, options.redact);
   }
 }
 

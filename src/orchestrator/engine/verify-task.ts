@@ -5,6 +5,7 @@ import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 import { browserSession, checkBrowser, resolveChromiumPath, type BrowserSession } from './verify-browser';
 import { writeEvidence } from '../security/evidence-file';
+import type { Redact } from '../security/redact-secrets';
 import { placeInside } from '../workspace/inside-worktree';
 
 export interface VerifyContext {
@@ -18,6 +19,8 @@ export interface VerifyContext {
   readonly env?: Readonly<Record<string, string>>;
   /** The config's `chromiumPath`; ORCH_CHROMIUM_PATH wins over it, /usr/bin/chromium is the default. */
   readonly chromiumPath?: string;
+  /** Secrets out of evidence: the run's redaction. */
+  readonly redact?: Redact;
 }
 
 /** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
@@ -49,6 +52,7 @@ async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, b
         evidenceBase: join(ctx.evidenceDir, `${ctx.evidencePrefix}-check${index + 1}`),
         env: ctx.env,
         signal: ctx.signal,
+        ...(ctx.redact === undefined ? {} : { redact: ctx.redact }),
       });
   }
 }
@@ -72,7 +76,7 @@ async function checkCommand(command: string, timeoutSec: number, index: number, 
   const started = Date.now();
   const { code, signal, output, timedOut } = await runShell(command, ctx.cwd, timeoutSec, ctx.signal, ctx.env);
   const header = `$ ${command}\n# cwd ${ctx.cwd}\n# exit ${code ?? signal} after ${Date.now() - started} ms${timedOut ? ' (timed out)' : ''}\n`;
-  await writeEvidence(evidencePath, header + output);
+  await writeEvidence(evidencePath, header + output, ctx.redact);
   const tail = output.trimEnd().split('\n').slice(-15).join('\n');
   if (timedOut) return { check: label, passed: false, detail: `timed out after ${timeoutSec} s\n${tail}`, evidencePath };
   if (code === 0) return { check: label, passed: true, detail: `exit 0\n${tail}`, evidencePath };

@@ -10,14 +10,14 @@ function redactProcessSecrets(text: string): string {
 }
 
 /**
- * Writes an evidence file readable by its owner only, with the secrets of Orch's environment
- * replaced by their names.
+ * Writes an evidence file readable by its owner only, with secrets replaced by their names: the run's
+ * own redaction (its environment and the variables config `redact` names), else Orch's environment.
  */
-export async function writeEvidence(path: string, text: string): Promise<void> {
-  await writeFile(path, redactProcessSecrets(text), { mode: 0o600 });
+export async function writeEvidence(path: string, text: string, redact: Redact = redactProcessSecrets): Promise<void> {
+  await writeFile(path, redact(text), { mode: 0o600 });
 }
 
 /** Adds to an evidence file (created owner-only), secrets redacted as in `writeEvidence`. */
-export async function appendEvidence(path: string, text: string): Promise<void> {
-  await appendFile(path, redactProcessSecrets(text), { mode: 0o600 });
+export async function appendEvidence(path: string, text: string, redact: Redact = redactProcessSecrets): Promise<void> {
+  await appendFile(path, redact(text), { mode: 0o600 });
 }

@@ -62,7 +62,7 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
   }
   await mkdir(ctx.paths.evidenceDir(ctx.runId), { recursive: true });
   // Appended: a setup run again on resume keeps the output of the one that failed before it.
-  await appendEvidence(evidencePath, `${log.join('\n')}\n\n`);
+  await appendEvidence(evidencePath, `${log.join('\n')}\n\n`, ctx.redact);
   const detail = end.detail === undefined ? undefined : [end.detail, end.tail].filter((l) => l !== undefined && l !== '').join('\n');
   await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail });
   if (end.outcome === 'cancelled') return undefined;

@@ -1,23 +1,17 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import { hang } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 /** Live processes that carry the run's marker in their environment: agents and their children. */
 function processesOfRun(runId: string): number[] {
   return findMarkedProcesses(`ORCH_RUN_ID=${runId}`);
 }
 
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 describe('orch cancel', function () {
   this.timeout(120_000);

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrchEvent } from '../../src/protocol/events';
@@ -7,13 +6,8 @@ import { finish, promptIncludes, route, steps, useTool, writeTool } from '../../
 import { gitOk } from '../../src/orchestrator/engine/git';
 import { engineFixture, setGitIdentity } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 const TASK = (id: string, what: string): string => `  - id: ${id}
     title: ${what}

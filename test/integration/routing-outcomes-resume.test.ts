@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import { textReply } from '../../src/scripted-model/reply';
 import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 const PRD = `---
 id: PRD-R
@@ -40,12 +40,6 @@ const scenario: Scenario = (request, context) => {
   return task === 'T2' ? slow(2500, writeTool(file, 'two\n'))(request, context) : writeTool(file, 'one\n')(request, context);
 };
 
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 describe('routing outcomes survive a SIGKILL between the event log and orch.json', function () {
   this.timeout(120_000);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { steps, useTool, writeTool } from '../../src/scripted-model/scenarios';
 import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 const PRD = `---
 id: PRD-S
@@ -21,13 +22,6 @@ tasks:
 ---
 # Secrets
 `;
-
-function exited(child: import('node:child_process').ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 describe('secrets in what Orch writes', function () {
   this.timeout(120_000);

@@ -1,18 +1,12 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { hang } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 describe('orch status after a kill -9', function () {
   this.timeout(120_000);

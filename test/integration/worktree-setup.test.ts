@@ -8,6 +8,7 @@ import type { OrchEvent, TaskSetupFinished } from '../../src/protocol/events';
 import { absolutePath, claimSuccess, finish, steps, useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 interface TaskSpec {
   readonly id: string;
@@ -87,6 +88,8 @@ describe('task worktree setup with the real claude CLI', function () {
         assert.match(await gitOk(fixture.workspace, ['show', `${outcome.integrationBranch}:out-${id.slice(-2)}.txt`]), /installed/);
       }
       assert.equal((await git(fixture.workspace, ['cat-file', '-e', `${outcome.integrationBranch}:deps/lib.txt`])).code === 0, false, 'what setup installed is not committed');
+      const status = await exited(fixture.orch(['status']));
+      assert.match(status.out, /setup: `mkdir -p deps[^`]*` succeeded in \d+\.\d s \(log: \S+PRD-A-T1-setup\.log\)/);
     } finally {
       await fixture.model.close();
     }

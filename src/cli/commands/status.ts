@@ -1,5 +1,5 @@
 import { splitTaskId } from '../../protocol/ids';
-import type { RunSnapshot } from '../../protocol/run-snapshot';
+import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { EXIT, type Command } from '../cli-io';
@@ -28,6 +28,8 @@ export const statusCommand: Command = async (args, io) => {
     io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${t.model ?? '-'}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
     const why = status.routing[`${t.prd}/${t.id}`]?.reasons[0];
     if (why !== undefined) io.out(`            model: ${why}`);
+    const setup = run.tasks[`${t.prd}/${t.id}`]?.setup;
+    if (setup !== undefined) io.out(`            setup: ${setupLine(setup)}`);
   }
   const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
@@ -71,4 +73,10 @@ function designStatus(run: RunSnapshot) {
       };
     }),
   };
+}
+
+function setupLine(setup: TaskSetup): string {
+  const what = setup.command === undefined ? 'worktree prepared' : `\`${setup.command}\``;
+  const copied = setup.included > 0 ? `, ${setup.included} .worktreeinclude path(s) copied` : '';
+  return `${what} ${setup.outcome} in ${(setup.durationMs / 1000).toFixed(1)} s${copied} (log: ${setup.evidencePath})`;
 }

@@ -6,6 +6,7 @@ import type { CliIo } from '../../src/cli/cli-io';
 import { runCli } from '../../src/cli/run-cli';
 import { TestWorkspace } from '../../src/orchestrator/agents/test-workspace';
 import { DEFAULT_PHASES } from '../../src/protocol/domain';
+import { aliasBomb, nestedBlock, nestedFlow } from '../support/hostile-yaml';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -96,6 +97,26 @@ describe('orch agents', () => {
     assert.match(table, /\ncto\s+opus\s+claude\s+leadership\s+architecture,leadership-review\s+built-in\/cto\.md\n/);
     assert.match(table, /15 agent\(s\), 1 invalid file\(s\) skipped/);
     assert.deepEqual(captured.stderr, [`orch: skipped ${broken}:1: missing name (add a line name: broken)`]);
+  });
+
+  it('skips an alias bomb in ~/.claude/agents and files nested 4,000 deep with their file:line, loading the rest', async () => {
+    const bomb = ws.writeAgent(ws.userDir, 'bomb.md', ['name: bomb', 'description: d', ...aliasBomb()]);
+    const deep = ws.writeAgent(ws.orchDir, 'deep.md', ['name: deep', 'description: d', ...nestedBlock(4000)]);
+    const flow = ws.writeAgent(ws.claudeDir, 'flow.md', ['name: flow', 'description: d', nestedFlow(4000)]);
+    ws.writeAgent(ws.orchDir, 'fine.md', ['name: fine', 'description: d']);
+    ws.write(ws.teamsFile, `core: [fine]\n${nestedBlock(4000).join('\n')}\n`);
+    const json = await agentsJson();
+    assert.deepEqual(
+      json.invalid.map((i) => [i.file, i.line, i.message.split(' (')[0]]),
+      [
+        [bomb, 5, 'the YAML aliases would expand more than 100 times, as in an alias bomb'],
+        [flow, 4, 'the YAML is nested more than 64 levels deep'],
+        [deep, 4 + 64, 'the YAML is nested more than 64 levels deep'],
+        [ws.teamsFile, 2 + 64, 'the YAML is nested more than 64 levels deep'],
+      ],
+    );
+    assert.ok(json.agents.some((a) => a.name === 'fine'));
+    assert.equal(json.agents.some((a) => ['bomb', 'deep', 'flow'].includes(String(a.name))), false);
   });
 
   it('checks phases against the workspace config', async () => {

@@ -119,6 +119,19 @@ describe('orch agents', () => {
     assert.equal(json.agents.some((a) => ['bomb', 'deep', 'flow'].includes(String(a.name))), false);
   });
 
+  it('skips a 5,000-character agent name and cuts long cells, so the table stays as wide as its columns allow', async () => {
+    const huge = ws.writeAgent(ws.claudeDir, 'huge.md', ['name: a' + 'b'.repeat(4999), 'description: d']);
+    ws.writeAgent(ws.orchDir, 'wide.md', [`name: ${'w'.repeat(64)}`, 'description: d', `team: ${'t'.repeat(300)}`, `model: ${'m'.repeat(300)}`]);
+    const captured = io();
+    assert.equal(await runCli(['agents'], captured), 0);
+    const lines = captured.stdout.join('\n').split('\n');
+    const wide = lines.find((line) => line.startsWith('www'));
+    assert.match(wide ?? '', /^w{39}… +m{39}… +claude +t{39}… +- +\.orch\/agents\/wide\.md$/);
+    // Five cut cells of 40, the provider and a source path: nowhere near the 5,000 columns a long name made.
+    assert.ok(Math.max(...lines.map((line) => line.length)) < 300, 'no line wider than its cut cells');
+    assert.deepEqual(captured.stderr, [`orch: skipped ${huge}:2: the name is 5000 characters long; Orch reads agent names of up to 64 (shorten it: tasks name their agent by it, and tables show it)`]);
+  });
+
   it('checks phases against the workspace config', async () => {
     ws.write(join(ws.workspace, '.orch', 'config.json'), JSON.stringify({ phases: ['design', 'build'] }));
     ws.writeAgent(ws.orchDir, 'builder.md', ['name: builder', 'description: d', 'phases: [build]']);

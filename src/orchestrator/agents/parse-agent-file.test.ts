@@ -206,4 +206,13 @@ describe('parseAgentFile', () => {
     assert.equal(agent.description, 'Reviews code');
     assert.deepEqual(agent.extra, { summary: 'Reviews code' });
   });
+
+  it('refuses a name longer than 64 characters at its line, in Claude Code\'s folders too', () => {
+    const long = `a${'b'.repeat(4999)}`;
+    const text = `---\ndescription: d\nname: ${long}\n---\n`;
+    assert.deepEqual(issues(text).map((i) => `${i.line}: ${i.message}`), ['3: the name is 5000 characters long; Orch reads agent names of up to 64']);
+    const claude = parseAgentFile(text, 'bad.md', DEFAULT_PHASES, { claudeFolder: true });
+    assert.equal(claude.ok, false);
+    assert.equal(valid(`---\nname: ${'n'.repeat(64)}\ndescription: d\n---\n`).name.length, 64);
+  });
 });

@@ -215,4 +215,10 @@ describe('parseAgentFile', () => {
     assert.equal(claude.ok, false);
     assert.equal(valid(`---\nname: ${'n'.repeat(64)}\ndescription: d\n---\n`).name.length, 64);
   });
+
+  it('keeps a value YAML reads as binary data in extra without throwing, and refuses an alias inside its own anchor', () => {
+    const agent = valid('---\nname: n\ndescription: d\nblob: !!binary aGVsbG8=\n---\n');
+    assert.ok(agent.extra.blob instanceof Uint8Array);
+    assert.deepEqual(issues('---\nname: n\ndescription: d\nloop: &l\n  self: *l\n---\n').map((i) => `${i.line}: ${i.message}`), ['5: the alias *l is inside its own anchor &l, so its value would contain itself']);
+  });
 });

@@ -232,7 +232,8 @@ function fileStem(file: string): string {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // `!!binary` reads as a Uint8Array, which cannot be frozen (Object.freeze throws on it).
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value as object)) deepFreeze(inner);
   }

@@ -52,4 +52,13 @@ describe('parseBoundedDocument', () => {
     assert.equal(lineOf(dangling, unresolved), 3);
     assert.match(unresolved.ok ? '' : unresolved.exceeded.message, /the alias \*nope has no anchor &nope before it/);
   });
+
+  it('refuses an alias inside its own anchor, which would make data that contains itself', () => {
+    for (const text of ['a: 1\nb: &b\n  c: *b\n', 'a: 1\nb: &b [1, [*b]]\n']) {
+      const result = parseBoundedDocument(text);
+      assert.equal(lineOf(text, result), text.startsWith('a: 1\nb: &b\n') ? 3 : 2);
+      assert.match(result.ok ? '' : result.exceeded.message, /^the alias \*b is inside its own anchor &b/);
+    }
+    assert.ok(parseBoundedDocument('a: &a [1]\nb: [*a, *a]\n').ok);
+  });
 });

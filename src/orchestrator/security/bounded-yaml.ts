@@ -1,4 +1,4 @@
-import { Composer, Lexer, Parser, YAMLParseError, type CST, type Document, type LineCounter } from 'yaml';
+import { Composer, isAlias, Lexer, Parser, visit, YAMLParseError, type Alias, type CST, type Document, type LineCounter } from 'yaml';
 
 type Token = CST.Token;
 
@@ -86,7 +86,7 @@ function aliasesExceeded(doc: Document.Parsed, source: string): YamlLimitExceede
   if (!source.includes('*')) return undefined;
   try {
     doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
-    return undefined;
+    return selfReference(doc);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/alias count/i.test(message)) {
@@ -104,6 +104,27 @@ function aliasesExceeded(doc: Document.Parsed, source: string): YamlLimitExceede
       hint: 'define an anchor before the aliases that use it',
     };
   }
+}
+
+/** An alias inside the node its anchor names (`a: &a {b: *a}`) makes data that contains itself. */
+function selfReference(doc: Document.Parsed): YamlLimitExceeded | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      const [start, , end] = target?.range ?? [];
+      const at = alias.range?.[0];
+      if (start === undefined || end === undefined || at === undefined || at < start || at >= end) return undefined;
+      found = alias;
+      return visit.BREAK;
+    },
+  });
+  if (found === undefined || !isAlias(found)) return undefined;
+  return {
+    offset: found.range?.[0] ?? 0,
+    message: `the alias *${found.source} is inside its own anchor &${found.source}, so its value would contain itself`,
+    hint: 'move the alias out of the value it names',
+  };
 }
 
 // The lexer's own marks (document mode, flow error end, scalar follows) stand for no source text.

@@ -30,7 +30,8 @@ export interface BoundedParseOptions {
 const COLLECTIONS = new Set<Token['type']>(['block-map', 'block-seq', 'flow-collection']);
 
 /**
- * `parseDocument` with bounded nesting and alias expansion. A document within them is the same,
+ * `parseDocument` with bounded nesting and alias expansion, refusing too aliases that cannot become
+ * data (no anchor before them, or inside their own anchor). Any other document comes out the same,
  * except that error messages are plain (no excerpt); with a line counter, each error has linePos.
  */
 export function parseBoundedDocument(source: string, options: BoundedParseOptions = {}): BoundedParse {

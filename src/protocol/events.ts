@@ -110,7 +110,14 @@ export interface AttemptOutcome {
   readonly retryAfterSec?: number;
 }
 
-export type AttemptFinished = Body<'attempt.finished', { readonly attemptId: string } & AttemptOutcome>;
+export type AttemptFinished = Body<
+  'attempt.finished',
+  {
+    readonly attemptId: string;
+    /** Closed on resume: Orch itself stopped (kill -9, a crash) while it ran, so it costs the task no attempt. */
+    readonly interrupted?: true;
+  } & AttemptOutcome
+>;
 export type ModelMismatched = Body<
   'model.mismatched',
   { readonly attemptId: string; readonly requested: string; readonly used: string }

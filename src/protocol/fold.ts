@@ -105,6 +105,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         ...t,
         costUsd: t.costUsd + e.costUsd,
         error: e.outcome === 'failed' ? (e.message ?? e.failure) : t.error,
+        // Orch died under it, the task did not fail it: the attempt limit leaves it out.
+        attemptBase: e.interrupted === true ? t.attemptBase + 1 : t.attemptBase,
       }));
     }
     case 'model.mismatched':

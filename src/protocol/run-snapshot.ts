@@ -63,7 +63,7 @@ export interface TaskSnapshot {
   readonly lastDefect?: string;
   /** What the task's merge changed: its files, with line counts when the log has them. */
   readonly changes?: { readonly files: readonly string[]; readonly lines?: readonly FileLineCount[] };
-  /** Attempts made before the last requeue: the attempt limit counts from here. */
+  /** Attempts the limit does not count: those before the last requeue or deferral, and those Orch was killed under. */
   readonly attemptBase: number;
   /** The router's decision, once the task was dispatched. */
   readonly routing?: TaskRouting;

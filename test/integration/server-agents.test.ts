@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentsReply } from '../../src/protocol/dashboard-messages';
+import { aliasBomb, nestedBlock } from '../support/hostile-yaml';
 import { useTempDir } from '../support/temp-dir';
 import { useServedRun } from './server-harness';
 
@@ -61,5 +62,30 @@ describe('dashboard server: the agent registry over the socket', () => {
     const closed = await socket.closed;
     assert.equal(closed.code, 1008);
     assert.deepEqual(socket.messages, []);
+  });
+});
+
+describe('dashboard server: hostile agent files', () => {
+  const dir = useTempDir('orch-agents-hostile-');
+  // The harness's home folder is the workspace: its .claude/agents is also "~/.claude/agents".
+  const served = useServedRun(dir, (workspace) => {
+    const home = join(workspace, '.claude', 'agents');
+    const own = join(workspace, '.orch', 'agents');
+    mkdirSync(home, { recursive: true });
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(home, 'bomb.md'), `---\nname: bomb\ndescription: d\n${aliasBomb().join('\n')}\n---\nbody\n`);
+    writeFileSync(join(own, 'deep.md'), `---\nname: deep\ndescription: d\n${nestedBlock(4000).join('\n')}\n---\nbody\n`);
+    writeFileSync(join(workspace, '.orch', 'teams.yaml'), `${nestedBlock(4000).join('\n')}\n`);
+    writeFileSync(join(own, 'docs-writer.md'), OWN_AGENT);
+  });
+
+  it('lists an alias bomb and files nested 4,000 deep as invalid with their lines, and keeps serving', async () => {
+    for (let i = 0; i < 2; i++) {
+      const reply = await served.authedGet('/api/agents');
+      assert.equal(reply.status, 200, reply.body);
+      const { value } = reply.json() as { value: AgentsReply };
+      assert.deepEqual(new Set(value.invalid.map((issue) => `${issue.file.slice(dir.path.length + 1)}:${issue.line}`)), new Set(['.claude/agents/bomb.md:5', `.orch/agents/deep.md:${4 + 64}`, `.orch/teams.yaml:${1 + 64}`]));
+      assert.ok(value.agents.some((a) => a.name === 'docs-writer'));
+    }
   });
 });

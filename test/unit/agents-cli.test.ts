@@ -6,6 +6,7 @@ import type { CliIo } from '../../src/cli/cli-io';
 import { runCli } from '../../src/cli/run-cli';
 import { TestWorkspace } from '../../src/orchestrator/agents/test-workspace';
 import { DEFAULT_PHASES } from '../../src/protocol/domain';
+import { aliasBomb, nestedBlock, nestedFlow } from '../support/hostile-yaml';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -96,6 +97,39 @@ describe('orch agents', () => {
     assert.match(table, /\ncto\s+opus\s+claude\s+leadership\s+architecture,leadership-review\s+built-in\/cto\.md\n/);
     assert.match(table, /15 agent\(s\), 1 invalid file\(s\) skipped/);
     assert.deepEqual(captured.stderr, [`orch: skipped ${broken}:1: missing name (add a line name: broken)`]);
+  });
+
+  it('skips an alias bomb in ~/.claude/agents and files nested 4,000 deep with their file:line, loading the rest', async () => {
+    const bomb = ws.writeAgent(ws.userDir, 'bomb.md', ['name: bomb', 'description: d', ...aliasBomb()]);
+    const deep = ws.writeAgent(ws.orchDir, 'deep.md', ['name: deep', 'description: d', ...nestedBlock(4000)]);
+    const flow = ws.writeAgent(ws.claudeDir, 'flow.md', ['name: flow', 'description: d', nestedFlow(4000)]);
+    ws.writeAgent(ws.orchDir, 'fine.md', ['name: fine', 'description: d']);
+    ws.write(ws.teamsFile, `core: [fine]\n${nestedBlock(4000).join('\n')}\n`);
+    const json = await agentsJson();
+    assert.deepEqual(
+      json.invalid.map((i) => [i.file, i.line, i.message.split(' (')[0]]),
+      [
+        [bomb, 5, 'the YAML aliases would expand more than 100 times, as in an alias bomb'],
+        [flow, 4, 'the YAML is nested more than 64 levels deep'],
+        [deep, 4 + 64, 'the YAML is nested more than 64 levels deep'],
+        [ws.teamsFile, 2 + 64, 'the YAML is nested more than 64 levels deep'],
+      ],
+    );
+    assert.ok(json.agents.some((a) => a.name === 'fine'));
+    assert.equal(json.agents.some((a) => ['bomb', 'deep', 'flow'].includes(String(a.name))), false);
+  });
+
+  it('skips a 5,000-character agent name and cuts long cells, so the table stays as wide as its columns allow', async () => {
+    const huge = ws.writeAgent(ws.claudeDir, 'huge.md', ['name: a' + 'b'.repeat(4999), 'description: d']);
+    ws.writeAgent(ws.orchDir, 'wide.md', [`name: ${'w'.repeat(64)}`, 'description: d', `team: ${'t'.repeat(300)}`, `model: ${'m'.repeat(300)}`]);
+    const captured = io();
+    assert.equal(await runCli(['agents'], captured), 0);
+    const lines = captured.stdout.join('\n').split('\n');
+    const wide = lines.find((line) => line.startsWith('www'));
+    assert.match(wide ?? '', /^w{39}… +m{39}… +claude +t{39}… +- +\.orch\/agents\/wide\.md$/);
+    // Five cut cells of 40, the provider and a source path: nowhere near the 5,000 columns a long name made.
+    assert.ok(Math.max(...lines.map((line) => line.length)) < 300, 'no line wider than its cut cells');
+    assert.deepEqual(captured.stderr, [`orch: skipped ${huge}:2: the name is 5000 characters long; Orch reads agent names of up to 64 (shorten it: tasks name their agent by it, and tables show it)`]);
   });
 
   it('checks phases against the workspace config', async () => {

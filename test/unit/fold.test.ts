@@ -139,4 +139,23 @@ describe('foldEvent', () => {
     );
     assert.deepEqual([t?.state, t?.error, t?.attemptBase], ['pending', 'the run budget leaves $0', 1]);
   });
+
+  it('leaves an attempt Orch was killed under out of the attempt limit, and counts a crash of the agent', () => {
+    const finished = (n: number, extra: { interrupted?: true } = {}) =>
+      ({ type: 'attempt.finished', attemptId: `PRD-1/T1#${n}`, outcome: 'failed', failure: 'crashed', message: 'm', costUsd: 0, costSource: 'estimated', inputTokens: 0, outputTokens: 0, durationMs: 0, ...extra }) as const;
+    const started = (n: number) => ({ type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: `PRD-1/T1#${n}`, agent: 'a', model: 'haiku', prompt: 'p' }) as const;
+    const state = foldEvents(
+      sequenced('r', [
+        { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },
+        { type: 'plan.loaded', roadmap },
+        started(1),
+        finished(1),
+        started(2),
+        finished(2, { interrupted: true }),
+        started(3),
+      ]),
+    );
+    const t = state?.tasks['PRD-1/T1'];
+    assert.deepEqual([t?.attempts.length, t?.attemptBase], [3, 1]);
+  });
 });

@@ -68,13 +68,20 @@ function agentsTable(snapshot: RegistrySnapshot, where: { workspace: string; hom
     teamOf(agent, snapshot) ?? '-',
     agent.phases.join(',') || '-',
     shortSource(agent, where) + (agent.overrides.length > 0 ? ` (overrides ${agent.overrides.length})` : ''),
-  ]);
+  ].map((cell, i, cells) => (i === cells.length - 1 ? cell : cut(cell))));
   const header = ['NAME', 'MODEL', 'PROVIDER', 'TEAM', 'PHASES', 'SOURCE'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
   const invalid = new Set(snapshot.invalid.map((i) => i.file)).size;
   const summary = `${rows.length} agent(s)${invalid > 0 ? `, ${invalid} invalid file(s) skipped (listed on stderr)` : ''}`;
   return [line(header), ...rows.map(line), '', summary].join('\n');
+}
+
+// A padded column is as wide as its widest cell: a long team or model name would widen every row.
+const MAX_CELL = 40;
+
+function cut(cell: string): string {
+  return cell.length > MAX_CELL ? `${cell.slice(0, MAX_CELL - 1)}…` : cell;
 }
 
 function shortSource(agent: AgentDefinition, where: { workspace: string; homeDir: string }): string {

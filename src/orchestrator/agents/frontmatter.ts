@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { parseBoundedDocument, type YamlLimitExceeded } from '../security/bounded-yaml';
 import { parseSimpleYaml } from './simple-yaml';
 
 /** A frontmatter value with the file line it starts on. */
@@ -74,17 +75,24 @@ function noFrontmatter(text: string): FrontmatterError {
 /** The same result through the `yaml` package alone (exported so tests can hold the fast path to it). */
 export function parseWithLibrary(yamlText: string, body = '', firstLine = FIRST_LINE): Frontmatter | FrontmatterError {
   const parsed = parseYaml(yamlText);
+  // Too deep or an alias bomb: refused as it stands, since the repair below would not change that.
+  if ('exceeded' in parsed) return limitError(parsed, firstLine);
   const firstError = parsed.doc.errors[0];
   if (firstError === undefined) return toFrontmatter(parsed, body, firstLine);
   // What Claude Code does when its YAML parse fails: quote `key: value` lines whose value holds a
   // YAML indicator (`description: Use when: x`), turn leading tabs into spaces, and try once more.
   const retried = parseYaml(claudeCodeRepair(yamlText));
+  if ('exceeded' in retried) return limitError(retried, firstLine);
   if (retried.doc.errors.length === 0) return toFrontmatter(retried, body, firstLine);
   return {
     line: (firstError.linePos?.[0].line ?? 1) + firstLine - 1,
     message: `malformed YAML frontmatter: ${firstMessageLine(firstError.message)}`,
     hint: 'Claude Code does not load this file either: quote values that span lines or contain ": ", and close every [ and {',
   };
+}
+
+function limitError({ exceeded, counter }: { exceeded: YamlLimitExceeded; counter: LineCounter }, firstLine: number): FrontmatterError {
+  return { line: counter.linePos(exceeded.offset).line + firstLine - 1, message: exceeded.message, hint: exceeded.hint };
 }
 
 function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }, body: string, firstLine: number): Frontmatter | FrontmatterError {
@@ -127,9 +135,10 @@ function toValue(node: Node, lineOf: (node: unknown) => number): FrontValue {
   return { kind: 'map', line: lineOf(node) };
 }
 
-function parseYaml(text: string): { doc: Document; counter: LineCounter } {
+function parseYaml(text: string): { doc: Document; counter: LineCounter } | { exceeded: YamlLimitExceeded; counter: LineCounter } {
   const counter = new LineCounter();
-  return { doc: parseDocument(text, { lineCounter: counter, uniqueKeys: false }), counter };
+  const parsed = parseBoundedDocument(text, { lineCounter: counter, uniqueKeys: false });
+  return parsed.ok ? { doc: parsed.doc, counter } : { exceeded: parsed.exceeded, counter };
 }
 
 // Claude Code's own repair, kept as it is (a key with a digit is not repaired, a CR LF line is not
@@ -154,8 +163,8 @@ function claudeCodeRepair(yamlText: string): string {
 }
 
 function isFlowList(text: string): boolean {
-  const doc = parseDocument(text);
-  return doc.errors.length === 0 && isSeq(doc.contents);
+  const parsed = parseBoundedDocument(text);
+  return parsed.ok && parsed.doc.errors.length === 0 && isSeq(parsed.doc.contents);
 }
 
 function countNewlines(text: string): number {

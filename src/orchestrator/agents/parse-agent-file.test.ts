@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import type { AgentIssue } from './agent-types';
+import { aliasBomb, nestedBlock, nestedFlow } from '../../../test/support/hostile-yaml';
 import { parseAgentFile, type AgentFields } from './parse-agent-file';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents');
@@ -186,5 +187,38 @@ describe('parseAgentFile', () => {
   it('reports every problem of a file at once', () => {
     const found = issues('---\nname: a\nprovider: x\nmaxParallel: 0\n---\n');
     assert.deepEqual(found.map((i) => i.line).sort(), [1, 3, 4]);
+  });
+
+  it('refuses an alias bomb, an alias with no anchor and YAML nested 4,000 deep with their lines, never throwing', () => {
+    const head = '---\nname: n\ndescription: d\n';
+    const at = (text: string) => issues(text).map((i) => `${i.line}: ${i.message}`);
+    assert.deepEqual(at(`${head}${aliasBomb().join('\n')}\n---\n`), ['5: the YAML aliases would expand more than 100 times, as in an alias bomb']);
+    assert.deepEqual(at(`${head}color: *nope\n---\n`), ['4: the alias *nope has no anchor &nope before it']);
+    assert.deepEqual(at(`${head}${nestedBlock(4000).join('\n')}\n---\n`), [`${4 + 64}: the YAML is nested more than 64 levels deep`]);
+    assert.deepEqual(at(`${head}${nestedFlow(4000)}\n---\n`), ['4: the YAML is nested more than 64 levels deep']);
+    // Inside an unclosed quote the first parse sees no nesting; Claude Code's repair then reads the deep list alone.
+    const deepList = at(`${head}a: "open\ntools: ${'['.repeat(4000)}${']'.repeat(4000)}\n---\n`);
+    assert.deepEqual(deepList, ['6: malformed YAML frontmatter: Missing closing "quote']);
+  });
+
+  it('keeps anchors and aliases within the limits, as Claude Code does', () => {
+    const agent = valid('---\nname: n\ndescription: &d Reviews code\nsummary: *d\n---\n');
+    assert.equal(agent.description, 'Reviews code');
+    assert.deepEqual(agent.extra, { summary: 'Reviews code' });
+  });
+
+  it('refuses a name longer than 64 characters at its line, in Claude Code\'s folders too', () => {
+    const long = `a${'b'.repeat(4999)}`;
+    const text = `---\ndescription: d\nname: ${long}\n---\n`;
+    assert.deepEqual(issues(text).map((i) => `${i.line}: ${i.message}`), ['3: the name is 5000 characters long; Orch reads agent names of up to 64']);
+    const claude = parseAgentFile(text, 'bad.md', DEFAULT_PHASES, { claudeFolder: true });
+    assert.equal(claude.ok, false);
+    assert.equal(valid(`---\nname: ${'n'.repeat(64)}\ndescription: d\n---\n`).name.length, 64);
+  });
+
+  it('keeps a value YAML reads as binary data in extra without throwing, and refuses an alias inside its own anchor', () => {
+    const agent = valid('---\nname: n\ndescription: d\nblob: !!binary aGVsbG8=\n---\n');
+    assert.ok(agent.extra.blob instanceof Uint8Array);
+    assert.deepEqual(issues('---\nname: n\ndescription: d\nloop: &l\n  self: *l\n---\n').map((i) => `${i.line}: ${i.message}`), ['5: the alias *l is inside its own anchor &l, so its value would contain itself']);
   });
 });

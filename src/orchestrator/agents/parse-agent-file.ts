@@ -14,11 +14,15 @@ export type ParsedAgentFile =
 const ORCH_KEYS = new Set(['name', 'description', 'tools', 'model', 'provider', 'team', 'phases', 'maxParallel', 'budgetUsd']);
 const OPENAI_MODEL = /^(gpt-|chatgpt-|o[1-9](-|$)|text-|davinci|babbage)/i;
 const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
+// Claude Code (2.1.197, measured with the real CLI) loads a name of any length, 20,000 characters
+// included. Orch does not: tasks name their agent by it, and every table and view shows it.
+export const MAX_NAME_LENGTH = 64;
 
 /**
  * Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint.
- * A file is refused only for what makes Claude Code refuse it, or for a bad value of one of Orch's
- * own keys outside Claude Code's folders. Measured with CLI 2.1.197 (its `system/init` agents list
+ * A file is refused only for what makes Claude Code refuse it, for a bad value of one of Orch's
+ * own keys outside Claude Code's folders, or for what no reader should take in (YAML nested too
+ * deep or an alias bomb, a name over MAX_NAME_LENGTH). Measured with CLI 2.1.197 (its `system/init` agents list
  * and the agent listing it sends the model): it refuses no frontmatter (BOM, blank first line,
  * `----` opening), YAML it cannot read even after its repair (an indented `user: "x"` line under
  * a description, `model2: a: b`), a name or description that is not text (`42`, `true`, `1e3`, a
@@ -67,6 +71,9 @@ export function parseAgentFile(
   // and so does Orch: a task's `agent:` names it the same way.
   const name = textValue(valueOf('name'), 'name', lineOfKey('name'), report, `add a line name: ${fileStem(file)}`);
   if (name?.startsWith('-') === true) report(lineOfKey('name'), `invalid name '${name}'`, 'a name must not start with "-" (Claude Code refuses it)');
+  if (name !== undefined && name.length > MAX_NAME_LENGTH) {
+    report(lineOfKey('name'), `the name is ${name.length} characters long; Orch reads agent names of up to ${MAX_NAME_LENGTH}`, 'shorten it: tasks name their agent by it, and tables show it');
+  }
   // Claude Code turns a written `\n` into a line break: one-line descriptions carry their examples that way.
   const description = textValue(valueOf('description'), 'description', lineOfKey('description'), report, 'add description: one sentence saying when to use this agent')
     ?.replaceAll('\\n', '\n')
@@ -225,7 +232,8 @@ function fileStem(file: string): string {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // `!!binary` reads as a Uint8Array, which cannot be frozen (Object.freeze throws on it).
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value as object)) deepFreeze(inner);
   }

@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document } from 'yaml';
 import { InputError } from '../errors';
+import { parseBoundedDocument } from '../security/bounded-yaml';
 import type { AgentIssue } from './agent-types';
 
 export interface TeamMember {
@@ -19,13 +20,18 @@ const SHAPE_HINT = 'write one team per line: teamName: [agent-a, agent-b]';
 /** Reads `.orch/teams.yaml` (`team: [agent, ...]`); a bad entry is reported and skipped, the rest loads. */
 export function parseTeamsFile(text: string, file: string): TeamsFile {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const parsed = parseBoundedDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const teams = new Map<string, TeamMember[]>();
+  const issues: AgentIssue[] = [];
+  if (!parsed.ok) {
+    issues.push({ file, line: counter.linePos(parsed.exceeded.offset).line, message: parsed.exceeded.message, hint: parsed.exceeded.hint });
+    return { teams, issues };
+  }
+  const doc = parsed.doc;
   const lineAt = (node: unknown): number => {
     const start = (node as { range?: readonly number[] } | null | undefined)?.range?.[0];
     return start === undefined ? 1 : counter.linePos(start).line;
   };
-  const teams = new Map<string, TeamMember[]>();
-  const issues: AgentIssue[] = [];
   const error = doc.errors[0];
   if (error !== undefined) {
     const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
@@ -62,7 +68,10 @@ export function parseTeamsFile(text: string, file: string): TeamsFile {
  * comments stay as the user wrote them; a file that is not valid YAML is refused, not replaced.
  */
 export function setTeamInText(text: string | undefined, file: string, team: string, agents: readonly string[]): string {
-  const doc: Document = parseDocument(text ?? '');
+  const counter = new LineCounter();
+  const parsed = parseBoundedDocument(text ?? '', { lineCounter: counter });
+  if (!parsed.ok) throw new InputError(`cannot update teams: ${parsed.exceeded.message}`, { file, line: counter.linePos(parsed.exceeded.offset).line }, parsed.exceeded.hint);
+  const doc: Document = parsed.doc;
   const error = doc.errors[0];
   if (error !== undefined) {
     throw new InputError('cannot update teams: the file is not valid YAML', { file, line: error.linePos?.[0].line ?? 1 }, 'fix the file or delete it');

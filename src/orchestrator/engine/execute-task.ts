@@ -46,7 +46,7 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
     const recheck = task.environmentBlocked === true && last?.state === 'succeeded';
     if (last === undefined || last.state !== 'succeeded' || (task.state === 'pending' && !recheck)) {
       if (last?.state === 'running') await closeInterrupted(ctx, last);
-      if (attemptsUsed(task) >= ctx.config.maxAttempts) return block(ctx, taskId, task);
+      if (attemptsUsed(current(ctx, taskId)) >= ctx.config.maxAttempts) return block(ctx, taskId);
       const model = await router.route(taskId);
       const allowance = router.admission(taskId, model);
       if (!allowance.ok) {
@@ -121,6 +121,7 @@ async function closeInterrupted(ctx: EngineContext, attempt: AttemptSnapshot): P
     outcome: 'failed',
     failure: 'crashed',
     message: 'interrupted: Orch stopped while this attempt ran',
+    interrupted: true,
     costUsd: 0,
     costSource: 'estimated',
     sessionId: init?.kind === 'init' ? init.sessionId : undefined,
@@ -130,8 +131,11 @@ async function closeInterrupted(ctx: EngineContext, attempt: AttemptSnapshot): P
   });
 }
 
-async function block(ctx: EngineContext, taskId: string, task: TaskSnapshot): Promise<TaskEnd> {
-  await ctx.log.append({ type: 'task.blocked', taskId, reason: `not verified after ${attemptsUsed(task)} attempts: ${task.error ?? 'unknown'}` });
+async function block(ctx: EngineContext, taskId: string): Promise<TaskEnd> {
+  const task = current(ctx, taskId);
+  const last = lastAttempt(ctx, task);
+  const why = task.error ?? task.lastDefect ?? last?.message ?? last?.failure ?? 'no attempt recorded a reason';
+  await ctx.log.append({ type: 'task.blocked', taskId, reason: `not verified after ${attemptsUsed(task)} attempts: ${why}` });
   return 'blocked';
 }
 

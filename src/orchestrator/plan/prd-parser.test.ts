@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_PHASES } from '../../protocol/domain';
+import { aliasBomb, nestedBlock, nestedFlow } from '../../../test/support/hostile-yaml';
 import { parsePrd } from './prd-parser';
 
 function prd(yaml: string, body = ''): string {
@@ -98,6 +99,14 @@ describe('parsePrd', () => {
     assert.equal(out.length, 1);
     assert.match(out[0] ?? '', /^5: malformed YAML: Missing closing "quote/);
     assert.deepEqual(errors(prd('id: P\nmilestone: "1.1"\ntitle: t\nid: Q')), ['5: malformed YAML: Map keys must be unique']);
+  });
+
+  it('refuses an alias bomb, an alias with no anchor and YAML nested 4,000 deep, at their lines', () => {
+    const head = 'id: P\nmilestone: "1.1"\ntitle: t';
+    assert.deepEqual(errors(prd(`${head}\n${aliasBomb().join('\n')}`)), ['6: the YAML aliases would expand more than 100 times, as in an alias bomb']);
+    assert.deepEqual(errors(prd(`${head}\ntasks: [*nope]`)), ['5: the alias *nope has no anchor &nope before it']);
+    assert.deepEqual(errors(prd(`${head}\n${nestedBlock(4000).join('\n')}`)), [`${5 + 64}: the YAML is nested more than 64 levels deep`]);
+    assert.deepEqual(errors(prd(`${head}\ntasks:\n  - ${nestedFlow(4000)}`)), ['6: the YAML is nested more than 64 levels deep']);
   });
 
   it('reports a missing or unclosed frontmatter at line 1', () => {

@@ -1,7 +1,8 @@
 // Reads typed values out of a YAML document's nodes, so every complaint can point at the line of
 // the node that caused it (a plain `toJS()` object has forgotten where its values came from).
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, type Pair } from 'yaml';
 import { InputError } from '../errors';
+import { parseBoundedDocument } from '../security/bounded-yaml';
 
 export type YamlMapNode = { readonly items: readonly Pair<unknown, unknown>[]; readonly range?: Node['range'] } & Node;
 
@@ -9,7 +10,7 @@ export class YamlReader {
   readonly errors: InputError[] = [];
   readonly root: unknown;
   private readonly lines = new LineCounter();
-  private readonly doc: Document.Parsed;
+  private readonly doc: Document;
 
   /** `firstLine` is the file line the YAML text starts on. */
   constructor(
@@ -17,7 +18,14 @@ export class YamlReader {
     readonly file: string,
     private readonly firstLine: number,
   ) {
-    this.doc = parseDocument(yaml, { lineCounter: this.lines, prettyErrors: false });
+    const parsed = parseBoundedDocument(yaml, { lineCounter: this.lines });
+    if (!parsed.ok) {
+      this.errors.push(new InputError(parsed.exceeded.message, { file, line: this.lineAt(parsed.exceeded.offset) }, parsed.exceeded.hint));
+      this.doc = new Document();
+      this.root = null;
+      return;
+    }
+    this.doc = parsed.doc;
     for (const e of this.doc.errors) {
       this.errors.push(new InputError(`malformed YAML: ${e.message}`, { file, line: this.lineAt(e.pos[0]) }));
     }

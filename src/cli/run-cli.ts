@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LockedError } from '../orchestrator/engine/run-lock';
 import { InputError, InputErrors } from '../orchestrator/errors';
+import { closeSharedToolServerIfIdle } from '../orchestrator/runner/mcp/orch-tool-server';
 import { EXIT, processIo, type CliIo, type Command } from './cli-io';
 import { commands } from './commands';
 
@@ -35,6 +36,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     return await command(rest, io);
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    // The run is over: its agents' tool server goes too, unless another command here still uses it.
+    await closeSharedToolServerIfIdle();
   }
 }
 

@@ -27,13 +27,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.out(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command: Command | undefined = commands[name];
-  if (command === undefined) {
+  const load: (() => Promise<Command>) | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) {
     io.err(`orch: unknown command '${name}'\n\n${USAGE}`);
     return EXIT.usage;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     return reportError(error, io);
   } finally {

@@ -41,9 +41,22 @@ export async function preflight(input: PreflightInput, ports: PreflightPorts): P
   return found.flat();
 }
 
+/**
+ * `claude --version` costs most of a second of every start; a binary that answered it once is
+ * taken as working until the file behind its path changes (an update, a reinstall, a new link).
+ */
+function versionCacheFile(input: PreflightInput): string {
+  return join(input.workspace, '.orch', 'cache', 'claude-version.json');
+}
+
 async function checkClaudeBinary(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
+  const stamp = isAbsolute(input.claudePath) ? await ports.fileStamp?.(input.claudePath) : undefined;
+  if (stamp !== undefined && (await ports.readText(versionCacheFile(input))) === stamp) return [];
   const result = await ports.run(input.claudePath, ['--version'], { cwd: input.workspace, env: input.env, timeoutMs: VERSION_TIMEOUT_MS });
-  if (result.code === 0) return [];
+  if (result.code === 0) {
+    if (stamp !== undefined) await ports.writeText?.(versionCacheFile(input), stamp);
+    return [];
+  }
   return [
     `the claude CLI at ${input.claudePath} (${input.claudePathFrom}) ${failure(result, '--version', VERSION_TIMEOUT_MS)}: install Claude Code (npm install -g @anthropic-ai/claude-code) or give its path with --claude-path, ORCH_CLAUDE_PATH or "claudePath" in .orch/config.json`,
   ];

@@ -1,22 +1,23 @@
 // What Orch adds to the claude CLI: the same 6 one-file tasks as 6 bare `claude -p` runs and as
 // `orch run` (real CLI, real git worktrees, the scripted model in a process of its own), one at a
 // time and 6 at once, repeated; dispatch to the CLI's `system/init` for both; Orch's CPU per
-// attempt; and `orch` start-up (command to first dispatch, from its event log).
+// attempt; and `orch` start-up (command to first dispatch, from its event log). Times dist/cli.js.
 // bench/overhead-git.bench.ts (the 200 stand-in tasks) runs under the same name: `npm run bench overhead`.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gitOk } from '../src/orchestrator/engine/git';
 import { CLAUDE_BIN, claudeEnv } from '../test/support/claude-harness';
 import { prd, setGitIdentity } from '../test/support/engine-fixture';
-import { formatMs, percentile } from './stats';
+import { percentile } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const TASKS = 6;
 const REPS = Number(process.env.OVERHEAD_BENCH_REPS ?? 3);
+const CLI = join(ROOT, 'dist/cli.js');
 
 const ROADMAP = '# Bench\n\n## Phase 1: Only\n\n### Milestone 1.1: All\n**Focus:** bench\n';
 
@@ -86,41 +87,32 @@ async function bareBatch(url: string, root: string, parallel: boolean): Promise<
 interface OrchRun {
   readonly wallMs: number;
   readonly cpuMs: number;
-  /** Command start (before any module of Orch is loaded) to the first attempt.started. */
+  /** Spawn of `orch run` to its first attempt.started. */
   readonly startupMs: number;
   readonly initMs: number[];
 }
 
-/** `orch run` in a process of its own: the wall time is the command's, from spawn to exit. */
+/** `orch run` as users run it (`node dist/cli.js`, after `npm run build`), in a process of its own. */
 async function orchBatch(url: string, root: string, parallel: number): Promise<OrchRun> {
   const ws = mkdtempSync(join(root, 'ws-'));
   const home = mkdtempSync(join(root, 'home-'));
   const tasks = Array.from({ length: TASKS }, (_, i) => ({ id: `T${i + 1}`, file: 'out.txt' }));
   await gitRepo(ws, { 'roadmap.md': ROADMAP, 'prds/PRD-1.md': prd('PRD-1', tasks) });
-  const script = join(root, `orch-${parallel}.ts`);
-  // CPU is measured around the command only: tsx compiling Orch's sources is not Orch's cost.
-  writeFileSync(
-    script,
-    `const started = Date.now();
-import(${JSON.stringify(join(ROOT, 'src/cli/run-cli'))}).then(async ({ runCli }) => {
-  const cpu0 = process.cpuUsage();
-  const code = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, out: () => undefined, err: (t) => process.stderr.write(t + '\\n') });
-  const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ started, code, cpuMs: (cpu.user + cpu.system) / 1000 }));
-});\n`,
-  );
+  // The whole process's CPU, module loading included, written as it exits.
+  const report = join(root, `cpu-${parallel}-${Date.now()}.json`);
+  const preload = join(root, 'cpu-preload.cjs');
+  writeFileSync(preload, `process.on('exit', () => { const c = process.cpuUsage(); require('fs').writeFileSync(${JSON.stringify(report)}, String((c.user + c.system) / 1000)); });\n`);
+  const spawnedAt = Date.now();
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', join(ROOT, 'node_modules/tsx/dist/loader.mjs'), script, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', CLAUDE_BIN],
-    { cwd: ws, env: claudeEnv(url, home), stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--require', preload, CLI, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', CLAUDE_BIN],
+    { cwd: ws, env: claudeEnv(url, home), stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await new Promise((done) => child.once('close', done));
+  const code = await new Promise((done) => child.once('close', done));
   const wallMs = performance.now() - t0;
-  const report = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { started: number; code: number; cpuMs: number };
-  if (report.code !== 0) throw new Error(`orch run exited ${report.code}`);
+  if (code !== 0) throw new Error(`orch run exited ${String(code)}`);
+  const cpuMs = Number(readFileSync(report, 'utf8'));
   const runsDir = join(ws, '.orch', 'runs');
   const [runId] = readdirSync(runsDir);
   const events = readFileSync(join(runsDir, runId ?? '', 'events.jsonl'), 'utf8')
@@ -137,11 +129,15 @@ import(${JSON.stringify(join(ROOT, 'src/cli/run-cli'))}).then(async ({ runCli })
     }
   }
   const firstDispatch = events.find((e) => e.type === 'attempt.started');
-  return { wallMs, cpuMs: report.cpuMs, startupMs: Date.parse(firstDispatch?.at ?? '') - report.started, initMs };
+  return { wallMs, cpuMs, startupMs: Date.parse(firstDispatch?.at ?? '') - spawnedAt, initMs };
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(0)} ms`;
 }
 
 function spread(values: readonly number[]): string {
-  return `median ${formatMs(percentile(values, 50)).padStart(10)}  min ${formatMs(Math.min(...values)).padStart(10)}  max ${formatMs(Math.max(...values)).padStart(10)}`;
+  return `median ${ms(percentile(values, 50)).padStart(9)}  min ${ms(Math.min(...values)).padStart(9)}  max ${ms(Math.max(...values)).padStart(9)}`;
 }
 
 function line(label: string, values: readonly number[]): void {
@@ -149,6 +145,7 @@ function line(label: string, values: readonly number[]): void {
 }
 
 export async function bench(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (the bench times orch as users run it)`);
   const root = mkdtempSync(join(tmpdir(), 'orch-overhead-bench-'));
   const model = await startModelProcess(root);
   try {
@@ -180,8 +177,8 @@ export async function bench(): Promise<void> {
     console.log(`${'parallel ratio (one at a time / at once)'.padEnd(44)} bare ${(percentile(bare.seq, 50) / percentile(bare.par, 50)).toFixed(2)}x   orch ${(percentile(orch.seq, 50) / percentile(orch.par, 50)).toFixed(2)}x`);
     line('dispatch -> init, bare (spawn -> system/init)', bare.init);
     line('dispatch -> init, Orch (attempt.started -> init)', orch.init);
-    line('Orch CPU per attempt (cpuUsage / tasks)', orch.cpu);
-    line('orch command start -> first attempt.started', orch.startup);
+    line('Orch CPU per attempt (whole process / tasks)', orch.cpu);
+    line('orch run spawned -> first attempt.started', orch.startup);
     console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
   } finally {
     model.child.kill();

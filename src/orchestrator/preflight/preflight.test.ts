@@ -116,7 +116,7 @@ describe('preflight: the claude binary answers --version once per file', () => {
   const calls = (): number => (existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').split('\n').length - 1 : 0);
   const input = (claudePath: string): PreflightInput => ({
     workspace: dir,
-    env: { PATH: '/usr/bin:/bin', ANTHROPIC_API_KEY: 'k' },
+    env: { PATH: '/usr/bin:/bin', ANTHROPIC_API_KEY: 'k', HOME: join(dir, 'home') },
     needs: { providers: new Map([['claude', ['PRD-1/T1']]]), browserTasks: [] },
     claudePath,
     claudePathFrom: 'from --claude-path',
@@ -133,5 +133,6 @@ describe('preflight: the claude binary answers --version once per file', () => {
     assert.match((await preflight(input(bin), nodePreflightPorts))[0] ?? '', /failed --version \(exit 1/);
     assert.match((await preflight(input(bin), nodePreflightPorts))[0] ?? '', /failed --version \(exit 1/);
     assert.equal(calls(), 3, 'a failing binary is asked every time');
+    assert.ok(existsSync(join(dir, 'home', '.cache', 'orch', 'claude-version.json')), "the cache is the user's, shared by workspaces");
   });
 });

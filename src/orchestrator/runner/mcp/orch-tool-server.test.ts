@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Activity } from '../../../protocol/events';
-import { OrchToolServer, type ToolSession } from './orch-tool-server';
+import { closeSharedToolServerIfIdle, OrchToolServer, sharedToolServer, type ToolSession } from './orch-tool-server';
 import type { SubmissionHandlers } from './submission-endpoint';
 
 type Json = Record<string, unknown>;
@@ -164,7 +164,35 @@ describe("Orch's MCP tools over HTTP (JSON-RPC by hand)", () => {
     b.session.close();
   });
 
+  it('refuses a request body over its limit (413) without reading it all', async () => {
+    const { session } = open();
+    const huge = await post(session, { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'z'.repeat(8_100_000) } });
+    assert.equal(huge.status, 413);
+    session.close();
+  });
+
   it('binds 127.0.0.1 only', () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  });
+});
+
+describe("the process's shared tool server", () => {
+  it('is one server for every attempt, closed when the run is over and no attempt uses it, started again on demand', async () => {
+    const first = await sharedToolServer();
+    assert.equal(await sharedToolServer(), first);
+    const session = first.open({ onReport: () => undefined });
+    await closeSharedToolServerIfIdle();
+    const ping = (url: string, headers: Readonly<Record<string, string>>) =>
+      fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
+    assert.equal((await ping(session.url, session.headers)).status, 200, 'an attempt still uses it');
+    session.close();
+    await closeSharedToolServerIfIdle();
+    await assert.rejects(ping(session.url, session.headers), 'closed: nothing listens there');
+    const next = await sharedToolServer();
+    assert.notEqual(next, first);
+    const again = next.open({ onReport: () => undefined });
+    assert.equal((await ping(again.url, again.headers)).status, 200);
+    again.close();
+    await closeSharedToolServerIfIdle();
   });
 });

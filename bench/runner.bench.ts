@@ -1,6 +1,7 @@
 // The runner against the real claude CLI and the scripted model (run in a separate process so
 // its CPU is not counted as Orch's): dispatch-to-init latency, whole-attempt time, Orch's own
-// CPU per attempt, and the peak RSS of one claude process (and of Orch's MCP server).
+// CPU per attempt, and the peak RSS of one claude process (and of any Node process beside it: Orch
+// serves its MCP tools from its own process, so none is expected).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,7 +67,7 @@ async function once(url: string, root: string, i: number, orchTools: boolean, sa
     : setInterval(() => {
         for (const pid of findMarkedProcesses(marker)) {
           const cmd = program(pid);
-          if (cmd.includes('orch-mcp-server')) mcpKb = Math.max(mcpKb, vmHwmKb(pid));
+          if (cmd.startsWith(process.execPath)) mcpKb = Math.max(mcpKb, vmHwmKb(pid));
           else if (cmd.includes('claude')) claudeKb = Math.max(claudeKb, vmHwmKb(pid));
         }
       }, 25);
@@ -122,7 +123,7 @@ export async function bench(): Promise<void> {
     for (let i = 0; i < 4; i++) memory.push(await once(model.url, root, 100 + i, true, true));
     console.log('\nmemory, 4 runs sampled every 25 ms (Orch MCP tools on)');
     line('peak RSS (VmHWM) of claude', memory.map((s) => s.claudeKb / 1024), (n) => `${n.toFixed(0)} MB`);
-    line('peak RSS (VmHWM) of Orch MCP server', memory.map((s) => s.mcpKb / 1024), (n) => `${n.toFixed(0)} MB`);
+    line('peak RSS of Node beside the CLI', memory.map((s) => s.mcpKb / 1024), (n) => `${n.toFixed(0)} MB`);
     console.log(`load average during the bench: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
   } finally {
     model.child.kill();

@@ -2,7 +2,7 @@
 // separate step (`npm run typecheck`) so a build stays fast.
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { chmodSync, cpSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -28,5 +28,3 @@ await Promise.all([
   viteBuild({ configFile: 'webview/vite.config.mts', logLevel: 'warn' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
-// The MCP server the claude CLI launches for Orch's tools: a plain file next to the bundle.
-cpSync('src/orchestrator/runner/mcp/orch-mcp-server.mjs', 'dist/mcp/orch-mcp-server.mjs');

@@ -1,27 +1,17 @@
 import type { Command } from './cli-io';
-import { agentsCommand } from './commands/agents';
-import { cancelCommand } from './commands/cancel';
-import { demoCommand } from './commands/demo';
-import { diffCommand } from './commands/diff';
-import { mergeCommand } from './commands/merge';
-import { pauseCommand } from './commands/pause';
-import { planCommand } from './commands/plan';
-import { resumeCommand } from './commands/resume';
-import { runCommand } from './commands/run';
-import { serveCommand } from './commands/serve';
-import { statusCommand } from './commands/status';
 
-// The command table. Each command lives in its own file under ./commands/.
-export const commands: Readonly<Record<string, Command>> = {
-  plan: planCommand,
-  agents: agentsCommand,
-  run: runCommand,
-  resume: resumeCommand,
-  status: statusCommand,
-  demo: demoCommand,
-  cancel: cancelCommand,
-  pause: pauseCommand,
-  serve: serveCommand,
-  diff: diffCommand,
-  merge: mergeCommand,
+// The command table. Each command lives in its own file under ./commands/ and is loaded only when
+// it runs: `orch status` never evaluates the engine, the openai SDK or the dashboard server.
+export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  plan: async () => (await import('./commands/plan')).planCommand,
+  agents: async () => (await import('./commands/agents')).agentsCommand,
+  run: async () => (await import('./commands/run')).runCommand,
+  resume: async () => (await import('./commands/resume')).resumeCommand,
+  status: async () => (await import('./commands/status')).statusCommand,
+  demo: async () => (await import('./commands/demo')).demoCommand,
+  cancel: async () => (await import('./commands/cancel')).cancelCommand,
+  pause: async () => (await import('./commands/pause')).pauseCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
+  diff: async () => (await import('./commands/diff')).diffCommand,
+  merge: async () => (await import('./commands/merge')).mergeCommand,
 };

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LockedError } from '../orchestrator/engine/run-lock';
 import { InputError, InputErrors } from '../orchestrator/errors';
+import { closeSharedToolServerIfIdle } from '../orchestrator/runner/mcp/orch-tool-server';
 import { EXIT, processIo, type CliIo, type Command } from './cli-io';
 import { commands } from './commands';
 
@@ -26,15 +27,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.out(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command: Command | undefined = commands[name];
-  if (command === undefined) {
+  const load: (() => Promise<Command>) | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) {
     io.err(`orch: unknown command '${name}'\n\n${USAGE}`);
     return EXIT.usage;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    // The run is over: its agents' tool server goes too, unless another command here still uses it.
+    await closeSharedToolServerIfIdle();
   }
 }
 

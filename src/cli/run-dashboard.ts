@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { startDashboardServer } from '../server/dashboard-server';
 import type { CliIo } from './cli-io';
 import { packageRoot } from './package-root';
 import type { RunSetup } from './run-setup';
@@ -15,6 +14,8 @@ export async function serveWhileRunning(io: CliIo, setup: RunSetup, flags: { por
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(flags.port)}`);
   const root = packageRoot();
   try {
+    // Loaded only when served: --no-dashboard runs never evaluate the server and its WebSocket code.
+    const { startDashboardServer } = await import('../server/dashboard-server');
     const server = await startDashboardServer({
       workspace: setup.paths.root,
       port,

@@ -17,10 +17,10 @@ describe('runner: supervision leaves no process behind', () => {
   const processes = (): string[] => liveMarked(box.marker);
   const busy = (): boolean => {
     const p = processes();
-    return p.some((l) => l.includes('sleep 302')) && p.some((l) => l.includes('sleep 301')) && p.some((l) => l.includes('orch-mcp-server'));
+    return p.some((l) => l.includes('sleep 302')) && p.some((l) => l.includes('sleep 301'));
   };
 
-  it('cancellation stops the CLI, its MCP server and its tool processes, even a setsid one', async () => {
+  it('cancellation stops the CLI and its tool processes, even a setsid one', async () => {
     server = await startScriptedModel({ scenario: steps([BUSY_TOOLS]) });
     const abort = new AbortController();
     const running = runAttempt(box.request(server.url, { signal: abort.signal }), () => undefined);
@@ -48,7 +48,9 @@ describe('runner: supervision leaves no process behind', () => {
     server = await startScriptedModel({ scenario: hang() });
     const running = runAttempt(box.request(server.url, { timeoutSec: 5, inactivityTimeoutSec: 30 }), () => undefined);
     await server.waitFor((r) => r.replyKind === 'hang', 5_000);
-    assert.ok(processes().some((l) => l.includes('orch-mcp-server')), `no MCP server among ${processes().join('; ')}`);
+    assert.ok(processes().length > 0, 'the CLI runs while its model call hangs');
+    // Orch's MCP tools are served by Orch itself: no Node process of ours per attempt.
+    assert.deepEqual(processes().filter((l) => l.split(' ')[1] === process.execPath), []);
     const out = await running;
     assert.equal(out.failure, 'timeout');
     assert.match(out.message ?? '', /no result within the 5 s attempt timeout/);

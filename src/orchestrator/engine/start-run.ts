@@ -11,7 +11,7 @@ import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
 import { routingRecordsOf } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
-import { runOpenaiAttempt } from '../openai/run-openai-attempt';
+import { lazyOpenaiAttempt } from '../openai/lazy-openai-attempt';
 import { redactor, secretsOf } from '../security/redact-secrets';
 import { OrchStore } from '../store/orch-store';
 import { removeStaleDashboardFile } from '../workspace/stale-dashboard-file';
@@ -195,7 +195,7 @@ async function withRun(
       assignments,
       tasks: taskIndex(snapshot().roadmap!),
       worktrees,
-      runners: { claude: deps.runAttempt, openai: deps.runOpenaiAttempt ?? runOpenaiAttempt(ModelCatalog.build(deps.config.models)) },
+      runners: { claude: deps.runAttempt, openai: deps.runOpenaiAttempt ?? lazyOpenaiAttempt(ModelCatalog.build(deps.config.models)) },
       claudePath: deps.claudePath,
       env: deps.env,
       signal: deps.signal,

@@ -1,5 +1,6 @@
 import { execFile, type ExecFileException } from 'node:child_process';
-import { access, constants, readFile, stat } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,6 +20,10 @@ export interface PreflightPorts {
   isExecutableFile(path: string): Promise<boolean>;
   isFile(path: string): Promise<boolean>;
   readText(path: string): Promise<string | undefined>;
+  /** What changes when the file behind `path` (symlinks followed) is replaced or rewritten; undefined when unreadable. */
+  fileStamp?(path: string): Promise<string | undefined>;
+  /** Best effort: a cache that cannot be written is only slower next time. */
+  writeText?(path: string, text: string): Promise<void>;
 }
 
 export const nodePreflightPorts: PreflightPorts = {
@@ -55,6 +60,23 @@ export const nodePreflightPorts: PreflightPorts = {
       return await readFile(path, 'utf8');
     } catch {
       return undefined;
+    }
+  },
+  async fileStamp(path) {
+    try {
+      const real = await realpath(path);
+      const s = await stat(real);
+      return JSON.stringify([real, s.dev, s.ino, s.size, s.mtimeMs, s.ctimeMs]);
+    } catch {
+      return undefined;
+    }
+  },
+  async writeText(path, text) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text);
+    } catch {
+      // a read-only workspace: the check just runs again next time
     }
   },
 };

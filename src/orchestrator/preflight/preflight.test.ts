@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstProgram, preflight, type PreflightInput } from './preflight';
@@ -96,5 +96,43 @@ describe('preflight: Claude credentials and the claude binary (in-memory ports)'
     assert.match(await binary({ ...none, code: null, startError: 'EACCES' }), /\) is not executable: /);
     assert.match(await binary({ ...none, code: null, timedOut: true }), /\) did not answer --version within 10 s: /);
     assert.match(await binary({ ...none, code: 1, stderr: 'Error: cannot find module\n  at x\n' }), /\) failed --version \(exit 1: Error: cannot find module\): /);
+  });
+});
+
+describe('preflight: the claude binary answers --version once per file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-preflight-claude-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A stand-in claude that counts how often it is asked, and fails when told to.
+  const claude = (exitCode: number): string => {
+    const bin = join(dir, 'claude');
+    writeFileSync(bin, `#!/bin/sh\necho x >> ${join(dir, 'calls')}\necho "2.1.197 (Claude Code)"\nexit ${exitCode}\n`);
+    chmodSync(bin, 0o755);
+    return bin;
+  };
+  const calls = (): number => (existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').split('\n').length - 1 : 0);
+  const input = (claudePath: string): PreflightInput => ({
+    workspace: dir,
+    env: { PATH: '/usr/bin:/bin', ANTHROPIC_API_KEY: 'k', HOME: join(dir, 'home') },
+    needs: { providers: new Map([['claude', ['PRD-1/T1']]]), browserTasks: [] },
+    claudePath,
+    claudePathFrom: 'from --claude-path',
+    chromiumPath: '/nonexistent',
+    git: false,
+  });
+
+  it('skips the run for the same binary, runs it again after the binary changed, never caches a failure', async () => {
+    const bin = claude(0);
+    assert.deepEqual(await preflight(input(bin), nodePreflightPorts), []);
+    assert.deepEqual(await preflight(input(bin), nodePreflightPorts), []);
+    assert.equal(calls(), 1, 'the second start took the cached answer');
+    claude(1); // rewritten: another file for the stamp, and it now fails
+    assert.match((await preflight(input(bin), nodePreflightPorts))[0] ?? '', /failed --version \(exit 1/);
+    assert.match((await preflight(input(bin), nodePreflightPorts))[0] ?? '', /failed --version \(exit 1/);
+    assert.equal(calls(), 3, 'a failing binary is asked every time');
+    assert.ok(existsSync(join(dir, 'home', '.cache', 'orch', 'claude-version.json')), "the cache is the user's, shared by workspaces");
   });
 });

@@ -41,9 +41,36 @@ export async function preflight(input: PreflightInput, ports: PreflightPorts): P
   return found.flat();
 }
 
+/**
+ * `claude --version` costs most of a second of every start; a binary that answered it once is
+ * taken as working until the file behind its path changes (an update, a reinstall, a new link).
+ * The cache is the user's, as the binary is: every workspace starts fast.
+ */
+function versionCacheFile(input: PreflightInput): string {
+  const cacheHome = nonEmpty(input.env.XDG_CACHE_HOME) ? input.env.XDG_CACHE_HOME! : nonEmpty(input.env.HOME) ? join(input.env.HOME!, '.cache') : join(input.workspace, '.orch', 'cache');
+  return join(cacheHome, 'orch', 'claude-version.json');
+}
+
+const CACHED_BINARIES = 8;
+
+function cachedStamps(text: string | undefined): string[] {
+  try {
+    const value: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 async function checkClaudeBinary(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
+  const stamp = isAbsolute(input.claudePath) ? await ports.fileStamp?.(input.claudePath) : undefined;
+  const cached = stamp === undefined ? [] : cachedStamps(await ports.readText(versionCacheFile(input)));
+  if (stamp !== undefined && cached.includes(stamp)) return [];
   const result = await ports.run(input.claudePath, ['--version'], { cwd: input.workspace, env: input.env, timeoutMs: VERSION_TIMEOUT_MS });
-  if (result.code === 0) return [];
+  if (result.code === 0) {
+    if (stamp !== undefined) await ports.writeText?.(versionCacheFile(input), JSON.stringify([stamp, ...cached].slice(0, CACHED_BINARIES)));
+    return [];
+  }
   return [
     `the claude CLI at ${input.claudePath} (${input.claudePathFrom}) ${failure(result, '--version', VERSION_TIMEOUT_MS)}: install Claude Code (npm install -g @anthropic-ai/claude-code) or give its path with --claude-path, ORCH_CLAUDE_PATH or "claudePath" in .orch/config.json`,
   ];

@@ -55,15 +55,8 @@ describe('claude arguments and environment', () => {
     assert.deepEqual(env, { PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '1', ORCH_ATTEMPT_MARKER: 'abc' });
   });
 
-  it('describes the stdio MCP server, runnable by Electron as by Node', () => {
-    const config = JSON.parse(orchMcpConfig('/usr/bin/node', '/s.mjs', '/r.jsonl')) as { mcpServers: { orch: { command: string; args: string[]; env: Record<string, string> } } };
-    assert.deepEqual(config.mcpServers.orch, {
-      type: 'stdio',
-      command: '/usr/bin/node',
-      args: ['/s.mjs'],
-      env: { ORCH_MCP_REPORT_FILE: '/r.jsonl', ELECTRON_RUN_AS_NODE: '1' },
-    });
-    const withSubmit = JSON.parse(orchMcpConfig('/usr/bin/node', '/s.mjs', '/r.jsonl', { url: 'http://127.0.0.1:9/', secret: 'S', tools: ['submit_prd'] })) as { mcpServers: { orch: { env: Record<string, string> } } };
-    assert.deepEqual(withSubmit.mcpServers.orch.env, { ORCH_MCP_REPORT_FILE: '/r.jsonl', ELECTRON_RUN_AS_NODE: '1', ORCH_MCP_SUBMIT_URL: 'http://127.0.0.1:9/', ORCH_MCP_SUBMIT_SECRET: 'S', ORCH_MCP_SUBMIT_TOOLS: 'submit_prd' });
+  it("points the CLI at Orch's HTTP tools with the attempt's secret in a header", () => {
+    const config = JSON.parse(orchMcpConfig({ url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer S' } })) as { mcpServers: Record<string, unknown> };
+    assert.deepEqual(config.mcpServers, { orch: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer S' } } });
   });
 });

@@ -2,7 +2,8 @@
 // system prompt through a file: no argv length limit, and neither shows up in `ps`.
 
 import type { AttemptRequest } from './attempt-request';
-import { submitToolsOf, type SubmissionEndpoint } from './mcp/submission-endpoint';
+import type { ToolSession } from './mcp/orch-tool-server';
+import { submitToolsOf } from './mcp/submission-endpoint';
 
 export const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change'] as const;
 
@@ -41,17 +42,11 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
 }
 
 /**
- * Inside VS Code `process.execPath` is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
- * With a submission endpoint the config holds its secret, so the runner keeps it in a private
- * file rather than on the command line.
+ * Orch's tools over HTTP from the Orch process. The config holds the attempt's secret, so the
+ * runner keeps it in a private file rather than on the command line.
  */
-export function orchMcpConfig(nodePath: string, serverPath: string, reportFile: string, submit?: Pick<SubmissionEndpoint, 'url' | 'secret' | 'tools'>): string {
-  const submitEnv = submit === undefined ? {} : { ORCH_MCP_SUBMIT_URL: submit.url, ORCH_MCP_SUBMIT_SECRET: submit.secret, ORCH_MCP_SUBMIT_TOOLS: submit.tools.join(',') };
-  return JSON.stringify({
-    mcpServers: {
-      orch: { type: 'stdio', command: nodePath, args: [serverPath], env: { ORCH_MCP_REPORT_FILE: reportFile, ELECTRON_RUN_AS_NODE: '1', ...submitEnv } },
-    },
-  });
+export function orchMcpConfig(session: Pick<ToolSession, 'url' | 'headers'>): string {
+  return JSON.stringify({ mcpServers: { orch: { type: 'http', url: session.url, headers: session.headers } } });
 }
 
 export function claudeEnv(req: AttemptRequest, marker: string): Record<string, string> {

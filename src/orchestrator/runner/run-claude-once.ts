@@ -3,14 +3,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NewEvent } from '../../protocol/events';
 import { ArtifactFiles } from './artifact-files';
 import type { AttemptRequest } from './attempt-request';
 import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationPlan } from './claude-args';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
-import { reportActivity, ReportTail } from './mcp-reports';
-import { startSubmissionEndpoint, submitToolsOf, type SubmissionEndpoint } from './mcp/submission-endpoint';
+import { sharedToolServer, type ToolSession } from './mcp/orch-tool-server';
 import { estimateCostUsd } from './model-check';
 import { spawnGroup, terminate, type TerminateReport } from './process-group';
 import { StreamTracker } from './stream-tracker';
@@ -31,14 +29,8 @@ export interface TryResult extends Classified {
   readonly progressed: boolean;
 }
 
-/** Where Orch's MCP server lives: beside this module in the source tree, `dist/mcp/` when bundled. */
-export function defaultOrchMcpServerPath(): string {
-  return join(__dirname, 'mcp', 'orch-mcp-server.mjs');
-}
-
 /** After the result line the CLI should exit promptly; a straggler is stopped after this. */
 const LINGER_AFTER_RESULT_MS = 5_000;
-const MCP_POLL_MS = 200;
 const STDERR_TAIL = 4_000;
 
 function preflight(req: AttemptRequest): Classified | undefined {
@@ -100,7 +92,6 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     files,
     emit,
     onRetrySignal: () => stop('retry'),
-    beforeToolResults: () => reports?.poll(),
     onResult: () => {
       linger = setTimeout(() => stop('linger'), LINGER_AFTER_RESULT_MS);
     },
@@ -112,23 +103,24 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     writeFileSync(systemPromptFile, req.systemPrompt);
   }
   let mcpConfig: string | undefined;
-  let reports: ReportTail | undefined;
-  let endpoint: SubmissionEndpoint | undefined;
+  let tools: ToolSession | undefined;
   if (req.orchTools !== false) {
-    const server = defaultOrchMcpServerPath();
-    if (existsSync(server)) {
-      const reportFile = files.path('mcp.jsonl');
-      reports = new ReportTail(reportFile, (line) => {
-        touch();
-        const a = reportActivity(line);
-        if (typeof a === 'string') tracker.warn(a);
-        else tracker.activity(a);
+    try {
+      // A report reaches the event stream before the CLI sees the tool's answer, so before its result line.
+      tools = (await sharedToolServer()).open({
+        ...(req.submissions === undefined ? {} : { submissions: req.submissions }),
+        onReport: (activity) => {
+          touch();
+          tracker.activity(activity);
+        },
       });
-      if (submitToolsOf(req.submissions).length > 0) endpoint = await startSubmissionEndpoint(req.submissions ?? {});
       mcpConfig = files.path('mcp-config.json');
-      writeFileSync(mcpConfig, orchMcpConfig(process.execPath, server, reportFile, endpoint), { mode: 0o600 });
-    } else {
-      tracker.warn(`Orch's MCP server is missing at ${server}: the agent runs without report_progress, attach_evidence and report_no_change`);
+      writeFileSync(mcpConfig, orchMcpConfig(tools), { mode: 0o600 });
+    } catch (error) {
+      tools?.close();
+      tools = undefined;
+      mcpConfig = undefined;
+      tracker.warn(`Orch's MCP tools could not be served (${(error as Error).message}): the agent runs without report_progress, attach_evidence and report_no_change`);
     }
   }
 
@@ -157,7 +149,6 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   const onAbort = (): void => stop('cancelled');
   req.signal?.addEventListener('abort', onAbort, { once: true });
   touch();
-  reports?.start(MCP_POLL_MS);
 
   child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
   child.stdin?.end(plan.prompt);
@@ -190,8 +181,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   const cleanup = pid === undefined ? undefined : await (stopping ?? terminate(pid, marker, graceMs));
   await closed;
   if (pending !== '') tracker.line(pending);
-  reports?.stop();
-  await endpoint?.close();
+  tools?.close();
   if (!stoppedByUs && cleanup !== undefined && cleanup.outside.length > 0) {
     tracker.warn(`the agent left ${cleanup.outside.length} process(es) running after it exited (${cleanup.outside.join(', ')}); Orch stopped them`);
   }

@@ -7,6 +7,7 @@ describe('ModelCatalog', () => {
     const c = ModelCatalog.build();
     assert.equal(c.get('claude-opus-4-8[1m]')?.name, 'opus');
     assert.equal(c.get('claude-sonnet-5')?.name, 'sonnet');
+    assert.equal(c.get('claude-haiku-4-5-20251001')?.name, 'haiku', 'the id the claude CLI 2.1.197 sends for haiku');
     assert.deepEqual(
       ['opus', 'sonnet', 'haiku', 'gpt-4.1', 'gpt-4.1-mini'].map((m) => c.get(m)?.tier),
       ['strong', 'balanced', 'fast', 'balanced', 'fast'],

@@ -30,7 +30,7 @@ type Shipped = Omit<ModelInfo, 'name' | 'routable'> & { readonly routable?: bool
 const SHIPPED: Readonly<Record<string, Shipped>> = {
   opus: { provider: 'claude', tier: 'strong', inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-opus-4-8'] },
   sonnet: { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'], routable: true, aliases: ['claude-sonnet-5'] },
-  haiku: { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-haiku-5-5'] },
+  haiku: { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'], routable: true, aliases: ['claude-haiku-4-5-20251001'] },
   'claude-opus-4-1': { provider: 'claude', tier: 'strong', inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75, contextWindow: 200_000, fallback: ['sonnet'] },
   'claude-sonnet-4-5': { provider: 'claude', tier: 'balanced', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, contextWindow: 200_000, fallback: ['haiku'] },
   'claude-haiku-4-5': { provider: 'claude', tier: 'fast', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25, contextWindow: 200_000, fallback: ['sonnet'] },

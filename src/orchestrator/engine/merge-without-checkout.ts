@@ -40,10 +40,10 @@ export async function mergeWithoutCheckout(git: Git, gitCommonDir: string, targe
     const commit = await git(['commit-tree', treeId, '-p', base, '-p', head, '-m', message]);
     if (commit.code !== 0) throw new Error(`merging ${source} into ${target} failed: ${commit.stderr.trim()}`);
     const merge = commit.stdout.trim();
-    await pausePoint('merge-before-update-ref', gitCommonDir);
+    await pausePoint('merge-before-update-ref', gitCommonDir, source);
     const moved = await git(['update-ref', '-m', message, `refs/heads/${target}`, merge, base]);
     if (moved.code === 0) {
-      await pausePoint('merge-after-update-ref', gitCommonDir);
+      await pausePoint('merge-after-update-ref', gitCommonDir, source);
       return { merged: true, conflicts: [], detail: `merged as ${merge}`, commits: { base, head } };
     }
     if (attempt >= ATTEMPTS) throw new Error(`merging ${source} into ${target} failed: the branch kept moving (${moved.stderr.trim()})`);

@@ -161,7 +161,7 @@ export class Worktrees {
     } else {
       await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
-    await pausePoint('worktree-added', await this.gitCommonDir());
+    await pausePoint('worktree-added', await this.gitCommonDir(), branch);
     await rm(adding, { force: true });
     return { dir, created: true };
   }
@@ -289,7 +289,7 @@ export class Worktrees {
       if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
         await this.commitAll(dir, `orch: work in progress on ${taskId}`);
       }
-      await pausePoint('cleanup-before-remove', await this.gitCommonDir());
+      await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
       await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:

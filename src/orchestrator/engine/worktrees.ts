@@ -184,14 +184,21 @@ export class Worktrees {
    */
   async keepOutOfCommits(taskId: string, paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
-    const list = join((await this.gitOk(this.taskDir(taskId), ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    const list = join(await this.gitDirOf(this.taskDir(taskId)), UNCOMMITTED_LIST);
     await appendFile(list, paths.map((p) => `${p}\0`).join(''));
+  }
+
+  // A worktree's `.git` file names its git folder: read, it saves a git process per commit.
+  private async gitDirOf(dir: string): Promise<string> {
+    const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1];
+    if (pointer !== undefined) return resolve(dir, pointer.trim());
+    return (await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim();
   }
 
   /** Stages everything in `dir` but what Orch put there, and commits it if anything is staged. */
   private async commitAll(dir: string, message: string): Promise<void> {
     await this.gitOk(dir, ['add', '-A']);
-    const list = join((await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    const list = join(await this.gitDirOf(dir), UNCOMMITTED_LIST);
     if (existsSync(list)) {
       // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
       await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });

@@ -41,9 +41,10 @@ export class Worktrees {
   readonly integrationBranch: string;
   /** Where runs before merges without a checkout kept the integration branch checked out. */
   readonly integrationDir: string;
-  // Worktree additions and removals touch only their own folders and refs, so two may run at
-  // once; merges move the one integration branch, so they take turns.
-  private readonly trees = new WorkLane(2);
+  // Worktree additions and removals take turns, so tasks get theirs in dispatch order (the first
+  // one dispatched is the one that installs what later worktrees reuse); merges move the one
+  // integration branch, so they take turns too, but in a lane of their own.
+  private readonly trees = new WorkLane(1);
   private readonly merges = new WorkLane(1);
   private readonly prefetched = new Map<string, Prefetch>();
   private readonly background = new Set<Promise<unknown>>();

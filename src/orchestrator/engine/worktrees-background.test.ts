@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { useTempDir } from '../../../test/support/temp-dir';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { git, gitOk } from './git';
@@ -69,6 +70,9 @@ describe('Worktrees without an integration checkout, ahead of and after need', (
     const { root, w } = await repo();
     w.prefetch('P/T1');
     w.prefetch('P/T2');
+    // Made with nobody waiting for it: the folder appears before anyone obtains it.
+    for (let waited = 0; !existsSync(w.taskDir('P/T2')) && waited < 30_000; waited += 50) await sleep(50);
+    assert.equal(existsSync(w.taskDir('P/T1')) && existsSync(w.taskDir('P/T2')), true, 'both prefetched');
     const got = await w.obtain('P/T1');
     assert.equal(got.created, true, 'the prefetched worktree is new: its setup still runs');
     assert.equal(readFileSync(join(got.dir, 'README.md'), 'utf8'), 'hello\n');

@@ -29,7 +29,7 @@ export interface TaskWorktree {
 
 interface Prefetch {
   started: boolean;
-  readonly done: Promise<TaskWorktree | undefined>;
+  done: Promise<TaskWorktree | undefined>;
 }
 
 /**
@@ -130,17 +130,16 @@ export class Worktrees {
    */
   prefetch(taskId: string): void {
     if (this.prefetched.has(taskId)) return;
-    const entry: Prefetch = {
-      started: false,
-      done: this.trees.run(async () => {
-        if (this.prefetched.get(taskId) !== entry) return undefined;
-        entry.started = true;
-        return this.addTaskWorktree(taskId);
-      }, 'background'),
-    };
+    const entry: Prefetch = { started: false, done: Promise.resolve(undefined) };
+    // Registered before it is queued: an idle lane starts the work at once, and it checks this.
+    this.prefetched.set(taskId, entry);
+    entry.done = this.trees.run(async () => {
+      if (this.prefetched.get(taskId) !== entry) return undefined;
+      entry.started = true;
+      return this.addTaskWorktree(taskId);
+    }, 'background');
     // Its error, if any, is the dispatch's to see: `obtain` awaits this same promise.
     entry.done.catch(() => undefined);
-    this.prefetched.set(taskId, entry);
   }
 
   private async addTaskWorktree(taskId: string): Promise<TaskWorktree> {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import type { RunState } from '../../protocol/domain';
@@ -28,6 +29,9 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   // An error in one task (git, the disk) ends the run: the others' agents are stopped and
   // their last events written before the caller closes the log.
   const stop = new AbortController();
+  // Every attempt in flight listens for the stop, with its process and its checks: more than
+  // Node's default of 10 at parallel 8 and above is expected, not a leak.
+  setMaxListeners(Math.max(10, options.parallel * 4), stop.signal);
   const forward = () => stop.abort();
   outer.signal.addEventListener('abort', forward, { once: true });
   const inFlight = new Map<string, Promise<TaskEnd>>();

@@ -292,7 +292,8 @@ export class Worktrees {
 
   private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
     const dir = this.taskDir(taskId);
-    if (existsSync(dir)) {
+    // The folder is per task, not per run: another run's worktree there is not this one's to remove.
+    if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
       if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
         await this.commitAll(dir, `orch: work in progress on ${taskId}`);
       }

@@ -1,14 +1,16 @@
 // Git's share of a run's overhead: 200 quick stand-in tasks through the whole engine (worktree
 // add, commit, verification, merge, cleanup) at parallel 8 and 32, against the ideal wall time
 // (every wave of agents back to back, git free). Medians and spread over repetitions.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Prd, Roadmap, Task } from '../src/protocol/domain';
 import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
 import { defaultConfig } from '../src/orchestrator/config/orch-config';
 import { gitOk } from '../src/orchestrator/engine/git';
 import { startRun } from '../src/orchestrator/engine/start-run';
+import { Worktrees } from '../src/orchestrator/engine/worktrees';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { percentile } from './stats';
@@ -78,8 +80,57 @@ async function oneRun(parallel: number): Promise<{ wallMs: number; verified: num
   }
 }
 
+/**
+ * The git steps one task meets, timed one by one in a repository of 200 files: what stays on
+ * a task's path (its worktree when prefetched or not, its commit, the merge, the line counts)
+ * and what now runs in the background (removal); a merge in a checkout, as runs made before.
+ */
+async function gitSteps(tasks: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-git-steps-'));
+  try {
+    const ws = join(dir, 'ws');
+    mkdirSync(join(ws, 'src'), { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(join(ws, 'src', `f${i}.txt`), `file ${i}\n`);
+    await gitOk(ws, ['init', '-q', '-b', 'main']);
+    await gitOk(ws, ['add', '-A']);
+    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
+    const w = new Worktrees(workspacePaths(ws), 'bench');
+    await w.prepare();
+    const times: Record<string, number[]> = { 'worktree (not prefetched)': [], 'worktree (prefetched)': [], commit: [], merge: [], 'changed lines': [], 'removal (background)': [], 'merge in a checkout (before)': [] };
+    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const started = process.hrtime.bigint();
+      const result = await work();
+      times[name]!.push(Number(process.hrtime.bigint() - started) / 1e6);
+      return result;
+    };
+    const checkout = join(dir, 'checkout');
+    await gitOk(ws, ['worktree', 'add', '-q', '-b', 'old-integration', checkout, 'main']);
+    for (let i = 0; i < tasks; i++) {
+      const id = `P/T${i}`;
+      const prefetched = i % 2 === 1;
+      if (prefetched) {
+        w.prefetch(id);
+        // Made once its folder is there and git's work on it done (the marker of an addition gone).
+        while (!existsSync(join(w.taskDir(id), 'src')) || existsSync(`${w.taskDir(id)}.adding`)) await sleep(5);
+      }
+      const wt = await timed(prefetched ? 'worktree (prefetched)' : 'worktree (not prefetched)', () => w.forTask(id));
+      writeFileSync(join(wt, 'src', `f${i}.txt`), `changed by ${id}\n`);
+      await timed('commit', () => w.commitTask(id, id));
+      await timed('merge', () => w.merge(id, `orch: merge ${id} (bench)`));
+      await timed('changed lines', () => w.changedLines(id));
+      await timed('merge in a checkout (before)', () => gitOk(checkout, ['merge', '--no-ff', '-q', '-m', 'old', w.taskBranch(id)]));
+      await timed('removal (background)', () => w.cleanupTask(id));
+    }
+    const path = ['worktree (prefetched)', 'commit', 'merge', 'changed lines'].reduce((sum, name) => sum + percentile(times[name]!, 50), 0);
+    console.log(`git steps per task (${tasks} tasks, 200-file repository), median: ${Object.entries(times).map(([name, samples]) => `${name} ${percentile(samples, 50).toFixed(1)} ms`).join(', ')}; on a task's path now ${path.toFixed(1)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function bench(): Promise<void> {
-  for (const parallel of PARALLEL) {
+  await gitSteps(Number(process.env.ORCH_BENCH_GIT_STEPS ?? 40));
+  for (const parallel of REPEAT > 0 ? PARALLEL : []) {
     const ratios: number[] = [];
     const walls: number[] = [];
     let verified = 0;

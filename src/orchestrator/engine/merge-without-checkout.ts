@@ -27,16 +27,18 @@ const ATTEMPTS = 3;
  */
 export async function mergeWithoutCheckout(git: Git, gitCommonDir: string, target: string, source: string, message: string): Promise<MergeResult & { readonly commits?: MergedCommits }> {
   for (let attempt = 1; ; attempt++) {
-    const tips = await git(['rev-parse', `refs/heads/${target}^{commit}`, `refs/heads/${source}^{commit}`]);
-    const [base, head] = tips.stdout.trim().split('\n');
+    const tips = await git(['rev-parse', `refs/heads/${target}^{commit}`, `refs/heads/${source}^{commit}`, `refs/heads/${target}^{tree}`]);
+    const [base, head, baseTree] = tips.stdout.trim().split('\n');
     if (tips.code !== 0 || base === undefined || head === undefined) throw new Error(`merging ${source} into ${target} failed: ${tips.stderr.trim() || 'a branch is missing'}`);
-    if ((await git(['merge-base', '--is-ancestor', head, base])).code === 0) {
-      return { merged: true, conflicts: [], detail: `Already up to date: ${target} holds ${head}` };
-    }
     const tree = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', base, head]);
     if (tree.code === 1) return { merged: false, ...conflictsOf(tree.stdout) };
     const treeId = tree.stdout.split('\0')[0] ?? '';
     if (tree.code !== 0 || !/^[0-9a-f]{40,64}$/.test(treeId)) throw new Error(`merging ${source} into ${target} failed: ${`${tree.stderr}`.trim() || `git merge-tree exited ${tree.code}`}`);
+    // Only a merge that changes nothing can be one of a source already taken in (a resume after
+    // the branch moved): asked then, not on every merge.
+    if (treeId === baseTree && (await git(['merge-base', '--is-ancestor', head, base])).code === 0) {
+      return { merged: true, conflicts: [], detail: `Already up to date: ${target} holds ${head}` };
+    }
     const commit = await git(['commit-tree', treeId, '-p', base, '-p', head, '-m', message]);
     if (commit.code !== 0) throw new Error(`merging ${source} into ${target} failed: ${commit.stderr.trim()}`);
     const merge = commit.stdout.trim();

@@ -12,9 +12,9 @@ describe('a run that cannot start its work', function () {
   it('is failed with the reason in its log, never left running', async () => {
     const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, demoScenario);
     try {
-      // A file where the integration worktree goes: git cannot add the worktree there.
-      mkdirSync(join(fixture.workspace, '.orch', 'worktrees'), { recursive: true });
-      writeFileSync(join(fixture.workspace, '.orch', 'worktrees', '_integration'), 'in the way\n');
+      // A file where the task worktrees go: no worktree can be added there.
+      mkdirSync(join(fixture.workspace, '.orch'), { recursive: true });
+      writeFileSync(join(fixture.workspace, '.orch', 'worktrees'), 'in the way\n');
       await assert.rejects(fixture.run());
       const runId = basename(dirname(fixture.eventsFile()!));
       const events = fixture.events(runId);

@@ -64,6 +64,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed, lines: await ctx.worktrees.changedLines(taskId) });
   }
   await ctx.log.append({ type: 'task.verified', taskId, checks, basis });
-  if (ctx.worktrees !== undefined) await ctx.worktrees.cleanupTask(taskId);
+  // Its work is merged and the verdict logged: removing the folder can wait for a free moment.
+  ctx.worktrees?.cleanupInBackground(taskId);
   return 'verified';
 }

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import type { RunState } from '../../protocol/domain';
 import type { EngineContext } from './engine-context';
@@ -27,6 +29,9 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   // An error in one task (git, the disk) ends the run: the others' agents are stopped and
   // their last events written before the caller closes the log.
   const stop = new AbortController();
+  // Every attempt in flight listens for the stop, with its process and its checks: more than
+  // Node's default of 10 at parallel 8 and above is expected, not a leak.
+  setMaxListeners(Math.max(10, options.parallel * 4), stop.signal);
   const forward = () => stop.abort();
   outer.signal.addEventListener('abort', forward, { once: true });
   const inFlight = new Map<string, Promise<TaskEnd>>();
@@ -35,6 +40,7 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   } catch (error) {
     stop.abort();
     await Promise.allSettled(inFlight.values());
+    await outer.worktrees?.drain().catch(() => undefined);
     throw error;
   } finally {
     outer.signal.removeEventListener('abort', forward);
@@ -52,6 +58,10 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const limit = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling()));
   if (ctx.worktrees === undefined) {
     await ctx.log.append({ type: 'warning.raised', message: 'the workspace is not a git repository: tasks run one at a time in the workspace itself' });
+  }
+  // A crash between a task's verdict and the removal of its worktree left the folder behind.
+  for (const task of Object.values(ctx.state().tasks)) {
+    if (task.state === 'verified' && ctx.worktrees !== undefined && existsSync(ctx.worktrees.taskDir(task.id))) ctx.worktrees.cleanupInBackground(task.id);
   }
 
   for (;;) {
@@ -76,6 +86,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     }
     const budget = options.budgetUsd;
     if (budget !== undefined && ctx.state().costUsd >= budget && inFlight.size === 0) {
+      await settleWorktrees(ctx);
       await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `budget of $${budget.toFixed(2)} used ($${ctx.state().costUsd.toFixed(4)} spent)` });
       return 'paused';
     }
@@ -111,6 +122,10 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
         });
       inFlight.set(task.id, run);
     }
+    // The next wave's worktrees are added while this one works, so its dispatch need not wait.
+    if (ctx.worktrees !== undefined && !overBudget) {
+      for (const task of decision.ready.filter((t) => !inFlight.has(t.id)).slice(0, limit)) ctx.worktrees.prefetch(task.id);
+    }
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
     for (const task of Object.values(ctx.state().tasks)) {
       if ((task.state === 'running' || task.state === 'verifying') && !inFlight.has(task.id) && inFlight.size < limit) {
@@ -122,6 +137,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
       }
     }
     if (inFlight.size === 0 && unaffordable.length > 0) {
+      await settleWorktrees(ctx);
       await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `the budget cannot cover the next attempt: ${unaffordable.join('; ')}` });
       return 'paused';
     }
@@ -129,7 +145,13 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     await Promise.race(inFlight.values());
   }
   await Promise.allSettled(inFlight.values());
+  await settleWorktrees(ctx);
   return finish(ctx);
+}
+
+// Before the run's last word: the background removals are done, or their failures said.
+async function settleWorktrees(ctx: EngineContext): Promise<void> {
+  for (const message of (await ctx.worktrees?.drain()) ?? []) await ctx.log.append({ type: 'warning.raised', message });
 }
 
 async function finish(ctx: EngineContext): Promise<EngineResult> {

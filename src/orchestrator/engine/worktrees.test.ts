@@ -32,8 +32,8 @@ describe('Worktrees', () => {
     assert.deepEqual(await w.commitTask('P/T2', 'T2'), ['b.txt']);
     assert.equal((await w.merge('P/T1', 'merge T1')).merged, true);
     assert.equal((await w.merge('P/T2', 'merge T2')).merged, true);
-    assert.equal(readFileSync(join(w.integrationDir, 'a.txt'), 'utf8'), 'from T1\n');
-    assert.equal(readFileSync(join(w.integrationDir, 'b.txt'), 'utf8'), 'from T2\n');
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['show', `${w.integrationBranch}:a.txt`]), 'from T1\n');
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['show', `${w.integrationBranch}:b.txt`]), 'from T2\n');
     assert.deepEqual(await w.cleanupTask('P/T1'), { branchKept: false });
     assert.equal(existsSync(a), false);
     const branches = await gitOk(join(tmp.path, 'ws'), ['branch', '--list', 'orch/*']);
@@ -52,8 +52,10 @@ describe('Worktrees', () => {
     const second = await w.merge('P/T2', 'm2');
     assert.equal(second.merged, false);
     assert.deepEqual(second.conflicts, ['README.md']);
-    assert.equal(await gitOk(w.integrationDir, ['status', '--porcelain']), '');
-    assert.equal(readFileSync(join(w.integrationDir, 'README.md'), 'utf8'), 'one\n');
+    assert.deepEqual(second.conflicts, ['README.md']);
+    assert.match(second.detail, /CONFLICT \(content\): Merge conflict in README\.md/);
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['show', `${w.integrationBranch}:README.md`]), 'one\n');
+    assert.equal(await gitOk(join(tmp.path, 'ws'), ['log', '-1', '--format=%s', w.integrationBranch]), 'm1\n', 'no half-made merge on the branch');
   });
 
   it('keeps unmerged work on its branch when a task is cleaned up', async () => {
@@ -78,7 +80,7 @@ describe('Worktrees', () => {
     writeFileSync(join(dir, 'left.txt'), 'unfinished\n');
     const second = new Worktrees(workspacePaths(join(tmp.path, 'ws')), 'run2');
     await second.prepare();
-    assert.equal((await gitOk(second.integrationDir, ['symbolic-ref', '--short', 'HEAD'])).trim(), 'orch/run2/integration');
+    assert.equal((await gitOk(join(tmp.path, 'ws'), ['rev-parse', '--verify', 'orch/run2/integration'])).trim(), (await gitOk(join(tmp.path, 'ws'), ['rev-parse', 'main'])).trim());
     const again = await second.forTask('P/T1');
     assert.equal(again, dir);
     assert.equal((await gitOk(again, ['symbolic-ref', '--short', 'HEAD'])).trim(), 'orch/run2/P-T1');

@@ -1,14 +1,12 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FileLineCount } from '../../protocol/events';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { git as plainGit, gitOk as plainGitOk } from './git';
-
-export interface MergeResult {
-  readonly merged: boolean;
-  readonly conflicts: readonly string[];
-  readonly detail: string;
-}
+import { mergeWithoutCheckout, type MergedCommits, type MergeResult } from './merge-without-checkout';
+import { pausePoint } from './test-pause';
+import { WorkLane } from './work-lane';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
@@ -29,16 +27,30 @@ export interface TaskWorktree {
   readonly created: boolean;
 }
 
+interface Prefetch {
+  started: boolean;
+  done: Promise<TaskWorktree | undefined>;
+}
+
 /**
- * Git isolation for one run: an integration branch checked out in its own worktree, and one
- * worktree + branch per writing task, created from the integration branch and merged back.
+ * Git isolation for one run: an integration branch, and one worktree + branch per writing task,
+ * created from the integration branch and merged back into it without a checkout. Worktrees are
+ * added ahead of need and removed after it in the background, so an agent rarely waits for git.
  */
 export class Worktrees {
   readonly integrationBranch: string;
+  /** Where runs before merges without a checkout kept the integration branch checked out. */
   readonly integrationDir: string;
-  // Tasks finish in parallel, but the integration worktree and the repository's worktree list
-  // take one change at a time: git refuses a second merge while one is in progress.
-  private queue: Promise<unknown> = Promise.resolve();
+  // Worktree additions and removals take turns, so tasks get theirs in dispatch order (the first
+  // one dispatched is the one that installs what later worktrees reuse); merges move the one
+  // integration branch, so they take turns too, but in a lane of their own.
+  private readonly trees = new WorkLane(1);
+  private readonly merges = new WorkLane(1);
+  private readonly prefetched = new Map<string, Prefetch>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly backgroundErrors: string[] = [];
+  private readonly mergedCommits = new Map<string, MergedCommits>();
+  private commonDir: string | undefined;
 
   constructor(
     private readonly paths: WorkspacePaths,
@@ -61,7 +73,7 @@ export class Worktrees {
     return this.paths.worktreeDir(taskSlug(taskId));
   }
 
-  /** Idempotent: a resumed run finds its integration worktree where it left it. */
+  /** Idempotent: a resumed run finds its integration branch where it left it. */
   async prepare(): Promise<void> {
     const root = this.paths.root;
     await this.excludeRuntimeFiles();
@@ -72,21 +84,12 @@ export class Worktrees {
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
     await this.removeStaleLocks();
-    // The folder names are per task (docs/design.md §3), so an earlier run's worktree may sit where
-    // this run's goes; its integration worktree holds only commits, nothing to keep.
-    if (existsSync(this.integrationDir) && (await this.checkedOutBranch(this.integrationDir)) !== this.integrationBranch) {
-      await this.gitOk(root, ['worktree', 'remove', '--force', this.integrationDir]);
-    }
-    if (!existsSync(this.integrationDir)) {
-      await this.gitOk(root, ['worktree', 'prune']);
-      await this.gitOk(root, ['worktree', 'add', this.integrationDir, this.integrationBranch]);
-    } else {
-      // Orch's own worktree: anything in it that is not committed is a merge a crash cut short,
-      // and the log redoes that merge, so start from the branch as committed.
-      await this.git(this.integrationDir, ['merge', '--abort']);
-      await this.gitOk(this.integrationDir, ['reset', '-q', '--hard', 'HEAD']);
-      await this.gitOk(this.integrationDir, ['clean', '-fdq']);
-    }
+    // A checkout of an integration branch (this run's before an upgrade, or an earlier run's)
+    // holds only commits, all on its branch; a checkout left there would go stale as merges
+    // move the branch under it.
+    if (existsSync(this.integrationDir)) await this.removeIntegrationWorktree();
+    await mkdir(this.paths.worktreesDir, { recursive: true });
+    await this.gitOk(root, ['worktree', 'prune']);
   }
 
   // Git runs for this run carry its marker, so a resume after a crash finds and stops a merge
@@ -99,10 +102,9 @@ export class Worktrees {
     return plainGitOk(cwd, args, { ORCH_RUN_ID: this.runId });
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  private async gitCommonDir(): Promise<string> {
+    this.commonDir ??= resolve(this.paths.root, (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim());
+    return this.commonDir;
   }
 
   /** Creates (or reuses, on resume) the task's worktree on its own branch. */
@@ -111,17 +113,47 @@ export class Worktrees {
   }
 
   /** Like `forTask`, saying whether the worktree is new. */
-  obtain(taskId: string): Promise<TaskWorktree> {
-    return this.serial(() => this.addTaskWorktree(taskId));
+  async obtain(taskId: string): Promise<TaskWorktree> {
+    const early = this.prefetched.get(taskId);
+    this.prefetched.delete(taskId);
+    // A prefetch still queued is dropped (it finds itself gone) and the worktree made now.
+    if (early?.started === true) {
+      const made = await early.done;
+      if (made !== undefined) return made;
+    }
+    return this.trees.run(() => this.addTaskWorktree(taskId), 'urgent');
+  }
+
+  /**
+   * Starts adding the task's worktree in the background, for a task that is ready but has no
+   * slot yet: its `obtain` then finds it made. Its setup still runs at dispatch.
+   */
+  prefetch(taskId: string): void {
+    if (this.prefetched.has(taskId)) return;
+    const entry: Prefetch = { started: false, done: Promise.resolve(undefined) };
+    // Registered before it is queued: an idle lane starts the work at once, and it checks this.
+    this.prefetched.set(taskId, entry);
+    entry.done = this.trees.run(async () => {
+      if (this.prefetched.get(taskId) !== entry) return undefined;
+      entry.started = true;
+      return this.addTaskWorktree(taskId);
+    }, 'background');
+    // Its error, if any, is the dispatch's to see: `obtain` awaits this same promise.
+    entry.done.catch(() => undefined);
   }
 
   private async addTaskWorktree(taskId: string): Promise<TaskWorktree> {
     const dir = this.taskDir(taskId);
     const branch = this.taskBranch(taskId);
+    // Present while git adds the worktree: found on resume, it means a kill cut the checkout
+    // short, and nothing has run in that folder yet.
+    const adding = `${dir}.adding`;
+    if (existsSync(adding)) await this.dropHalfAdded(dir);
     if (existsSync(dir)) {
       if ((await this.checkedOutBranch(dir)) === branch) return { dir, created: false };
       await this.setAsideForeignWorktree(dir);
     }
+    await writeFile(adding, `${this.runId}\n`);
     if (await this.branchExists(branch)) {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
       await this.gitOk(this.paths.root, ['worktree', 'prune']);
@@ -129,7 +161,21 @@ export class Worktrees {
     } else {
       await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
+    await pausePoint('worktree-added', await this.gitCommonDir(), branch);
+    await rm(adding, { force: true });
     return { dir, created: true };
+  }
+
+  private async dropHalfAdded(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    // Git locks a worktree while adding it, and prune keeps locked ones: its registration goes by hand.
+    const admin = join(await this.gitCommonDir(), 'worktrees');
+    for (const name of await readdir(admin).catch(() => [] as string[])) {
+      const gitdir = await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '');
+      if (resolve(gitdir.trim()) === join(dir, '.git')) await rm(join(admin, name), { recursive: true, force: true });
+    }
+    await this.gitOk(this.paths.root, ['worktree', 'prune']);
+    await rm(`${dir}.adding`, { force: true });
   }
 
   /**
@@ -138,14 +184,21 @@ export class Worktrees {
    */
   async keepOutOfCommits(taskId: string, paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
-    const list = join((await this.gitOk(this.taskDir(taskId), ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    const list = join(await this.gitDirOf(this.taskDir(taskId)), UNCOMMITTED_LIST);
     await appendFile(list, paths.map((p) => `${p}\0`).join(''));
+  }
+
+  // A worktree's `.git` file names its git folder: read, it saves a git process per commit.
+  private async gitDirOf(dir: string): Promise<string> {
+    const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1];
+    if (pointer !== undefined) return resolve(dir, pointer.trim());
+    return (await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim();
   }
 
   /** Stages everything in `dir` but what Orch put there, and commits it if anything is staged. */
   private async commitAll(dir: string, message: string): Promise<void> {
     await this.gitOk(dir, ['add', '-A']);
-    const list = join((await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim(), UNCOMMITTED_LIST);
+    const list = join(await this.gitDirOf(dir), UNCOMMITTED_LIST);
     if (existsSync(list)) {
       // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
       await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
@@ -198,45 +251,71 @@ export class Worktrees {
 
   /** Merges the task's branch into the integration branch; a conflict is reported, never left half-done. */
   merge(taskId: string, message: string): Promise<MergeResult> {
-    return this.serial(() => this.mergeNow(taskId, message));
-  }
-
-  private async mergeNow(taskId: string, message: string): Promise<MergeResult> {
-    const result = await this.git(this.integrationDir, ['merge', '--no-ff', '-m', message, this.taskBranch(taskId)]);
-    if (result.code === 0) return { merged: true, conflicts: [], detail: result.stdout.trim() };
-    const conflicts = (await this.git(this.integrationDir, ['diff', '--name-only', '--diff-filter=U'])).stdout
-      .split('\n')
-      .filter((l) => l.length > 0);
-    await this.git(this.integrationDir, ['merge', '--abort']);
-    const detail = `${result.stdout}${result.stderr}`.trim();
-    // A merge that failed without conflicts is the repository's problem, not the agent's work.
-    if (conflicts.length === 0) throw new Error(`merging ${taskId} into ${this.integrationBranch} failed: ${detail}`);
-    return { merged: false, conflicts, detail };
+    return this.merges.run(async () => {
+      const git = (args: readonly string[]) => this.git(this.paths.root, args);
+      const { commits, ...result } = await mergeWithoutCheckout(git, await this.gitCommonDir(), this.integrationBranch, this.taskBranch(taskId), message);
+      if (commits !== undefined) this.mergedCommits.set(taskId, commits);
+      // A merge that failed without conflicts is the repository's problem, not the agent's work.
+      if (!result.merged && result.conflicts.length === 0) throw new Error(`merging ${taskId} into ${this.integrationBranch} failed: ${result.detail}`);
+      return result;
+    });
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
   cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
-    return this.serial(() => this.cleanupNow(taskId));
+    return this.trees.run(() => this.cleanupNow(taskId), 'background');
+  }
+
+  /** `cleanupTask` off the caller's path: `drain` waits for it and reports what failed. */
+  cleanupInBackground(taskId: string): void {
+    const done = this.cleanupTask(taskId).catch((error: unknown) => {
+      this.backgroundErrors.push(`could not remove ${taskId}'s worktree ${this.taskDir(taskId)}: ${(error as Error).message}`);
+    });
+    this.background.add(done);
+    void done.finally(() => this.background.delete(done));
+  }
+
+  /**
+   * Waits for the background work, after removing the worktrees prefetched for tasks that never
+   * started; returns what failed, for the run to say (nothing in them is lost: a worktree whose
+   * removal failed is still there, its work committed to its branch or left in it).
+   */
+  async drain(): Promise<readonly string[]> {
+    const unused = [...this.prefetched.entries()];
+    this.prefetched.clear();
+    for (const [taskId, entry] of unused) {
+      if (entry.started && (await entry.done.catch(() => undefined))?.created === true) this.cleanupInBackground(taskId);
+    }
+    while (this.background.size > 0) await Promise.all([...this.background]);
+    return this.backgroundErrors.splice(0);
   }
 
   private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
     const dir = this.taskDir(taskId);
-    if (existsSync(dir)) {
+    // The folder is per task, not per run: another run's worktree there is not this one's to remove.
+    if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
       if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
         await this.commitAll(dir, `orch: work in progress on ${taskId}`);
       }
+      await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
       await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
     }
-    // `branch -d` deletes only a branch that is merged into HEAD, so check against the
-    // integration branch by running it there; unmerged work stays on its branch.
-    const deleted = await this.git(this.integrationDir, ['branch', '-d', this.taskBranch(taskId)]);
-    if (deleted.code === 0) return { branchKept: false };
-    return { branchKept: await this.branchExists(this.taskBranch(taskId)) };
+    // Only a branch the integration branch contains goes, and only at the tip that was checked:
+    // unmerged work stays on its branch.
+    const ref = `refs/heads/${this.taskBranch(taskId)}`;
+    const tip = await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', ref]);
+    if (tip.code !== 0) return { branchKept: false };
+    const sha = tip.stdout.trim();
+    if ((await this.git(this.paths.root, ['merge-base', '--is-ancestor', sha, `refs/heads/${this.integrationBranch}`])).code !== 0) return { branchKept: true };
+    await this.gitOk(this.paths.root, ['update-ref', '-d', ref, sha]);
+    return { branchKept: false };
   }
 
+  /** Removes a checkout of an integration branch that runs before this version kept. */
   async removeIntegrationWorktree(): Promise<void> {
-    if (existsSync(this.integrationDir)) await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', this.integrationDir]);
-    await rm(this.integrationDir, { recursive: true, force: true });
+    if (existsSync(join(this.integrationDir, '.git'))) await this.git(this.paths.root, ['worktree', 'remove', '--force', this.integrationDir]);
+    if (existsSync(join(this.integrationDir, '.git'))) await rm(this.integrationDir, { recursive: true, force: true });
+    await this.gitOk(this.paths.root, ['worktree', 'prune']);
   }
 
   private async branchExists(branch: string): Promise<boolean> {
@@ -275,16 +354,22 @@ export class Worktrees {
    * last took in integrated work) to its branch: what `files` lists, counted. Undefined when git
    * cannot tell: the counts inform the reader, they never decide anything.
    */
-  async changedLines(taskId: string): Promise<readonly import('../../protocol/events').FileLineCount[] | undefined> {
+  async changedLines(taskId: string): Promise<readonly FileLineCount[] | undefined> {
     const root = this.paths.root;
     const tip = await this.git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${this.taskBranch(taskId)}`]);
     if (tip.code !== 0) return undefined;
     const head = tip.stdout.trim();
+    const known = this.mergedCommits.get(taskId);
+    if (known?.head === head) return this.numstat(`${known.base}...${head}`);
     // Other tasks may have merged since: the base is the first parent of the merge that took this
     // tip, not the integration branch as it is now.
     const merges = await this.git(root, ['rev-list', '--merges', '--first-parent', '--parents', this.integrationBranch]);
     const merge = merges.stdout.split('\n').map((line) => line.split(' ')).find((commits) => commits[2] === head);
-    const diff = await this.git(root, ['diff', '--numstat', '-z', `${merge?.[1] ?? this.integrationBranch}...${head}`]);
+    return this.numstat(`${merge?.[1] ?? this.integrationBranch}...${head}`);
+  }
+
+  private async numstat(range: string): Promise<readonly FileLineCount[] | undefined> {
+    const diff = await this.git(this.paths.root, ['diff', '--numstat', '-z', range]);
     if (diff.code !== 0) return undefined;
     // -z: "added\tremoved\tpath\0", or for a rename "added\tremoved\t\0from\0to\0"; "-" counts a binary file.
     const fields = diff.stdout.split('\0');

@@ -1,0 +1,154 @@
+// Git's share of a run's overhead: 200 quick stand-in tasks through the whole engine (worktree
+// add, commit, verification, merge, cleanup) at parallel 8 and 32, against the ideal wall time
+// (every wave of agents back to back, git free). Medians and spread over repetitions.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Prd, Roadmap, Task } from '../src/protocol/domain';
+import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
+import { defaultConfig } from '../src/orchestrator/config/orch-config';
+import { gitOk } from '../src/orchestrator/engine/git';
+import { startRun } from '../src/orchestrator/engine/start-run';
+import { Worktrees } from '../src/orchestrator/engine/worktrees';
+import { runAttempt } from '../src/orchestrator/runner/run-attempt';
+import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
+import { percentile } from './stats';
+
+const ROOT = resolve(__dirname, '..');
+const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
+const PACE_MS = 100;
+const STEPS = 5;
+const TASKS = Number(process.env.ORCH_BENCH_GIT_TASKS ?? 200);
+const REPEAT = Number(process.env.ORCH_BENCH_GIT_REPEAT ?? 3);
+const PARALLEL = (process.env.ORCH_BENCH_GIT_PARALLEL ?? '8,32').split(',').map(Number);
+
+// Independent tasks, so the ideal is plain waves: ceil(tasks / parallel) agent runs back to back.
+function roadmap(tasks: number): Roadmap {
+  const list: Prd[] = [];
+  for (let p = 0; p * 10 < tasks; p++) {
+    const id = `PRD-${p + 1}`;
+    const count = Math.min(10, tasks - p * 10);
+    const prdTasks: Task[] = Array.from({ length: count }, (_, i) => ({
+      id: `T${i + 1}`,
+      prdId: id,
+      title: `Task ${i + 1}`,
+      description: `Write out/${id}-T${i + 1}.txt.`,
+      agent: 'backend-engineer',
+      phase: 'implementation',
+      depends: [],
+      verify: [{ kind: 'file', path: `out/${id}-T${i + 1}.txt` }],
+      source: { file: `${id}.md`, line: 1 },
+    }));
+    list.push({ id, milestoneId: '1.1', title: id, body: '', tasks: prdTasks, source: { file: `${id}.md`, line: 1 } });
+  }
+  return {
+    title: 'bench',
+    file: 'roadmap.md',
+    phases: [{ id: '1', title: 'P', source: { file: 'roadmap.md', line: 1 }, milestones: [{ id: '1.1', phaseId: '1', title: 'M', features: [], successMetrics: [], prds: list, source: { file: 'roadmap.md', line: 1 } }] }],
+  };
+}
+
+async function oneRun(parallel: number): Promise<{ wallMs: number; verified: number; tasks: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-git-'));
+  try {
+    const ws = join(dir, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'README.md'), 'bench\n');
+    await gitOk(ws, ['init', '-q', '-b', 'main']);
+    await gitOk(ws, ['add', '-A']);
+    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
+    const { snapshot: registry } = await buildSnapshot({ workspace: ws, builtinDir: join(ROOT, 'agents'), homeDir: dir, phases: defaultConfig.phases }, undefined);
+    const started = Date.now();
+    const outcome = await startRun(
+      {
+        paths: workspacePaths(ws),
+        config: { ...defaultConfig, parallel },
+        registry,
+        runAttempt: (request, emit) => runAttempt({ ...request, orchTools: false }, emit),
+        claudePath: STAND_IN,
+        env: { ...process.env, STAND_IN_PACE_MS: String(PACE_MS), STAND_IN_STEPS: String(STEPS) },
+        signal: new AbortController().signal,
+      },
+      { roadmap: roadmap(TASKS), milestones: [], parallel },
+    );
+    const wallMs = Date.now() - started;
+    const verified = Object.values(outcome.snapshot.tasks).filter((t) => t.state === 'verified').length;
+    return { wallMs, verified, tasks: outcome.snapshot.taskOrder.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The git steps one task meets, timed one by one in a repository of 200 files: what stays on
+ * a task's path (its worktree when prefetched or not, its commit, the merge, the line counts)
+ * and what now runs in the background (removal); a merge in a checkout, as runs made before.
+ */
+async function gitSteps(tasks: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-git-steps-'));
+  try {
+    const ws = join(dir, 'ws');
+    mkdirSync(join(ws, 'src'), { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(join(ws, 'src', `f${i}.txt`), `file ${i}\n`);
+    await gitOk(ws, ['init', '-q', '-b', 'main']);
+    await gitOk(ws, ['add', '-A']);
+    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
+    const w = new Worktrees(workspacePaths(ws), 'bench');
+    await w.prepare();
+    const times: Record<string, number[]> = { 'worktree (not prefetched)': [], 'worktree (prefetched)': [], commit: [], merge: [], 'changed lines': [], 'removal (background)': [], 'merge in a checkout (before)': [] };
+    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const started = process.hrtime.bigint();
+      const result = await work();
+      times[name]!.push(Number(process.hrtime.bigint() - started) / 1e6);
+      return result;
+    };
+    const checkout = join(dir, 'checkout');
+    await gitOk(ws, ['worktree', 'add', '-q', '-b', 'old-integration', checkout, 'main']);
+    for (let i = 0; i < tasks; i++) {
+      const id = `P/T${i}`;
+      const prefetched = i % 2 === 1;
+      if (prefetched) {
+        w.prefetch(id);
+        // Made once its folder is there and git's work on it done (the marker of an addition gone).
+        while (!existsSync(join(w.taskDir(id), 'src')) || existsSync(`${w.taskDir(id)}.adding`)) await sleep(5);
+      }
+      const wt = await timed(prefetched ? 'worktree (prefetched)' : 'worktree (not prefetched)', () => w.forTask(id));
+      writeFileSync(join(wt, 'src', `f${i}.txt`), `changed by ${id}\n`);
+      await timed('commit', () => w.commitTask(id, id));
+      await timed('merge', () => w.merge(id, `orch: merge ${id} (bench)`));
+      await timed('changed lines', () => w.changedLines(id));
+      await timed('merge in a checkout (before)', () => gitOk(checkout, ['merge', '--no-ff', '-q', '-m', 'old', w.taskBranch(id)]));
+      await timed('removal (background)', () => w.cleanupTask(id));
+    }
+    const path = ['worktree (prefetched)', 'commit', 'merge', 'changed lines'].reduce((sum, name) => sum + percentile(times[name]!, 50), 0);
+    console.log(`git steps per task (${tasks} tasks, 200-file repository), median: ${Object.entries(times).map(([name, samples]) => `${name} ${percentile(samples, 50).toFixed(1)} ms`).join(', ')}; on a task's path now ${path.toFixed(1)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bench(): Promise<void> {
+  await gitSteps(Number(process.env.ORCH_BENCH_GIT_STEPS ?? 40));
+  for (const parallel of REPEAT > 0 ? PARALLEL : []) {
+    const ratios: number[] = [];
+    const walls: number[] = [];
+    let verified = 0;
+    let tasks = 0;
+    for (let i = 0; i < REPEAT; i++) {
+      const run = await oneRun(parallel);
+      const idealMs = Math.ceil(run.tasks / parallel) * PACE_MS * STEPS;
+      walls.push(run.wallMs);
+      ratios.push(run.wallMs / idealMs);
+      verified += run.verified;
+      tasks += run.tasks;
+    }
+    const idealMs = Math.ceil(TASKS / parallel) * PACE_MS * STEPS;
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `git overhead: ${TASKS} stand-in tasks (${PACE_MS * STEPS} ms each), parallel ${parallel}, ${REPEAT} runs: ${verified}/${tasks} verified, ` +
+        `wall median ${s(percentile(walls, 50))} (min ${s(Math.min(...walls))}, max ${s(Math.max(...walls))}) vs ideal ${s(idealMs)}: ` +
+        `${percentile(ratios, 50).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x)`,
+    );
+  }
+}

@@ -1,5 +1,7 @@
 import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
+import svelteConfig from './webview/svelte.config.mjs';
 
 const hostImports = {
   name: 'vscode',
@@ -7,11 +9,18 @@ const hostImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.cache/**', '.bench/**', '.orch/**', '**/*.svelte', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'media/**', 'node_modules/**', 'out/**', '.cache/**', '.bench/**', '.orch/**', 'webview/svelte.config.mjs', 'webview/vite.config.mts', 'eslint.config.mjs'] },
   // Vendored open-source projects keep their own style: they are fixtures, not Orch's code.
   { ignores: ['test/fixtures/projects/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
+    // svelte-check resolves names (browser globals, runes) with the compiler's types.
+    rules: { 'no-undef': 'off' },
+  },
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
     rules: {
@@ -69,7 +78,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['webview/**/*.ts'],
+    files: ['webview/**/*.ts', 'webview/**/*.svelte'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -13,7 +13,10 @@ export default tseslint.config(
   // Vendored open-source projects keep their own style: they are fixtures, not Orch's code.
   { ignores: ['test/fixtures/projects/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  // The webview has its own tsconfig (DOM, no Node), which the project service cannot find by name.
+  { files: ['webview/**/*.ts'], languageOptions: { parserOptions: { projectService: false, project: './tsconfig.webview.json' } } },
   ...svelte.configs.recommended,
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
@@ -21,10 +24,14 @@ export default tseslint.config(
     // svelte-check resolves names (browser globals, runes) with the compiler's types.
     rules: { 'no-undef': 'off' },
   },
+  // Type information in components would need the svelte2tsx program; svelte-check does the type checking there.
+  { files: ['**/*.svelte', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
+      // `async` is how a port implementation says it returns a promise, and it turns a throw into a rejection: keep it without an await.
+      '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Named exports keep imports greppable and renames safe.
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
@@ -91,6 +98,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Being reworked on other branches: their fixes land there (String() of a YAML scalar / an activity object is the message).
+    files: ['src/orchestrator/plan/yaml-reader.ts', 'src/orchestrator/runner/mcp-reports.test.ts'],
+    rules: { '@typescript-eslint/no-base-to-string': 'off' },
   },
   {
     // Ambient module declarations for .svelte imports must use `export default`.

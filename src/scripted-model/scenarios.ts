@@ -143,8 +143,9 @@ export function perConversation(list: readonly Step[]): Scenario {
   return (request, context) => {
     let chosen = seen.get(context.conversation);
     if (chosen === undefined) {
-      chosen = scenarios[Math.min(seen.size, scenarios.length - 1)] as Scenario;
-      seen.set(context.conversation, chosen);
+      const next = scenarios[Math.min(seen.size, scenarios.length - 1)] as Scenario;
+      seen.set(context.conversation, next);
+      chosen = next;
     }
     return chosen(request, context);
   };

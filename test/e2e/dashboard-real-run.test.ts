@@ -23,7 +23,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 /** A promise the test settles from outside: how the scripted model holds a turn until told. */
-function latch(): { readonly promise: Promise<void>; open(): void } {
+function latch(): { readonly promise: Promise<void>; readonly open: () => void } {
   let open = (): void => {};
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };

@@ -46,7 +46,10 @@ export class DashboardPanel implements vscode.Disposable {
   serializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        if (this.panel !== undefined) return panel.dispose();
+        if (this.panel !== undefined) {
+          panel.dispose();
+          return;
+        }
         panel.webview.options = this.options();
         this.attach(panel);
       },

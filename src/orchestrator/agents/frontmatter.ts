@@ -121,6 +121,7 @@ function toValue(node: Node, lineOf: (node: unknown) => number): FrontValue {
   if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => toValue(item as Node, lineOf)), line: lineOf(node) };
   if (isScalar(node)) {
     const value = node.value;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- YAML's other scalars (dates, big integers) print as written.
     const plain = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : String(value);
     return { kind: 'scalar', value: plain, line: lineOf(node) };
   }

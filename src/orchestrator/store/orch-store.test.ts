@@ -19,7 +19,7 @@ describe('OrchStore', () => {
     assert.equal(again.runs.length, 2);
     assert.equal(again.latestRun()?.runId, 'b');
     assert.equal(again.runs.find((r) => r.runId === 'a')?.state, 'completed');
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, 1);
+    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
   });
 
   it('refuses a damaged file instead of overwriting it with an empty index', async () => {

@@ -95,7 +95,7 @@ describe('planning a milestone that has no PRD', function () {
       assert.match(results[0]?.text ?? '', /nobody-at-all/);
       assert.match(results[1]?.text ?? '', /^Accepted: PRD-1\.2/);
       assert.match(readFileSync(join(fixture.workspace, '.orch', 'prds', 'PRD-1.2.md'), 'utf8'), /agent: backend-engineer/);
-      const taskRequests = fixture.model.modelRequests().filter((r) => r.parsed !== undefined && r.parsed.userText.includes('## Task T1'));
+      const taskRequests = fixture.model.modelRequests().filter((r) => r.parsed?.userText.includes('## Task T1'));
       assert.ok(taskRequests.length > 0);
       assert.ok(!taskRequests.some((r) => r.parsed?.tools.includes(SUBMIT_PRD_TOOL)), 'only the planner attempt gets submit_prd');
     } finally {

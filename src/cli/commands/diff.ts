@@ -26,7 +26,7 @@ export const diffCommand: Command = async (args, io) => {
     return EXIT.ok;
   }
   const text = await diffText(paths.root, changes, values.stat === true);
-  const what = changes.taskId === undefined ? `run ${runId}` : changes.taskId;
+  const what = changes.taskId ?? `run ${runId}`;
   if (text === '') io.err(`orch: ${what} changed no files (${changes.branch})`);
   else io.out(text.replace(/\n$/, ''));
   return EXIT.ok;

@@ -75,7 +75,7 @@ export function planTree(plan: Roadmap, file: string): string {
   const prds = milestones.flatMap((m) => m.prds);
   const tasks = prds.reduce((n, prd) => n + prd.tasks.length, 0);
   const lines = [
-    `${plan.title === '' ? file : `${plan.title} (${file})`}`,
+    plan.title === '' ? file : `${plan.title} (${file})`,
     `${count(plan.phases.length, 'phase')}, ${count(milestones.length, 'milestone')}, ${count(prds.length, 'PRD')}, ${count(tasks, 'task')}`,
   ];
   for (const phase of plan.phases) lines.push('', ...phaseLines(phase));

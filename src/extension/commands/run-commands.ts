@@ -104,7 +104,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 
   const pause = async (): Promise<void> => {
     const run = session.run;
-    if (run === undefined || run.state !== 'running') {
+    if (run?.state !== 'running') {
       void vscode.window.showInformationMessage(`Orch: no running run to pause${run === undefined ? '' : ` (run ${run.runId} is ${run.state})`}.`);
       return;
     }

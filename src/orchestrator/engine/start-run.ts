@@ -215,7 +215,7 @@ async function withRun(
 
 /** A run that could not go on is failed, with the reason in its log: never left "running". */
 async function markFailed(log: EventLog, state: RunSnapshot | undefined, error: unknown): Promise<void> {
-  if (state === undefined || state.state !== 'running') return;
+  if (state?.state !== 'running') return;
   const reason = error instanceof Error ? error.message : String(error);
   try {
     await log.append({ type: 'warning.raised', message: `the run stopped: ${reason}` });

@@ -93,6 +93,9 @@ export class DashboardState {
       case 'error':
         this.error = message.message;
         return;
+      case 'agents':
+        // A reply to a request: the transport settles it.
+        return;
     }
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import type { RegistrySnapshot } from './agent-types';
 import { buildSnapshot } from './build-snapshot';
-import { TestWorkspace } from './test-workspace';
+import { TestWorkspace } from '../../../test/support/agents-workspace';
 
 const ROSTER_DIR = join(__dirname, '..', '..', '..', 'agents');
 

@@ -12,6 +12,7 @@ import { preflight } from '../orchestrator/preflight/preflight';
 import { nodePreflightPorts } from '../orchestrator/preflight/preflight-ports';
 import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { CliIo } from './cli-io';
+import { EXIT } from '../protocol/exit-codes';
 import { packageRoot } from './package-root';
 
 export interface RunSetup {
@@ -81,7 +82,7 @@ export function cancelOnSignals(io: CliIo): { readonly signal: AbortSignal; read
   const controller = new AbortController();
   const pause = new PauseGate();
   const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
     io.err(`orch: ${name}: cancelling the run (agents are being stopped; press Ctrl-C again to leave at once)`);
     controller.abort();
   };

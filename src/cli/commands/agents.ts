@@ -6,7 +6,8 @@ import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError } from '../../orchestrator/errors';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs } from '../run-cli';
 

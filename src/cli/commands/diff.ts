@@ -1,5 +1,6 @@
 import { NoVerifiedWorkError, diffText, runChanges } from '../../orchestrator/results/run-diff';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 

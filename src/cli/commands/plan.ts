@@ -6,7 +6,8 @@ import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError, InputErrors } from '../../orchestrator/errors';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { planInfer } from './plan-infer';
 

@@ -2,7 +2,8 @@ import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 

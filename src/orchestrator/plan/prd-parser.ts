@@ -2,7 +2,7 @@
 // Checks that need other files (milestones, PRD ids across files) are the loader's job.
 import type { Prd, Task, VerifyCheck } from '../../protocol/domain';
 import { InputError } from '../errors';
-import { splitFrontmatter } from './frontmatter';
+import { splitPrdFrontmatter } from './prd-frontmatter';
 import { checkTaskGraph, type TaskDraft } from './task-graph';
 import { describe, YamlReader, type YamlMapNode } from './yaml-reader';
 
@@ -21,7 +21,7 @@ const ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
 export function parsePrd(text: string, file: string, phases: readonly string[]): ParsedPrd {
   let front;
   try {
-    front = splitFrontmatter(text, file);
+    front = splitPrdFrontmatter(text, file);
   } catch (error) {
     if (error instanceof InputError) return { prd: undefined, milestoneLine: 1, errors: [error] };
     throw error;

@@ -76,7 +76,7 @@ export async function passesPreflight(io: CliIo, setup: RunSetup, run: { needs: 
 
 /**
  * Ctrl-C (or SIGTERM from `orch cancel`) cancels cleanly; a second Ctrl-C leaves at once.
- * SIGUSR1 and SIGUSR2 pause and resume (sent by the dashboard or the editor, see run-control.ts).
+ * SIGUSR1 and SIGUSR2 pause and resume (sent by the dashboard or the editor, see engine/request-run-control.ts).
  */
 export function cancelOnSignals(io: CliIo): { readonly signal: AbortSignal; readonly pause: PauseGate; dispose(): void } {
   const controller = new AbortController();

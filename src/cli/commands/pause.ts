@@ -1,4 +1,4 @@
-import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';

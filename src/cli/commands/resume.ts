@@ -1,4 +1,4 @@
-import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { resumeRun } from '../../orchestrator/engine/start-run';
 import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/task-selection';

@@ -8,7 +8,7 @@ import { readAgents } from '../../orchestrator/views/read-agents';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
-import { controlRun } from './run-control';
+import { controlRun } from './control-run';
 import { WebviewHost } from './webview-host';
 
 const VIEW_TYPE = 'orch.dashboard';

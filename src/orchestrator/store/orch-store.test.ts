@@ -29,6 +29,15 @@ describe('OrchStore', () => {
     assert.equal(readFileSync(file, 'utf8'), '{"version":1,"runs":[');
   });
 
+  it('refuses valid JSON that is not its index, naming what is wrong', async () => {
+    const file = join(tmp.path, 'orch.json');
+    for (const [text, why] of [['[1]', /^not a JSON object: /], ['{"version":1,"runs":{}}', /^"runs" is not a list: /], ['{"version":1,"runs":[],"routing":7}', /^"routing" is not a list: /]] as const) {
+      writeFileSync(file, text);
+      await assert.rejects(OrchStore.open(file), (e: unknown) => e instanceof InputError && why.test(e.message));
+      assert.equal(readFileSync(file, 'utf8'), text);
+    }
+  });
+
   const record = (i: number, over: Partial<RoutingRecord> = {}): RoutingRecord => ({ runId: 'r1', taskId: `P/T${i}`, model: 'haiku', agent: 'backend-engineer', complexity: 0.1, firstPass: i % 2 === 0, costUsd: 0.01, at: '2026-01-01T00:00:00Z', ...over });
 
   it('keeps routing outcomes next to the run index, the newest per model and complexity band', async () => {

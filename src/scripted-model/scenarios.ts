@@ -178,7 +178,3 @@ export function modelIs(familyOrId: string): RequestPredicate {
 export function promptIncludes(pattern: string | RegExp): RequestPredicate {
   return (r) => (typeof pattern === 'string' ? r.userText.includes(pattern) : pattern.test(r.userText));
 }
-
-export function offersTool(name: string): RequestPredicate {
-  return (r) => r.tools.includes(name);
-}

@@ -35,7 +35,7 @@ export const agentsCommand: Command = async (args, io) => {
  * plus `teams` (teams.yaml merged with the agents' own team keys) and `warnings` (problems that skip nothing).
  * `tools` is null when the agent inherits every tool.
  */
-export function agentsJson(snapshot: RegistrySnapshot) {
+function agentsJson(snapshot: RegistrySnapshot) {
   const issue = (i: AgentIssue) => ({ file: i.file, line: i.line, message: `${i.message} (${i.hint})` });
   return {
     agents: [...snapshot.agents.values()].map((agent) => ({

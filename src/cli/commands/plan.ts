@@ -71,7 +71,7 @@ export function planJson(plan: Roadmap): PlanJson {
   };
 }
 
-export function planTree(plan: Roadmap, file: string): string {
+function planTree(plan: Roadmap, file: string): string {
   const milestones = plan.phases.flatMap((p) => p.milestones);
   const prds = milestones.flatMap((m) => m.prds);
   const tasks = prds.reduce((n, prd) => n + prd.tasks.length, 0);

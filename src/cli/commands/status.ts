@@ -39,7 +39,7 @@ export const statusCommand: Command = async (args, io) => {
  * docs/design.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
  * plus (added keys) the budget, the cost breakdown and quality per model and role.
  */
-export function statusJson(run: RunSnapshot) {
+function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
     pausedReason: run.pausedReason ?? null,

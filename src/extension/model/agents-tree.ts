@@ -43,7 +43,7 @@ export function agentsTree(registry: RegistrySnapshot, run: RunSnapshot | undefi
 }
 
 /** Agent name to the tasks it is running now, from the run's attempts. */
-export function busyAgents(run: RunSnapshot | undefined): ReadonlyMap<string, readonly string[]> {
+function busyAgents(run: RunSnapshot | undefined): ReadonlyMap<string, readonly string[]> {
   const busy = new Map<string, string[]>();
   if (run?.state !== 'running') return busy;
   for (const a of Object.values(run.attempts)) {

@@ -61,7 +61,7 @@ export interface NewRun {
   readonly budgetUsd?: number;
 }
 
-export function newRunId(clock: Clock = systemClock): string {
+function newRunId(clock: Clock = systemClock): string {
   const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

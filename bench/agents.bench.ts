@@ -6,7 +6,7 @@ import { DEFAULT_PHASES } from '../src/protocol/domain';
 import { AgentRegistry } from '../src/orchestrator/agents/agent-registry';
 import type { RegistryChange } from '../src/orchestrator/agents/agent-types';
 import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
-import { TestWorkspace } from '../src/orchestrator/agents/test-workspace';
+import { TestWorkspace } from '../test/support/agents-workspace';
 import { formatMs, percentile } from './stats';
 
 const FILES = 1000;

@@ -153,7 +153,7 @@ async function streamLatency(browser: Browser, taskCount: number): Promise<void>
     }
     const elapsedS = (performance.now() - started) / 1000;
     await Promise.race([waitInPage(page, `window.__seen.size >= ${ROUNDS}`), new Promise((done) => setTimeout(done, 10_000))]);
-    const samples = (await page.evaluate('[...window.__seen.values()]')) as number[];
+    const samples = await page.evaluate<number[]>('[...window.__seen.values()]');
     const rate = (ROUNDS * STREAMS) / elapsedS;
     console.log(
       `event-to-DOM, ${STREAMS} attempts streaming in a ${taskCount}-task run (${rate.toFixed(0)} events/s, ${samples.length}/${ROUNDS} seen): ` +
@@ -191,14 +191,14 @@ async function largeRun(browser: Browser): Promise<void> {
     const times: number[] = [];
     for (let n = 0; n < NAVIGATIONS; n += 1) {
       const [hash, ready] = routes[n % routes.length] as [string, string];
-      const ms = (await page.evaluate(
+      const ms = await page.evaluate<number>(
         `new Promise((done) => {
           const start = performance.now();
           const check = () => ((${ready}) ? done(performance.now() - start) : requestAnimationFrame(check));
           location.hash = ${JSON.stringify(hash)};
           check();
         })`,
-      )) as number;
+      );
       times.push(ms);
     }
     console.log(`500-task run, navigate between levels (roadmap, PRD, task, costs; ${NAVIGATIONS} moves): p50 ${formatMs(percentile(times, 50))}, p95 ${formatMs(percentile(times, 95))}, max ${formatMs(Math.max(...times))}`);

@@ -27,7 +27,7 @@ import type { RoutedOutcome } from '../src/orchestrator/router/routing-history';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { costBreakdown } from '../src/protocol/cost-breakdown';
-import type { NewEvent, OrchEvent } from '../src/protocol/events';
+import type { NewEvent } from '../src/protocol/events';
 import { foldEvents } from '../src/protocol/fold';
 import { historyFromRun } from '../src/orchestrator/router/history-from-run';
 import { textReply } from '../src/scripted-model/reply';
@@ -172,7 +172,7 @@ function historyRebuild(catalog: ModelCatalog): void {
       { type: 'task.verified', taskId, checks: [], basis: 'b' },
     );
   }
-  const state = foldEvents(events.map((e, i) => ({ ...e, seq: i + 1, at: new Date(0).toISOString(), runId: 'bench' }) as OrchEvent))!;
+  const state = foldEvents(events.map((e, i) => ({ ...e, seq: i + 1, at: new Date(0).toISOString(), runId: 'bench' })))!;
   const samples: number[] = [];
   for (let i = 0; i < 300; i++) {
     const started = performance.now();

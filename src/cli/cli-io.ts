@@ -18,11 +18,3 @@ export const processIo: CliIo = {
 };
 
 export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
-
-export const EXIT = {
-  ok: 0,
-  taskFailed: 1,
-  usage: 2,
-  budget: 3,
-  cancelled: 130,
-} as const;

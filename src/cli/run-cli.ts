@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LockedError } from '../orchestrator/engine/run-lock';
 import { InputError, InputErrors } from '../orchestrator/errors';
 import { closeSharedToolServerIfIdle } from '../orchestrator/runner/mcp/orch-tool-server';
-import { EXIT, processIo, type CliIo, type Command } from './cli-io';
+import { processIo, type CliIo, type Command } from './cli-io';
+import { EXIT } from '../protocol/exit-codes';
 import { commands } from './commands';
 
 const USAGE = `usage: orch <command> [options]

@@ -12,6 +12,7 @@ import { preflight } from '../orchestrator/preflight/preflight';
 import { nodePreflightPorts } from '../orchestrator/preflight/preflight-ports';
 import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { CliIo } from './cli-io';
+import { EXIT } from '../protocol/exit-codes';
 import { packageRoot } from './package-root';
 
 export interface RunSetup {
@@ -75,13 +76,13 @@ export async function passesPreflight(io: CliIo, setup: RunSetup, run: { needs: 
 
 /**
  * Ctrl-C (or SIGTERM from `orch cancel`) cancels cleanly; a second Ctrl-C leaves at once.
- * SIGUSR1 and SIGUSR2 pause and resume (sent by the dashboard or the editor, see run-control.ts).
+ * SIGUSR1 and SIGUSR2 pause and resume (sent by the dashboard or the editor, see engine/request-run-control.ts).
  */
 export function cancelOnSignals(io: CliIo): { readonly signal: AbortSignal; readonly pause: PauseGate; dispose(): void } {
   const controller = new AbortController();
   const pause = new PauseGate();
   const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
     io.err(`orch: ${name}: cancelling the run (agents are being stopped; press Ctrl-C again to leave at once)`);
     controller.abort();
   };

@@ -1,6 +1,7 @@
 import type { RunOutcome } from '../orchestrator/engine/start-run';
 import type { EngineResult } from '../orchestrator/engine/workflow-engine';
-import { EXIT, type CliIo } from './cli-io';
+import { type CliIo } from './cli-io';
+import { EXIT } from '../protocol/exit-codes';
 
 export function exitCodeFor(result: EngineResult): number {
   switch (result) {

@@ -7,7 +7,7 @@ import type { OrchEvent } from './events';
 import { qualifiedTaskId } from './ids';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
-export function emptyRun(runId: string, at: string): RunSnapshot {
+function emptyRun(runId: string, at: string): RunSnapshot {
   return {
     runId,
     state: 'running',

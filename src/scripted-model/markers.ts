@@ -118,7 +118,7 @@ function withModifiers(marker: Marker, step: Step): Step {
   return s;
 }
 
-export function stepsFromMarkers(markers: readonly Marker[]): Scenario[] {
+function stepsFromMarkers(markers: readonly Marker[]): Scenario[] {
   const list = markers.flatMap((m) => baseSteps(m).map((s) => asScenario(withModifiers(m, s))));
   const lastMarker = markers[markers.length - 1];
   if (lastMarker?.action === 'tool') list.push(asScenario(withModifiers(lastMarker, finish())));

@@ -47,7 +47,7 @@ export interface AgentSessionOptions {
 
 const ORCH_TOOL_PREFIX = 'mcp__orch__';
 
-export function toolUseId(): string {
+function toolUseId(): string {
   return `toolu_01${randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22)}`;
 }
 
@@ -135,8 +135,8 @@ export const edit = (path: string, oldString: string, newString: string): ToolCa
   input: { file_path: path, old_string: oldString, new_string: newString },
 });
 export const bash = (command: string, description: string): ToolCall => ({ name: 'Bash', input: { command, description } });
-export const grep = (pattern: string, extra: ToolInput = {}): ToolCall => ({ name: 'Grep', input: { pattern, ...extra } });
-export const glob = (pattern: string, path?: string): ToolCall => ({ name: 'Glob', input: path === undefined ? { pattern } : { pattern, path } });
+const grep = (pattern: string, extra: ToolInput = {}): ToolCall => ({ name: 'Grep', input: { pattern, ...extra } });
+const glob = (pattern: string, path?: string): ToolCall => ({ name: 'Glob', input: path === undefined ? { pattern } : { pattern, path } });
 export const reportProgress = (percent: number, note: string): ToolCall => ({ name: `${ORCH_TOOL_PREFIX}report_progress`, input: { percent, note } });
 
 export type TodoStatus = 'pending' | 'in_progress' | 'completed';
@@ -203,7 +203,7 @@ export function inventoryModule(count: number): string {
 }
 
 /** A build log of `lines` lines with a warning every 40th: the kind of output an agent `cat`s. */
-export function buildLogScript(lines: number): string {
+function buildLogScript(lines: number): string {
   return `for (let i = 1; i <= ${lines}; i++) console.log(\`[build] \${String(i).padStart(5, "0")} \${i % 40 === 0 ? "WARN slow module" : "ok"} src/modules/module-\${i}.js compiled in \${(i * 37) % 900} ms\`)`;
 }
 

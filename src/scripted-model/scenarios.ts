@@ -143,8 +143,9 @@ export function perConversation(list: readonly Step[]): Scenario {
   return (request, context) => {
     let chosen = seen.get(context.conversation);
     if (chosen === undefined) {
-      chosen = scenarios[Math.min(seen.size, scenarios.length - 1)] as Scenario;
-      seen.set(context.conversation, chosen);
+      const next = scenarios[Math.min(seen.size, scenarios.length - 1)] as Scenario;
+      seen.set(context.conversation, next);
+      chosen = next;
     }
     return chosen(request, context);
   };
@@ -176,8 +177,4 @@ export function modelIs(familyOrId: string): RequestPredicate {
 
 export function promptIncludes(pattern: string | RegExp): RequestPredicate {
   return (r) => (typeof pattern === 'string' ? r.userText.includes(pattern) : pattern.test(r.userText));
-}
-
-export function offersTool(name: string): RequestPredicate {
-  return (r) => r.tools.includes(name);
 }

@@ -10,7 +10,7 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 };
 
-export function sendJson<T>(res: ServerResponse, status: number, reply: ApiReply<T>, extra: Readonly<Record<string, string>> = {}): void {
+function sendJson<T>(res: ServerResponse, status: number, reply: ApiReply<T>, extra: Readonly<Record<string, string>> = {}): void {
   const body = JSON.stringify(reply);
   res.writeHead(status, { ...BASE_HEADERS, ...extra, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

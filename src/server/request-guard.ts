@@ -71,7 +71,7 @@ export function failedAuthentication(limiter: AuthRateLimiter, error: string): G
 }
 
 /** Wrong tokens are counted together: one key for the whole server. */
-export const FAILURE_KEY = 'wrong-token';
+const FAILURE_KEY = 'wrong-token';
 
 export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -1,7 +1,7 @@
 import { agentsHandler } from './handlers/agents';
 import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
-import { cancelRunHandler, controlRunHandler } from './handlers/run-control';
+import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
 import { runEventsHandler } from './handlers/run-events';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import type { RouteHandler } from './server-context';

@@ -23,7 +23,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 /** A promise the test settles from outside: how the scripted model holds a turn until told. */
-function latch(): { readonly promise: Promise<void>; open(): void } {
+function latch(): { readonly promise: Promise<void>; readonly open: () => void } {
   let open = (): void => {};
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
@@ -224,7 +224,7 @@ describe('dashboard in a real browser over a real orch run', function () {
       console.log(`    real-run dashboard e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
       // Only when the test failed before the run ended: nothing of it may outlive the test.
-      if (orch !== undefined && orch.exitCode === null && orch.signalCode === null) {
+      if (orch?.exitCode === null && orch.signalCode === null) {
         const gone = new Promise((resolve) => orch?.once('exit', resolve));
         orch.kill('SIGKILL');
         await gone;

@@ -72,7 +72,7 @@ describe('dashboard in a real browser: a real run\'s tool calls and changed file
       assert.match(await edit.locator('.tool-target').getAttribute('title') ?? '', /\/\.orch\/worktrees\/PRD-W-T1\/src\/app\.ts$/);
       const rows = edit.locator('.diff-row');
       assert.deepEqual((await rows.allInnerTexts()).map((t) => t.trimEnd()), ['-const b = 2;', '+const b = 3;', '+const c = 4;']);
-      assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.className.replace('diff-row', '').trim())), ['diff-del', 'diff-add', 'diff-add']);
+      assert.deepEqual(await rows.evaluateAll((els: Element[]) => els.map((el) => el.className.replace('diff-row', '').trim())), ['diff-del', 'diff-add', 'diff-add']);
       assert.equal((await edit.locator('.line-counts').innerText()).trim(), '+2 -1');
 
       // Bash: the description, the command, its output (matched by tool-use id) and its exit status.

@@ -251,7 +251,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     })()`);
     await duration.filter({ hasText: /^[2-9]s$/ }).waitFor({ timeout: 10_000 });
     await activity.getByText(/^Waiting for the model's first answer… \(started [2-9]s ago\)$/).waitFor();
-    const changed = (await page.evaluate('[...window.__changed]')) as string[];
+    const changed = await page.evaluate<string[]>('[...window.__changed]');
     assert.deepEqual(changed.filter((c) => !c.startsWith('<dd>') && !c.startsWith('<p class="muted"')), [], 'only the duration and the waiting line changed');
     await page.screenshot({ path: screenshotPath('dashboard-attempt-waiting-1280.png'), fullPage: true });
 

@@ -95,7 +95,7 @@ describe('planning a milestone that has no PRD', function () {
       assert.match(results[0]?.text ?? '', /nobody-at-all/);
       assert.match(results[1]?.text ?? '', /^Accepted: PRD-1\.2/);
       assert.match(readFileSync(join(fixture.workspace, '.orch', 'prds', 'PRD-1.2.md'), 'utf8'), /agent: backend-engineer/);
-      const taskRequests = fixture.model.modelRequests().filter((r) => r.parsed !== undefined && r.parsed.userText.includes('## Task T1'));
+      const taskRequests = fixture.model.modelRequests().filter((r) => r.parsed?.userText.includes('## Task T1'));
       assert.ok(taskRequests.length > 0);
       assert.ok(!taskRequests.some((r) => r.parsed?.tools.includes(SUBMIT_PRD_TOOL)), 'only the planner attempt gets submit_prd');
     } finally {
@@ -106,7 +106,7 @@ describe('planning a milestone that has no PRD', function () {
   it('accepts a PRD of tens of KB whole, through submit_prd with prose and a fenced copy around it', async () => {
     const body = longBody();
     const prose = `Here is the plan.\n\n\`\`\`json\n${JSON.stringify(planOf('backend-engineer', body), null, 2)}\n\`\`\`\n\nSubmitting it now.`;
-    const planner = steps([submitPrd({ title: 'Changelog', body, tasks: planOf('backend-engineer').tasks as unknown[] }, prose)], finish('Submitted.'));
+    const planner = steps([submitPrd({ title: 'Changelog', body, tasks: planOf('backend-engineer').tasks }, prose)], finish('Submitted.'));
     const fixture = await engineFixture(tmp.path, {}, route([{ when: isPlanning, then: planner }], demoScenario), ROADMAP);
     try {
       const outcome = await fixture.run({ milestones: ['1.2'] });

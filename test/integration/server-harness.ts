@@ -65,7 +65,7 @@ export class TestSocket {
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as ToClientMessage);
+      this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as ToClientMessage);
       for (const w of this.waiters.splice(0)) w();
     });
     this.closed = new Promise((done) => ws.on('close', (code, reason) => done({ code, reason: reason.toString() })));

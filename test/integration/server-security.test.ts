@@ -152,7 +152,7 @@ describe('dashboard server security (docs/design.md §5)', () => {
     assert.equal(page.status, 200);
     const csp = page.headers['content-security-policy'] ?? '';
     for (const part of ["default-src 'self'", "script-src 'self'", "style-src 'self'", `connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`, "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'"]) {
-      assert.ok(csp.includes(part), `CSP lacks ${part}: ${csp}`);
+      assert.ok(csp.includes(part), `CSP lacks ${part}: ${String(csp)}`);
     }
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['referrer-policy'], 'no-referrer');

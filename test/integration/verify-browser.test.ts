@@ -109,9 +109,9 @@ describe('browser verification checks in real Chromium', function () {
       context(),
     );
     assert.equal(results[0]?.passed, false);
-    assert.match(results[0]!.detail, /^HTTP 404 Not Found, expected a 2xx or 3xx status; the page shows: "Not found"/);
+    assert.match(results[0].detail, /^HTTP 404 Not Found, expected a 2xx or 3xx status; the page shows: "Not found"/);
     assert.equal(results[1]?.passed, false);
-    assert.match(results[1]!.detail, /did not load: .*ERR_CONNECTION_REFUSED/);
+    assert.match(results[1].detail, /did not load: .*ERR_CONNECTION_REFUSED/);
   });
 
   it('opens a path in the worktree as a file and refuses one that leads out of it', async () => {
@@ -167,7 +167,7 @@ describe('browser verification checks in real Chromium', function () {
         return new Proxy(browser, {
           get(target, key) {
             const value: unknown = Reflect.get(target, key);
-            if (key !== 'newContext' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            if (key !== 'newContext' || typeof value !== 'function') return typeof value === 'function' ? (value.bind(target) as unknown) : value;
             return (...args: unknown[]) => {
               const made: unknown = value.apply(target, args);
               cancel.abort();

@@ -26,5 +26,5 @@ export function roadmapWith(prds: readonly { readonly milestone: string; readonl
 
 /** Gives a list of event bodies envelopes, as the log would. */
 export function sequenced(runId: string, bodies: readonly NewEvent[]): OrchEvent[] {
-  return bodies.map((b, i) => ({ ...b, seq: i + 1, at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, runId }) as OrchEvent);
+  return bodies.map((b, i) => ({ ...b, seq: i + 1, at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, runId }));
 }

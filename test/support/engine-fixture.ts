@@ -28,9 +28,9 @@ export interface EngineFixture {
   /** The environment `orch` gets: throwaway HOME, the scripted model's URLs, no real credentials. */
   readonly env: Readonly<Record<string, string>>;
   /** The `orch` CLI from source, as its own process, on this workspace and model. */
-  orch(args: readonly string[]): ChildProcess;
+  readonly orch: (args: readonly string[]) => ChildProcess;
   /** The events.jsonl of the workspace's first run, once it exists. */
-  eventsFile(): string | undefined;
+  readonly eventsFile: () => string | undefined;
   /** A run's events, parsed. */
   events(runId: string): OrchEvent[];
   run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner }): Promise<RunOutcome>;

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io';
 import { runCli } from '../../src/cli/run-cli';
-import { TestWorkspace } from '../../src/orchestrator/agents/test-workspace';
+import { TestWorkspace } from '../support/agents-workspace';
 import { DEFAULT_PHASES } from '../../src/protocol/domain';
 import { aliasBomb, nestedBlock, nestedFlow } from '../support/hostile-yaml';
 

@@ -133,7 +133,7 @@ describe('webview markdown: both layers in Chromium', function () {
     hrefs: string[];
   }
   async function render(markdown: string): Promise<Rendered> {
-    return (await page.evaluate(`window.probe(${JSON.stringify(markdown)})`)) as Rendered;
+    return page.evaluate<Rendered>(`window.probe(${JSON.stringify(markdown)})`);
   }
   it('shows hostile HTML as text and leaves nothing that runs', async () => {
     const img = await render(HOSTILE.img);

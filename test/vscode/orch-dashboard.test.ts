@@ -58,14 +58,14 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     await view.locator('.footer', { hasText: 'Run 20260101T000000-dash01' }).waitFor();
     // No login form: the webview is the extension's own page and needs no token.
     assert.equal(await view.getByRole('heading', { name: 'Connect to Orch' }).count(), 0);
-    const [themeBackground, pageBackground] = (await view.locator('body').evaluate(`(() => {
+    const [themeBackground, pageBackground] = await view.locator('body').evaluate<[string, string], undefined>(`(() => {
       const probe = document.createElement('div');
       probe.style.backgroundColor = 'var(--vscode-editor-background)';
       document.body.append(probe);
       const theme = getComputedStyle(probe).backgroundColor;
       probe.remove();
       return [theme, getComputedStyle(document.body).backgroundColor];
-    })()`)) as [string, string];
+    })()`);
     assert.notEqual(themeBackground, 'rgba(0, 0, 0, 0)', 'VS Code defines --vscode-editor-background in the page');
     assert.equal(pageBackground, themeBackground);
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-roadmap.png') });

@@ -6,7 +6,8 @@ import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError } from '../../orchestrator/errors';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs } from '../run-cli';
 
@@ -34,7 +35,7 @@ export const agentsCommand: Command = async (args, io) => {
  * plus `teams` (teams.yaml merged with the agents' own team keys) and `warnings` (problems that skip nothing).
  * `tools` is null when the agent inherits every tool.
  */
-export function agentsJson(snapshot: RegistrySnapshot) {
+function agentsJson(snapshot: RegistrySnapshot) {
   const issue = (i: AgentIssue) => ({ file: i.file, line: i.line, message: `${i.message} (${i.hint})` });
   return {
     agents: [...snapshot.agents.values()].map((agent) => ({

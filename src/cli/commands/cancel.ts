@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
 import { readLock } from '../../orchestrator/engine/run-lock';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, workspaceOf } from '../run-lookup';
 

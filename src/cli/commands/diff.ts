@@ -1,5 +1,6 @@
 import { NoVerifiedWorkError, diffText, runChanges } from '../../orchestrator/results/run-diff';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 
@@ -26,7 +27,7 @@ export const diffCommand: Command = async (args, io) => {
     return EXIT.ok;
   }
   const text = await diffText(paths.root, changes, values.stat === true);
-  const what = changes.taskId === undefined ? `run ${runId}` : changes.taskId;
+  const what = changes.taskId ?? `run ${runId}`;
   if (text === '') io.err(`orch: ${what} changed no files (${changes.branch})`);
   else io.out(text.replace(/\n$/, ''));
   return EXIT.ok;

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../../orchestrator/results/run-diff';
 import { mergeRun, type MergeOutcome } from '../../orchestrator/results/merge-run';
-import { EXIT, type CliIo, type Command } from '../cli-io';
+import { type CliIo, type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 

@@ -1,5 +1,6 @@
-import { requestRunControl } from '../../orchestrator/engine/run-control';
-import { EXIT, type Command } from '../cli-io';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
 import { exitCodeFor } from '../run-summary';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inferRoadmap } from '../../orchestrator/engine/infer-roadmap';
 import { runAttempt } from '../../orchestrator/runner/run-attempt';
-import { EXIT, type CliIo } from '../cli-io';
+import { type CliIo } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { cancelOnSignals, prepareRun } from '../run-setup';
 import { planJson } from './plan';
 

@@ -6,7 +6,8 @@ import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError, InputErrors } from '../../orchestrator/errors';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { planInfer } from './plan-infer';
 
@@ -70,12 +71,12 @@ export function planJson(plan: Roadmap): PlanJson {
   };
 }
 
-export function planTree(plan: Roadmap, file: string): string {
+function planTree(plan: Roadmap, file: string): string {
   const milestones = plan.phases.flatMap((p) => p.milestones);
   const prds = milestones.flatMap((m) => m.prds);
   const tasks = prds.reduce((n, prd) => n + prd.tasks.length, 0);
   const lines = [
-    `${plan.title === '' ? file : `${plan.title} (${file})`}`,
+    plan.title === '' ? file : `${plan.title} (${file})`,
     `${count(plan.phases.length, 'phase')}, ${count(milestones.length, 'milestone')}, ${count(prds.length, 'PRD')}, ${count(tasks, 'task')}`,
   ];
   for (const phase of plan.phases) lines.push('', ...phaseLines(phase));

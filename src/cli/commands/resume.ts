@@ -1,10 +1,11 @@
-import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { resumeRun } from '../../orchestrator/engine/start-run';
 import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/task-selection';
 import { InputError } from '../../orchestrator/errors';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startDashboardServer } from '../../server/dashboard-server';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { workspaceOf } from '../run-lookup';

@@ -2,7 +2,8 @@ import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
-import { EXIT, type Command } from '../cli-io';
+import { type Command } from '../cli-io';
+import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 
@@ -40,7 +41,7 @@ export const statusCommand: Command = async (args, io) => {
  * docs/design.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
  * plus (added keys) the budget, the cost breakdown and quality per model and role.
  */
-export function statusJson(run: RunSnapshot) {
+function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
     pausedReason: run.pausedReason ?? null,

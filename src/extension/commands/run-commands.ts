@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
-import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { RETRYABLE_STATES } from '../../orchestrator/engine/task-selection';
 import type { Roadmap } from '../../protocol/domain';
@@ -20,7 +20,7 @@ import { pickRoadmap } from './roadmap-picker';
 // One run process per window (extension host); module state so deactivate() can reach it.
 let activeRun: CliRun | undefined;
 
-export interface RunDeps {
+export interface RunCommandsDeps {
   readonly session: OrchSession;
   readonly extensionPath: string;
   readonly secrets: vscode.SecretStorage;
@@ -33,7 +33,7 @@ export interface RunDeps {
  * How a run ends is told by the run's own events (see run-notices); only a process that
  * failed to start, was refused by preflight or crashed is reported here (see stopped-notice).
  */
-export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
+export function registerRunCommands(deps: RunCommandsDeps): vscode.Disposable[] {
   const { session, output } = deps;
 
   const start = async (args: readonly string[], editor: EditorConfig): Promise<void> => {
@@ -104,7 +104,7 @@ export function registerRunCommands(deps: RunDeps): vscode.Disposable[] {
 
   const pause = async (): Promise<void> => {
     const run = session.run;
-    if (run === undefined || run.state !== 'running') {
+    if (run?.state !== 'running') {
       void vscode.window.showInformationMessage(`Orch: no running run to pause${run === undefined ? '' : ` (run ${run.runId} is ${run.state})`}.`);
       return;
     }

@@ -8,7 +8,7 @@ import { readAgents } from '../../orchestrator/views/read-agents';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
-import { controlRun } from './run-control';
+import { controlRun } from './control-run';
 import { WebviewHost } from './webview-host';
 
 const VIEW_TYPE = 'orch.dashboard';
@@ -46,7 +46,10 @@ export class DashboardPanel implements vscode.Disposable {
   serializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        if (this.panel !== undefined) return panel.dispose();
+        if (this.panel !== undefined) {
+          panel.dispose();
+          return;
+        }
         panel.webview.options = this.options();
         this.attach(panel);
       },

@@ -10,7 +10,7 @@ import { readAgents } from '../../orchestrator/views/read-agents';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import { REPO, sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
 import { useTempDir } from '../../../test/support/temp-dir';
-import { controlRun } from './run-control';
+import { controlRun } from './control-run';
 import { WebviewHost } from './webview-host';
 
 const activity = (n: number) => ({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `step ${n}` } }) as const;

@@ -43,9 +43,9 @@ export function agentsTree(registry: RegistrySnapshot, run: RunSnapshot | undefi
 }
 
 /** Agent name to the tasks it is running now, from the run's attempts. */
-export function busyAgents(run: RunSnapshot | undefined): ReadonlyMap<string, readonly string[]> {
+function busyAgents(run: RunSnapshot | undefined): ReadonlyMap<string, readonly string[]> {
   const busy = new Map<string, string[]>();
-  if (run === undefined || run.state !== 'running') return busy;
+  if (run?.state !== 'running') return busy;
   for (const a of Object.values(run.attempts)) {
     if (a.state !== 'running') continue;
     busy.set(a.agent, [...(busy.get(a.agent) ?? []), a.taskId]);

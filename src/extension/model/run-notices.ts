@@ -27,7 +27,7 @@ const CREDENTIAL_FAILURES: readonly FailureClass[] = ['not-logged-in', 'auth'];
  * log says nothing, and the same message is never shown twice.
  */
 export function runNotices(before: RunSnapshot | undefined, after: RunSnapshot | undefined): Notice[] {
-  if (before === undefined || after === undefined || before.runId !== after.runId) return [];
+  if (before === undefined || before.runId !== after?.runId) return [];
   const notices: Notice[] = [];
   // Every task of a provider meets the same missing key: one notice for it, even across folds.
   const keysAsked = new Set(before.taskOrder.map((id) => credentialProvider(before, before.tasks[id])));

@@ -1,7 +1,8 @@
+import { EXIT } from '../../protocol/exit-codes';
 import type { KeyProvider, Notice } from './run-notices';
 
 /** The CLI's exit codes a run's own notices already explain (verified, failed task, budget, cancel). */
-const EXPLAINED_BY_THE_RUN: readonly number[] = [0, 1, 3, 130];
+const EXPLAINED_BY_THE_RUN: readonly number[] = [EXIT.ok, EXIT.taskFailed, EXIT.budget, EXIT.cancelled];
 
 /**
  * What to say when `orch run|resume` stopped by itself, before or outside the run: a preflight
@@ -12,7 +13,7 @@ export function stoppedNotice(command: string, code: number | null, lastErrorLin
   if (code !== null && EXPLAINED_BY_THE_RUN.includes(code)) return undefined;
   const why = lastErrorLine ?? 'the log says why';
   const message = `Orch: orch ${command} stopped (${code === null ? 'could not start' : `exit code ${code}`}): ${why}`;
-  const provider = code === 2 ? missingKey(why) : undefined;
+  const provider = code === EXIT.usage ? missingKey(why) : undefined;
   return provider === undefined ? { level: 'error', message, actions: ['Show Log'] } : { level: 'error', message, actions: ['Set API Key', 'Show Log'], provider };
 }
 

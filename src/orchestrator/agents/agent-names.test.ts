@@ -4,7 +4,7 @@ import { DEFAULT_PHASES } from '../../protocol/domain';
 import { assignAgents } from '../engine/assign-agents';
 import { loadPlan } from '../plan/load-plan';
 import { buildSnapshot } from './build-snapshot';
-import { TestWorkspace } from './test-workspace';
+import { TestWorkspace } from '../../../test/support/agents-workspace';
 
 // Claude Code loads `name: Code Reviewer` as the agent "Code Reviewer"; Orch names it the same way
 // everywhere: the registry, teams.yaml, and a PRD task's `agent:`.

@@ -5,7 +5,7 @@ import { InputError, InputErrors } from '../errors';
 import { AgentRegistry } from './agent-registry';
 import type { RegistryChange } from './agent-types';
 import { parseAgentFile } from './parse-agent-file';
-import { TestWorkspace, waitFor } from './test-workspace';
+import { TestWorkspace, waitFor } from '../../../test/support/agents-workspace';
 
 describe('AgentRegistry', () => {
   let ws: TestWorkspace;

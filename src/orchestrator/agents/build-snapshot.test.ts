@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import { buildSnapshot } from './build-snapshot';
-import { TestWorkspace } from './test-workspace';
+import { TestWorkspace } from '../../../test/support/agents-workspace';
 
 describe('buildSnapshot', () => {
   let ws: TestWorkspace;

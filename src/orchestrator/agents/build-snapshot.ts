@@ -81,7 +81,7 @@ async function readTeams(
   } catch (error) {
     if (!isErrno(error, 'ENOENT') && !isErrno(error, 'ENOTDIR')) throw error;
   }
-  const parsed = text === undefined ? { teams: new Map(), issues: [] } : parseTeamsFile(text, file);
+  const parsed: ReturnType<typeof parseTeamsFile> = text === undefined ? { teams: new Map(), issues: [] } : parseTeamsFile(text, file);
   const teams = new Map<string, string[]>();
   const warnings: AgentIssue[] = [];
   const names = [...agents.keys()];

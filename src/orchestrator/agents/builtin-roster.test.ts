@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import type { RegistrySnapshot } from './agent-types';
 import { buildSnapshot } from './build-snapshot';
-import { TestWorkspace } from './test-workspace';
+import { TestWorkspace } from '../../../test/support/agents-workspace';
 
 const ROSTER_DIR = join(__dirname, '..', '..', '..', 'agents');
 
@@ -68,7 +68,7 @@ describe('the built-in roster (agents/)', () => {
   it('tells tool-using agents how they are verified and how to report progress', () => {
     for (const agent of snapshot.agents.values()) {
       if (agent.provider === 'openai') continue;
-      assert.ok(agent.tools !== undefined && agent.tools.includes('Read'), `${agent.name} should list its tools`);
+      assert.ok(agent.tools?.includes('Read'), `${agent.name} should list its tools`);
       if (agent.name === 'product-planner' || agent.name === 'reviewer') continue;
       assert.match(agent.prompt, /git worktree/, agent.name);
       assert.match(agent.prompt, /report_progress/, agent.name);

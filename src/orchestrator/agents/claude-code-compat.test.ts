@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startScriptedModel, type ScriptedModelServer } from '../../scripted-model/server';
 import { finish } from '../../scripted-model/scenarios';
 import { runClaude } from '../../../test/support/claude-harness';
-import { TestWorkspace } from './test-workspace';
+import { TestWorkspace } from '../../../test/support/agents-workspace';
 
 const REPO = join(__dirname, '..', '..', '..');
 

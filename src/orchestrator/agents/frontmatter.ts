@@ -16,7 +16,7 @@ export interface FrontEntry {
   readonly data: unknown;
 }
 
-export interface Frontmatter {
+export interface AgentFrontmatter {
   readonly entries: readonly FrontEntry[];
   readonly body: string;
 }
@@ -27,6 +27,8 @@ export interface FrontmatterError {
   readonly hint: string;
 }
 
+// Agent files are Claude Code's format, so they are split exactly as Claude Code splits them (PRDs,
+// Orch's own format, follow YAML's rules instead: plan/prd-frontmatter.ts).
 // Claude Code (2.1.197: read from its bundle, then measured with the real CLI's `system/init`
 // agents list) finds frontmatter with /^---\s*\n([\s\S]*?)---\s*\n?/. So the YAML ends at the
 // first `---` anywhere: `----` or `--- end` closes it, and so does a `---` inside a value. A
@@ -41,7 +43,7 @@ const FIRST_LINE = 2;
  * `key: value` lines, read by a small exact parser (parsing 1,000 files with the full YAML library
  * takes longer than the whole discovery budget); anything else goes through the `yaml` package.
  */
-export function parseFrontmatter(text: string): Frontmatter | FrontmatterError {
+export function parseAgentFrontmatter(text: string): AgentFrontmatter | FrontmatterError {
   const match = CLAUDE_FRONTMATTER.exec(text);
   if (match === null) return noFrontmatter(text);
   const yamlText = match[1] ?? '';
@@ -73,7 +75,7 @@ function noFrontmatter(text: string): FrontmatterError {
 }
 
 /** The same result through the `yaml` package alone (exported so tests can hold the fast path to it). */
-export function parseWithLibrary(yamlText: string, body = '', firstLine = FIRST_LINE): Frontmatter | FrontmatterError {
+export function parseWithLibrary(yamlText: string, body = '', firstLine = FIRST_LINE): AgentFrontmatter | FrontmatterError {
   const parsed = parseYaml(yamlText);
   // Too deep or an alias bomb: refused as it stands, since the repair below would not change that.
   if ('exceeded' in parsed) return limitError(parsed, firstLine);
@@ -95,7 +97,7 @@ function limitError({ exceeded, counter }: { exceeded: YamlLimitExceeded; counte
   return { line: counter.linePos(exceeded.offset).line + firstLine - 1, message: exceeded.message, hint: exceeded.hint };
 }
 
-function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }, body: string, firstLine: number): Frontmatter | FrontmatterError {
+function toFrontmatter({ doc, counter }: { doc: Document; counter: LineCounter }, body: string, firstLine: number): AgentFrontmatter | FrontmatterError {
   const lineOf = (node: unknown): number => {
     const start = (node as { range?: readonly number[] } | null | undefined)?.range?.[0];
     return start === undefined ? 1 : counter.linePos(start).line + firstLine - 1;
@@ -129,6 +131,7 @@ function toValue(node: Node, lineOf: (node: unknown) => number): FrontValue {
   if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => toValue(item as Node, lineOf)), line: lineOf(node) };
   if (isScalar(node)) {
     const value = node.value;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- YAML's other scalars (dates, big integers) print as written.
     const plain = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : String(value);
     return { kind: 'scalar', value: plain, line: lineOf(node) };
   }

@@ -2,7 +2,7 @@ import { closestMatch } from './closest-match';
 
 // Claude Code's built-in tool names as agent files spell them (code.claude.com/docs/en/tools-reference),
 // plus names that older releases used and users' files still carry (LS, MultiEdit, Task, ...).
-export const CLAUDE_CODE_TOOLS: readonly string[] = [
+const CLAUDE_CODE_TOOLS: readonly string[] = [
   'Agent', 'Artifact', 'AskUserQuestion', 'Bash', 'BashOutput', 'CronCreate', 'CronDelete', 'CronList',
   'Edit', 'EnterPlanMode', 'EnterWorktree', 'ExitPlanMode', 'ExitWorktree', 'Glob', 'Grep', 'KillBash',
   'KillShell', 'ListMcpResourcesTool', 'LS', 'LSP', 'Monitor', 'MultiEdit', 'NotebookEdit', 'NotebookRead',
@@ -17,7 +17,7 @@ const KNOWN = new Set(CLAUDE_CODE_TOOLS);
 const MCP_TOOL = /^mcp__[\w.-]+$/;
 
 /** The tool name without a permission specifier: `Bash(git diff:*)` is the tool `Bash`. */
-export function toolBaseName(entry: string): string {
+function toolBaseName(entry: string): string {
   const paren = entry.indexOf('(');
   return (paren === -1 ? entry : entry.slice(0, paren)).trim();
 }

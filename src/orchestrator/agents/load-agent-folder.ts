@@ -46,7 +46,7 @@ export function loadAgentFolder(
       return;
     }
     const cached = previous.get(file);
-    const result = cached !== undefined && cached.text === text ? cached.result : parseAgentFile(text, file, phases, strictness);
+    const result = cached?.text === text ? cached.result : parseAgentFile(text, file, phases, strictness);
     // Only files seen in this pass go into the next cache, so deleted files do not linger.
     next.set(file, { text, result });
     if (!result.ok) {

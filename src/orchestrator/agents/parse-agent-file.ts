@@ -1,7 +1,7 @@
 import type { Provider } from '../../protocol/domain';
 import type { AgentDefinition, AgentIssue } from './agent-types';
 import { closestMatch } from './closest-match';
-import { parseFrontmatter, type FrontEntry, type FrontValue } from './frontmatter';
+import { parseAgentFrontmatter, type FrontEntry, type FrontValue } from './frontmatter';
 import { isKnownTool, splitToolList, unknownToolHint } from './known-tools';
 
 /** What one file says, before precedence decides where it stands. */
@@ -44,7 +44,7 @@ export function parseAgentFile(
     readonly claudeFolder?: boolean;
   } = {},
 ): ParsedAgentFile {
-  const front = parseFrontmatter(text);
+  const front = parseAgentFrontmatter(text);
   if ('line' in front) return { ok: false, issues: [{ file, ...front }] };
   const issues: AgentIssue[] = [];
   const warnings: AgentIssue[] = [];

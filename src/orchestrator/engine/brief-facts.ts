@@ -39,7 +39,7 @@ function lastText(activity: readonly Activity[]): string | undefined {
  */
 export function reworkFacts(ctx: EngineContext, taskId: string, previous: AttemptSnapshot, error: string | undefined): ReworkFacts {
   const defect = ctx.log.events.filter((e): e is DefectRaised => e.type === 'defect.raised' && e.taskId === taskId).at(-1);
-  const judged = defect !== undefined && defect.attemptId === previous.id ? defect : undefined;
+  const judged = defect?.attemptId === previous.id ? defect : undefined;
   const failed: CheckResult[] = judged === undefined ? [] : judged.checks.filter((c) => !c.passed);
   const conflict = failed.find((c) => MERGE_CHECKS.includes(c.check));
   const reason = judged?.reason ?? error ?? (previous.state === 'failed' ? `the attempt failed: ${previous.message ?? previous.failure ?? 'unknown'}` : 'the previous attempt failed');

@@ -44,7 +44,7 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
     let attempt = last;
     // Blocked only because its checks could not run: the finished attempt is verified again.
     const recheck = task.environmentBlocked === true && last?.state === 'succeeded';
-    if (last === undefined || last.state !== 'succeeded' || (task.state === 'pending' && !recheck)) {
+    if (last?.state !== 'succeeded' || (task.state === 'pending' && !recheck)) {
       if (last?.state === 'running') await closeInterrupted(ctx, last);
       if (attemptsUsed(current(ctx, taskId)) >= ctx.config.maxAttempts) return block(ctx, taskId);
       const model = await router.route(taskId);

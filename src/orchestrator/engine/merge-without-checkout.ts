@@ -33,7 +33,7 @@ export async function mergeWithoutCheckout(git: Git, gitCommonDir: string, targe
     const tree = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', base, head]);
     if (tree.code === 1) return { merged: false, ...conflictsOf(tree.stdout) };
     const treeId = tree.stdout.split('\0')[0] ?? '';
-    if (tree.code !== 0 || !/^[0-9a-f]{40,64}$/.test(treeId)) throw new Error(`merging ${source} into ${target} failed: ${`${tree.stderr}`.trim() || `git merge-tree exited ${tree.code}`}`);
+    if (tree.code !== 0 || !/^[0-9a-f]{40,64}$/.test(treeId)) throw new Error(`merging ${source} into ${target} failed: ${tree.stderr.trim() || `git merge-tree exited ${tree.code}`}`);
     // Only a merge that changes nothing can be one of a source already taken in (a resume after
     // the branch moved): asked then, not on every merge.
     if (treeId === baseTree && (await git(['merge-base', '--is-ancestor', head, base])).code === 0) {

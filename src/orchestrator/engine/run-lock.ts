@@ -116,5 +116,5 @@ function readCmdline(pid: number): string | undefined {
 /** The live process of this machine running `runId` now, if any (a lock left by a crash is not one). */
 export async function liveHolder(file: string, runId: string): Promise<LockHolder | undefined> {
   const holder = await readLock(file);
-  return holder !== undefined && holder.runId === runId && holder.host === hostname() && holderState(holder) === 'live' ? holder : undefined;
+  return holder?.runId === runId && holder.host === hostname() && holderState(holder) === 'live' ? holder : undefined;
 }

@@ -86,7 +86,7 @@ function briefContext(ctx: EngineContext, taskId: string, capUsd: number | undef
  * off before its first answer was never saved by the CLI, and `--resume` would fail on it.
  */
 function resumableSession(attempt: AttemptSnapshot | undefined): string | undefined {
-  if (attempt === undefined || !attempt.activity.some((a) => a.kind === 'text' || a.kind === 'tool-call')) return undefined;
+  if (!attempt?.activity.some((a) => a.kind === 'text' || a.kind === 'tool-call')) return undefined;
   return attempt.sessionId ?? initSession(attempt);
 }
 

@@ -61,7 +61,7 @@ export interface NewRun {
   readonly budgetUsd?: number;
 }
 
-export function newRunId(clock: Clock = systemClock): string {
+function newRunId(clock: Clock = systemClock): string {
   const stamp = clock.now().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
@@ -217,7 +217,7 @@ async function withRun(
 
 /** A run that could not go on is failed, with the reason in its log: never left "running". */
 async function markFailed(log: EventLog, state: RunSnapshot | undefined, error: unknown): Promise<void> {
-  if (state === undefined || state.state !== 'running') return;
+  if (state?.state !== 'running') return;
   const reason = error instanceof Error ? error.message : String(error);
   try {
     await log.append({ type: 'warning.raised', message: `the run stopped: ${reason}` });

@@ -35,7 +35,7 @@ export interface BriefContext {
 
 /** Beyond this the PRD body is cut in the brief; the agent can read the rest in the file. */
 export const MAX_PRD_BODY_CHARS = 12_000;
-export const MAX_SUMMARY_CHARS = 1_500;
+const MAX_SUMMARY_CHARS = 1_500;
 const MAX_LISTED_FILES = 40;
 
 export function taskPrompt(task: Task, prd: Prd, context: BriefContext = {}): string {
@@ -165,7 +165,7 @@ export function estimatePromptTokens(prompt: string): number {
   return Math.ceil(prompt.length / 4);
 }
 
-export function describeCheck(check: VerifyCheck): string {
+function describeCheck(check: VerifyCheck): string {
   switch (check.kind) {
     case 'file':
       return `the file \`${check.path}\` exists and is not empty`;

@@ -16,7 +16,7 @@ import type { Redact } from '../security/redact-secrets';
 export type BrowserCheck = Extract<VerifyCheck, { kind: 'browser' }>;
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
-export const DEFAULT_BROWSER_TIMEOUT_SEC = 30;
+const DEFAULT_BROWSER_TIMEOUT_SEC = 30;
 const TEXT_EXCERPT = 200;
 const LOGGED_TEXT = 4_000;
 const LOGGED_CONSOLE_ERRORS = 50;

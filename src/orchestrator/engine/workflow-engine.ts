@@ -51,7 +51,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
-  const router = new RunRouter({ config: ctx.config, state: ctx.state, append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier });
+  const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>
     learning.record(ctx.state(), taskId).catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not record ${taskId}'s routing outcome in ${ctx.paths.storeFile}: ${(error as Error).message}` }).then(() => undefined));

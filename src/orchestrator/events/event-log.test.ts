@@ -22,7 +22,7 @@ describe('EventLog', () => {
     assert.equal(first.runId, 'r1');
     assert.equal(first.at, '2026-01-01T00:00:00.000Z');
     const lines = readFileSync(file(), 'utf8').trimEnd().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l).message), ['one', 'two']);
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { message: string }).message), ['one', 'two']);
   });
 
   it('writes a burst of appends in order, each resolved only when written', async () => {
@@ -75,7 +75,7 @@ describe('EventLog', () => {
     assert.equal(next.seq, 2);
     const lines = readFileSync(file(), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, 2);
-    assert.equal(JSON.parse(lines[1] as string).message, 'new');
+    assert.equal((JSON.parse(lines[1] as string) as { message: string }).message, 'new');
   });
 
   it('treats a complete but unparsable last line as torn too', async () => {

@@ -72,6 +72,7 @@ export class EventLog {
     if (this.closed) return Promise.reject(new Error(`event log ${this.file} is closed`));
     // After a failed write the in-memory sequence is ahead of the disk: refuse rather than
     // let later events claim sequence numbers the file never got.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the write's own failure, as the file system gave it.
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const clean = this.redact === undefined ? body : redactDeep(body, this.redact);
     const event = { ...clean, seq: this.history.length + 1, at: this.clock.now().toISOString(), runId: this.runId } as OrchEvent;

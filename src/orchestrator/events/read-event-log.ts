@@ -27,7 +27,7 @@ export async function readEventLog(file: string): Promise<EventLogContents> {
   return parseEventLog(raw, file);
 }
 
-export function parseEventLog(raw: Buffer, file: string): EventLogContents {
+function parseEventLog(raw: Buffer, file: string): EventLogContents {
   const events: OrchEvent[] = [];
   let offset = 0;
   let line = 0;

@@ -22,7 +22,7 @@ export function classifyOpenaiError(error: unknown, aborted: 'cancelled' | 'time
     const said = `${error.status ?? '?'} ${error.message}`;
     if (error.status === 429 && /quota|billing/i.test(error.message)) return { failure: 'spend-limit', message: `the OpenAI account's quota is exhausted: ${said}` };
     if (error.status === 429) {
-      const after = retryAfter(error.headers);
+      const after = retryAfter(error.headers as Headers | undefined);
       return { failure: 'rate-limited', message: `rate limited by the OpenAI API: ${said}`, ...(after === undefined ? {} : { retryAfterSec: after }) };
     }
     if (error.status === 401 || error.status === 403) return { failure: 'auth', message: `the OpenAI API refused the credentials (check OPENAI_API_KEY): ${said}` };

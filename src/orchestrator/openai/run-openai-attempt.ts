@@ -26,7 +26,7 @@ interface TryResult {
 }
 
 /** Where the answer goes: the task's `output`, which must stay inside the worktree, links followed. */
-export async function outputFile(cwd: string, output: string): Promise<string> {
+async function outputFile(cwd: string, output: string): Promise<string> {
   const placed = await placeInside(cwd, output);
   if (!placed.inside) throw new Error(placed.reason);
   return placed.path;

@@ -48,7 +48,7 @@ export function scanMarkdown(text: string): MarkdownLine[] {
     }
     if (fence !== undefined) {
       const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(raw);
-      if (close?.[1] !== undefined && close[1][0] === fence.char && close[1].length >= fence.length) fence = undefined;
+      if (close?.[1]?.[0] === fence.char && close[1].length >= fence.length) fence = undefined;
       return;
     }
     if (inComment) {

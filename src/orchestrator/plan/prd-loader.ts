@@ -15,7 +15,7 @@ export interface LoadPrdsOptions {
 }
 
 /** The folders PRDs are read from, in this order; one folder counts once. */
-export function prdDirs(roadmapFile: string, workspaceDir: string): string[] {
+function prdDirs(roadmapFile: string, workspaceDir: string): string[] {
   const dirs = [workspacePaths(workspaceDir).prdsDir, join(dirname(roadmapFile), 'prds')];
   return dirs.filter((dir, i) => dirs.findIndex((d) => resolve(d) === resolve(dir)) === i);
 }

@@ -2,7 +2,7 @@
 // Checks that need other files (milestones, PRD ids across files) are the loader's job.
 import type { Prd, Task, VerifyCheck } from '../../protocol/domain';
 import { InputError } from '../errors';
-import { splitFrontmatter } from './frontmatter';
+import { splitPrdFrontmatter } from './prd-frontmatter';
 import { checkTaskGraph, type TaskDraft } from './task-graph';
 import { describe, YamlReader, type YamlMapNode } from './yaml-reader';
 
@@ -21,7 +21,7 @@ const ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
 export function parsePrd(text: string, file: string, phases: readonly string[]): ParsedPrd {
   let front;
   try {
-    front = splitFrontmatter(text, file);
+    front = splitPrdFrontmatter(text, file);
   } catch (error) {
     if (error instanceof InputError) return { prd: undefined, milestoneLine: 1, errors: [error] };
     throw error;
@@ -73,7 +73,7 @@ function optionalText(r: YamlReader, entry: Entry, name: string, options: { numb
 const MAX_ID_LENGTH = 64;
 
 /** What git would refuse in a branch name made of this id (git check-ref-format), or undefined. */
-export function idProblem(id: string): string | undefined {
+function idProblem(id: string): string | undefined {
   if (!ID.test(id)) return "may only contain letters, digits, '.', '_' and '-'";
   if (id.includes('..')) return "must not contain '..'";
   if (id.toLowerCase().endsWith('.lock')) return "must not end with '.lock'";
@@ -218,7 +218,7 @@ function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: nu
 }
 
 /** A day: longer is a typo, and Node's timers overflow past 24.8 days and fire at once. */
-export const MAX_CHECK_TIMEOUT_SEC = 86_400;
+const MAX_CHECK_TIMEOUT_SEC = 86_400;
 
 function readSeconds(r: YamlReader, entry: { key: unknown; value: unknown }, where: string): number | undefined {
   const value = r.scalar(entry.value);

@@ -33,7 +33,7 @@ const TRAILING_STATUS = new RegExp(`\\s*(?:[-\u2013\u2014:|]\\s*)(?:${STATUS_WOR
 const LEADING_SEPARATORS = /^[\s:.)|\u2013\u2014-]+/;
 
 /** The heading's words: HTML tags, emphasis, strikethrough, code marks and checkboxes removed. */
-export function plainHeading(text: string): string {
+function plainHeading(text: string): string {
   return text
     // A keycap emoji ("1️⃣") is its digit.
     .replace(/([0-9])\uFE0F?\u20E3/gu, '$1')

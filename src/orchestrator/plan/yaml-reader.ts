@@ -4,7 +4,7 @@ import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, type
 import { InputError } from '../errors';
 import { parseBoundedDocument } from '../security/bounded-yaml';
 
-export type YamlMapNode = { readonly items: readonly Pair<unknown, unknown>[]; readonly range?: Node['range'] } & Node;
+export type YamlMapNode = { readonly items: readonly Pair[]; readonly range?: Node['range'] } & Node;
 
 export class YamlReader {
   readonly errors: InputError[] = [];
@@ -103,6 +103,8 @@ export function describe(node: unknown): string {
   if (isSeq(node)) return 'a list';
   if (isScalar(node)) {
     if (node.value === null || node.value === undefined) return 'nothing';
+    // A scalar's value is a string, number, boolean or bigint here: its String() is what was written.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return typeof node.value === 'string' ? `'${node.value}'` : `${typeof node.value} ${String(node.value)}`;
   }
   return node === null || node === undefined ? 'nothing' : 'an unsupported value';

@@ -12,7 +12,7 @@ export interface PlanNeeds {
   readonly browserTasks: readonly string[];
 }
 
-export const PLANNER_NEED = 'the planner (product-planner)';
+const PLANNER_NEED = 'the planner (product-planner)';
 
 /**
  * The providers come from the same agent assignment the run makes (the router only picks

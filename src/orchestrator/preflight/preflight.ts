@@ -33,7 +33,7 @@ export async function preflight(input: PreflightInput, ports: PreflightPorts): P
   const found = await Promise.all([
     claude === undefined ? [] : checkClaudeBinary(input, ports),
     claude === undefined ? [] : checkClaudeCredentials(input, claude, ports),
-    openai === undefined || nonEmpty(input.env.OPENAI_API_KEY) ? [] : [`OPENAI_API_KEY is not set, and the OpenAI agents of ${who(openai)} need it: set it in the environment (in VS Code: Orch: Set API Key)`],
+    Promise.resolve(openai === undefined || nonEmpty(input.env.OPENAI_API_KEY) ? [] : [`OPENAI_API_KEY is not set, and the OpenAI agents of ${who(openai)} need it: set it in the environment (in VS Code: Orch: Set API Key)`]),
     input.git ? checkGit(input, ports) : [],
     checkBrowser(input, ports),
     input.setupCommand === undefined ? [] : checkSetup(input.setupCommand, input, ports),

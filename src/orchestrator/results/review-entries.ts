@@ -18,5 +18,5 @@ export function reviewEntries(changes: ChangeSet): readonly ReviewEntry[] {
 
 /** The editor adds the number of files to a multi-file diff's title itself. */
 export function reviewTitle(changes: ChangeSet): string {
-  return `Orch: ${changes.taskId === undefined ? `run ${changes.runId}` : changes.taskId}`;
+  return `Orch: ${changes.taskId ?? `run ${changes.runId}`}`;
 }

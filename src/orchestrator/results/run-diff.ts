@@ -55,7 +55,7 @@ export async function runChanges(root: string, run: RunSnapshot, where: string, 
 }
 
 /** `PRD-1/T2`, or `T2` when only one PRD of the run has it. */
-export function resolveTask(run: RunSnapshot, ref: string, where: string): string {
+function resolveTask(run: RunSnapshot, ref: string, where: string): string {
   const matches = ref.includes('/') ? (run.tasks[ref] === undefined ? [] : [ref]) : run.taskOrder.filter((q) => splitTaskId(q).taskId === ref);
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) throw new InputError(`task ${JSON.stringify(ref)} is ambiguous in run ${run.runId}: ${matches.join(', ')}`, { file: where }, 'name it with its PRD');

@@ -1,5 +1,5 @@
 /** Claude Code's default model for a sub-agent whose `model` is `inherit` when there is no parent session to inherit from. */
-export const INHERITED_MODEL = 'sonnet';
+const INHERITED_MODEL = 'sonnet';
 
 /** The model an agent runs on by its own definition (a task's pin or the router may still choose another). */
 export function agentModel(agent: { readonly model: string }): string {

@@ -36,7 +36,7 @@ describe('checkModels', () => {
     const [error] = checkModels(task('P', 'T1'), agent({ model: 'claude-9', source: file }), 'claude-9', catalog);
     assert.equal(error?.file, file);
     assert.equal(error?.line, 4);
-    assert.match(error!.message, /agent dev \(for task T1\) uses model "claude-9"/);
+    assert.match(error.message, /agent dev \(for task T1\) uses model "claude-9"/);
   });
 
   it('asks an OpenAI-routed task for its output path', () => {

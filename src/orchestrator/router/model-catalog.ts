@@ -126,7 +126,7 @@ export class ModelCatalog {
 }
 
 /** Price of a typical agent turn mix (mostly input): used to order models by cost. */
-export function blendedPrice(m: ModelInfo): number {
+function blendedPrice(m: ModelInfo): number {
   return m.inputPerMTok * 0.8 + m.outputPerMTok * 0.2;
 }
 

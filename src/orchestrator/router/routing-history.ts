@@ -40,13 +40,7 @@ const PRIOR: Readonly<Record<Tier, { readonly base: number; readonly slope: numb
 // less) often than assumed before its whole curve moves.
 const PRIOR_FAILURES = 2;
 const BANDWIDTH = 0.1;
-const BANDS = 5;
-
-export function band(complexity: number): number {
-  return Math.min(BANDS - 1, Math.floor(complexity * BANDS));
-}
-
-export function priorFirstPass(tier: Tier, complexity: number): number {
+function priorFirstPass(tier: Tier, complexity: number): number {
   const p = PRIOR[tier];
   return clamp(p.base - p.slope * complexity);
 }
@@ -93,7 +87,7 @@ export function expectedFirstPass(m: ModelInfo, complexity: number, history: Rou
 }
 
 /** Tokens a Claude Code attempt typically moves (its own system prompt and tool results dominate). */
-export function expectedTokens(complexity: number): { inputTokens: number; outputTokens: number } {
+function expectedTokens(complexity: number): { inputTokens: number; outputTokens: number } {
   return { inputTokens: Math.round(40_000 + 160_000 * complexity), outputTokens: Math.round(2_000 + 8_000 * complexity) };
 }
 

@@ -19,7 +19,7 @@ describe('OrchStore', () => {
     assert.equal(again.runs.length, 2);
     assert.equal(again.latestRun()?.runId, 'b');
     assert.equal(again.runs.find((r) => r.runId === 'a')?.state, 'completed');
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, 1);
+    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
   });
 
   it('refuses a damaged file instead of overwriting it with an empty index', async () => {
@@ -27,6 +27,15 @@ describe('OrchStore', () => {
     writeFileSync(file, '{"version":1,"runs":[');
     await assert.rejects(OrchStore.open(file), SyntaxError);
     assert.equal(readFileSync(file, 'utf8'), '{"version":1,"runs":[');
+  });
+
+  it('refuses valid JSON that is not its index, naming what is wrong', async () => {
+    const file = join(tmp.path, 'orch.json');
+    for (const [text, why] of [['[1]', /^not a JSON object: /], ['{"version":1,"runs":{}}', /^"runs" is not a list: /], ['{"version":1,"runs":[],"routing":7}', /^"routing" is not a list: /]] as const) {
+      writeFileSync(file, text);
+      await assert.rejects(OrchStore.open(file), (e: unknown) => e instanceof InputError && why.test(e.message));
+      assert.equal(readFileSync(file, 'utf8'), text);
+    }
   });
 
   const record = (i: number, over: Partial<RoutingRecord> = {}): RoutingRecord => ({ runId: 'r1', taskId: `P/T${i}`, model: 'haiku', agent: 'backend-engineer', complexity: 0.1, firstPass: i % 2 === 0, costUsd: 0.01, at: '2026-01-01T00:00:00Z', ...over });

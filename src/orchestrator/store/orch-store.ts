@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
 import type { RunState } from '../../protocol/domain';
 import { InputError } from '../errors';
 
@@ -154,27 +155,26 @@ async function read(db: Low<OrchData>, file: string): Promise<void> {
   if (bad !== undefined) throw new InputError(`${bad}: the file is damaged; Orch will not overwrite it (its run logs under .orch/runs/ are intact)`, { file });
 }
 
-function damage(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return 'not a JSON object';
-  const d = data as Record<string, unknown>;
-  if (!Array.isArray(d.runs)) return '"runs" is not a list';
-  if (d.routing === undefined) return undefined;
-  if (!Array.isArray(d.routing)) return '"routing" is not a list';
-  const i = d.routing.findIndex((r: unknown) => !isRoutingRecord(r));
-  return i < 0 ? undefined : `routing[${i}] is not a routing record: ${JSON.stringify(d.routing[i]).slice(0, 120)}`;
-}
+// Only the routing records are read field by field; runs are shown as written.
+const routingRecord = z.object({
+  runId: z.string(),
+  taskId: z.string(),
+  model: z.string(),
+  agent: z.string(),
+  complexity: z.number(),
+  firstPass: z.boolean(),
+  costUsd: z.number(),
+  at: z.string(),
+}) satisfies z.ZodType<RoutingRecord>;
+const orchFile = z.object({ runs: z.array(z.unknown()), routing: z.array(z.unknown()).optional() });
 
-function isRoutingRecord(r: unknown): r is RoutingRecord {
-  if (typeof r !== 'object' || r === null) return false;
-  const o = r as Record<string, unknown>;
-  return (
-    typeof o.runId === 'string' &&
-    typeof o.taskId === 'string' &&
-    typeof o.model === 'string' &&
-    typeof o.agent === 'string' &&
-    typeof o.complexity === 'number' &&
-    typeof o.firstPass === 'boolean' &&
-    typeof o.costUsd === 'number' &&
-    typeof o.at === 'string'
-  );
+function damage(data: unknown): string | undefined {
+  const file = orchFile.safeParse(data);
+  if (!file.success) {
+    const field = file.error.issues[0]?.path[0];
+    return field === undefined ? 'not a JSON object' : `${JSON.stringify(field)} is not a list`;
+  }
+  const routing = file.data.routing ?? [];
+  const i = routing.findIndex((r) => !routingRecord.safeParse(r).success);
+  return i < 0 ? undefined : `routing[${i}] is not a routing record: ${JSON.stringify(routing[i]).slice(0, 120)}`;
 }

@@ -42,7 +42,7 @@ describe('Orch in desktop VS Code', () => {
       return roots.length > 0 ? roots : undefined;
     }, 'the default roadmap in the Roadmap view');
     assert.equal(root?.label, 'GREETING SERVICE ROADMAP');
-    const item = await tree.getTreeItem(root!);
+    const item = await tree.getTreeItem(root);
     assert.equal(item.description, 'plan · 2 milestones · 7 tasks');
     assert.equal(item.contextValue, `roadmap.plan.file`);
     const phases = (await tree.getChildren(root)) ?? [];

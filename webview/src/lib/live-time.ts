@@ -25,7 +25,7 @@ export function attemptDuration(run: RunSnapshot, attempt: AttemptSnapshot, now:
 }
 
 /** True while the attempt still counts up (it reads the clock only then). */
-export function attemptLive(run: RunSnapshot, attempt: AttemptSnapshot): boolean {
+function attemptLive(run: RunSnapshot, attempt: AttemptSnapshot): boolean {
   return attempt.finishedAt === undefined && run.finishedAt === undefined;
 }
 

@@ -8,7 +8,7 @@ import { Marked, type Tokens } from 'marked';
 
 const SAFE_HREF = /^(https?:|mailto:)/i;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 

@@ -13,7 +13,7 @@ export interface RunChoice {
  */
 export function runChoices(runs: readonly RunSummary[], open: RunSnapshot | undefined): readonly RunChoice[] {
   return runs.map((r) => {
-    const state = open !== undefined && open.runId === r.runId ? open.state : r.state;
+    const state = open?.runId === r.runId ? open.state : r.state;
     return { runId: r.runId, label: `${r.runId} (${state})` };
   });
 }

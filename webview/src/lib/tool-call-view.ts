@@ -61,7 +61,7 @@ export function toolView(name: string, input: unknown): ToolView {
   }
   if (name === 'MultiEdit' && path !== undefined && Array.isArray(fields['edits'])) {
     const edits = fields['edits'].map(editPair);
-    if (edits.length > 0 && edits.every((e) => e !== undefined)) return { kind: 'edit', path, edits: edits as EditPair[] };
+    if (edits.length > 0 && edits.every((e) => e !== undefined)) return { kind: 'edit', path, edits };
   }
   if (name === 'Bash') {
     const command = text(fields, 'command');

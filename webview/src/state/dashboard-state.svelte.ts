@@ -2,7 +2,8 @@ import type { AgentsReply, ApiReply, RunSummary, ToClientMessage } from '../../.
 import { foldEvent } from '../../../src/protocol/fold';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
 import { needsClock } from '../lib/live-time';
-import type { DashboardTransport, RunAction, TransportStatus } from '../transport/transport';
+import type { RunAction } from '../../../src/protocol/webview-messages';
+import type { DashboardTransport, TransportStatus } from '../transport/transport';
 import { Clock } from './clock.svelte';
 
 /**
@@ -92,6 +93,9 @@ export class DashboardState {
       }
       case 'error':
         this.error = message.message;
+        return;
+      case 'agents':
+        // A reply to a request: the transport settles it.
         return;
     }
   }

@@ -12,7 +12,7 @@ export type Route =
 const LEVELS = ['milestone', 'prd', 'task', 'attempt'] as const;
 type Level = (typeof LEVELS)[number];
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { level: 'roadmap' };
   if (path === '/agents') return { level: 'agents' };
@@ -27,7 +27,7 @@ export function parseRoute(hash: string): Route {
   }
 }
 
-export function routeHref(route: Route): string {
+function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
   if (route.level === 'agents' || route.level === 'costs') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;

@@ -32,7 +32,7 @@ function followHashLinks(): void {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target.closest('a') : null;
     const href = target?.getAttribute('href');
-    if (href === null || href === undefined || !href.startsWith('#/')) return;
+    if (!href?.startsWith('#/')) return;
     event.preventDefault();
     if (location.hash !== href) location.hash = href;
   });

@@ -1,4 +1,5 @@
 import type { AgentsReply, ApiReply, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import type { RunAction } from '../../../src/protocol/webview-messages';
 
 // The one seam between the app and its host. The browser build talks WebSocket + HTTP to
 // `orch serve`; the VS Code webview will implement the same interface over postMessage, so
@@ -13,8 +14,6 @@ export interface TransportListener {
   /** The host asks to show this run (VS Code's "Open in Dashboard" on a tree item). */
   showRun?(runId: string): void;
 }
-
-export type RunAction = 'pause' | 'resume' | 'cancel';
 
 export interface DashboardTransport {
   start(listener: TransportListener): void;

@@ -1,7 +1,7 @@
 import type { AgentsReply, ApiReply } from '../../../src/protocol/dashboard-messages';
-import { parseHostMessage, type PageMessage } from '../../../src/protocol/webview-messages';
+import { parseHostMessage, type PageMessage, type RunAction } from '../../../src/protocol/webview-messages';
 import { hrefTo } from '../state/hash-router.svelte';
-import type { DashboardTransport, RunAction, TransportListener } from './transport';
+import type { DashboardTransport, TransportListener } from './transport';
 
 /** What VS Code gives a webview page through `acquireVsCodeApi()` (callable once per page). */
 export interface VsCodeApi {

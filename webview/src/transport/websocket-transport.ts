@@ -1,5 +1,6 @@
 import type { AgentsReply, ApiReply, ToClientMessage, ToServerMessage } from '../../../src/protocol/dashboard-messages';
-import type { DashboardTransport, RunAction, TransportListener } from './transport';
+import type { RunAction } from '../../../src/protocol/webview-messages';
+import type { DashboardTransport, TransportListener } from './transport';
 
 /** Close code the server uses for a missing or wrong token (policy violation). */
 const POLICY = 1008;

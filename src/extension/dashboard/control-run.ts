@@ -2,7 +2,7 @@ import type { ApiReply } from '../../protocol/dashboard-messages';
 import type { RunAction } from '../../protocol/webview-messages';
 import { InputError } from '../../orchestrator/errors';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
-import { requestRunControl } from '../../orchestrator/engine/run-control';
+import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import type { WorkspacePaths } from '../../orchestrator/workspace/workspace-paths';
 
 /** A run command from the dashboard page, answered as the server's run routes answer it. */

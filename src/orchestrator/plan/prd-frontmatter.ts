@@ -1,16 +1,18 @@
-// Splits a Markdown file into its YAML frontmatter and its body, remembering where the YAML
-// starts so errors inside it can name lines of the file, not of the YAML fragment.
+// Splits a PRD into its YAML frontmatter and its body, remembering where the YAML starts so
+// errors inside it can name lines of the file, not of the YAML fragment. PRDs are Orch's own
+// format, read by YAML's rules: only a whole `---` or `...` line ends the document. Agent files
+// differ on purpose (agents/frontmatter.ts copies Claude Code's regex, so a `---` anywhere ends it).
 import { InputError } from '../errors';
 import { splitLines } from './markdown-lines';
 
-export interface Frontmatter {
+export interface PrdFrontmatter {
   readonly yaml: string;
   /** File line of the YAML's first line (the one after the opening `---`). */
   readonly firstLine: number;
   readonly body: string;
 }
 
-export function splitFrontmatter(text: string, file: string): Frontmatter {
+export function splitPrdFrontmatter(text: string, file: string): PrdFrontmatter {
   const lines = splitLines(text);
   if (lines[0]?.trimEnd() !== '---') {
     throw new InputError('no YAML frontmatter', { file, line: 1 }, "a PRD starts with a '---' line, then YAML, then another '---' line");

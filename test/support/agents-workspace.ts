@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AgentSourceOptions } from './agent-sources';
+import type { AgentSourceOptions } from '../../src/orchestrator/agents/agent-sources';
 
 /** A temp dir with the four agent folders' parents (built-in, home, workspace), for tests and benches. */
 export class TestWorkspace implements AgentSourceOptions {

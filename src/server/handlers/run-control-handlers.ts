@@ -1,6 +1,6 @@
 import { InputError } from '../../orchestrator/errors';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
-import { requestRunControl, type ControlAction } from '../../orchestrator/engine/run-control';
+import { requestRunControl, type ControlAction } from '../../orchestrator/engine/request-run-control';
 import { sendError, sendOk } from '../reply';
 import type { RouteHandler } from '../server-context';
 

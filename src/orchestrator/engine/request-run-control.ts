@@ -11,7 +11,7 @@ export type ControlAction = keyof typeof SIGNALS;
 
 export async function requestRunControl(paths: WorkspacePaths, runId: string, action: ControlAction): Promise<{ readonly pid: number }> {
   const holder = await readLock(paths.lockFile);
-  if (holder === undefined || holder.runId !== runId || holder.host !== hostname()) {
+  if (holder?.runId !== runId || holder.host !== hostname()) {
     throw new InputError(
       `no Orch process is running run ${runId} here`,
       { file: paths.lockFile },

@@ -1,25 +1,21 @@
 // Workflow engine figures: the scheduler's own cost per task, and a 200-task run through the
 // whole engine (worktrees, commits, verification, merges) with a stand-in agent that speaks
 // the stream-json protocol at a realistic pace, against the ideal wall time.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { freemem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Prd, Roadmap, Task } from '../src/protocol/domain';
 import { foldEvents } from '../src/protocol/fold';
-import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
 import { defaultConfig } from '../src/orchestrator/config/orch-config';
-import { gitOk } from '../src/orchestrator/engine/git';
 import { schedule } from '../src/orchestrator/engine/scheduler';
-import { startRun } from '../src/orchestrator/engine/start-run';
 import { findMarkedProcesses } from '../src/orchestrator/runner/process-group';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
 import { finish, slow } from '../src/scripted-model/scenarios';
 import { startScriptedModel } from '../src/scripted-model/server';
-import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { formatMs, percentile } from './stats';
+import { runStandIns } from './support/stand-in-run';
 
 const ROOT = resolve(__dirname, '..');
-const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
 const PACE_MS = 100;
 const STEPS = 5;
 
@@ -65,45 +61,18 @@ function schedulerOverhead(): void {
 }
 
 async function standInRun(parallel: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-engine-'));
-  try {
-    const ws = join(dir, 'ws');
-    mkdirSync(ws);
-    writeFileSync(join(ws, 'README.md'), 'bench\n');
-    await gitOk(ws, ['init', '-q', '-b', 'main']);
-    await gitOk(ws, ['add', '-A']);
-    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
-    const plan = roadmap(Number(process.env.ORCH_BENCH_PRDS ?? 20), 10);
-    const { snapshot: registry } = await buildSnapshot({ workspace: ws, builtinDir: join(ROOT, 'agents'), homeDir: dir, phases: defaultConfig.phases }, undefined);
-    const cpuBefore = process.cpuUsage();
-    const started = Date.now();
-    const outcome = await startRun(
-      {
-        paths: workspacePaths(ws),
-        config: { ...defaultConfig, parallel },
-        registry,
-        runAttempt: (request, emit) => runAttempt({ ...request, orchTools: false }, emit),
-        claudePath: STAND_IN,
-        env: { ...process.env, STAND_IN_PACE_MS: String(PACE_MS), STAND_IN_STEPS: String(STEPS) },
-        signal: new AbortController().signal,
-      },
-      { roadmap: plan, milestones: [], parallel },
-    );
-    const wallMs = Date.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const tasks = outcome.snapshot.taskOrder.length;
-    const verified = Object.values(outcome.snapshot.tasks).filter((t) => t.state === 'verified').length;
-    const agentMs = PACE_MS * STEPS;
-    // Each PRD's chains are at most 2 long, so with enough slots the ideal is tasks/parallel waves.
-    const idealMs = Math.ceil(tasks / parallel) * agentMs;
-    console.log(
-      `engine: ${tasks} tasks with stand-in agents (${agentMs} ms each), parallel ${parallel}: ${verified} verified, ` +
-        `wall ${(wallMs / 1000).toFixed(1)} s vs ideal ${(idealMs / 1000).toFixed(1)} s (${(wallMs / idealMs).toFixed(1)}x), ` +
-        `Orch CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / tasks).toFixed(1)} ms per task)`,
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const plan = roadmap(Number(process.env.ORCH_BENCH_PRDS ?? 20), 10);
+  const { snapshot, wallMs, cpuMicros } = await runStandIns({ prefix: 'orch-bench-engine-', roadmap: plan, parallel, paceMs: PACE_MS, steps: STEPS });
+  const tasks = snapshot.taskOrder.length;
+  const verified = Object.values(snapshot.tasks).filter((t) => t.state === 'verified').length;
+  const agentMs = PACE_MS * STEPS;
+  // Each PRD's chains are at most 2 long, so with enough slots the ideal is tasks/parallel waves.
+  const idealMs = Math.ceil(tasks / parallel) * agentMs;
+  console.log(
+    `engine: ${tasks} tasks with stand-in agents (${agentMs} ms each), parallel ${parallel}: ${verified} verified, ` +
+      `wall ${(wallMs / 1000).toFixed(1)} s vs ideal ${(idealMs / 1000).toFixed(1)} s (${(wallMs / idealMs).toFixed(1)}x), ` +
+      `Orch CPU ${(cpuMicros / 1000).toFixed(0)} ms (${(cpuMicros / 1000 / tasks).toFixed(1)} ms per task)`,
+  );
 }
 
 /** Total resident memory of the processes carrying a marker, from /proc. */

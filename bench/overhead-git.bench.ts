@@ -3,20 +3,15 @@
 // (every wave of agents back to back, git free). Medians and spread over repetitions.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Prd, Roadmap, Task } from '../src/protocol/domain';
-import { buildSnapshot } from '../src/orchestrator/agents/build-snapshot';
-import { defaultConfig } from '../src/orchestrator/config/orch-config';
 import { gitOk } from '../src/orchestrator/engine/git';
-import { startRun } from '../src/orchestrator/engine/start-run';
 import { Worktrees } from '../src/orchestrator/engine/worktrees';
-import { runAttempt } from '../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { percentile } from './stats';
+import { runStandIns } from './support/stand-in-run';
 
-const ROOT = resolve(__dirname, '..');
-const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
 const PACE_MS = 100;
 const STEPS = 5;
 const TASKS = Number(process.env.ORCH_BENCH_GIT_TASKS ?? 200);
@@ -50,34 +45,9 @@ function roadmap(tasks: number): Roadmap {
 }
 
 async function oneRun(parallel: number): Promise<{ wallMs: number; verified: number; tasks: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-git-'));
-  try {
-    const ws = join(dir, 'ws');
-    mkdirSync(ws);
-    writeFileSync(join(ws, 'README.md'), 'bench\n');
-    await gitOk(ws, ['init', '-q', '-b', 'main']);
-    await gitOk(ws, ['add', '-A']);
-    await gitOk(ws, ['commit', '-q', '-m', 'bench']);
-    const { snapshot: registry } = await buildSnapshot({ workspace: ws, builtinDir: join(ROOT, 'agents'), homeDir: dir, phases: defaultConfig.phases }, undefined);
-    const started = Date.now();
-    const outcome = await startRun(
-      {
-        paths: workspacePaths(ws),
-        config: { ...defaultConfig, parallel },
-        registry,
-        runAttempt: (request, emit) => runAttempt({ ...request, orchTools: false }, emit),
-        claudePath: STAND_IN,
-        env: { ...process.env, STAND_IN_PACE_MS: String(PACE_MS), STAND_IN_STEPS: String(STEPS) },
-        signal: new AbortController().signal,
-      },
-      { roadmap: roadmap(TASKS), milestones: [], parallel },
-    );
-    const wallMs = Date.now() - started;
-    const verified = Object.values(outcome.snapshot.tasks).filter((t) => t.state === 'verified').length;
-    return { wallMs, verified, tasks: outcome.snapshot.taskOrder.length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { snapshot, wallMs } = await runStandIns({ prefix: 'orch-bench-git-', roadmap: roadmap(TASKS), parallel, paceMs: PACE_MS, steps: STEPS });
+  const verified = Object.values(snapshot.tasks).filter((t) => t.state === 'verified').length;
+  return { wallMs, verified, tasks: snapshot.taskOrder.length };
 }
 
 /**

@@ -20,6 +20,9 @@ commands:
   diff [runId] [--task ID] [--stat] [--json]
                                  the verified work of a run (its integration branch since it started) or of one task
   merge [runId] [--into BRANCH]  take a run's integration branch into BRANCH (default: the current branch)
+  token create --name N --scope read|control [--expires 7d] | token list | token revoke N
+                                 scoped API tokens (printed once, stored as a hash)
+  audit [--json] [--verify]      the hash-chained audit log; --verify checks the chain
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CliIo } from './cli-io';
+import { selfCommand } from './orch-command';
 import { packageRoot } from './package-root';
 import type { RunSetup } from './run-setup';
 import { UsageError } from './run-cli';
@@ -22,6 +23,7 @@ export async function serveWhileRunning(io: CliIo, setup: RunSetup, flags: { por
       staticDir: join(root, 'media', 'webview'),
       builtinAgentsDir: join(root, 'agents'),
       onProblem: (message) => io.err(`orch: dashboard: ${message}`),
+      orch: selfCommand(),
     });
     io.out(`dashboard: ${server.url}#token=${server.token}`);
     return () => server.close();

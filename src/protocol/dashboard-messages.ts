@@ -65,6 +65,8 @@ export type ToServerMessage = AuthMessage | SubscribeMessage | AgentsRequest;
 export interface AuthenticatedMessage {
   readonly type: 'authenticated';
   readonly runs: readonly RunSummary[];
+  /** `read`: the page shows no controls (a read token's POSTs get 403). Absent: control. */
+  readonly scope?: 'read' | 'control';
 }
 
 export interface RunsMessage {

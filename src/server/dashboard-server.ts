@@ -13,8 +13,16 @@ import { readAgents } from '../orchestrator/views/read-agents';
 import { sendError } from './reply';
 import { checkHost, checkOrigin, type GuardConfig } from './request-guard';
 import { RunTails } from '../orchestrator/views/run-tails';
-import type { ServerContext } from './server-context';
+import type { OrchCommand, ServerContext } from './server-context';
 import { WsSession } from './ws-session';
+import { auditFile } from '../orchestrator/audit/audit-entry';
+import { tokensFile } from '../orchestrator/tokens/token-store';
+import { buildOpenApiDocument } from './openapi';
+import { TokenRegistry } from './principal';
+import { API_ROUTES } from './routes';
+
+/** The /api/v1 document's version: the API's, not the package's (a new route bumps the minor). */
+const API_VERSION = '1.0.0';
 
 export interface DashboardServerOptions {
   readonly workspace: string;
@@ -33,6 +41,10 @@ export interface DashboardServerOptions {
   /** How often logs and the run list are re-read when no file-system event arrived. */
   readonly pollMs?: number;
   readonly onProblem?: (message: string) => void;
+  /** How to start `orch run` for `POST /api/v1/runs`; without it the route answers 501. */
+  readonly orch?: OrchCommand;
+  /** How often open sockets are checked against revoked and expired tokens. */
+  readonly tokenCheckMs?: number;
 }
 
 export interface DashboardServer {
@@ -56,8 +68,19 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const server = createServer();
   // Handlers are attached right after listen() resolves, before any connection can be read.
   const port = await listenOnFreePort(server, options.port ?? 8080);
-  const context: ServerContext = { paths, port, tails, staticDir: options.staticDir, builtinAgentsDir: options.builtinAgentsDir, homeDir: options.homeDir ?? homedir() };
-  const guard: GuardConfig = { port, token, limiter };
+  const tokens = new TokenRegistry(token, tokensFile(paths), onProblem);
+  const context: ServerContext = {
+    paths,
+    port,
+    tails,
+    staticDir: options.staticDir,
+    builtinAgentsDir: options.builtinAgentsDir,
+    homeDir: options.homeDir ?? homedir(),
+    auditFile: auditFile(paths),
+    openApi: buildOpenApiDocument(API_ROUTES, API_VERSION),
+    ...(options.orch === undefined ? {} : { orch: options.orch }),
+  };
+  const guard: GuardConfig = { port, tokens, limiter };
 
   server.on('request', (req, res) => {
     handleRequest(req, res, context, guard).catch((error: unknown) => {
@@ -71,7 +94,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.error);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const session = new WsSession(ws, {
-        token,
+        tokens,
         limiter,
         tails,
         listRuns: () => listRuns(paths),
@@ -101,10 +124,17 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }, Math.max(pollMs, 1000));
   runsPoll.unref();
 
+  // A revoked or expired token loses its sockets at once, not at its next reconnect.
+  const tokenCheck = setInterval(() => {
+    for (const s of sessions) s.dropIfRevoked();
+  }, options.tokenCheckMs ?? 250);
+  tokenCheck.unref();
+
   try {
     await writeDashboardFile(paths.dashboardFile, { url, port, token });
   } catch (error) {
     clearInterval(runsPoll);
+    clearInterval(tokenCheck);
     server.close();
     throw error;
   }
@@ -113,6 +143,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const close = () => {
     closing ??= (async () => {
       clearInterval(runsPoll);
+      clearInterval(tokenCheck);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,7 +10,7 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 };
 
-function sendJson<T>(res: ServerResponse, status: number, reply: ApiReply<T>, extra: Readonly<Record<string, string>> = {}): void {
+export function sendJson<T>(res: ServerResponse, status: number, reply: ApiReply<T>, extra: Readonly<Record<string, string>> = {}): void {
   const body = JSON.stringify(reply);
   res.writeHead(status, { ...BASE_HEADERS, ...extra, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
@@ -18,6 +18,13 @@ function sendJson<T>(res: ServerResponse, status: number, reply: ApiReply<T>, ex
 
 export function sendOk<T>(res: ServerResponse, value: T): void {
   sendJson(res, 200, { ok: true, value });
+}
+
+/** A document that is not an API reply (the OpenAPI document: tools expect it bare). */
+export function sendBare(res: ServerResponse, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 export function sendError(res: ServerResponse, status: number, error: string, extra: Readonly<Record<string, string>> = {}): void {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AuthRateLimiter } from './auth-rate-limiter';
+import type { Principal, TokenRegistry } from './principal';
 
 // The checks every request and WebSocket upgrade passes before any handler runs (docs/design.md §5).
 
@@ -8,7 +9,8 @@ export type GuardVerdict = { readonly ok: true } | { readonly ok: false; readonl
 
 export interface GuardConfig {
   readonly port: number;
-  readonly token: string;
+  /** The per-server token and the workspace's scoped tokens. */
+  readonly tokens: TokenRegistry;
   readonly limiter: AuthRateLimiter;
 }
 
@@ -49,21 +51,22 @@ function originOf(url: string): string {
 }
 
 /**
- * The right token always passes, so a real client is never locked out by failures it did not
- * make. Only a wrong token counts as a failure (a request without one is not a guess), and the
+ * A valid token (the server's, or an active scoped one) always passes, so a real client is never
+ * locked out by failures it did not make. Only a wrong token counts as a failure (a request without one is not a guess), and the
  * count is per server, not per address: every local address is the same machine.
  */
-export function checkBearer(req: IncomingMessage, config: GuardConfig): GuardVerdict {
+export function checkBearer(req: IncomingMessage, config: GuardConfig): { readonly ok: true; readonly principal: Principal } | Exclude<GuardVerdict, { ok: true }> {
   const header = req.headers.authorization;
   if (header === undefined) return { ok: false, status: 401, error: 'missing Authorization: Bearer <token> (see .orch/dashboard.json)' };
   // The auth scheme is case-insensitive (RFC 7235 §2.1).
   const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (match !== null && tokensEqual(match[1] ?? '', config.token)) return { ok: true };
+  const principal = match === null ? undefined : config.tokens.resolve(match[1] ?? '');
+  if (principal !== undefined) return { ok: true, principal };
   return failedAuthentication(config.limiter, match === null ? 'Authorization must be "Bearer <token>"' : 'invalid token');
 }
 
 /** Records a wrong token; past the limit the answer says when to try again. */
-export function failedAuthentication(limiter: AuthRateLimiter, error: string): GuardVerdict {
+export function failedAuthentication(limiter: AuthRateLimiter, error: string): Exclude<GuardVerdict, { ok: true }> {
   const retryAfterSec = limiter.retryAfterSec(FAILURE_KEY);
   limiter.recordFailure(FAILURE_KEY);
   if (retryAfterSec > 0) return { ok: false, status: 429, error: `too many failed authentications; retry in ${retryAfterSec} s`, retryAfterSec };

@@ -1,42 +1,107 @@
+import type { z } from 'zod';
+import {
+  agentsSchema,
+  cancelReplySchema,
+  controlReplySchema,
+  healthSchema,
+  openApiDocumentSchema,
+  runEventsQuerySchema,
+  runEventsSchema,
+  runSnapshotSchema,
+  runSummarySchema,
+  startRunReplySchema,
+  startRunRequestSchema,
+} from '../protocol/api-schemas';
 import { agentsHandler } from './handlers/agents';
 import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
+import { openApiHandler } from './handlers/openapi';
 import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
 import { runEventsHandler } from './handlers/run-events';
 import { runSnapshotHandler } from './handlers/run-snapshot';
+import { startRunHandler } from './handlers/start-run';
 import type { RouteHandler } from './server-context';
 
-interface Route {
+/** `public` needs no token; `read` any valid token; `control` a control-scoped one, and is audited. */
+export type RouteScope = 'public' | 'read' | 'control';
+
+export interface ApiRoute {
   readonly method: 'GET' | 'POST';
-  readonly pattern: RegExp;
+  /** OpenAPI-style path under the API's base, `{name}` for one path segment. */
+  readonly path: string;
+  readonly scope: RouteScope;
+  /** The audit log's name for what a control route does. */
+  readonly action?: string;
+  readonly summary: string;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** The `value` of a 200 (or 202) reply. */
+  readonly response: z.ZodType;
+  readonly status?: 200 | 202;
+  /** The reply is `response` itself, not `{ok, value}` (the OpenAPI document). */
+  readonly bare?: true;
+  /** Served under /api/v1 only; the unversioned /api keeps what it had. */
+  readonly v1Only?: boolean;
   readonly handler: RouteHandler;
 }
 
-// docs/design.md §5. `:id` is one path segment; run ids never contain '/'.
-const routes: readonly Route[] = [
-  { method: 'GET', pattern: /^\/api\/health$/, handler: healthHandler },
-  { method: 'GET', pattern: /^\/api\/runs$/, handler: listRunsHandler },
-  { method: 'GET', pattern: /^\/api\/runs\/(?<runId>[^/]+)$/, handler: runSnapshotHandler },
-  { method: 'GET', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/events$/, handler: runEventsHandler },
-  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/cancel$/, handler: cancelRunHandler },
-  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/pause$/, handler: controlRunHandler('pause') },
-  { method: 'POST', pattern: /^\/api\/runs\/(?<runId>[^/]+)\/resume$/, handler: controlRunHandler('resume') },
-  { method: 'GET', pattern: /^\/api\/agents$/, handler: agentsHandler },
+// docs/design.md §5. Run ids never contain '/'.
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/health', scope: 'public', summary: 'says a dashboard is here; no token', response: healthSchema, handler: healthHandler },
+  { method: 'GET', path: '/openapi.json', scope: 'public', summary: 'this document; no token', response: openApiDocumentSchema, bare: true, v1Only: true, handler: openApiHandler },
+  { method: 'GET', path: '/runs', scope: 'read', summary: "the workspace's runs", response: runSummarySchema.array(), handler: listRunsHandler },
+  {
+    method: 'POST',
+    path: '/runs',
+    scope: 'control',
+    action: 'run.start',
+    summary: 'start a run of a roadmap in the workspace, in its own orch process; answers once it holds the workspace',
+    body: startRunRequestSchema,
+    response: startRunReplySchema,
+    status: 202,
+    v1Only: true,
+    handler: startRunHandler,
+  },
+  { method: 'GET', path: '/runs/{runId}', scope: 'read', summary: "a run's folded state", response: runSnapshotSchema, handler: runSnapshotHandler },
+  { method: 'GET', path: '/runs/{runId}/events', scope: 'read', summary: "a run's events after a sequence number", query: runEventsQuerySchema, response: runEventsSchema, handler: runEventsHandler },
+  { method: 'POST', path: '/runs/{runId}/cancel', scope: 'control', action: 'run.cancel', summary: 'cancel a run (its agents stop)', response: cancelReplySchema, handler: cancelRunHandler },
+  { method: 'POST', path: '/runs/{runId}/pause', scope: 'control', action: 'run.pause', summary: 'no new task starts; running ones finish', response: controlReplySchema, handler: controlRunHandler('pause') },
+  { method: 'POST', path: '/runs/{runId}/resume', scope: 'control', action: 'run.resume', summary: 'a live paused run goes on', response: controlReplySchema, handler: controlRunHandler('resume') },
+  // Messages and answers (the messaging work) go here: `GET /runs/{runId}/messages` (read) and
+  // `POST /runs/{runId}/tasks/{taskId}/answer` (control, action `answer`).
+  { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
+];
+
+export const API_BASES = { v1: '/api/v1', legacy: '/api' } as const;
+
+interface CompiledRoute {
+  readonly route: ApiRoute;
+  readonly pattern: RegExp;
+}
+
+function compile(base: string, route: ApiRoute): CompiledRoute {
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+  return { route, pattern: new RegExp(`^${base}${source}$`) };
+}
+
+const compiled: readonly CompiledRoute[] = [
+  ...API_ROUTES.map((r) => compile(API_BASES.v1, r)),
+  ...API_ROUTES.filter((r) => r.v1Only !== true).map((r) => compile(API_BASES.legacy, r)),
 ];
 
 export type RouteMatch =
-  | { readonly kind: 'found'; readonly handler: RouteHandler; readonly params: Readonly<Record<string, string>> }
+  | { readonly kind: 'found'; readonly route: ApiRoute; readonly params: Readonly<Record<string, string>> }
   | { readonly kind: 'wrong-method'; readonly allowed: string }
   | { readonly kind: 'none' };
 
 export function matchRoute(method: string, pathname: string): RouteMatch {
-  const matching = routes.filter((r) => r.pattern.test(pathname));
-  const route = matching.find((r) => r.method === method || (method === 'HEAD' && r.method === 'GET'));
-  if (route === undefined) return matching.length > 0 ? { kind: 'wrong-method', allowed: matching.map((r) => r.method).join(', ') } : { kind: 'none' };
-  const groups = route.pattern.exec(pathname)?.groups ?? {};
+  const matching = compiled.filter((r) => r.pattern.test(pathname));
+  const found = matching.find((r) => r.route.method === method || (method === 'HEAD' && r.route.method === 'GET'));
+  if (found === undefined) return matching.length > 0 ? { kind: 'wrong-method', allowed: matching.map((r) => r.route.method).join(', ') } : { kind: 'none' };
+  const groups = found.pattern.exec(pathname)?.groups ?? {};
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(groups)) params[name] = safeDecode(value);
-  return { kind: 'found', handler: route.handler, params };
+  return { kind: 'found', route: found.route, params };
 }
 
 function safeDecode(value: string): string {

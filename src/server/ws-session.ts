@@ -2,11 +2,12 @@ import type { RawData, WebSocket } from 'ws';
 import { parseToServerMessage, type AgentsReply, type RunSummary, type ToClientMessage } from '../protocol/dashboard-messages';
 import type { AuthRateLimiter } from './auth-rate-limiter';
 import { DashboardSession } from '../orchestrator/views/dashboard-session';
-import { failedAuthentication, tokensEqual } from './request-guard';
+import type { Principal, TokenRegistry } from './principal';
+import { failedAuthentication } from './request-guard';
 import type { RunTails } from '../orchestrator/views/run-tails';
 
 export interface SessionOptions {
-  readonly token: string;
+  readonly tokens: TokenRegistry;
   readonly limiter: AuthRateLimiter;
   readonly tails: RunTails;
   readonly listRuns: () => Promise<readonly RunSummary[]>;
@@ -28,7 +29,7 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
  * until it arrives the socket gets nothing, and a wrong or late one closes it.
  */
 export class WsSession {
-  private authenticated = false;
+  private principal: Principal | undefined;
   private readonly authTimer: NodeJS.Timeout;
   private readonly session: DashboardSession;
 
@@ -44,11 +45,18 @@ export class WsSession {
   }
 
   get isAuthenticated(): boolean {
-    return this.authenticated;
+    return this.principal !== undefined;
+  }
+
+  /** Closes the socket if the token it authenticated with has been revoked or has expired. */
+  dropIfRevoked(): void {
+    if (this.principal === undefined || this.options.tokens.stillValid(this.principal)) return;
+    this.principal = undefined;
+    this.socket.close(POLICY, 'token revoked or expired');
   }
 
   send(message: ToClientMessage): void {
-    if (!this.authenticated || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.principal === undefined || this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.socket.close(TRY_AGAIN_LATER, 'client too slow; reconnect and resume');
       return;
@@ -58,19 +66,19 @@ export class WsSession {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     const parsed = isBinary ? { ok: false as const, error: 'binary messages are not accepted' } : parseToServerMessage(rawText(data));
-    if (!this.authenticated) {
+    if (this.principal === undefined) {
       if (!parsed.ok || parsed.message.type !== 'auth') {
         this.socket.close(POLICY, 'authentication required');
         return;
       }
-      if (!tokensEqual(parsed.message.token, this.options.token)) {
-        const verdict = failedAuthentication(this.options.limiter, 'invalid token');
-        this.socket.close(POLICY, verdict.ok ? 'invalid token' : verdict.error);
+      const principal = this.options.tokens.resolve(parsed.message.token);
+      if (principal === undefined) {
+        this.socket.close(POLICY, failedAuthentication(this.options.limiter, 'invalid token').error);
         return;
       }
       clearTimeout(this.authTimer);
-      this.authenticated = true;
-      void this.session.hello();
+      this.principal = principal;
+      void this.session.hello(principal.scope);
       return;
     }
     if (!parsed.ok) return this.send({ type: 'error', message: parsed.error });

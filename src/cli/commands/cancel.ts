@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
 import { readLock } from '../../orchestrator/engine/run-lock';
 import { type Command } from '../cli-io';
+import { cliAuditedValue } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, workspaceOf } from '../run-lookup';
@@ -11,7 +12,7 @@ export const cancelCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' } }, { min: 0, max: 1, names: '[runId]' });
   const paths = workspaceOf(io, values.workspace);
   const runId = await findRunId(paths, positionals[0]);
-  const outcome = await cancelRun(paths, runId);
+  const outcome = await cliAuditedValue(io, paths, { action: 'run.cancel', target: runId }, () => cancelRun(paths, runId));
   switch (outcome.kind) {
     case 'already-finished':
       io.out(`run ${runId} is already ${outcome.state}`);

@@ -1,5 +1,6 @@
 import { requestRunControl } from '../../orchestrator/engine/request-run-control';
 import { type Command } from '../cli-io';
+import { cliAuditedValue } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
@@ -12,7 +13,7 @@ export const pauseCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' }, wait: { type: 'boolean' } }, { min: 0, max: 1, names: '[runId]' });
   const paths = workspaceOf(io, values.workspace);
   const runId = await findRunId(paths, positionals[0]);
-  const { pid } = await requestRunControl(paths, runId, 'pause');
+  const { pid } = await cliAuditedValue(io, paths, { action: 'run.pause', target: runId }, () => requestRunControl(paths, runId, 'pause'));
   io.out(`asked Orch (pid ${pid}) to pause run ${runId}: no new task starts; running tasks finish first`);
   if (values.wait !== true) return EXIT.ok;
   const run = await waitForRun(paths, runId, (r) => r.state !== 'running', 24 * 3600_000);

@@ -5,6 +5,7 @@ import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/ta
 import { InputError } from '../../orchestrator/errors';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { type Command } from '../cli-io';
+import { cliAudited, cliAuditedValue } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
@@ -47,7 +48,7 @@ export const resumeCommand: Command = async (args, io) => {
       io.out(`run ${runId} has finished: ${before.state}`);
       return exitCodeFor(before.state);
     }
-    await requestRunControl(paths, runId, 'resume');
+    await cliAuditedValue(io, paths, { action: 'run.resume', target: runId }, () => requestRunControl(paths, runId, 'resume'));
     if (before.state !== 'paused') {
       io.out(`run ${runId} is already running in pid ${holder.pid}; a pause it had not reached yet is withdrawn`);
       return EXIT.ok;
@@ -78,5 +79,6 @@ export const resumeCommand: Command = async (args, io) => {
     if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
   }
   const what = tasks === undefined ? `resuming run ${runId}` : `retrying ${tasks.join(', ')} in run ${runId}`;
-  return driveRun(io, setup, values, () => what, (deps) => resumeRun({ ...deps, noGit }, runId, budgetUsd, tasks));
+  const audit = { action: tasks !== undefined ? 'run.retry' : budgetUsd !== undefined ? 'run.budget' : 'run.resume', target: runId, detail: { tasks: tasks ?? null, budgetUsd: budgetUsd ?? null } };
+  return cliAudited(io, paths, audit, () => driveRun(io, setup, values, () => what, (deps) => resumeRun({ ...deps, noGit }, runId, budgetUsd, tasks)));
 };

@@ -3,6 +3,7 @@ import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { startRun } from '../../orchestrator/engine/start-run';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { type Command } from '../cli-io';
+import { cliAudited } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
@@ -33,12 +34,15 @@ export const runCommand: Command = async (args, io) => {
   const noGit = values['no-git'] === true;
   const needs = planNeeds(roadmap, milestones, setup.registry, setup.config);
   if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
-  return driveRun(
-    io,
-    setup,
-    values,
-    (log) => `run ${log.runId} started; log: ${log.file}`,
-    (deps) => startRun({ ...deps, noGit }, { roadmap, milestones, parallel, budgetUsd }),
+  const detail = { roadmap: positionals[0]!, milestones, parallel: parallel ?? null, budgetUsd: budgetUsd ?? null };
+  return cliAudited(io, setup.paths, { action: 'run.start', detail }, () =>
+    driveRun(
+      io,
+      setup,
+      values,
+      (log) => `run ${log.runId} started; log: ${log.file}`,
+      (deps) => startRun({ ...deps, noGit }, { roadmap, milestones, parallel, budgetUsd }),
+    ),
   );
 };
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startDashboardServer } from '../../server/dashboard-server';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
+import { selfCommand } from '../orch-command';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { workspaceOf } from '../run-lookup';
@@ -19,6 +20,7 @@ export const serveCommand: Command = async (args, io) => {
     staticDir: join(root, 'media', 'webview'),
     builtinAgentsDir: join(root, 'agents'),
     onProblem: (message) => io.err(`orch serve: ${message}`),
+    orch: selfCommand(),
   });
   io.out(`Orch dashboard for ${paths.root}`);
   io.out(`  ${server.url}#token=${server.token}`);

@@ -21,9 +21,9 @@ export class DashboardSession {
 
   constructor(private readonly options: DashboardSessionOptions) {}
 
-  /** Greets a newly trusted page with the run list. */
-  hello(): Promise<void> {
-    return this.enqueue(async () => this.send({ type: 'authenticated', runs: await this.options.listRuns() }));
+  /** Greets a newly trusted page with the run list, and with its scope when it has a token that may not control runs. */
+  hello(scope?: 'read' | 'control'): Promise<void> {
+    return this.enqueue(async () => this.send({ type: 'authenticated', runs: await this.options.listRuns(), ...(scope === undefined ? {} : { scope }) }));
   }
 
   subscribe(message: SubscribeMessage): Promise<void> {

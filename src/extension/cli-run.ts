@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MODELS_ENV, modelsEnvValue } from '../orchestrator/config/models-env';
 import type { OrchConfig } from '../orchestrator/config/orch-config';
+import { AUDIT_ACTOR_ENV } from '../orchestrator/audit/audit-entry';
 import type { EditorConfig } from './model/settings-config';
 
 export interface CliRunRequest {
@@ -76,7 +77,7 @@ export class CliRun {
     // In desktop VS Code execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
     this.child = spawn(process.execPath, args, {
       cwd: request.workspace,
-      env: { ...process.env, ...request.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...request.env, ELECTRON_RUN_AS_NODE: '1', [AUDIT_ACTOR_ENV]: 'vscode' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (this.child.stdout !== null) createInterface({ input: this.child.stdout }).on('line', request.log);

@@ -4,8 +4,8 @@ import { resumeRun } from '../../orchestrator/engine/start-run';
 import { RETRYABLE_STATES, selectRetryTasks } from '../../orchestrator/engine/task-selection';
 import { InputError } from '../../orchestrator/errors';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
-import { type Command } from '../cli-io';
-import { cliAudited, cliAuditedValue } from '../cli-audit';
+import { type CliIo, type Command } from '../cli-io';
+import { cliAudited } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
@@ -16,7 +16,18 @@ import { exitCodeFor } from '../run-summary';
 import { positiveNumber } from './run';
 
 export const resumeCommand: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(
+  const parsed = parseResumeArgs(args);
+  const { values, positionals } = parsed;
+  const paths = workspaceOf(io, values.workspace);
+  const runId = await findRunId(paths, positionals[0]);
+  const budgetUsd = positiveNumber(values.budget, '--budget', false);
+  const tasks = values.task;
+  const action = tasks !== undefined ? 'run.retry' : budgetUsd !== undefined ? 'run.budget' : 'run.resume';
+  return cliAudited(io, paths, { action, target: runId, detail: { tasks: tasks ?? null, budgetUsd: budgetUsd ?? null } }, () => resumeParsed(parsed, io, runId));
+};
+
+function parseResumeArgs(args: readonly string[]) {
+  return parseCommandArgs(
     args,
     {
       budget: { type: 'string' },
@@ -29,8 +40,10 @@ export const resumeCommand: Command = async (args, io) => {
     },
     { min: 0, max: 1, names: '[runId]' },
   );
+}
+
+async function resumeParsed({ values }: ReturnType<typeof parseResumeArgs>, io: CliIo, runId: string): Promise<number> {
   const paths = workspaceOf(io, values.workspace);
-  const runId = await findRunId(paths, positionals[0]);
   const budgetUsd = positiveNumber(values.budget, '--budget', false);
   // A run paused by `orch pause` keeps its process (and the lock): that process resumes it.
   const holder = await liveHolder(paths.lockFile, runId);
@@ -48,7 +61,7 @@ export const resumeCommand: Command = async (args, io) => {
       io.out(`run ${runId} has finished: ${before.state}`);
       return exitCodeFor(before.state);
     }
-    await cliAuditedValue(io, paths, { action: 'run.resume', target: runId }, () => requestRunControl(paths, runId, 'resume'));
+    await requestRunControl(paths, runId, 'resume');
     if (before.state !== 'paused') {
       io.out(`run ${runId} is already running in pid ${holder.pid}; a pause it had not reached yet is withdrawn`);
       return EXIT.ok;
@@ -79,6 +92,5 @@ export const resumeCommand: Command = async (args, io) => {
     if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
   }
   const what = tasks === undefined ? `resuming run ${runId}` : `retrying ${tasks.join(', ')} in run ${runId}`;
-  const audit = { action: tasks !== undefined ? 'run.retry' : budgetUsd !== undefined ? 'run.budget' : 'run.resume', target: runId, detail: { tasks: tasks ?? null, budgetUsd: budgetUsd ?? null } };
-  return cliAudited(io, paths, audit, () => driveRun(io, setup, values, () => what, (deps) => resumeRun({ ...deps, noGit }, runId, budgetUsd, tasks)));
-};
+  return driveRun(io, setup, values, () => what, (deps) => resumeRun({ ...deps, noGit }, runId, budgetUsd, tasks));
+}

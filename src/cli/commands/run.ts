@@ -2,15 +2,24 @@ import { resolve } from 'node:path';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { startRun } from '../../orchestrator/engine/start-run';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
-import { type Command } from '../cli-io';
+import { type CliIo, type Command } from '../cli-io';
 import { cliAudited } from '../cli-audit';
+import { workspaceOf } from '../run-lookup';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
 import { passesPreflight, prepareRun } from '../run-setup';
 
 export const runCommand: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(
+  const parsed = parseRunArgs(args);
+  const { values, positionals } = parsed;
+  const detail = { roadmap: positionals[0]!, milestones: values.milestone ?? [], parallel: values.parallel ?? null, budgetUsd: values.budget ?? null };
+  // Recorded before the preflight: a refused start is in the log too, with its exit code.
+  return cliAudited(io, workspaceOf(io, values.workspace), { action: 'run.start', detail }, () => runParsed(parsed, io));
+};
+
+function parseRunArgs(args: readonly string[]) {
+  return parseCommandArgs(
     args,
     {
       milestone: { type: 'string', multiple: true },
@@ -24,6 +33,9 @@ export const runCommand: Command = async (args, io) => {
     },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
+}
+
+async function runParsed({ values, positionals }: ReturnType<typeof parseRunArgs>, io: CliIo): Promise<number> {
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const roadmapFile = resolve(io.cwd, positionals[0]!);
   const roadmap = await loadPlan({ roadmapFile, workspaceDir: setup.paths.root, phases: setup.config.phases });
@@ -34,17 +46,14 @@ export const runCommand: Command = async (args, io) => {
   const noGit = values['no-git'] === true;
   const needs = planNeeds(roadmap, milestones, setup.registry, setup.config);
   if (!(await passesPreflight(io, setup, { needs, git: !noGit }))) return EXIT.usage;
-  const detail = { roadmap: positionals[0]!, milestones, parallel: parallel ?? null, budgetUsd: budgetUsd ?? null };
-  return cliAudited(io, setup.paths, { action: 'run.start', detail }, () =>
-    driveRun(
-      io,
-      setup,
-      values,
-      (log) => `run ${log.runId} started; log: ${log.file}`,
-      (deps) => startRun({ ...deps, noGit }, { roadmap, milestones, parallel, budgetUsd }),
-    ),
+  return driveRun(
+    io,
+    setup,
+    values,
+    (log) => `run ${log.runId} started; log: ${log.file}`,
+    (deps) => startRun({ ...deps, noGit }, { roadmap, milestones, parallel, budgetUsd }),
   );
-};
+}
 
 export function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {
   if (text === undefined) return undefined;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { cancelRun } from '../../orchestrator/engine/cancel-run';
 import { requestRunControl } from '../../orchestrator/engine/request-run-control';
+import { auditedLocally } from '../../orchestrator/audit/audit-log';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { RETRYABLE_STATES } from '../../orchestrator/engine/task-selection';
 import type { Roadmap } from '../../protocol/domain';
@@ -88,7 +89,7 @@ export function registerRunCommands(deps: RunCommandsDeps): vscode.Disposable[] 
   /** Asks the process running the run (this window's or an `orch` CLI's) to pause or resume it. */
   const signalRun = async (runId: string, action: 'pause' | 'resume'): Promise<void> => {
     try {
-      await requestRunControl(session.paths, runId, action);
+      await auditedLocally(session.paths, 'vscode', { action: `run.${action}`, target: runId }, () => requestRunControl(session.paths, runId, action));
       const paused = session.run?.runId === runId && session.run.state === 'paused';
       const text =
         action === 'pause'
@@ -156,7 +157,8 @@ export function registerRunCommands(deps: RunCommandsDeps): vscode.Disposable[] 
 
   const cancel = async (): Promise<void> => {
     if (activeRun?.running === true) {
-      activeRun.cancel();
+      const child = activeRun;
+      await auditedLocally(session.paths, 'vscode', { action: 'run.cancel', ...(session.run === undefined ? {} : { target: session.run.runId }) }, async () => child.cancel());
       void vscode.window.showInformationMessage('Orch: cancelling the run; its agents are being stopped.');
       return;
     }
@@ -167,7 +169,7 @@ export function registerRunCommands(deps: RunCommandsDeps): vscode.Disposable[] 
     }
     try {
       // A run of another process (an `orch` CLI): the core signals its holder, or cancels a dead run.
-      const outcome = await cancelRun(session.paths, runId);
+      const outcome = await auditedLocally(session.paths, 'vscode', { action: 'run.cancel', target: runId }, () => cancelRun(session.paths, runId));
       const text = outcome.kind === 'already-finished' ? `run ${runId} already ${outcome.state}` : outcome.kind === 'signalled' ? `asked process ${outcome.pid} to cancel run ${runId}` : `cancelled run ${runId}`;
       void vscode.window.showInformationMessage(`Orch: ${text}.`);
     } catch (error) {

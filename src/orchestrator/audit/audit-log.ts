@@ -1,5 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
-import { entryHash, GENESIS, type AuditEntry, type AuditRecord } from './audit-entry';
+import type { WorkspacePaths } from '../workspace/workspace-paths';
+import { auditFile, entryHash, GENESIS, localActor, type AuditEntry, type AuditRecord } from './audit-entry';
 import { withFileLock } from './file-lock';
 
 /** The last line of a file, read from its end: the log grows for ever, appends stay cheap. */
@@ -125,4 +126,9 @@ export function verifyChain(lines: readonly string[]): { readonly entries: numbe
     expectedSeq = (typeof entry.seq === 'number' ? entry.seq : expectedSeq) + 1;
   });
   return { entries: lines.length, problems };
+}
+
+/** An action of this process's user (the editor, the CLI) on a run or a token. */
+export function auditedLocally<T>(paths: WorkspacePaths, kind: 'cli' | 'vscode', what: { readonly action: string; readonly target?: string }, act: () => Promise<T>): Promise<T> {
+  return audited(auditFile(paths), { who: localActor(kind), from: `pid ${process.pid}`, ...what }, act);
 }

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../../orchestrator/results/run-diff';
 import { mergeRun, type MergeOutcome } from '../../orchestrator/results/merge-run';
 import { type CliIo, type Command } from '../cli-io';
+import { cliAuditedValue } from '../cli-audit';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
@@ -11,7 +12,7 @@ export const mergeCommand: Command = async (args, io) => {
   const paths = workspaceOf(io, values.workspace);
   const runId = await findRunId(paths, positionals[0]);
   const run = await readRun(paths, runId);
-  const outcome = await mergeRun(paths.root, run, paths.eventsFile(runId), values.into);
+  const outcome = await cliAuditedValue(io, paths, { action: 'run.merge', target: runId, detail: { into: values.into ?? null } }, () => mergeRun(paths.root, run, paths.eventsFile(runId), values.into));
   if (run.state === 'paused') io.err(`orch: run ${runId} is paused: work it verifies later is not in this merge (run orch merge again after it ends)`);
   return report(outcome, io);
 };

@@ -21,8 +21,6 @@ const START_TIMEOUT_MS = 120_000;
  * holding the workspace).
  */
 export const startRunHandler: RouteHandler = async ({ res, body, outcome }, context) => {
-  const orch = context.orch;
-  if (orch === undefined) return sendError(res, 501, 'this server cannot start runs (it was started without the orch CLI); use orch serve');
   const request = body as StartRunRequest;
   const root = resolve(context.paths.root);
   const roadmap = resolve(root, request.roadmap);
@@ -32,6 +30,8 @@ export const startRunHandler: RouteHandler = async ({ res, body, outcome }, cont
   } catch {
     return sendError(res, 404, `no roadmap ${JSON.stringify(request.roadmap)} in the workspace ${root}`);
   }
+  const orch = context.orch;
+  if (orch === undefined) return sendError(res, 501, 'this server cannot start runs (it was started without the orch CLI); use orch serve');
   const logsDir = join(context.paths.orchDir, 'logs');
   await mkdir(logsDir, { recursive: true });
   const logFile = join(logsDir, `api-run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.log`);

@@ -21,6 +21,8 @@ export class DashboardState {
   error = $state<string | undefined>(undefined);
   /** The agent registry, once asked for (the Agents view asks when it opens). */
   agents = $state.raw<ApiReply<AgentsReply> | undefined>(undefined);
+  /** Opened with a read token: the page offers no controls (the server would refuse them with 403). */
+  readOnly = $state(false);
   /** Drives the live durations; ticks only while an attempt of the open run is running. */
   readonly clock = new Clock();
 
@@ -60,6 +62,7 @@ export class DashboardState {
   private receive(message: ToClientMessage): void {
     switch (message.type) {
       case 'authenticated':
+        this.readOnly = message.scope === 'read';
         this.runs = message.runs;
         this.followRun();
         // After a reconnect, ask only for what was missed.

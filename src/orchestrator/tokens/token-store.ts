@@ -22,7 +22,7 @@ interface TokenFile {
   readonly tokens: readonly StoredToken[];
 }
 
-export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TOKEN_PREFIX = 'orch_';
 
 export function tokensFile(paths: WorkspacePaths): string {

@@ -65,7 +65,7 @@ export const runSnapshotSchema = z
   })
   .meta({ id: 'RunSnapshot' });
 
-export const eventSchema = z.looseObject({ seq: z.number().int().min(1), at: z.string(), runId: z.string(), type: z.string() }).meta({ id: 'Event' });
+const eventSchema = z.looseObject({ seq: z.number().int().min(1), at: z.string(), runId: z.string(), type: z.string() }).meta({ id: 'Event' });
 
 export const runEventsSchema = z.strictObject({ lastSeq: z.number().int(), events: z.array(eventSchema) }).meta({ id: 'RunEvents' });
 

@@ -85,7 +85,8 @@ export async function bench(): Promise<void> {
     let runId = '';
     for (let waited = 0; waited < 60_000; waited += 100) {
       const holder = existsSync(paths.lockFile) ? (JSON.parse(readFileSync(paths.lockFile, 'utf8')) as { runId: string }).runId : '';
-      const log = holder === '' ? '' : readFileSync(paths.eventsFile(holder), 'utf8');
+      // The lock is taken a moment before the log is created.
+      const log = holder === '' || !existsSync(paths.eventsFile(holder)) ? '' : readFileSync(paths.eventsFile(holder), 'utf8');
       if ((log.match(/"attempt.started"/g) ?? []).length >= AGENTS && (log.match(/"attempt.activity"/g) ?? []).length >= AGENTS) {
         runId = holder;
         break;

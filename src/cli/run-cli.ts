@@ -20,6 +20,9 @@ commands:
   diff [runId] [--task ID] [--stat] [--json]
                                  the verified work of a run (its integration branch since it started) or of one task
   merge [runId] [--into BRANCH]  take a run's integration branch into BRANCH (default: the current branch)
+  backup [--out FILE]            a consistent archive of the workspace's Orch state, also while a run is live
+  restore FILE [--into DIR] [--force]
+                                 restore a backup (refuses to replace newer state without --force)
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

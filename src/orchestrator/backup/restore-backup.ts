@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors';
+import { acquireRunLock } from '../engine/run-lock';
+import { readEventLog } from '../events/read-event-log';
+import { OrchStore, type OrchData } from '../store/orch-store';
+import { workspacePaths } from '../workspace/workspace-paths';
+import { BUNDLE_PATH, WORKSPACE_PREFIX, type BackupManifest } from './backup-manifest';
+import { extractArchive } from './extract-archive';
+import { applyGit, dropStaged, stageGit } from './restore-git';
+
+export interface RestoreResult {
+  readonly into: string;
+  readonly manifest: BackupManifest;
+  readonly files: number;
+  readonly branches: number;
+  /** Files and branches that held other (newer) state and were replaced, with --force. */
+  readonly replaced: readonly string[];
+}
+
+const STORE = '.orch/orch.json';
+
+/**
+ * Restores a backup into the workspace `into` (made if missing), under its run lock. State the
+ * workspace has and the backup does not (a log with events past the backup's, a branch with
+ * commits the backup lacks, a file that differs) is newer: without `force` the restore refuses,
+ * naming it, and changes nothing. The run index is merged, never replaced.
+ */
+export async function restoreBackup(archive: string, into: string, force: boolean): Promise<RestoreResult> {
+  await mkdir(into, { recursive: true });
+  const paths = workspacePaths(into);
+  const release = await acquireRunLock(paths.lockFile, { command: 'orch restore', runId: '-' });
+  const staging = join(into, `.orch-restore-${process.pid}`);
+  try {
+    await rm(staging, { recursive: true, force: true });
+    const extracted = await extractArchive(archive, staging);
+    const newer = await newerFiles(into, staging, extracted.files);
+    if (newer.length > 0 && !force) throw refusal(newer, into);
+    const gitPlan = extracted.bundle ? await stageGit(into, join(staging, BUNDLE_PATH), extracted.manifest) : { updates: [], newer: [] };
+    newer.push(...gitPlan.newer.map((b) => `branch ${b} has commits the backup lacks`));
+    if (newer.length > 0 && !force) {
+      await dropStaged(into);
+      throw refusal(newer, into);
+    }
+    await applyGit(into, gitPlan);
+    // The logs go last: a restore cut short leaves a log only when what it refers to is in place.
+    const ordered = [...extracted.files.filter((f) => !isLog(f) && f !== STORE), ...extracted.files.filter(isLog)];
+    for (const file of ordered) {
+      await mkdir(dirname(join(into, file)), { recursive: true });
+      await rename(join(staging, WORKSPACE_PREFIX, file), join(into, file));
+    }
+    if (extracted.files.includes(STORE)) await mergeStore(join(staging, WORKSPACE_PREFIX, STORE), paths.storeFile);
+    return { into, manifest: extracted.manifest, files: extracted.files.length, branches: gitPlan.updates.length, replaced: force ? newer : [] };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await release();
+  }
+}
+
+function refusal(newer: readonly string[], into: string): InputError {
+  return new InputError(
+    `the workspace has newer state than the backup: ${newer.slice(0, 5).join('; ')}${newer.length > 5 ? `; and ${newer.length - 5} more` : ''}`,
+    { file: into },
+    'nothing was changed; restore into another folder with --into, or replace it with --force',
+  );
+}
+
+function isLog(file: string): boolean {
+  return /^\.orch\/runs\/[^/]+\/events\.jsonl$/.test(file);
+}
+
+/** A log is newer when it is not a prefix of the backup's; any other file, when it differs. */
+async function newerFiles(into: string, staging: string, files: readonly string[]): Promise<string[]> {
+  const newer: string[] = [];
+  for (const file of files) {
+    const target = join(into, file);
+    if (file === STORE || !existsSync(target)) continue;
+    const [mine, theirs] = await Promise.all([readFile(target), readFile(join(staging, WORKSPACE_PREFIX, file))]);
+    if (mine.equals(theirs)) continue;
+    if (isLog(file)) {
+      if (theirs.subarray(0, mine.length).equals(mine)) continue;
+      const events = (await readEventLog(target).catch(() => ({ events: [] }))).events.length;
+      newer.push(`${file} has ${events} event(s), not the backup's first ones`);
+    } else {
+      newer.push(`${file} differs`);
+    }
+  }
+  return newer;
+}
+
+/** The workspace's index keeps its own runs and learning; the backup's are added to it. */
+async function mergeStore(backupFile: string, storeFile: string): Promise<void> {
+  const backup = JSON.parse(await readFile(backupFile, 'utf8')) as OrchData;
+  if (!existsSync(storeFile)) {
+    await rename(backupFile, storeFile);
+    return;
+  }
+  const store = await OrchStore.open(storeFile);
+  for (const run of backup.runs) {
+    const current = store.runs.find((r) => r.runId === run.runId);
+    if (current === undefined || current.updatedAt < run.updatedAt) await store.upsertRun(run);
+  }
+  await store.upsertRouting(backup.routing ?? []);
+}

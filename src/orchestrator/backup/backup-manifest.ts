@@ -13,6 +13,8 @@ export const BUNDLE_PATH = 'orch-backup/git.bundle';
 export const WORKSPACE_PREFIX = 'workspace/';
 /** Where the uncommitted work of a live task worktree is kept in the bundle, by branch. */
 export const WIP_REF_PREFIX = 'refs/orch-backup/wip/';
+/** Claude sessions that unfinished tasks would resume, as `<prefix><sessionId>.jsonl`. */
+export const SESSIONS_PREFIX = 'orch-backup/claude/';
 
 const backupRun = z.object({
   runId: z.string().min(1),
@@ -29,6 +31,8 @@ export const manifestSchema = z.object({
   /** The workspace the backup was taken from. */
   source: z.string(),
   runs: z.array(backupRun),
+  /** Claude sessions kept for unfinished tasks, with the working directory (relative to the workspace) they belong to. */
+  sessions: z.array(z.object({ sessionId: z.string().regex(/^[A-Za-z0-9-]+$/), cwd: z.string() })).default([]),
   git: z
     .object({
       /** The branch checked out in the workspace, restored as the checkout of a new repository. */

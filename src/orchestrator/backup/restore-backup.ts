@@ -6,7 +6,8 @@ import { acquireRunLock } from '../engine/run-lock';
 import { readEventLog } from '../events/read-event-log';
 import { OrchStore, type OrchData } from '../store/orch-store';
 import { workspacePaths } from '../workspace/workspace-paths';
-import { BUNDLE_PATH, WORKSPACE_PREFIX, type BackupManifest } from './backup-manifest';
+import { BUNDLE_PATH, SESSIONS_PREFIX, WORKSPACE_PREFIX, type BackupManifest } from './backup-manifest';
+import { placeSessions } from './claude-sessions';
 import { extractArchive } from './extract-archive';
 import { applyGit, dropStaged, stageGit } from './restore-git';
 
@@ -15,6 +16,8 @@ export interface RestoreResult {
   readonly manifest: BackupManifest;
   readonly files: number;
   readonly branches: number;
+  /** Claude sessions put where a resumed attempt in the restored workspace finds them. */
+  readonly sessions: number;
   /** Files and branches that held other (newer) state and were replaced, with --force. */
   readonly replaced: readonly string[];
 }
@@ -27,7 +30,8 @@ const STORE = '.orch/orch.json';
  * commits the backup lacks, a file that differs) is newer: without `force` the restore refuses,
  * naming it, and changes nothing. The run index is merged, never replaced.
  */
-export async function restoreBackup(archive: string, into: string, force: boolean): Promise<RestoreResult> {
+export async function restoreBackup(archive: string, into: string, options: { force?: boolean; claudeConfigDir?: string } = {}): Promise<RestoreResult> {
+  const force = options.force === true;
   await mkdir(into, { recursive: true });
   const paths = workspacePaths(into);
   const release = await acquireRunLock(paths.lockFile, { command: 'orch restore', runId: '-' });
@@ -51,7 +55,9 @@ export async function restoreBackup(archive: string, into: string, force: boolea
       await rename(join(staging, WORKSPACE_PREFIX, file), join(into, file));
     }
     if (extracted.files.includes(STORE)) await mergeStore(join(staging, WORKSPACE_PREFIX, STORE), paths.storeFile);
-    return { into, manifest: extracted.manifest, files: extracted.files.length, branches: gitPlan.updates.length, replaced: force ? newer : [] };
+    const sessions = extracted.manifest.sessions.map((s) => ({ ...s, file: join(staging, `${SESSIONS_PREFIX}${s.sessionId}.jsonl`) }));
+    const placed = options.claudeConfigDir === undefined ? 0 : await placeSessions(into, options.claudeConfigDir, sessions);
+    return { into, manifest: extracted.manifest, files: extracted.files.length, branches: gitPlan.updates.length, sessions: placed, replaced: force ? newer : [] };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await release();

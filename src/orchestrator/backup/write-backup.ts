@@ -10,7 +10,8 @@ import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { readEventLog } from '../events/read-event-log';
 import { pausePoint } from '../engine/test-pause';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
-import { BACKUP_FORMAT, BACKUP_VERSION, BUNDLE_PATH, MANIFEST_PATH, SUMS_PATH, WORKSPACE_PREFIX, type BackupManifest, type BackupRun } from './backup-manifest';
+import { BACKUP_FORMAT, BACKUP_VERSION, BUNDLE_PATH, MANIFEST_PATH, SESSIONS_PREFIX, SUMS_PATH, WORKSPACE_PREFIX, type BackupManifest, type BackupRun } from './backup-manifest';
+import { resumableSessions } from './claude-sessions';
 import { bundleGitState } from './git-state';
 import { tarEnd, tarEntry } from './tar-format';
 
@@ -41,8 +42,11 @@ export async function defaultBackupFile(paths: WorkspacePaths, now: Date): Promi
  * archive is written under a temporary name, fsynced, then renamed: a kill at any point leaves
  * no file under the final name.
  */
-export async function writeBackup(paths: WorkspacePaths, out: string, now: Date = new Date()): Promise<BackupResult> {
+export async function writeBackup(paths: WorkspacePaths, out: string, options: { now?: Date; claudeConfigDir?: string } = {}): Promise<BackupResult> {
+  const now = options.now ?? new Date();
   const runs = await snapshotLogs(paths);
+  const snapshots = runs.flatMap((r) => (r.snapshot === undefined ? [] : [r.snapshot]));
+  const sessions = options.claudeConfigDir === undefined ? [] : resumableSessions(paths, options.claudeConfigDir, snapshots);
   await mkdir(dirname(out), { recursive: true });
   const partial = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   const bundle = `${partial}.bundle`;
@@ -54,6 +58,7 @@ export async function writeBackup(paths: WorkspacePaths, out: string, now: Date 
       createdAt: now.toISOString(),
       source: paths.root,
       runs: runs.map((r) => r.run),
+      sessions: sessions.map(({ sessionId, cwd }) => ({ sessionId, cwd })),
       ...(gitState === undefined ? {} : { git: { ...(gitState.head === undefined ? {} : { head: gitState.head }), refs: [...gitState.refs], wip: [...gitState.wip] } }),
     };
     const files = await workspaceFiles(paths, runs);
@@ -68,6 +73,7 @@ export async function writeBackup(paths: WorkspacePaths, out: string, now: Date 
       yield* entry(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
       for (const r of runs) yield* entry(`${WORKSPACE_PREFIX}${r.path}`, r.data);
       if (gitState !== undefined && gitState.refs.length > 0) yield* entry(BUNDLE_PATH, await readFile(bundle));
+      for (const session of sessions) yield* entry(`${SESSIONS_PREFIX}${session.sessionId}.jsonl`, await readFile(session.file));
       for (const file of files) {
         // A file removed since the listing (an evidence file rotated away) is simply not in the backup.
         const data = await readFile(join(paths.root, file.path)).catch(() => undefined);

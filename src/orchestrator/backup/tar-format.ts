@@ -88,13 +88,23 @@ export async function* readTar(chunks: AsyncIterable<Buffer>): AsyncGenerator<Ta
   let paxPath: string | undefined;
   let ended = false;
   const iterator = chunks[Symbol.asyncIterator]();
+  // Chunks are gathered and joined once per need: joining on every chunk is quadratic in an entry's size.
   const need = async (bytes: number): Promise<boolean> => {
-    while (buffer.length < bytes) {
+    if (buffer.length >= bytes) return true;
+    const parts: Buffer[] = [buffer];
+    let total = buffer.length;
+    let more = true;
+    while (total < bytes) {
       const next = await iterator.next();
-      if (next.done === true) return false;
-      buffer = buffer.length === 0 ? next.value : Buffer.concat([buffer, next.value]);
+      if (next.done === true) {
+        more = false;
+        break;
+      }
+      parts.push(next.value);
+      total += next.value.length;
     }
-    return true;
+    buffer = Buffer.concat(parts, total);
+    return more;
   };
   const take = (bytes: number): Buffer => {
     const out = buffer.subarray(0, bytes);

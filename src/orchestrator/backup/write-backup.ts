@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { foldEvents } from '../../protocol/fold';
+import type { Roadmap, RunState } from '../../protocol/domain';
+import type { OrchEvent } from '../../protocol/events';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { readEventLog } from '../events/read-event-log';
 import { pausePoint } from '../engine/test-pause';
@@ -102,6 +104,7 @@ export async function writeBackup(paths: WorkspacePaths, out: string, options: {
 interface LogCopy {
   readonly run: BackupRun;
   readonly snapshot: RunSnapshot | undefined;
+  readonly plan: { readonly roadmapFile?: string; readonly roadmap?: Roadmap };
   readonly path: string;
   readonly data: Buffer;
 }
@@ -117,10 +120,29 @@ async function snapshotLogs(paths: WorkspacePaths): Promise<LogCopy[]> {
     // A writer mid-append leaves a partial last line: the copy ends at the last whole event.
     const { events, validBytes } = await readEventLog(file);
     const data = raw.subarray(0, Math.min(validBytes, nthLineEnd(raw, events.length)));
-    const snapshot = foldEvents(events);
-    copies.push({ run: { runId, lastSeq: events.length, state: snapshot?.state ?? 'running' }, snapshot, path: toPosix(relative(paths.root, file)), data });
+    const state = runState(events);
+    // Only a run that can be resumed needs its tasks folded (for the sessions they would continue).
+    const snapshot = state === 'completed' ? undefined : foldEvents(events);
+    copies.push({ run: { runId, lastSeq: events.length, state }, snapshot, plan: planOf(events), path: toPosix(relative(paths.root, file)), data });
   }
   return copies;
+}
+
+/** The run's state as its last state event left it: what the fold would say, without folding. */
+function runState(events: readonly OrchEvent[]): RunState {
+  let state: RunState = 'running';
+  for (const e of events) {
+    if (e.type === 'run.started' || e.type === 'run.resumed') state = 'running';
+    else if (e.type === 'run.paused') state = 'paused';
+    else if (e.type === 'run.finished') state = e.state;
+  }
+  return state;
+}
+
+function planOf(events: readonly OrchEvent[]): LogCopy['plan'] {
+  const started = events.find((e) => e.type === 'run.started');
+  const loaded = events.findLast((e) => e.type === 'plan.loaded');
+  return { ...(started === undefined ? {} : { roadmapFile: started.roadmapFile }), ...(loaded === undefined ? {} : { roadmap: loaded.roadmap }) };
 }
 
 // The log may have grown between the two reads: only the first `lines` lines are the copy.
@@ -165,9 +187,8 @@ async function workspaceFiles(paths: WorkspacePaths, runs: readonly LogCopy[]): 
 async function planFiles(paths: WorkspacePaths, runs: readonly LogCopy[]): Promise<string[]> {
   const files = new Set<string>();
   for (const r of runs) {
-    const state = r.snapshot;
-    const roadmap = state?.roadmap;
-    const candidates = [state?.roadmapFile ?? '', ...(roadmap?.phases.flatMap((p) => p.milestones.flatMap((m) => m.prds.map((prd) => prd.source.file))) ?? [])];
+    const roadmap = r.plan.roadmap;
+    const candidates = [r.plan.roadmapFile ?? '', ...(roadmap?.phases.flatMap((p) => p.milestones.flatMap((m) => m.prds.map((prd) => prd.source.file))) ?? [])];
     for (const file of candidates) {
       if (file === '' || !isAbsolute(file)) continue;
       const rel = relative(paths.root, file);

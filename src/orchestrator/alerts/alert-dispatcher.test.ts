@@ -44,7 +44,7 @@ const ALL: AlertWebhook['events'] = ['blocked', 'needs-input', 'budget', 'failed
 const RUN: readonly NewEvent[] = [
   { type: 'run.started', roadmapFile: '/w/roadmap.md', milestones: [] },
   { type: 'defect.raised', taskId: 'P/T1', attemptId: 'P/T1#1', reason: 'one.txt is missing', checks: [] },
-  { type: 'task.blocked', taskId: 'P/T1', reason: 'not verified after 3 attempts' },
+  { type: 'task.blocked', taskId: 'P/T1', reason: 'not verified after 3 attempts <@here> & more' },
   { type: 'task.failed', taskId: 'P/T2', reason: 'auth: invalid key', checks: [] },
   { type: 'run.paused', reason: 'budget', message: '$5.00 spent' },
   { type: 'run.paused', reason: 'user', message: 'paused by you' },
@@ -89,11 +89,11 @@ describe('alert webhooks', function () {
     }
   });
 
-  it('sends only the kinds a webhook asks for, as Slack text when asked', async () => {
+  it('sends only the kinds a webhook asks for, as Slack text when asked, with no mention or link smuggled in', async () => {
     const hook = await receiver(0);
     try {
       await runWith([{ url: hook.url, events: ['blocked', 'completed'], format: 'slack' }]);
-      assert.deepEqual(hook.bodies, [{ text: ':no_entry: Orch run r1: P/T1 is blocked: not verified after 3 attempts' }, { text: ':white_check_mark: Orch run r1: run r1 completed' }]);
+      assert.deepEqual(hook.bodies, [{ text: ':no_entry: Orch run r1: P/T1 is blocked: not verified after 3 attempts &lt;@here&gt; &amp; more' }, { text: ':white_check_mark: Orch run r1: run r1 completed' }]);
     } finally {
       await hook.close();
     }

@@ -27,7 +27,7 @@ const ICONS: Readonly<Record<RaisedAlert['kind'], string>> = {
 };
 
 export function alertBody(format: 'json' | 'slack', alert: RaisedAlert, event: OrchEvent, workspace: string): string {
-  if (format === 'slack') return JSON.stringify({ text: `${ICONS[alert.kind]} Orch run ${event.runId}: ${alert.message}` });
+  if (format === 'slack') return JSON.stringify({ text: `${ICONS[alert.kind]} Orch run ${event.runId}: ${slackEscape(alert.message)}` });
   const payload: AlertPayload = {
     type: 'orch.alert',
     version: 1,
@@ -41,4 +41,9 @@ export function alertBody(format: 'json' | 'slack', alert: RaisedAlert, event: O
     workspace,
   };
   return JSON.stringify(payload);
+}
+
+// Slack reads `<...>` as a link or mention and `&` as an entity: an agent's text must not be either.
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

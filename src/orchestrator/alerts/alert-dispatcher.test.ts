@@ -11,6 +11,7 @@ import { defaultConfig, parseConfig, type AlertWebhook } from '../config/orch-co
 import { EventLog } from '../events/event-log';
 import { AlertDispatcher } from './alert-dispatcher';
 import { httpAlertPorts } from './http-alert-ports';
+import { startAlerts } from './start-alerts';
 
 /** A webhook receiver on 127.0.0.1 that answers 500 to its first `failures` requests. */
 async function receiver(failures: number): Promise<{ url: string; bodies: unknown[]; hits: () => number; close: () => Promise<void> }> {
@@ -113,6 +114,30 @@ describe('alert webhooks', function () {
     } finally {
       await hook.close();
       await good.close();
+    }
+  });
+
+  it('on resume, sends what the last Orch left undelivered, to the webhooks it was sending to', async () => {
+    const hook = await receiver(0);
+    const added = await receiver(0);
+    try {
+      const file = join(dir, 'events.jsonl');
+      const before = await EventLog.open(file, 'r1');
+      for (const event of RUN.slice(0, 3)) await before.append(event);
+      // Killed mid-retry of the defect alert (seq 2), before any try of the blocked one (seq 3).
+      await before.append({ type: 'alert.deliveryFailed', sourceSeq: 2, kind: 'defect', webhook: 0, host: 'h', attempt: 1, error: 'HTTP 500', retryInMs: 500 });
+      await before.close();
+      const log = await EventLog.open(file, 'r1');
+      const alerts = startAlerts([{ url: hook.url, events: ALL, format: 'json' }, { url: added.url, events: ALL, format: 'json' }], log, '/w', httpAlertPorts);
+      await log.append({ type: 'run.resumed' });
+      await alerts.drain();
+      await log.close();
+      assert.deepEqual((hook.bodies as { seq: number }[]).map((b) => b.seq), [2, 3]);
+      assert.deepEqual(added.bodies, [], 'a webhook added since gets no old alerts');
+      assert.deepEqual(log.events.filter((e) => e.type === 'alert.delivered').map((e) => e.type === 'alert.delivered' && [e.sourceSeq, e.webhook]), [[2, 0], [3, 0]]);
+    } finally {
+      await hook.close();
+      await added.close();
     }
   });
 

@@ -47,12 +47,13 @@ export class AlertDispatcher {
     this.hooks = webhooks.map((config, index) => ({ index, config, host: hostOf(config.url), queue: Promise.resolve(), down: false }));
   }
 
-  handle(event: OrchEvent): void {
+  /** `only`: send to this webhook alone (an alert an earlier Orch left undelivered to it). */
+  handle(event: OrchEvent, only?: number): void {
     if (this.stop.signal.aborted) return;
     const alert = alertOf(event);
     if (alert === undefined) return;
     for (const hook of this.hooks) {
-      if (!hook.config.events.includes(alert.kind)) continue;
+      if (!hook.config.events.includes(alert.kind) || (only !== undefined && hook.index !== only)) continue;
       hook.queue = hook.queue.then(() => this.deliver(hook, alert, event)).catch(() => undefined);
     }
   }

@@ -18,6 +18,7 @@ export const restoreCommand: Command = async (args, io) => {
   const result = await restoreBackup(archive, into, { force: values.force === true, claudeConfigDir: claudeConfigDir(io.env) });
   io.out(`restored ${archive} into ${result.into}: ${result.files} file(s), ${result.branches} branch(es), ${result.sessions} claude session(s)`);
   for (const run of result.manifest.runs) io.out(`  run ${run.runId}: ${run.state} at event ${run.lastSeq}${run.state === 'running' || run.state === 'paused' ? ` (continue it with: orch resume ${run.runId})` : ''}`);
+  if (result.kept.length > 0) io.out(`  kept this workspace's own ${result.kept.join(' and ')} (a restore never rolls them back)`);
   if (result.replaced.length > 0) io.out(`  replaced newer state (--force): ${result.replaced.join('; ')}`);
   return EXIT.ok;
 };

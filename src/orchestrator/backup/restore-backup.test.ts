@@ -62,6 +62,22 @@ describe('orch restore: what it refuses and what it keeps', function () {
     await restoreBackup(archive, into);
   });
 
+  it('never rolls back the audit log or the token list, even with --force; a new workspace gets them', async () => {
+    writeFileSync(join(ws, '.orch', 'audit.jsonl'), '{"seq":1}\n');
+    writeFileSync(join(ws, '.orch', 'tokens.json'), '{"tokens":[]}\n');
+    const withAudit = join(dir, 'with-audit.tar.gz');
+    await writeBackup(workspacePaths(ws), withAudit);
+    const fresh = join(dir, 'fresh');
+    await restoreBackup(withAudit, fresh);
+    assert.equal(readFileSync(join(fresh, '.orch', 'audit.jsonl'), 'utf8'), '{"seq":1}\n');
+    writeFileSync(join(ws, '.orch', 'audit.jsonl'), '{"seq":1}\n{"seq":2}\n');
+    writeFileSync(join(ws, '.orch', 'tokens.json'), '{"tokens":["revoked later"]}\n');
+    const result = await restoreBackup(withAudit, ws, { force: true });
+    assert.deepEqual(result.kept, ['.orch/audit.jsonl', '.orch/tokens.json']);
+    assert.equal(readFileSync(join(ws, '.orch', 'audit.jsonl'), 'utf8'), '{"seq":1}\n{"seq":2}\n');
+    assert.equal(readFileSync(join(ws, '.orch', 'tokens.json'), 'utf8'), '{"tokens":["revoked later"]}\n');
+  });
+
   it('refuses a branch with commits the backup lacks, changing nothing', async () => {
     const into = join(dir, 'into');
     await restoreBackup(archive, into);

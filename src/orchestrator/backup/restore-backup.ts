@@ -20,9 +20,17 @@ export interface RestoreResult {
   readonly sessions: number;
   /** Files and branches that held other (newer) state and were replaced, with --force. */
   readonly replaced: readonly string[];
+  /** The workspace's own audit log and token list, which a restore never replaces. */
+  readonly kept: readonly string[];
 }
 
 const STORE = '.orch/orch.json';
+/**
+ * Never rolled back, even with --force: an older audit log would cut entries out of its hash
+ * chain, and an older token list would bring back tokens revoked since. A workspace without them
+ * gets the backup's.
+ */
+const KEPT_IF_PRESENT = new Set(['.orch/audit.jsonl', '.orch/tokens.json']);
 
 /**
  * Restores a backup into the workspace `into` (made if missing), under its run lock. State the
@@ -39,7 +47,9 @@ export async function restoreBackup(archive: string, into: string, options: { fo
   try {
     await rm(staging, { recursive: true, force: true });
     const extracted = await extractArchive(archive, staging);
-    const newer = await newerFiles(into, staging, extracted.files);
+    const kept = extracted.files.filter((f) => KEPT_IF_PRESENT.has(f) && existsSync(join(into, f)));
+    const files = extracted.files.filter((f) => !kept.includes(f));
+    const newer = await newerFiles(into, staging, files);
     if (newer.length > 0 && !force) throw refusal(newer, into);
     const gitPlan = extracted.bundle ? await stageGit(into, join(staging, BUNDLE_PATH), extracted.manifest) : { updates: [], newer: [] };
     newer.push(...gitPlan.newer.map((b) => `branch ${b} has commits the backup lacks`));
@@ -49,7 +59,7 @@ export async function restoreBackup(archive: string, into: string, options: { fo
     }
     await applyGit(into, gitPlan);
     // The logs go last: a restore cut short leaves a log only when what it refers to is in place.
-    const ordered = [...extracted.files.filter((f) => !isLog(f) && f !== STORE), ...extracted.files.filter(isLog)];
+    const ordered = [...files.filter((f) => !isLog(f) && f !== STORE), ...files.filter(isLog)];
     for (const file of ordered) {
       await mkdir(dirname(join(into, file)), { recursive: true });
       await rename(join(staging, WORKSPACE_PREFIX, file), join(into, file));
@@ -57,7 +67,7 @@ export async function restoreBackup(archive: string, into: string, options: { fo
     if (extracted.files.includes(STORE)) await mergeStore(join(staging, WORKSPACE_PREFIX, STORE), paths.storeFile);
     const sessions = extracted.manifest.sessions.map((s) => ({ ...s, file: join(staging, `${SESSIONS_PREFIX}${s.sessionId}.jsonl`) }));
     const placed = options.claudeConfigDir === undefined ? 0 : await placeSessions(into, options.claudeConfigDir, sessions);
-    return { into, manifest: extracted.manifest, files: extracted.files.length, branches: gitPlan.updates.length, sessions: placed, replaced: force ? newer : [] };
+    return { into, manifest: extracted.manifest, files: files.length, branches: gitPlan.updates.length, sessions: placed, replaced: force ? newer : [], kept };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await release();

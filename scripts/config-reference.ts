@@ -45,6 +45,7 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   worktree: 'Preparing each new task worktree before its agent starts.',
   'worktree.setup': 'A command run once in each new task worktree (in that folder, through `sh -c`) before its agent starts, e.g. `npm ci`. Its output is evidence; a failed setup blocks the task without a model call. With an installer command and a lockfile, the installed `node_modules` is reused across worktrees. Gitignored files to copy into each worktree are named in `.worktreeinclude` at the repository root (gitignore syntax).',
   'worktree.setupTimeoutSec': 'How long the setup command may run before it is stopped and the task blocked.',
+  alerts: 'Webhooks told of a run\'s alerts, each `{url, events, format?}`: `events` lists the kinds sent to `url` (`blocked`, `needs-input`, `budget`, `failed`, `completed`, `defect`); `format` is `json` (default, the payload in [backup-and-alerts.md](backup-and-alerts.md#alerts)) or `slack` (`{"text": ...}`). Failed deliveries are retried with backoff; a webhook that keeps failing raises one warning. The dashboard shows the same alerts as a banner.',
 };
 
 interface JsonSchema {

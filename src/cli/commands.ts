@@ -16,4 +16,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   merge: async () => (await import('./commands/merge')).mergeCommand,
   token: async () => (await import('./commands/token')).tokenCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
+  backup: async () => (await import('./commands/backup')).backupCommand,
+  restore: async () => (await import('./commands/restore')).restoreCommand,
 };

@@ -23,6 +23,9 @@ commands:
   token create --name N --scope read|control [--expires 7d] | token list | token revoke N
                                  scoped API tokens (printed once, stored as a hash)
   audit [--json] [--verify]      the hash-chained audit log; --verify checks the chain
+  backup [--out FILE]            a consistent archive of the workspace's Orch state, also while a run is live
+  restore FILE [--into DIR] [--force]
+                                 restore a backup (refuses to replace newer state without --force)
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

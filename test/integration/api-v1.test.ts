@@ -54,6 +54,7 @@ const AUDITED: Readonly<Record<string, { readonly args: readonly string[]; reado
   pause: [{ args: ['pause', 'run-1'], action: 'run.pause' }],
   cancel: [{ args: ['cancel', 'run-1'], action: 'run.cancel' }],
   merge: [{ args: ['merge', 'run-1'], action: 'run.merge' }],
+  restore: [{ args: ['restore', 'no-such-backup.tar.gz'], action: 'workspace.restore' }],
   token: [
     { args: ['token', 'create', '--name', 'cli-made', '--scope', 'read'], action: 'token.create' },
     { args: ['token', 'revoke', 'cli-made'], action: 'token.revoke' },

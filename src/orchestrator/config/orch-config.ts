@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_PHASES } from '../../protocol/domain';
+import { ALERT_KINDS } from '../../protocol/events-alerts';
 import { InputError, InputErrors } from '../errors';
 
 const modelOverride = z
@@ -40,6 +41,17 @@ const worktreeSettings = z
   })
   .strict();
 
+const alertWebhook = z
+  .object({
+    /** An http(s) URL that takes a POST per alert. */
+    url: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }),
+    /** The alerts sent to it. */
+    events: z.array(z.enum(ALERT_KINDS)).min(1),
+    /** `json`: Orch's alert payload; `slack`: `{"text": ...}`, for a Slack incoming webhook (or anything that takes one). */
+    format: z.enum(['json', 'slack']).default('json'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     parallel: z.number().int().min(1).max(64).default(4),
@@ -59,11 +71,14 @@ export const configSchema = z
     /** Environment variables whose values are secrets, besides those named like keys and tokens. */
     redact: z.array(z.string().min(1)).default([]),
     worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),
+    /** Webhooks told of a run's alerts (a blocked task, a budget pause, the end of the run...). */
+    alerts: z.array(alertWebhook).default([]),
   })
   .strict();
 
 export type OrchConfig = z.infer<typeof configSchema>;
 export type ModelOverride = z.infer<typeof modelOverride>;
+export type AlertWebhook = z.infer<typeof alertWebhook>;
 
 export const defaultConfig: OrchConfig = configSchema.parse({});
 

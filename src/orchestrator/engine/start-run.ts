@@ -6,6 +6,7 @@ import { qualifiedTaskId } from '../../protocol/ids';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import type { RegistrySnapshot } from '../agents/agent-types';
 import type { OrchConfig } from '../config/orch-config';
+import { startAlerts } from '../alerts/start-alerts';
 import { InputError } from '../errors';
 import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
@@ -171,6 +172,7 @@ async function withRun(
   log.subscribe((event) => {
     state = foldEvent(state, event);
   });
+  const alerts = startAlerts(deps.config.alerts, log, deps.paths.root);
   deps.onLog?.(log);
   try {
     // Outcomes logged by an Orch killed before it wrote them to orch.json: the log is the truth,
@@ -210,6 +212,7 @@ async function withRun(
     await markFailed(log, state, error);
     throw error;
   } finally {
+    await alerts.drain();
     await log.close();
     await release();
   }

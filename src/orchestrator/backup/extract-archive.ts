@@ -28,7 +28,7 @@ export async function extractArchive(archive: string, staging: string): Promise<
   const files: string[] = [];
   let bundle = false;
   try {
-    for await (const entry of readTar(createReadStream(archive).pipe(createGunzip()))) {
+    for await (const entry of readTar(gunzipped(archive))) {
       const path = safePath(entry.path, archive);
       if (manifest === undefined) {
         if (path !== MANIFEST_PATH) throw new InputError(`not an Orch backup: its first entry is ${path}, not ${MANIFEST_PATH}`, { file: archive });
@@ -62,6 +62,12 @@ export async function extractArchive(archive: string, staging: string): Promise<
   const missing = Object.keys(sums).filter((p) => !seen.has(p));
   if (missing.length > 0) throw new InputError(`damaged backup: ${missing.length} file(s) listed but missing, first ${missing[0]}`, { file: archive });
   return { manifest, files, bundle };
+}
+
+/** `pipe` does not pass a read error on: forward it, so a missing file fails the loop instead of the process. */
+function gunzipped(archive: string): AsyncIterable<Buffer> {
+  const gunzip = createGunzip();
+  return createReadStream(archive).on('error', (error) => gunzip.destroy(error)).pipe(gunzip);
 }
 
 function safePath(path: string, archive: string): string {

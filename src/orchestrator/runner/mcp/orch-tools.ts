@@ -95,7 +95,7 @@ const SUBMIT_ROADMAP: ToolDefinition = {
 
 export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP];
 
-export const BASE_TOOLS: readonly ToolDefinition[] = [
+const BASE_TOOLS: readonly ToolDefinition[] = [
   {
     name: 'report_progress',
     description: 'Tell Orch how far along the task is. Call it at milestones of your work.',

@@ -33,6 +33,7 @@ function routedRunEvents(): NewEvent[] {
         { model: 'opus', expectedFirstPass: 0.93, expectedCostUsd: 1.55 },
       ],
     },
+    { type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 12_400, evidencePath: `.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`, included: 1 },
     { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'backend-engineer', model: 'sonnet', prompt: 'Build T1' },
     { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'sonnet', to: 'haiku', reason: 'overloaded', costUsdBefore: 0.05 },
     { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.25, costSource: 'reported', modelUsed: 'haiku', inputTokens: 900, outputTokens: 200, durationMs: 4000 },
@@ -160,6 +161,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await why.getByText('haiku: $0.2000').waitFor();
     await why.getByText('Reason: overloaded').waitFor();
     await page.getByText('Last defect (1 raised):').waitFor();
+    const setup = page.getByRole('region', { name: 'Worktree setup' });
+    assert.deepEqual(
+      (await setup.locator('.summary > div').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
+      ['Outcome ✓ succeeded', 'Command npm ci', 'Duration 12.4 s', 'Copied by .worktreeinclude 1 path'],
+    );
+    await setup.getByText(`.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`).waitFor();
     await page.getByRole('link', { name: 'Attempt #1' }).click();
     await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
     const fallback = await page.locator('.summary div', { has: page.getByText('Fallback', { exact: true }) }).innerText();

@@ -53,8 +53,8 @@ function routedRunEvents(): NewEvent[] {
 describe('dashboard in a real browser: costs, agents and why a model was chosen', function () {
   const run = useDashboardRun('orch-e2e-views-', RUN_ID, routedRunEvents);
 
-  async function openPage(width: number, route = '#/'): Promise<{ page: Page; problems: string[] }> {
-    const { page, problems } = await openDashboardPage(run.browser(), run.server, width);
+  async function openPage(width: number, route = '#/', options: { readonly fakeClock?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, width, options);
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
     if (route !== '#/') await page.goto(`${run.server.url}${route}`);
     return { page, problems };
@@ -241,7 +241,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
 
   it('running times count up live; an attempt with no answer yet says it waits; only those texts change on a tick', async function () {
     this.timeout(30_000);
-    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-1/T2#1')}`, { fakeClock: true });
     await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
     const activity = page.getByRole('region', { name: /^Activity/ });
     await activity.getByText(/^Waiting for the model's first answer… \(started \d+s ago\)$/).waitFor();
@@ -282,7 +282,10 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
       last = (await run.log.append({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.01, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 })).seq;
     }
     await page.getByText(`event ${last}`, { exact: false }).waitFor();
-    await page.evaluate('new Promise((done) => { window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); setTimeout(done, 2500); })');
+    await page.evaluate('window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); window.__ticks = 0; setInterval(() => window.__ticks++, 1000)');
+    // Three ticks' time passes on the page's clock at once, firing any timer still set (the witness's too).
+    await page.clock.runFor(3000);
+    assert.equal(await page.evaluate('window.__ticks'), 3, 'the page saw three seconds pass');
     assert.equal(await page.evaluate('window.__mutations'), 0, 'no tick once nothing runs');
     assert.deepEqual(problems, []);
     await page.close();

@@ -3,7 +3,7 @@
 
 export type Json = Readonly<Record<string, unknown>>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

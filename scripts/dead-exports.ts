@@ -1,5 +1,6 @@
-// Lists exported values (functions, classes, constants) nothing else imports: `npx tsx scripts/dead-exports.ts`. Reads both programs
-// (Node and webview) and the .svelte components' imports; entry points are kept.
+// Lists exported values (functions, classes, constants) nothing else imports, as file:line name, and exits 1 if
+// there is any: `npx tsx scripts/dead-exports.ts` (part of `npm run lint`). Reads both programs (Node and webview,
+// static and lazy `import()`s) and the .svelte components' imports; entry points are kept.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -37,16 +38,38 @@ for (const tsconfig of ['tsconfig.json', 'tsconfig.webview.json']) {
         if (k?.startsWith(`${file}#`) && !isType) exported.set(k, declaration ?? sf);
       }
     }
+    const markAll = (target: ts.Symbol): void => {
+      for (const e of checker.getExportsOfModule(target)) {
+        const k = key(resolveAlias(e));
+        if (k !== undefined) used.add(k);
+      }
+    };
+    // `(await import('./x')).name` and `const { name } = await import('./x')` use only the names they
+    // pick; any other use of the module object (kept in a variable, passed on) counts as using them all.
+    const markLazyImport = (call: ts.CallExpression): void => {
+      const specifier = call.arguments[0];
+      const target = specifier === undefined ? undefined : checker.getSymbolAtLocation(specifier);
+      if (target === undefined) return;
+      let parent = call.parent;
+      while (ts.isAwaitExpression(parent) || ts.isParenthesizedExpression(parent)) parent = parent.parent;
+      const names = ts.isPropertyAccessExpression(parent)
+        ? [parent.name.text]
+        : ts.isVariableDeclaration(parent) && ts.isObjectBindingPattern(parent.name)
+          ? parent.name.elements.map((e) => (e.propertyName ?? e.name).getText())
+          : undefined;
+      if (names === undefined) return markAll(target);
+      for (const name of names) {
+        const s = checker.getExportsOfModule(target).find((e) => e.name === name);
+        const k = s === undefined ? undefined : key(resolveAlias(s));
+        if (k !== undefined) used.add(k);
+      }
+    };
     const visit = (node: ts.Node): void => {
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined) {
         const target = checker.getSymbolAtLocation(node.moduleSpecifier);
         const clause = ts.isImportDeclaration(node) ? node.importClause?.namedBindings : node.exportClause;
-        if (target !== undefined && (clause === undefined || ts.isNamespaceImport(clause) || ts.isNamespaceExport(clause))) {
-          for (const e of checker.getExportsOfModule(target)) {
-            const k = key(resolveAlias(e));
-            if (k !== undefined) used.add(k);
-          }
-        } else if (clause !== undefined && (ts.isNamedImports(clause) || ts.isNamedExports(clause))) {
+        if (target !== undefined && (clause === undefined || ts.isNamespaceImport(clause) || ts.isNamespaceExport(clause))) markAll(target);
+        else if (clause !== undefined && (ts.isNamedImports(clause) || ts.isNamedExports(clause))) {
           for (const element of clause.elements) {
             const s = checker.getSymbolAtLocation(element.name);
             const k = s === undefined ? undefined : key(resolveAlias(s));
@@ -54,6 +77,7 @@ for (const tsconfig of ['tsconfig.json', 'tsconfig.webview.json']) {
           }
         }
       }
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) markLazyImport(node);
       if (ts.isImportTypeNode(node) && node.qualifier !== undefined) {
         const s = checker.getSymbolAtLocation(node.qualifier);
         const k = s === undefined ? undefined : key(resolveAlias(s));
@@ -87,4 +111,8 @@ for (const k of dead) {
   const line = sf === undefined || node === undefined ? 0 : sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
   console.log(`${k.split('#')[0]}:${line} ${k.split('#')[1]}`);
 }
-console.log(`${dead.length} exports nothing imports`);
+if (dead.length > 0) {
+  console.error(`${dead.length} exported values nothing imports: make them file-local or delete them`);
+  process.exit(1);
+}
+console.log('dead exports: none');

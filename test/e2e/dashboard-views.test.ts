@@ -33,6 +33,7 @@ function routedRunEvents(): NewEvent[] {
         { model: 'opus', expectedFirstPass: 0.93, expectedCostUsd: 1.55 },
       ],
     },
+    { type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 12_400, evidencePath: `.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`, included: 1 },
     { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'backend-engineer', model: 'sonnet', prompt: 'Build T1' },
     { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'sonnet', to: 'haiku', reason: 'overloaded', costUsdBefore: 0.05 },
     { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.25, costSource: 'reported', modelUsed: 'haiku', inputTokens: 900, outputTokens: 200, durationMs: 4000 },
@@ -52,8 +53,8 @@ function routedRunEvents(): NewEvent[] {
 describe('dashboard in a real browser: costs, agents and why a model was chosen', function () {
   const run = useDashboardRun('orch-e2e-views-', RUN_ID, routedRunEvents);
 
-  async function openPage(width: number, route = '#/'): Promise<{ page: Page; problems: string[] }> {
-    const { page, problems } = await openDashboardPage(run.browser(), run.server, width);
+  async function openPage(width: number, route = '#/', options: { readonly fakeClock?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, width, options);
     await page.getByRole('heading', { level: 1, name: 'Test' }).waitFor();
     if (route !== '#/') await page.goto(`${run.server.url}${route}`);
     return { page, problems };
@@ -160,6 +161,12 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     await why.getByText('haiku: $0.2000').waitFor();
     await why.getByText('Reason: overloaded').waitFor();
     await page.getByText('Last defect (1 raised):').waitFor();
+    const setup = page.getByRole('region', { name: 'Worktree setup' });
+    assert.deepEqual(
+      (await setup.locator('.summary > div').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
+      ['Outcome ✓ succeeded', 'Command npm ci', 'Duration 12.4 s', 'Copied by .worktreeinclude 1 path'],
+    );
+    await setup.getByText(`.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`).waitFor();
     await page.getByRole('link', { name: 'Attempt #1' }).click();
     await page.getByRole('heading', { level: 1, name: 'T1 attempt #1' }).waitFor();
     const fallback = await page.locator('.summary div', { has: page.getByText('Fallback', { exact: true }) }).innerText();
@@ -234,7 +241,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
 
   it('running times count up live; an attempt with no answer yet says it waits; only those texts change on a tick', async function () {
     this.timeout(30_000);
-    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-1/T2#1')}`);
+    const { page, problems } = await openPage(1280, `#/attempt/${encodeURIComponent('PRD-1/T2#1')}`, { fakeClock: true });
     await page.getByRole('heading', { level: 1, name: 'T2 attempt #1' }).waitFor();
     const activity = page.getByRole('region', { name: /^Activity/ });
     await activity.getByText(/^Waiting for the model's first answer… \(started \d+s ago\)$/).waitFor();
@@ -275,7 +282,10 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
       last = (await run.log.append({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.01, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 })).seq;
     }
     await page.getByText(`event ${last}`, { exact: false }).waitFor();
-    await page.evaluate('new Promise((done) => { window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); setTimeout(done, 2500); })');
+    await page.evaluate('window.__mutations = 0; new MutationObserver((r) => (window.__mutations += r.length)).observe(document.body, { childList: true, subtree: true, characterData: true }); window.__ticks = 0; setInterval(() => window.__ticks++, 1000)');
+    // Three ticks' time passes on the page's clock at once, firing any timer still set (the witness's too).
+    await page.clock.runFor(3000);
+    assert.equal(await page.evaluate('window.__ticks'), 3, 'the page saw three seconds pass');
     assert.equal(await page.evaluate('window.__mutations'), 0, 'no tick once nothing runs');
     assert.deepEqual(problems, []);
     await page.close();

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrchEvent } from '../../src/protocol/events';
 import { foldEvents } from '../../src/protocol/fold';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
@@ -62,9 +61,10 @@ describe('dashboard server: runs, events and the live stream', () => {
     second.send({ type: 'subscribe', runId: 'run-1', after: lastSeen });
     await second.waitFor(2);
     for (let n = 7; n <= 9; n += 1) await served.log.append(activity(n));
-    while (second.seqs().length < 8) await second.waitFor(second.messages.length + 1);
-    await sleep(300);
-    assert.deepEqual(second.seqs(), [13, 14, 15, 16, 17, 18, 19, 20]);
+    // The stream is in order: a duplicate or a stray event would come before this last one.
+    await served.log.append(activity(10));
+    while (!second.seqs().includes(21)) await second.waitFor(second.messages.length + 1);
+    assert.deepEqual(second.seqs(), [13, 14, 15, 16, 17, 18, 19, 20, 21]);
     assert.ok(!second.messages.some((m) => m.type === 'snapshot'), 'a resume sends only the missed events');
   });
 
@@ -78,10 +78,13 @@ describe('dashboard server: runs, events and the live stream', () => {
     socket.send({ type: 'subscribe', runId: 'raw', after: 0 });
     const [, snap] = await socket.waitFor(2);
     assert.equal(snap?.type === 'snapshot' ? snap.snapshot?.lastSeq : -1, 1);
-    await sleep(400);
-    assert.equal(socket.messages.length, 2, 'nothing for a partial line');
+    // A request reads the log again, the line still half-written: it holds it back this time too.
+    const reread = (await served.authedGet('/api/runs/raw/events?after=0')).json() as { value: { events: OrchEvent[] } };
+    assert.deepEqual(reread.value.events.map((e) => e.seq), [1]);
     appendFileSync(paths.eventsFile('raw'), two.slice(1000));
+    // Anything sent for the partial line would have come before the event that completes it.
     const [, , update] = await socket.waitFor(3);
+    assert.equal(update?.type, 'events', 'nothing for a partial line');
     assert.equal(update?.type === 'events' ? update.events[0]?.type : undefined, 'warning.raised');
     assert.equal(update?.type === 'events' && update.events[0]?.type === 'warning.raised' ? update.events[0].message.length : 0, 5000);
   });

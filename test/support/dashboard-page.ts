@@ -48,8 +48,10 @@ export function useDashboardRun(prefix: string, runId: string, events: () => New
  * Opens the dashboard logged in through the address's fragment, at `width` (a phone's height below
  * 500 px). Page errors, console errors and refused styles or scripts land in `problems`.
  */
-export async function openDashboardPage(browser: Browser, server: DashboardServer, width: number): Promise<{ page: Page; problems: string[] }> {
+/** `fakeClock`: the page's timers run on Playwright's clock (flowing as usual until a test moves it). */
+export async function openDashboardPage(browser: Browser, server: DashboardServer, width: number, options: { readonly fakeClock?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: width < 500 ? 844 : 800 } });
+  if (options.fakeClock === true) await page.clock.install();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(String(error)));
   page.on('console', (message) => {

@@ -119,8 +119,9 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     await page.screenshot({ path: join(screenshots, 'control-paused.png') });
     assert.equal(await inlineAction(page, rootRow(), 'Pause').count(), 0, 'a paused run offers Resume, not Pause');
     await treeRow(page, 'Roadmap', 'T4 Make d.txt').locator('.label-description', { hasText: /^pending/ }).waitFor();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Read after the page's round trips above, not after a fixed wait; the final log's order below is the proof.
     assert.equal(e2e.model.modelRequests().length, requestsWhenPaused, 'no agent works while the run is paused');
+    const atResume = events();
 
     await palette(page, 'Orch: Resume');
     await notification(page, 'Orch: resuming run').waitFor();
@@ -130,6 +131,7 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     const paused = log.findIndex((e) => e.type === 'run.paused');
     const resumed = log.findIndex((e) => e.type === 'run.resumed');
     assert.ok(paused > 0 && resumed > paused, 'paused, then resumed');
+    assert.ok(resumed >= atResume.trimEnd().split('\n').length, 'resumed only after Orch: Resume');
     assert.deepEqual(log.slice(paused, resumed).filter((e) => e.type === 'attempt.started'), [], 'no attempt started while paused');
     assert.ok(log.slice(resumed).some((e) => e.type === 'attempt.started' && e.taskId === 'PRD-1/T4'), 'T4 ran after the resume');
     await treeRow(page, 'Roadmap', 'T3 Make c.txt').locator('.label-description', { hasText: /^blocked/ }).waitFor();
@@ -222,8 +224,11 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
 
     // A second command reuses the running server rather than starting another.
     await page.bringToFront();
+    // The command has run when code-server asks about the external link or opens it.
+    const prompted = dialog.waitFor({ timeout: 30_000 }).then(() => true, () => false);
+    const tabOpened = context.waitForEvent('page', { timeout: 30_000 }).then(() => true, () => false);
     await runCommandFromSidebar(page, 'Orch: Open Dashboard in Browser');
-    await new Promise((r) => setTimeout(r, 1_000));
+    assert.ok(await Promise.race([prompted, tabOpened]), 'neither a prompt for the external link nor a new tab');
     if (await dialog.isVisible().catch(() => false)) await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
     assert.equal((JSON.parse(readFileSync(serverFile, 'utf8')) as { token: string }).token, server.token);
   });

@@ -149,9 +149,8 @@ describe('dashboard webview host (postMessage side)', () => {
 
   it('holds a navigate until the page is ready and has its run list, then sends it once', async () => {
     host.navigate({ runId: 'run-1', level: 'task', id: 'PRD-1/T2' });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(posted, []);
     host.receive({ type: 'ready' });
+    // Posts keep their order: a navigate sent before the page was ready would come before its hello.
     const [hello, navigate] = await waitFor(2);
     assert.equal(hello?.type, 'authenticated');
     assert.deepEqual(navigate, { type: 'navigate', runId: 'run-1', level: 'task', id: 'PRD-1/T2' });
@@ -160,9 +159,12 @@ describe('dashboard webview host (postMessage side)', () => {
     // A hidden page is gone: the next navigate waits for the reloaded page.
     host.detach();
     host.navigate({ runId: 'run-1', level: 'prd', id: 'PRD-1' });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(posted, []);
     host.receive({ type: 'ready' });
-    assert.deepEqual((await waitFor(2)).map((m) => m.type), ['authenticated', 'navigate']);
+    const [again, held] = await waitFor(2);
+    assert.equal(again?.type, 'authenticated');
+    assert.deepEqual(held, { type: 'navigate', runId: 'run-1', level: 'prd', id: 'PRD-1' });
+    // The page asked for nothing else: a second copy of any navigate would be here.
+    host.navigate({ runId: 'run-1', level: 'task', id: 'PRD-1/T1' });
+    assert.deepEqual(await waitFor(1), [{ type: 'navigate', runId: 'run-1', level: 'task', id: 'PRD-1/T1' }]);
   });
 });

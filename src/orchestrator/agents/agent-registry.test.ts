@@ -132,8 +132,19 @@ describe('AgentRegistry', () => {
     it('stops watching after dispose', async () => {
       const reg = await open();
       reg.dispose();
-      ws.writeAgent(ws.orchDir, 'after.md', ['name: after', 'description: d']);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A live registry on the same folders is the witness: once it has reloaded for a second
+      // edit, a watcher still alive would have reloaded for the first.
+      const witness = await AgentRegistry.open({ ...ws, watch: true, debounceMs: 30 });
+      const seen: RegistryChange[] = [];
+      witness.onChange((change) => seen.push(change));
+      try {
+        ws.writeAgent(ws.orchDir, 'after.md', ['name: after', 'description: d']);
+        await waitFor(() => seen.find((c) => c.added.includes('after')), 'the witness to see the first edit');
+        ws.writeAgent(ws.orchDir, 'later.md', ['name: later', 'description: d']);
+        await waitFor(() => seen.find((c) => c.added.includes('later')), 'the witness to see the second edit');
+      } finally {
+        witness.dispose();
+      }
       assert.deepEqual([changes, reg.get('after')], [[], undefined]);
     });
   });
@@ -240,8 +251,11 @@ describe('AgentRegistry', () => {
       const reg = await open(true);
       await reg.addAgent({ name: 'a', description: 'd', prompt: 'p' });
       await changeWhere('the add', (c) => c.added.includes('a'));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.equal(changes.length, 1);
+      // File events arrive in order: the watcher's reload for addAgent's write comes before (or
+      // with) the one for this later edit, so a second event for 'a' would show up by then.
+      ws.writeAgent(ws.orchDir, 'b.md', ['name: b', 'description: d']);
+      await changeWhere('the outside edit', (c) => c.added.includes('b'));
+      assert.deepEqual(changes.map((c) => [c.added, c.changed, c.removed]), [[['a'], [], []], [['b'], [], []]]);
     });
   });
 });

@@ -16,7 +16,7 @@ const OPENAI_MODEL = /^(gpt-|chatgpt-|o[1-9](-|$)|text-|davinci|babbage)/i;
 const CLAUDE_ALIAS = /^(opus|sonnet|haiku|inherit|default|opusplan)(\[1m\])?$/i;
 // Claude Code (2.1.197, measured with the real CLI) loads a name of any length, 20,000 characters
 // included. Orch does not: tasks name their agent by it, and every table and view shows it.
-export const MAX_NAME_LENGTH = 64;
+const MAX_NAME_LENGTH = 64;
 
 /**
  * Reads a Claude Code sub-agent file plus Orch's keys; every problem comes with its line and a hint.

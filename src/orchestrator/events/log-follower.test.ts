@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mock } from 'node:test';
 import { useTempDir } from '../../../test/support/temp-dir';
 import type { OrchEvent } from '../../protocol/events';
 import { EventLog } from './event-log';
@@ -199,12 +200,19 @@ describe('LogFollower', () => {
   it('delivers nothing once closed', async () => {
     writeFileSync(file(), line(1));
     const r = recorder();
-    const follower = new LogFollower(file(), { ...r.options, pollMs: 10 });
-    await follower.start();
-    follower.close();
-    appendFileSync(file(), line(2));
-    await follower.refresh();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The poll's clock is the test's: five periods pass at once instead of a wait for them.
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const follower = new LogFollower(file(), { ...r.options, pollMs: 10 });
+      await follower.start();
+      follower.close();
+      appendFileSync(file(), line(2));
+      mock.timers.tick(50);
+      // A read the poll or the watcher had started would be joined here, not left running.
+      await follower.refresh();
+    } finally {
+      mock.timers.reset();
+    }
     assert.deepEqual(r.seqs, [1]);
   });
 });

@@ -5,10 +5,10 @@ import type { AttemptRequest } from './attempt-request';
 import type { ToolSession } from './mcp/orch-tool-server';
 import { submitToolsOf } from './mcp/submission-endpoint';
 
-export const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change'] as const;
+const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change'] as const;
 
 /** The CLI retries once by itself: enough to tell Orch the retry-after it was given. */
-export const CLI_MAX_RETRIES = '1';
+const CLI_MAX_RETRIES = '1';
 
 export interface InvocationFiles {
   readonly systemPromptFile?: string;

@@ -24,7 +24,7 @@ function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
   }
 }
 
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   return signal(-pgid, 0);
 }
 
@@ -180,8 +180,4 @@ export async function terminate(pgid: number, marker: string, graceMs: number): 
   }
   liveGroups.delete(pgid);
   return { killed, outside: [...outside] };
-}
-
-export function liveGroupCount(): number {
-  return liveGroups.size;
 }

@@ -9,7 +9,7 @@ type Token = CST.Token;
 export const YAML_MAX_DEPTH = 64;
 // The `yaml` package's own measure of alias expansion (its default): a document whose aliases
 // would expand exponentially ("billion laughs") is refused before any of it becomes plain data.
-export const YAML_MAX_ALIAS_COUNT = 100;
+const YAML_MAX_ALIAS_COUNT = 100;
 
 export interface YamlLimitExceeded {
   /** Offset in the YAML text where the limit was passed. */

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyTree } from './copy-tree';
 
-export const DEPS_DIR = 'node_modules';
+const DEPS_DIR = 'node_modules';
 
 /** A setup command that only installs a lockfile's packages into node_modules. */
 export interface Installer {

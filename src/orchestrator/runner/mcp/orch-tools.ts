@@ -1,6 +1,7 @@
 // Orch's MCP tools for agents: their definitions (names, descriptions, input schemas) as the CLI
 // lists them, and the checks that turn a call into activity for the attempt's event stream.
 
+import { z } from 'zod';
 import type { Activity } from '../../../protocol/events';
 import type { SubmitToolName } from './submission-endpoint';
 
@@ -95,7 +96,7 @@ const SUBMIT_ROADMAP: ToolDefinition = {
 
 export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP];
 
-export const BASE_TOOLS: readonly ToolDefinition[] = [
+const BASE_TOOLS: readonly ToolDefinition[] = [
   {
     name: 'report_progress',
     description: 'Tell Orch how far along the task is. Call it at milestones of your work.',
@@ -149,27 +150,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const nonBlank = z.string().refine((s) => s.trim() !== '');
+// Each tool's arguments, checked in key order; the first wrong one is named with what it must be.
+const REPORT_ARGS = {
+  report_progress: z.object({ percent: z.number().min(0).max(100), note: z.string() }),
+  attach_evidence: z.object({ kind: nonBlank, path_or_text: z.string().min(1) }),
+  report_no_change: z.object({ reason: nonBlank }),
+};
+const MUST_BE: Readonly<Record<string, string>> = {
+  percent: 'a number from 0 to 100',
+  note: 'a string',
+  kind: 'a non-empty string',
+  path_or_text: 'a non-empty string',
+  reason: 'a non-empty string',
+};
+
+type ReportName = keyof typeof REPORT_ARGS;
+const isReportName = (name: string): name is ReportName => Object.hasOwn(REPORT_ARGS, name);
+
 export function checkReport(name: string, args: unknown, offered: readonly ToolDefinition[]): CheckedReport {
-  const a = isRecord(args) ? args : {};
-  if (name === 'report_progress') {
-    const percent = a.percent;
-    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      return { error: `percent must be a number from 0 to 100, got ${JSON.stringify(percent)}` };
-    }
-    if (typeof a.note !== 'string') return { error: `note must be a string, got ${JSON.stringify(a.note)}` };
-    return { activity: { kind: 'progress', percent, note: a.note }, text: `Progress ${percent}% recorded.` };
+  if (!isReportName(name)) return { error: `unknown tool ${JSON.stringify(name)}; this server has ${offered.map((t) => t.name).join(', ')}` };
+  const given = isRecord(args) ? args : {};
+  const parsed = REPORT_ARGS[name].safeParse(given);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? '');
+    return { error: `${field} must be ${MUST_BE[field] ?? 'valid'}, got ${JSON.stringify(given[field])}` };
   }
-  if (name === 'attach_evidence') {
-    if (typeof a.kind !== 'string' || a.kind.trim() === '') return { error: `kind must be a non-empty string, got ${JSON.stringify(a.kind)}` };
-    if (typeof a.path_or_text !== 'string' || a.path_or_text === '') {
-      return { error: `path_or_text must be a non-empty string, got ${JSON.stringify(a.path_or_text)}` };
-    }
-    return { activity: { kind: 'evidence', evidenceKind: a.kind, value: a.path_or_text }, text: `Evidence (${a.kind}) attached.` };
-  }
+  const a = parsed.data;
+  if ('percent' in a) return { activity: { kind: 'progress', percent: a.percent, note: a.note }, text: `Progress ${a.percent}% recorded.` };
+  if ('kind' in a) return { activity: { kind: 'evidence', evidenceKind: a.kind, value: a.path_or_text }, text: `Evidence (${a.kind}) attached.` };
   // Verification reads this kind: a check-less task with no changed file passes on it.
-  if (name === 'report_no_change') {
-    if (typeof a.reason !== 'string' || a.reason.trim() === '') return { error: `reason must be a non-empty string, got ${JSON.stringify(a.reason)}` };
-    return { activity: { kind: 'evidence', evidenceKind: 'no-change', value: a.reason }, text: 'Recorded: no change needed. Orch will check that the worktree is unchanged.' };
-  }
-  return { error: `unknown tool ${JSON.stringify(name)}; this server has ${offered.map((t) => t.name).join(', ')}` };
+  return { activity: { kind: 'evidence', evidenceKind: 'no-change', value: a.reason }, text: 'Recorded: no change needed. Orch will check that the worktree is unchanged.' };
 }

@@ -5,6 +5,8 @@ import { costBreakdown } from '../../src/protocol/cost-breakdown';
 import type { NewEvent } from '../../src/protocol/events';
 import { foldEvents } from '../../src/protocol/fold';
 import { describeTaskModel, taskModels } from '../../src/protocol/model-of-record';
+import { runTree } from '../../src/extension/model/run-tree';
+import type { TreeNode } from '../../src/extension/model/tree-node';
 
 const roadmap = roadmapWith([{ milestone: '1.1', prd: { id: 'P', tasks: [task('P', 'T1'), task('P', 'T2')] } }]);
 const fin = (attemptId: string, extra: Partial<Extract<NewEvent, { type: 'attempt.finished' }>> = {}): NewEvent => ({ type: 'attempt.finished', attemptId, outcome: 'succeeded', costUsd: 0.2, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1, ...extra });
@@ -27,6 +29,11 @@ describe('the model of record', () => {
     assert.equal(describeTaskModel(m), 'sonnet (asked for opus; left opus: the model API is overloaded (529))');
     const byModel = costBreakdown(s).byModel;
     assert.deepEqual([byModel.opus?.totalUsd, byModel.sonnet?.totalUsd], [0, 0.2]);
+    const find = (nodes: readonly TreeNode[], id: string): TreeNode | undefined => nodes.map((n) => (n.id === id ? n : find(n.children, id))).find((n) => n !== undefined);
+    const row = find(runTree(s), 'task:P/T1');
+    assert.match(row?.description ?? '', /sonnet \(asked for opus\)/);
+    assert.match(row?.tooltip ?? '', /Model: sonnet \(asked for opus; left opus: the model API is overloaded \(529\)\)/);
+    assert.match(find(runTree(s), 'attempt:P/T1#1')?.description ?? '', /succeeded · sonnet · /);
   });
 
   it('believes the stream over the request, and lists a model an earlier attempt left', () => {

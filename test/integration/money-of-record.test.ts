@@ -9,7 +9,10 @@ import { textReply } from '../../src/scripted-model/reply';
 import { costing, modelIs, overloaded, paced, route, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { CLAUDE_BIN, claudeEnv } from '../support/claude-harness';
+import { useChromium } from '../support/chromium';
+import { openDashboardPage } from '../support/dashboard-page';
 import { REPO_ROOT, setGitIdentity } from '../support/engine-fixture';
+import { startTestServer } from './server-harness';
 
 // The model that did the work, and budgets that hold inside a model turn, through the orch CLI,
 // the real claude CLI and the scripted model.
@@ -85,7 +88,7 @@ describe('money of record: the model that did the work, and in-turn budgets (orc
       assert.ok(out.startsWith('{'), out);
       return JSON.parse(out) as StatusJson;
     };
-    return { model, orch, status };
+    return { ws, model, orch, status };
   }
 
   describe('a task pinned to opus whose opus is overloaded', () => {
@@ -93,11 +96,14 @@ describe('money of record: the model that did the work, and in-turn budgets (orc
     let text: string;
     let json: StatusJson;
     let server: ScriptedModelServer;
+    let ws: string;
+    const chromium = useChromium();
 
     before(async () => {
       const scenario = route([{ when: modelIs('opus'), then: overloaded() }], costing({ inputTokens: 10_000, outputTokens: 500 }, writesItsFile));
       const w = await workspace('fallback', prd([{ id: 'T1', model: 'opus', file: 't1.txt' }]), scenario, { router: { fallbackPinned: true } });
       server = w.model;
+      ws = w.ws;
       run = await w.orch(['run', 'roadmap.md']);
       text = (await w.orch(['status'])).out;
       json = await w.status();
@@ -127,6 +133,24 @@ describe('money of record: the model that did the work, and in-turn budgets (orc
     it('status text and the run summary say it too', () => {
       assert.match(text, /PRD-M\/T1 {2}backend-engineer on sonnet \(asked for opus; left opus: .*overloaded/);
       assert.match(run.out, /sonnet \(asked for opus; left opus: .*overloaded/);
+    });
+
+    it('the dashboard task page names sonnet, with opus as asked for and why it was left', async () => {
+      const dashboard = await startTestServer(ws);
+      try {
+        const { page, problems } = await openDashboardPage(chromium.browser(), dashboard, 1280);
+        await page.goto(`${dashboard.url}#/task/${encodeURIComponent('PRD-M/T1')}`);
+        const model = page.getByTestId('model-of-record');
+        await model.waitFor();
+        assert.equal((await model.innerText()).trim(), 'sonnet (asked for opus)');
+        assert.match(await page.getByTestId('models-tried').innerText(), /opus \(#1\): .*overloaded/);
+        await page.goto(`${dashboard.url}#/costs`);
+        await page.getByRole('cell', { name: 'sonnet', exact: true }).first().waitFor();
+        assert.deepEqual(problems, []);
+        await page.close();
+      } finally {
+        await dashboard.close();
+      }
     });
   });
 

@@ -82,6 +82,11 @@ export class BudgetGuard {
     return live === undefined ? r.usd : Math.max(r.usd, live.usd + live.nextTurnUsd);
   }
 
+  /** Tasks whose admitted attempts have not ended. */
+  reserved(): readonly string[] {
+    return [...this.reservations.keys()];
+  }
+
   reserve(taskId: string, agent: string, usdAmount: number): void {
     this.reservations.set(taskId, { agent, usd: usdAmount });
   }

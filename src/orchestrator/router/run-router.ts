@@ -119,6 +119,17 @@ export class RunRouter {
     return allowance;
   }
 
+  /**
+   * Under a run or agent budget, before any turn on this model has shown what a turn costs, the
+   * attempts already admitted go first: one turn's input of each could otherwise cross it together.
+   * Says which attempts a new dispatch waits for, if any.
+   */
+  waitsForFirstTurn(taskId: string, model: string): readonly string[] {
+    const limited = this.ports.state().budgetUsd !== undefined || this.assignment(taskId).agent.budgetUsd !== undefined;
+    if (!limited || this.spend.floorUsd(taskId, model) > 0) return [];
+    return this.budget.reserved().filter((id) => id !== taskId && this.spend.of(id) === undefined);
+  }
+
   /** The admission the dispatcher already granted for this attempt, else a fresh one. */
   admission(taskId: string, model: string): Allowance {
     const granted = this.admitted.get(taskId);

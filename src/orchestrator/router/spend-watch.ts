@@ -39,6 +39,7 @@ export class SpendWatch {
   /** The cheapest first turn seen per model, and the last turn's input side per task: the least a new attempt will spend. */
   private readonly firstTurnByModel = new Map<string, number>();
   private readonly lastTurnByTask = new Map<string, number>();
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly state: () => RunSnapshot,
@@ -52,6 +53,11 @@ export class SpendWatch {
     // An attempt whose end is logged already counts in the run's cost.
     const running = (id: string): boolean => run.attempts[run.tasks[id]?.attempts.at(-1) ?? '']?.state === 'running';
     return [...this.live].filter(([id]) => id !== taskId && running(id)).map(([, a]) => a);
+  }
+
+  /** Resolves when a running attempt reports its first spend. */
+  reported(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** The task's running attempt, if it has reported. */
@@ -87,25 +93,39 @@ export class SpendWatch {
       if (turns.length === 1) this.firstTurnByModel.set(name, Math.min(this.firstTurnByModel.get(name) ?? Infinity, lastInput));
     }
     const nextTurnUsd = last?.wantsTool === true ? lastInput : 0;
+    const first = !this.live.has(taskId);
     this.live.set(taskId, { agent, usd: spent, nextTurnUsd });
+    if (first) for (const wake of this.waiters.splice(0)) wake();
 
+    const verdict = this.verdict(taskId, agent, spent, nextTurnUsd);
+    // A stopped attempt takes no next turn: the others may count on what it leaves.
+    if (verdict !== undefined) this.live.set(taskId, { agent, usd: spent, nextTurnUsd: 0 });
+    return verdict;
+  }
+
+  private verdict(taskId: string, agent: string, spent: number, nextTurnUsd: number): string | undefined {
     const run = this.state();
     const others = this.others(taskId);
-    const limits: { what: string; left: number }[] = [];
+    // What the others have streamed, and the turns they asked for: committed unless they are stopped too.
+    const committed = (list: readonly LiveAttempt[]): { now: number; next: number } => ({ now: list.reduce((s, a) => s + a.usd, 0), next: list.reduce((s, a) => s + a.nextTurnUsd, 0) });
+    const limits: { what: string; left: number; othersNext: number }[] = [];
     if (run.budgetUsd !== undefined) {
-      limits.push({ what: `the run budget ${usd(run.budgetUsd)}`, left: run.budgetUsd - run.costUsd - others.reduce((s, a) => s + a.usd, 0) });
+      const c = committed(others);
+      limits.push({ what: `the run budget ${usd(run.budgetUsd)}`, left: run.budgetUsd - run.costUsd - c.now, othersNext: c.next });
     }
     const agentLimit = this.limits.agentUsd(agent);
     if (agentLimit !== undefined) {
       const done = Object.values(run.attempts).filter((a) => a.agent === agent && a.state !== 'running').reduce((s, a) => s + a.costUsd, 0);
-      limits.push({ what: `agent ${agent}'s budget ${usd(agentLimit)}`, left: agentLimit - done - others.filter((a) => a.agent === agent).reduce((s, a) => s + a.usd, 0) });
+      const c = committed(others.filter((a) => a.agent === agent));
+      limits.push({ what: `agent ${agent}'s budget ${usd(agentLimit)}`, left: agentLimit - done - c.now, othersNext: c.next });
     }
     const taskLimit = this.limits.taskUsd?.(taskId);
-    if (taskLimit !== undefined) limits.push({ what: `${taskId}'s task cap ${usd(taskLimit)}`, left: taskLimit - (run.tasks[taskId]?.costUsd ?? 0) });
+    if (taskLimit !== undefined) limits.push({ what: `${taskId}'s task cap ${usd(taskLimit)}`, left: taskLimit - (run.tasks[taskId]?.costUsd ?? 0), othersNext: 0 });
     for (const limit of limits) {
       if (spent > limit.left + 1e-9) return `${limit.what} is crossed: this attempt has spent ${usd(spent)} of the ${usd(Math.max(0, limit.left))} it left`;
-      if (nextTurnUsd > 0 && spent + nextTurnUsd > limit.left + 1e-9) {
-        return `${limit.what} would be crossed by the next turn: this attempt has spent ${usd(spent)}, the next turn's input alone is about ${usd(nextTurnUsd)}, and the budget leaves ${usd(Math.max(0, limit.left))}`;
+      if (nextTurnUsd > 0 && spent + nextTurnUsd + limit.othersNext > limit.left + 1e-9) {
+        const others = limit.othersNext > 0 ? ` after the ${usd(limit.othersNext)} the other running attempts' next turns need` : '';
+        return `${limit.what} would be crossed by the next turn: this attempt has spent ${usd(spent)}, its next turn's input alone is about ${usd(nextTurnUsd)}, and the budget leaves ${usd(Math.max(0, limit.left))}${others}`;
       }
     }
     return undefined;

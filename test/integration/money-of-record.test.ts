@@ -145,7 +145,7 @@ describe('money of record: the model that did the work, and in-turn budgets (orc
         assert.equal((await model.innerText()).trim(), 'sonnet (asked for opus)');
         assert.match(await page.getByTestId('models-tried').innerText(), /opus \(#1\): .*overloaded/);
         await page.goto(`${dashboard.url}#/costs`);
-        await page.getByRole('cell', { name: 'sonnet', exact: true }).first().waitFor();
+        await page.getByRole('rowheader', { name: 'sonnet', exact: true }).first().waitFor();
         assert.deepEqual(problems, []);
         await page.close();
       } finally {
@@ -168,7 +168,8 @@ describe('money of record: the model that did the work, and in-turn budgets (orc
 
     before(async () => {
       // Each answer streams an event every 40 ms: the turn is still going when its input is known.
-      const w = await workspace('budget', prd(tasks), costing(turn, paced(40, writesItsFile)), { parallel: 1 });
+      // Four may run at once: the first turn's cost, once seen, keeps the others from starting.
+      const w = await workspace('budget', prd(tasks), costing(turn, paced(40, writesItsFile)), { parallel: 4 });
       server = w.model;
       first = await w.orch(['run', 'roadmap.md', '--budget', '0.5']);
       paused = await w.status();

@@ -127,7 +127,9 @@ export class RunRouter {
   waitsForFirstTurn(taskId: string, model: string): readonly string[] {
     const limited = this.ports.state().budgetUsd !== undefined || this.assignment(taskId).agent.budgetUsd !== undefined;
     if (!limited || this.spend.floorUsd(taskId, model) > 0) return [];
-    return this.budget.reserved().filter((id) => id !== taskId && this.spend.of(id) === undefined);
+    // Only the claude CLI streams its spend; an OpenAI attempt would be waited for to its end.
+    const streams = (id: string): boolean => this.ports.assignments.get(id)?.agent.provider !== 'openai';
+    return this.budget.reserved().filter((id) => id !== taskId && streams(id) && this.spend.of(id) === undefined);
   }
 
   /** The admission the dispatcher already granted for this attempt, else a fresh one. */

@@ -68,4 +68,19 @@ describe('SpendWatch', () => {
     assert.ok(Math.abs(w.floorUsd('P/T1', 'sonnet') - 0.6) < 1e-9, 'the task\'s own last turn');
     assert.equal(w.floorUsd('P/T2', 'haiku'), 0);
   });
+
+  it('starts a resumed run from the turns its log shows', () => {
+    const events: NewEvent[] = [
+      { type: 'run.started', roadmapFile: 'r.md', milestones: [], budgetUsd: 1 },
+      { type: 'plan.loaded', roadmap },
+      { type: 'attempt.started', taskId: 'P/T1', attemptId: 'P/T1#1', agent: 'a', model: 'sonnet', prompt: 'p' },
+      { type: 'attempt.activity', attemptId: 'P/T1#1', activity: { kind: 'tool-call', toolUseId: 't1', name: 'Write', input: {} } },
+      { type: 'attempt.finished', attemptId: 'P/T1#1', outcome: 'failed', failure: 'budget-exceeded', costUsd: 0.6, costSource: 'estimated', inputTokens: 200_000, outputTokens: 10, durationMs: 1, modelOfRecord: 'sonnet' },
+    ];
+    const w = new SpendWatch(() => foldEvents(sequenced('r', events))!, catalog, noLimits);
+    // Two turns of 100,000 input tokens each at $3 a million.
+    assert.ok(Math.abs(w.floorUsd('P/T1', 'sonnet') - 0.3) < 1e-9);
+    assert.ok(Math.abs(w.floorUsd('P/T2', 'claude-sonnet-5') - 0.3) < 1e-9);
+    assert.equal(w.floorUsd('P/T2', 'haiku'), 0);
+  });
 });

@@ -4,7 +4,8 @@
 // or task budget, or when the next turn it asked for would (a turn's input is at least the
 // last one's: the context only grows), the attempt is stopped at once.
 
-import type { RunSnapshot } from '../../protocol/run-snapshot';
+import { attemptModel } from '../../protocol/model-of-record';
+import type { AttemptSnapshot, RunSnapshot } from '../../protocol/run-snapshot';
 import type { SpendReport } from '../runner/attempt-request';
 import type { TurnUsage } from '../runner/stream-spend';
 import { priceUsd, type ModelCatalog, type ModelInfo } from './model-catalog';
@@ -40,6 +41,7 @@ export class SpendWatch {
   private readonly firstTurnByModel = new Map<string, number>();
   private readonly lastTurnByTask = new Map<string, number>();
   private waiters: (() => void)[] = [];
+  private seeded = false;
 
   constructor(
     private readonly state: () => RunSnapshot,
@@ -67,8 +69,32 @@ export class SpendWatch {
 
   /** The least the task's next attempt on this model will spend, from the turns seen: 0 before any. */
   floorUsd(taskId: string, model: string): number {
+    this.seed();
     const name = this.catalog.get(model)?.name ?? model;
     return this.lastTurnByTask.get(taskId) ?? this.firstTurnByModel.get(name) ?? 0;
+  }
+
+  /**
+   * A resumed run starts from the turns its log shows: an attempt's input tokens over its turns
+   * (a turn per tool call, and the last), each at most its last turn's input, since context grows.
+   */
+  private seed(): void {
+    if (this.seeded) return;
+    this.seeded = true;
+    for (const a of Object.values(this.state().attempts)) {
+      const perTurn = this.perTurnInputUsd(a);
+      if (perTurn === undefined) continue;
+      const name = this.catalog.get(attemptModel(a))?.name ?? attemptModel(a);
+      this.firstTurnByModel.set(name, Math.min(this.firstTurnByModel.get(name) ?? Infinity, perTurn));
+      this.lastTurnByTask.set(a.taskId, perTurn);
+    }
+  }
+
+  private perTurnInputUsd(a: AttemptSnapshot): number | undefined {
+    const model = this.catalog.get(attemptModel(a));
+    if (a.state === 'running' || a.inputTokens <= 0 || model === undefined) return undefined;
+    const turns = 1 + a.activity.filter((x) => x.kind === 'tool-call').length;
+    return priceUsd(model, { inputTokens: a.inputTokens / turns, outputTokens: 0 });
   }
 
   /** The runner's hook for one attempt: a reason stops it. */

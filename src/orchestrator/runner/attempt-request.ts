@@ -1,9 +1,9 @@
 // The runner's contract with the workflow engine: one request in, one outcome out, activity
 // events in between. The caller emits attempt.started/attempt.finished around it.
 
+import type { SpendMoment, TurnUsage } from './stream-spend';
 import type { AttemptOutcome, FailureClass } from '../../protocol/events';
 import type { SubmissionHandlers } from './mcp/submission-endpoint';
-import type { SpendMoment, TurnUsage } from './stream-spend';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 

@@ -2,6 +2,7 @@
 // task, agent, model, phase, PRD, milestone and run, reported (by Claude Code) and estimated
 // (usage times catalog prices) kept apart; quality per model and role. Pure, for every view.
 
+import { attemptModel } from './model-of-record';
 import type { RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 export interface CostLine {
@@ -65,7 +66,8 @@ export function costBreakdown(run: RunSnapshot): CostBreakdown {
     add(maps.byPhase, task?.phase ?? 'unknown', usd, reported, 1);
     add(maps.byPrd, task?.prdId ?? 'unknown', usd, reported, 1);
     add(maps.byMilestone, task?.milestoneId ?? 'unknown', usd, reported, 1);
-    const split = a.costByModel ?? { [a.model]: usd };
+    // Split by the model that spent it: a fallback's tries, else the model that did the work.
+    const split = a.costByModel ?? { [attemptModel(a)]: usd };
     Object.entries(split).forEach(([model, part], i) => add(maps.byModel, model, part, reported, i === 0 ? 1 : 0));
   }
   const { run: runLine, ...rest } = maps;

@@ -105,6 +105,8 @@ export interface AttemptOutcome {
   readonly costSource: 'reported' | 'estimated';
   readonly sessionId?: string;
   readonly modelUsed?: string;
+  /** The model that did the attempt's work, as Orch names it: the one its last try ran on, unless the stream named another. */
+  readonly modelOfRecord?: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly durationMs: number;

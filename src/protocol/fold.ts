@@ -87,6 +87,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
         message: e.message,
         sessionId: e.sessionId ?? a.sessionId,
         modelUsed: e.modelUsed,
+        modelOfRecord: e.modelOfRecord,
         costUsd: e.costUsd,
         costSource: e.costSource,
         inputTokens: e.inputTokens,

@@ -19,6 +19,8 @@ export interface AttemptSnapshot {
   readonly message?: string;
   readonly sessionId?: string;
   readonly modelUsed?: string;
+  /** The model that did the attempt's work (see `attemptModel`). */
+  readonly modelOfRecord?: string;
   readonly costUsd: number;
   readonly costSource?: 'reported' | 'estimated';
   readonly inputTokens: number;

@@ -51,6 +51,8 @@ export interface MessageReply {
   readonly usage?: Usage;
   /** Wait this long before the first byte: a slow model. */
   readonly delayMs?: number;
+  /** Wait this long between the stream's events: a turn that is still streaming after `message_start`. */
+  readonly paceMs?: number;
 }
 
 export interface ErrorReply {

@@ -120,6 +120,11 @@ export function answeringAs(model: string, scenario: Step): Scenario {
   return mapMessage(scenario, (r) => ({ ...r, model }));
 }
 
+/** The answer streams one event every `paceMs`: its usage is known long before its end. */
+export function paced(paceMs: number, scenario: Step): Scenario {
+  return mapMessage(scenario, (r) => ({ ...r, paceMs }));
+}
+
 export function slow(delayMs: number, scenario: Step): Scenario {
   return mapMessage(scenario, (r) => ({ ...r, delayMs }));
 }

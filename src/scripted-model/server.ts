@@ -80,6 +80,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function pause(ms: number, unref: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    if (unref) t.unref();
+  });
+}
+
 function routeOf(method: string, path: string): RouteKind {
   if (method === 'POST' && path === '/v1/messages') return 'anthropic';
   if (method === 'POST' && path === '/v1/chat/completions') return 'openai';
@@ -169,7 +176,11 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
         }
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         if (api === 'anthropic') {
-          for (const e of anthropicEvents(reply, request.model, id)) res.write(sseChunk(e));
+          for (const e of anthropicEvents(reply, request.model, id)) {
+            if (res.destroyed || closed) return;
+            res.write(sseChunk(e));
+            if (reply.paceMs !== undefined && reply.paceMs > 0) await pause(reply.paceMs, unref);
+          }
         } else {
           const streamOptions = (request.body as { stream_options?: { include_usage?: unknown } }).stream_options;
           for (const c of openaiChunks(reply, request.model, id, streamOptions?.include_usage === true)) res.write(openaiSse(c));

@@ -1,6 +1,8 @@
 import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
+import { budgetLines, budgetSummary } from '../../protocol/budget-summary';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
+import { describeTaskModel, taskModels } from '../../protocol/model-of-record';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
@@ -24,9 +26,11 @@ export const statusCommand: Command = async (args, io) => {
   const live = holder !== undefined ? ` (pid ${holder.pid})` : run.state === 'running' ? ' (no Orch process is running it: orch resume)' : '';
   io.out(`run ${run.runId}: ${run.state}${live}, $${run.costUsd.toFixed(4)}`);
   const status = statusJson(run);
-  if (status.budget.budgetUsd !== null) io.out(`  budget $${status.budget.budgetUsd.toFixed(2)}, $${(status.budget.remainingUsd ?? 0).toFixed(4)} left${run.pausedReason === undefined ? '' : `; paused: ${run.pausedReason}`}`);
+  for (const line of budgetLines(status.budget)) io.out(`  ${line}`);
+  if (run.pausedReason !== undefined) io.out(`  paused: ${run.pausedReason}`);
   for (const t of status.tasks) {
-    io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${t.model ?? '-'}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
+    const task = run.tasks[`${t.prd}/${t.id}`]!;
+    io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${describeTaskModel(taskModels(run, task))}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
     const why = status.routing[`${t.prd}/${t.id}`]?.reasons[0];
     if (why !== undefined) io.out(`            model: ${why}`);
     const setup = run.tasks[`${t.prd}/${t.id}`]?.setup;
@@ -39,13 +43,14 @@ export const statusCommand: Command = async (args, io) => {
 
 /**
  * docs/design.md §4: `{runId,state,costUsd,tasks:[{id,prd,state,agent,model,attempts,costUsd,error}]}`,
- * plus (added keys) the budget, the cost breakdown and quality per model and role.
+ * plus (added keys) the budget, the cost breakdown and quality per model and role. A task's
+ * `model` is the model that did its work; `modelAskedFor` the pinned or routed one.
  */
 function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
     pausedReason: run.pausedReason ?? null,
-    budget: { budgetUsd: run.budgetUsd ?? null, remainingUsd: run.budgetUsd === undefined ? null : Math.max(0, run.budgetUsd - run.costUsd) },
+    budget: budgetSummary(run),
     costs: costBreakdown(run),
     quality: qualityStats(run),
     routing: Object.fromEntries(run.taskOrder.flatMap((id) => {
@@ -62,12 +67,15 @@ function designStatus(run: RunSnapshot) {
     costUsd: run.costUsd,
     tasks: run.taskOrder.map((qualified) => {
       const t = run.tasks[qualified]!;
+      const models = taskModels(run, t);
       return {
         id: splitTaskId(qualified).taskId,
         prd: t.prdId,
         state: t.state,
         agent: t.agent ?? null,
-        model: t.model ?? null,
+        model: models.model ?? models.askedFor ?? null,
+        modelAskedFor: models.askedFor ?? null,
+        modelsTried: models.tried,
         attempts: t.attempts.length,
         costUsd: t.costUsd,
         error: t.state === 'verified' ? null : (t.error ?? null),

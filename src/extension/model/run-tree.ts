@@ -1,5 +1,7 @@
 import type { Milestone, Prd, Roadmap } from '../../protocol/domain';
+import { budgetLines, budgetSummary } from '../../protocol/budget-summary';
 import { foldEvents } from '../../protocol/fold';
+import { attemptModel, describeTaskModel, taskModels } from '../../protocol/model-of-record';
 import { qualifiedTaskId } from '../../protocol/ids';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
 import { tally } from '../../protocol/task-tally';
@@ -33,6 +35,7 @@ export function runTree(run: RunSnapshot): readonly TreeNode[] {
     `Roadmap: ${run.roadmapFile}`,
     `Milestones: ${run.milestones.length === 0 ? 'all' : run.milestones.join(', ')}`,
     `Cost: ${formatCost(run.costUsd)}${run.budgetUsd === undefined ? '' : ` of ${formatCost(run.budgetUsd)}`}`,
+    ...budgetLines(budgetSummary(run)).map((line) => `Budget: ${line}`),
     `Started: ${run.startedAt}`,
     ...(run.finishedAt === undefined ? [] : [`Finished: ${run.finishedAt}`]),
     ...run.warnings.slice(-5).map((w) => `Warning: ${w}`),
@@ -89,11 +92,15 @@ function groupNode(id: string, kind: TreeNode['kind'], label: string, tasks: rea
 function taskNode(t: TaskSnapshot, run: RunSnapshot): TreeNode {
   const attempts = t.attempts.map((id) => run.attempts[id]).filter(isDefined).map(attemptNode);
   const shortId = t.id.slice(t.prdId.length + 1);
-  const parts = [t.state, t.agent, t.costUsd > 0 ? formatCost(t.costUsd) : undefined, t.defects > 0 ? `${t.defects} rework` : undefined];
+  const models = taskModels(run, t);
+  // The model is named on the row only when it is not the one asked for (a fallback, a stream that said otherwise).
+  const swapped = models.model !== undefined && models.askedFor !== undefined && models.model !== models.askedFor ? `${models.model} (asked for ${models.askedFor})` : undefined;
+  const parts = [t.state, t.agent, swapped, t.costUsd > 0 ? formatCost(t.costUsd) : undefined, t.defects > 0 ? `${t.defects} rework` : undefined];
   const tooltip = [
     `${t.id}: ${t.title}`,
     `State: ${t.state}`,
-    ...(t.agent === undefined ? [] : [`Agent: ${t.agent}${t.model === undefined ? '' : ` (${t.model})`}`]),
+    ...(t.agent === undefined ? [] : [`Agent: ${t.agent}`]),
+    ...(models.model === undefined && models.askedFor === undefined ? [] : [`Model: ${describeTaskModel(models)}`]),
     ...(t.phase === undefined ? [] : [`Phase: ${t.phase}`]),
     ...(t.depends.length === 0 ? [] : [`Depends on: ${t.depends.join(', ')}`]),
     `Attempts: ${t.attempts.length} · ${formatCost(t.costUsd)}`,
@@ -118,7 +125,7 @@ function attemptNode(a: AttemptSnapshot): TreeNode {
   const tooltip = [
     `Attempt ${a.id}`,
     `Agent: ${a.agent}`,
-    `Model: ${a.model}${a.modelUsed === undefined || a.modelUsed === a.model ? '' : ` (ran ${a.modelUsed})`}`,
+    `Model: ${attemptModel(a)}${attemptModel(a) === a.model ? '' : ` (asked for ${a.model})`}${a.modelUsed === undefined ? '' : `, answered as ${a.modelUsed}`}`,
     `Outcome: ${a.state}${a.failure === undefined ? '' : ` (${a.failure})`}`,
     ...(a.message === undefined ? [] : [`Message: ${a.message}`]),
     `Cost: ${formatCost(a.costUsd)}${a.costSource === 'estimated' ? ' (estimated)' : ''} · ${a.inputTokens} in / ${a.outputTokens} out tokens`,
@@ -130,7 +137,7 @@ function attemptNode(a: AttemptSnapshot): TreeNode {
     id: `attempt:${a.id}`,
     kind: 'attempt',
     label: `${n} ${a.agent}`,
-    description: [a.state, a.model, formatCost(a.costUsd)].join(' · '),
+    description: [a.state, attemptModel(a), formatCost(a.costUsd)].join(' · '),
     tooltip,
     icon: attemptIcon(a.state),
     children: [],

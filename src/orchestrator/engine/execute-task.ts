@@ -63,7 +63,8 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
       if (attempt.state === 'failed') {
         if (attempt.failure === 'cancelled' || ctx.signal.aborted) return cancel(ctx, taskId);
         // The task's own cap is spent: more money for the run would not raise it.
-        if (attempt.failure === 'budget-exceeded' && allowance.byTask === true) {
+        // (Unless Orch stopped it mid-turn for the run's or an agent's budget: then the money ran out.)
+        if (attempt.failure === 'budget-exceeded' && allowance.byTask === true && !/^stopped mid-turn(?!.*task cap)/.test(attempt.message ?? '')) {
           return blockWith(ctx, taskId, `budget: ${attempt.id} stopped at what the task's cap left ($${(allowance.capUsd ?? 0).toFixed(4)}): ${attempt.message ?? ''}`);
         }
         // The cap was what the budget left: nothing is wrong with the task, the money ran out.

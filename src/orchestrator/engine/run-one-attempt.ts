@@ -52,6 +52,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       artifactsDir: ctx.paths.artifactsDir(ctx.runId),
       maxBudgetUsd: plan.capUsd,
       retry: plan.router.retryPolicy(taskId, id, plan.model),
+      spendWatch: plan.router.spendWatcher(taskId),
       timeoutSec: ctx.config.attemptTimeoutSec,
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,

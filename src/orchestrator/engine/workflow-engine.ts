@@ -96,6 +96,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     }
     const overBudget = budget !== undefined && ctx.state().costUsd >= budget;
     const unaffordable: string[] = [];
+    let waiting = false;
     for (const task of overBudget ? [] : decision.ready) {
       if (inFlight.size >= limit) break;
       if (inFlight.has(task.id)) continue;
@@ -103,7 +104,12 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
       const busy = perAgent.get(agent?.name ?? '') ?? 0;
       if (agent?.maxParallel !== undefined && busy >= agent.maxParallel) continue;
       // The predicted cost of its attempt must fit what the budgets leave, before it starts.
-      const admitted = router.admit(task.id, await router.route(task.id));
+      const model = await router.route(task.id);
+      if (router.waitsForFirstTurn(task.id, model).length > 0) {
+        waiting = true;
+        continue;
+      }
+      const admitted = router.admit(task.id, model);
       if (!admitted.ok) {
         if (admitted.scope === 'task') await ctx.log.append({ type: 'task.blocked', taskId: task.id, reason: `budget: ${admitted.reason}` });
         else unaffordable.push(admitted.reason);
@@ -142,7 +148,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
       return 'paused';
     }
     if (inFlight.size === 0) break;
-    await Promise.race(inFlight.values());
+    // A running attempt's first report may let a task that waited for it start.
+    await Promise.race<unknown>(waiting ? [...inFlight.values(), router.spend.reported()] : [...inFlight.values()]);
   }
   await Promise.allSettled(inFlight.values());
   await settleWorktrees(ctx);

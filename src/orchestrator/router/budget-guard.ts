@@ -5,6 +5,7 @@
 // (blocked), since more money for the run would not raise it.
 
 import type { RunSnapshot } from '../../protocol/run-snapshot';
+import type { LiveAttempt } from './spend-watch';
 
 export interface BudgetLimits {
   /** The task's own cap: its PRD's `budgetUsd`, else the config's `taskBudgetUsd`. */
@@ -38,6 +39,8 @@ export class BudgetGuard {
   constructor(
     private readonly state: () => RunSnapshot,
     private readonly limits: BudgetLimits,
+    /** What a running attempt has streamed so far: its expected spend is at least that and its next turn. */
+    private readonly live: (taskId: string) => LiveAttempt | undefined = () => undefined,
   ) {}
 
   /** What this task may spend on its next attempt, given what the others have reserved. */
@@ -45,7 +48,7 @@ export class BudgetGuard {
     const run = this.state();
     const caps: { what: string; left: number; limit: number }[] = [];
     const othersReserved = (match: (r: Reservation) => boolean): number =>
-      [...this.reservations].filter(([id, r]) => id !== taskId && match(r)).reduce((sum, [, r]) => sum + r.usd, 0);
+      [...this.reservations].filter(([id, r]) => id !== taskId && match(r)).reduce((sum, [id, r]) => sum + this.expected(id, r), 0);
     if (run.budgetUsd !== undefined) {
       caps.push({ what: `run budget ${usd(run.budgetUsd)}`, left: run.budgetUsd - run.costUsd - othersReserved(() => true), limit: run.budgetUsd });
     }
@@ -72,6 +75,16 @@ export class BudgetGuard {
     }
     if (taskLeft !== undefined && taskLeft < cap) return { ok: true, capUsd: taskLeft, byTask: true };
     return { ok: true, capUsd: cap };
+  }
+
+  private expected(taskId: string, r: Reservation): number {
+    const live = this.live(taskId);
+    return live === undefined ? r.usd : Math.max(r.usd, live.usd + live.nextTurnUsd);
+  }
+
+  /** Tasks whose admitted attempts have not ended. */
+  reserved(): readonly string[] {
+    return [...this.reservations.keys()];
   }
 
   reserve(taskId: string, agent: string, usdAmount: number): void {

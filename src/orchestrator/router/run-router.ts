@@ -8,6 +8,8 @@ import type { Assignment } from '../engine/assign-agents';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../runner/attempt-request';
 import type { Task } from '../../protocol/domain';
 import { BudgetGuard, type Allowance } from './budget-guard';
+import { SpendWatch } from './spend-watch';
+import type { SpendReport } from '../runner/attempt-request';
 import { historyFromRun } from './history-from-run';
 import { ModelCatalog, type ModelInfo, type Tier } from './model-catalog';
 import { routeTask } from './route-task';
@@ -33,15 +35,18 @@ const UNAVAILABLE = /\(404\)|not[_ ]found|unavailable|does not exist|may not exi
 export class RunRouter {
   readonly catalog: ModelCatalog;
   readonly budget: BudgetGuard;
+  readonly spend: SpendWatch;
   private readonly admitted = new Map<string, Allowance>();
   private history: { readonly seq: number; readonly value: RoutingHistory } | undefined;
 
   constructor(private readonly ports: RouterPorts) {
     this.catalog = ModelCatalog.build(ports.config.models);
-    this.budget = new BudgetGuard(ports.state, {
-      taskUsd: (taskId) => ports.tasks.get(taskId)?.task.budgetUsd ?? ports.config.taskBudgetUsd,
-      agentUsd: (agent) => [...ports.assignments.values()].find((a) => a.agent.name === agent)?.agent.budgetUsd,
-    });
+    const limits = {
+      taskUsd: (taskId: string) => ports.tasks.get(taskId)?.task.budgetUsd ?? ports.config.taskBudgetUsd,
+      agentUsd: (agent: string) => [...ports.assignments.values()].find((a) => a.agent.name === agent)?.agent.budgetUsd,
+    };
+    this.spend = new SpendWatch(ports.state, this.catalog, limits);
+    this.budget = new BudgetGuard(ports.state, limits, (taskId) => this.spend.of(taskId));
   }
 
   /** The task's model: decided once, at its first dispatch, and recorded; a resume reads it back. */
@@ -104,13 +109,27 @@ export class RunRouter {
   /** May the task's next attempt start, and with what cap? Reserves the cap when it may. */
   admit(taskId: string, model: string): Allowance {
     const agent = this.assignment(taskId).agent.name;
-    const predicted = this.predictUsd(taskId, model);
+    // Never less than the turns already seen cost: a first guess must not start what cannot be paid.
+    const predicted = Math.max(this.predictUsd(taskId, model), this.spend.floorUsd(taskId, model));
     const allowance = this.budget.allowance(taskId, agent, predicted);
     if (allowance.ok) {
       this.budget.reserve(taskId, agent, allowance.capUsd ?? predicted);
       this.admitted.set(taskId, allowance);
     }
     return allowance;
+  }
+
+  /**
+   * Under a run or agent budget, before any turn on this model has shown what a turn costs, the
+   * attempts already admitted go first: one turn's input of each could otherwise cross it together.
+   * Says which attempts a new dispatch waits for, if any.
+   */
+  waitsForFirstTurn(taskId: string, model: string): readonly string[] {
+    const limited = this.ports.state().budgetUsd !== undefined || this.assignment(taskId).agent.budgetUsd !== undefined;
+    if (!limited || this.spend.floorUsd(taskId, model) > 0) return [];
+    // Only the claude CLI streams its spend; an OpenAI attempt would be waited for to its end.
+    const streams = (id: string): boolean => this.ports.assignments.get(id)?.agent.provider !== 'openai';
+    return this.budget.reserved().filter((id) => id !== taskId && streams(id) && this.spend.of(id) === undefined);
   }
 
   /** The admission the dispatcher already granted for this attempt, else a fresh one. */
@@ -124,6 +143,12 @@ export class RunRouter {
   settle(taskId: string): void {
     this.admitted.delete(taskId);
     this.budget.release(taskId);
+    this.spend.end(taskId);
+  }
+
+  /** The runner's in-turn budget check for the task's running attempt. */
+  spendWatcher(taskId: string): (report: SpendReport) => string | undefined {
+    return this.spend.watcher(taskId, this.assignment(taskId).agent.name);
   }
 
   /** The runner's retry policy for one attempt: overloaded or unavailable models move down the chain. */

@@ -1,6 +1,7 @@
 // The runner's contract with the workflow engine: one request in, one outcome out, activity
 // events in between. The caller emits attempt.started/attempt.finished around it.
 
+import type { SpendMoment, TurnUsage } from './stream-spend';
 import type { AttemptOutcome, FailureClass } from '../../protocol/events';
 import type { SubmissionHandlers } from './mcp/submission-endpoint';
 
@@ -42,7 +43,21 @@ export interface AttemptRequest {
   readonly maxEventChars?: number;
   /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */
   readonly killGraceMs?: number;
+  /** Asked as the stream reports spend: a reason stops the try at once, mid-turn (`budget-exceeded`). */
+  readonly spendWatch?: SpendWatch;
 }
+
+/** A running try's spend as the stream tells it, turn by turn. */
+export interface SpendReport {
+  /** The model this try runs on (after any fallback). */
+  readonly model: string;
+  /** What this attempt's earlier tries cost. */
+  readonly earlierTriesUsd: number;
+  readonly turns: readonly TurnUsage[];
+  readonly moment: SpendMoment;
+}
+
+export type SpendWatch = (report: SpendReport) => string | undefined;
 
 /** What the hook may decide after a retryable failure: model fallback plugs in here. */
 export type RetryDecision =

@@ -4,12 +4,14 @@
 import type { FailureClass } from '../../protocol/events';
 import type { ApiRetryLine, ResultLine } from './stream-messages';
 
-export type StopCause = 'timeout' | 'inactivity' | 'cancelled';
+export type StopCause = 'timeout' | 'inactivity' | 'cancelled' | 'budget';
 
 export interface RunFacts {
   readonly claudePath: string;
   readonly spawnError?: { readonly code?: string; readonly message: string };
   readonly stopCause?: StopCause;
+  /** Why the spend watch stopped the run (with `stopCause: 'budget'`). */
+  readonly budgetStop?: string;
   /** A 429/529 the CLI was about to retry by itself: Orch stopped it to decide instead. */
   readonly retrySignal?: ApiRetryLine;
   readonly result?: ResultLine;
@@ -81,6 +83,7 @@ export function classifyRun(f: RunFacts): Classified {
     );
   }
   if (f.stopCause === 'cancelled') return fail('cancelled', `cancelled after ${seconds(f.elapsedMs)}; the agent's processes were stopped`);
+  if (f.stopCause === 'budget') return fail('budget-exceeded', `stopped mid-turn after ${seconds(f.elapsedMs)}: ${f.budgetStop ?? 'a budget would be crossed'}`);
   if (f.stopCause === 'timeout') {
     return fail('timeout', `no result within the ${f.timeoutSec} s attempt timeout; the agent's processes were stopped`);
   }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FailureClass, NewEvent } from '../../protocol/events';
 import type { AttemptOutcome } from '../../protocol/events';
 import { DEFAULT_RETRY_POLICY, NEVER_RETRIED, type AttemptRequest, type RetryPolicy } from './attempt-request';
+import { modelMatches } from './model-check';
 import { runClaudeOnce, type TryResult } from './run-claude-once';
 
 function retryable(failure: FailureClass | undefined, policy: RetryPolicy): boolean {
@@ -45,7 +46,7 @@ interface Totals {
   tries: number;
 }
 
-function outcomeOf(last: TryResult, totals: Totals, startedAt: number, override?: { failure: FailureClass; message: string }): AttemptOutcome {
+function outcomeOf(last: TryResult, totals: Totals, startedAt: number, model: string, override?: { failure: FailureClass; message: string }): AttemptOutcome {
   const failure = override?.failure ?? last.failure;
   const baseMessage = override?.message ?? last.message;
   const message = baseMessage !== undefined && totals.tries > 1 ? `${baseMessage} (after ${totals.tries} tries)` : baseMessage;
@@ -57,6 +58,8 @@ function outcomeOf(last: TryResult, totals: Totals, startedAt: number, override?
     costSource: totals.estimated ? 'estimated' : 'reported',
     ...(last.sessionId === undefined ? {} : { sessionId: last.sessionId }),
     ...(last.modelUsed === undefined ? {} : { modelUsed: last.modelUsed }),
+    // The stream is the witness: a model other than the one asked for answered, so it did the work.
+    modelOfRecord: last.modelUsed === undefined || modelMatches(model, last.modelUsed) ? model : last.modelUsed,
     inputTokens: totals.inputTokens,
     outputTokens: totals.outputTokens,
     durationMs: Date.now() - startedAt,
@@ -84,6 +87,7 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
         prompt,
         model,
         tryNumber: totals.tries,
+        spentBeforeUsd: totals.costUsd,
         ...(resumeSessionId === undefined ? { sessionId: randomUUID() } : { resumeSessionId }),
         ...(remaining === undefined ? {} : { maxBudgetUsd: remaining }),
       },
@@ -96,14 +100,14 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
 
     const retryNumber = totals.tries;
     if (last.outcome === 'succeeded' || !retryable(last.failure, policy) || retryNumber > policy.maxRetries) {
-      return outcomeOf(last, totals, startedAt);
+      return outcomeOf(last, totals, startedAt, model);
     }
-    if (req.maxBudgetUsd !== undefined && totals.costUsd >= req.maxBudgetUsd) return outcomeOf(last, totals, startedAt);
-    const decision = policy.onRetryableFailure === undefined ? { action: 'retry' as const } : await policy.onRetryableFailure(outcomeOf(last, totals, startedAt), retryNumber, model);
-    if (decision.action === 'stop') return outcomeOf(last, totals, startedAt);
+    if (req.maxBudgetUsd !== undefined && totals.costUsd >= req.maxBudgetUsd) return outcomeOf(last, totals, startedAt, model);
+    const decision = policy.onRetryableFailure === undefined ? { action: 'retry' as const } : await policy.onRetryableFailure(outcomeOf(last, totals, startedAt, model), retryNumber, model);
+    if (decision.action === 'stop') return outcomeOf(last, totals, startedAt, model);
     const delayMs = decision.delayMs ?? retryDelayMs(policy, retryNumber, last.retryAfterSec);
     // A wait longer than the policy allows is the scheduler's call (e.g. pause), not ours.
-    if (delayMs > policy.maxDelayMs) return outcomeOf(last, totals, startedAt);
+    if (delayMs > policy.maxDelayMs) return outcomeOf(last, totals, startedAt, model);
     const errorStatus = statusOf(last.failure);
     emit({
       type: 'attempt.activity',
@@ -115,7 +119,7 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
       model = decision.model;
     }
     if (!(await sleep(delayMs, req.signal))) {
-      return outcomeOf(last, totals, startedAt, { failure: 'cancelled', message: 'cancelled while waiting to retry' });
+      return outcomeOf(last, totals, startedAt, model, { failure: 'cancelled', message: 'cancelled while waiting to retry' });
     }
     // Keep the agent's context when the failed try had already done some work.
     if (last.progressed && last.sessionId !== undefined) {

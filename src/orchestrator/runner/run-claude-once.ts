@@ -16,6 +16,8 @@ import { StreamTracker } from './stream-tracker';
 export interface TryPlan extends InvocationPlan {
   readonly prompt: string;
   readonly tryNumber: number;
+  /** What the attempt's earlier tries cost: the spend watch sees the attempt's whole spend. */
+  readonly spentBeforeUsd?: number;
 }
 
 export interface TryResult extends Classified {
@@ -72,6 +74,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   // Inherited by every descendant, even those the CLI starts in sessions of their own.
   const marker = `ORCH_ATTEMPT_MARKER=${randomUUID()}`;
   let stopCause: StopCause | undefined;
+  let budgetStop: string | undefined;
   let stopping: Promise<TerminateReport> | undefined;
   // Set once the child exists; the stream callbacks that stop it only fire after that.
   const leader: { pid?: number } = {};
@@ -94,6 +97,13 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     onRetrySignal: () => stop('retry'),
     onResult: () => {
       linger = setTimeout(() => stop('linger'), LINGER_AFTER_RESULT_MS);
+    },
+    onSpend: (moment) => {
+      if (req.spendWatch === undefined || budgetStop !== undefined || tracker.result !== undefined) return;
+      const reason = req.spendWatch({ model: plan.model, earlierTriesUsd: plan.spentBeforeUsd ?? 0, turns: tracker.spend.usage(), moment });
+      if (reason === undefined) return;
+      budgetStop = reason;
+      stop('budget');
     },
   });
 
@@ -192,6 +202,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     claudePath: req.claudePath,
     ...(spawnError === undefined ? {} : { spawnError }),
     ...(stopCause === undefined ? {} : { stopCause }),
+    ...(budgetStop === undefined ? {} : { budgetStop }),
     ...(tracker.retrySignal === undefined || tracker.result !== undefined ? {} : { retrySignal: tracker.retrySignal }),
     ...(tracker.result === undefined ? {} : { result: tracker.result }),
     ...(tracker.apiError === undefined ? {} : { apiError: tracker.apiError }),

@@ -4,6 +4,7 @@
 import type { Activity, NewEvent } from '../../protocol/events';
 import { clip, clipInput, type ArtifactFiles } from './artifact-files';
 import { modelMatches } from './model-check';
+import { StreamSpend, type SpendMoment } from './stream-spend';
 import {
   parseLine,
   readApiRetry,
@@ -27,6 +28,8 @@ export interface TrackerOptions {
   readonly onResult: () => void;
   /** Runs before tool results are recorded: lets Orch's own tool reports come first. */
   readonly beforeToolResults?: () => void;
+  /** The stream told more about what this run spends. */
+  readonly onSpend?: (moment: SpendMoment) => void;
 }
 
 export class StreamTracker {
@@ -43,6 +46,7 @@ export class StreamTracker {
   streamOutputTokens = 0;
   assistantInputTokens = 0;
   assistantOutputTokens = 0;
+  readonly spend = new StreamSpend();
   private readonly mismatches = new Set<string>();
   private readonly billedMessages = new Set<string>();
 
@@ -64,6 +68,8 @@ export class StreamTracker {
       return;
     }
     const m = parsed.message;
+    const moment = this.spend.observe(m);
+    if (moment !== undefined) this.o.onSpend?.(moment);
     const usage = readStreamUsage(m);
     if (usage !== undefined) {
       this.streamInputTokens += usage.inputTokens;
@@ -140,9 +146,10 @@ export class StreamTracker {
 
   /** Tokens when there is no result line: partial-message usage, else what assistant lines say. */
   estimatedTokens(): { readonly inputTokens: number; readonly outputTokens: number } {
+    const streamed = this.spend.totals();
     return {
-      inputTokens: Math.max(this.streamInputTokens, this.assistantInputTokens),
-      outputTokens: Math.max(this.streamOutputTokens, this.assistantOutputTokens),
+      inputTokens: Math.max(this.streamInputTokens, this.assistantInputTokens, streamed.inputTokens),
+      outputTokens: Math.max(this.streamOutputTokens, this.assistantOutputTokens, streamed.outputTokens),
     };
   }
 

@@ -1,0 +1,47 @@
+// The run's money in one place, for the end of a run, `orch status` and the dashboard: the
+// budget, what was spent, by how much the spend went over, and how to go on when it paused.
+
+import type { RunSnapshot } from './run-snapshot';
+
+export interface BudgetSummary {
+  readonly budgetUsd: number | null;
+  readonly spentUsd: number;
+  readonly remainingUsd: number | null;
+  /** Spent minus budget when the spend went over it, else 0. */
+  readonly overshootUsd: number;
+  /** The overshoot as a percentage of the budget. */
+  readonly overshootPct: number;
+  /** Paused because the budget ran out. */
+  readonly pausedForBudget: boolean;
+  /** The command that continues the run, with a budget that covers as much again as the last one. */
+  readonly continueWith: string | null;
+}
+
+function cents(x: number): string {
+  return (Math.ceil(x * 100) / 100).toFixed(2);
+}
+
+export function budgetSummary(run: RunSnapshot): BudgetSummary {
+  const budget = run.budgetUsd;
+  const spent = run.costUsd;
+  const over = budget === undefined ? 0 : Math.max(0, spent - budget);
+  const paused = run.state === 'paused' && /budget/i.test(run.pausedReason ?? '');
+  return {
+    budgetUsd: budget ?? null,
+    spentUsd: spent,
+    remainingUsd: budget === undefined ? null : Math.max(0, budget - spent),
+    overshootUsd: over,
+    overshootPct: budget === undefined || budget === 0 ? 0 : (100 * over) / budget,
+    pausedForBudget: paused,
+    continueWith: paused ? `orch resume ${run.runId} --budget ${cents(spent + (budget ?? spent))}` : null,
+  };
+}
+
+/** `budget $0.50, spent $0.5200: over by $0.0200 (4.0%)`, and the command when paused for budget. */
+export function budgetLines(s: BudgetSummary): string[] {
+  if (s.budgetUsd === null) return [];
+  const over = s.overshootUsd > 0 ? `: over by $${s.overshootUsd.toFixed(4)} (${s.overshootPct.toFixed(1)}%)` : `, $${(s.remainingUsd ?? 0).toFixed(4)} left`;
+  const lines = [`budget $${s.budgetUsd.toFixed(2)}, spent $${s.spentUsd.toFixed(4)}${over}`];
+  if (s.continueWith !== null) lines.push(`paused for budget; continue with: ${s.continueWith}`);
+  return lines;
+}

@@ -16,7 +16,7 @@ export interface AlertPorts {
 }
 
 /** Waits between tries of one alert: 0.5 s, 1 s, 2 s, 4 s, then it gives up (five tries). */
-export const RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000];
+const RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000];
 
 interface Hook {
   readonly index: number;

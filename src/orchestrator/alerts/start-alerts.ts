@@ -30,7 +30,7 @@ export function startAlerts(webhooks: readonly AlertWebhook[], log: EventLog, wo
  * to, with no final record. A webhook with no record in that stretch was not configured then, and
  * its old alerts are not sent now. A receiver may get an alert twice: `runId` and `seq` tell.
  */
-export function undelivered(history: readonly OrchEvent[], webhooks: number): { event: OrchEvent; webhook: number }[] {
+function undelivered(history: readonly OrchEvent[], webhooks: number): { event: OrchEvent; webhook: number }[] {
   const from = history.findLastIndex((e) => e.type === 'run.started' || e.type === 'run.resumed');
   const stretch = from < 0 ? history : history.slice(from);
   const active = new Set<number>();

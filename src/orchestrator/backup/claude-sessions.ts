@@ -26,7 +26,7 @@ export function claudeConfigDir(env: Readonly<Record<string, string | undefined>
 }
 
 /** The folder the claude CLI keeps a working directory's sessions in. */
-export function projectFolder(cwd: string): string | undefined {
+function projectFolder(cwd: string): string | undefined {
   const name = cwd.replace(/[^a-zA-Z0-9]/g, '-');
   return name.length <= MAX_FOLDER ? name : undefined;
 }

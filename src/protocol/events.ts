@@ -3,6 +3,7 @@
 // truth; every view (CLI status, tree, dashboard) folds it with `foldEvent`.
 
 import type { Roadmap, RunState } from './domain';
+import type { DefectEvent } from './events-defects';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -242,7 +243,8 @@ export type OrchEvent =
   | RunPaused
   | RunResumed
   | RunFinished
-  | WarningRaised;
+  | WarningRaised
+  | DefectEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -282,6 +284,7 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'run.resumed': true,
   'run.finished': true,
   'warning.raised': true,
+  'review.finished': true, 'defect.opened': true, 'defect.recurred': true, 'defect.escalated': true, 'defect.reassigned': true, 'defect.closed': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

@@ -3,6 +3,7 @@
 
 import type { Roadmap, RunState, TaskState } from './domain';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
+import type { DefectRecord, ReviewRecord } from './events-defects';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -69,6 +70,8 @@ export interface TaskSnapshot {
   readonly routing?: TaskRouting;
   /** How its worktree was last made ready (`worktree.setup`, `.worktreeinclude`), once it was. */
   readonly setup?: TaskSetup;
+  /** Reviewers' verdicts on its attempts, oldest first. */
+  readonly reviews?: readonly ReviewRecord[];
 }
 
 export interface TaskSetup {
@@ -106,4 +109,6 @@ export interface RunSnapshot {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly finishedAt?: string;
+  /** Defects by id (`D1`, ...), in the order they were found. */
+  readonly defects?: Readonly<Record<string, DefectRecord>>;
 }

@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
+import { briefLessons } from '../defects/close-defects';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -23,7 +24,8 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   const rework = previous === undefined ? undefined : reworkPrompt(spec, { ...reworkFacts(ctx, taskId, previous, task.error), timeoutSec: ctx.config.attemptTimeoutSec, ...(plan.capUsd === undefined ? {} : { capUsd: plan.capUsd }) });
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
-  const brief = (): string => taskPrompt(spec, prd, briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'));
+  const lessons = rework === undefined || resumeSession === undefined ? await briefLessons(ctx, taskId, assignment.agent.name) : [];
+  const brief = (): string => taskPrompt(spec, prd, { ...briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'), lessons });
   const prompt = rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework;
   await ctx.log.append({
     type: 'attempt.started',

@@ -3,6 +3,7 @@
 
 import type { Activity } from '../../../protocol/events';
 import type { SubmitToolName } from './submission-endpoint';
+import { SUBMIT_REVIEW } from './submit-review-tool';
 
 export interface ToolDefinition {
   readonly name: string;
@@ -93,7 +94,7 @@ const SUBMIT_ROADMAP: ToolDefinition = {
   },
 };
 
-export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP];
+export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP, SUBMIT_REVIEW];
 
 export const BASE_TOOLS: readonly ToolDefinition[] = [
   {

@@ -14,4 +14,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   diff: async () => (await import('./commands/diff')).diffCommand,
   merge: async () => (await import('./commands/merge')).mergeCommand,
+  defects: async () => (await import('./commands/defects')).defectsCommand,
 };

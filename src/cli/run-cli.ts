@@ -20,6 +20,7 @@ commands:
   diff [runId] [--task ID] [--stat] [--json]
                                  the verified work of a run (its integration branch since it started) or of one task
   merge [runId] [--into BRANCH]  take a run's integration branch into BRANCH (default: the current branch)
+  defects [runId] [--json]       defects with source, severity, owner, state and detection/resolution times
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

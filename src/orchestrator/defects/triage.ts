@@ -24,7 +24,7 @@ const FINDING_CATEGORIES: readonly (readonly [string, RegExp])[] = [
   ['tests', /\b(tests?|coverage|assert\w*|spec)\b/i],
   ['error-handling', /\b(errors?|exceptions?|throws?|crash\w*|unhandled|null|undefined)\b/i],
   ['performance', /\b(slow|performance|n\+1|quadratic|memory|leak)\b/i],
-  ['style', /\b(naming|names?|style|format\w*|comments?|readab\w*)\b/i],
+  ['style', /\b(naming|style|formatting|typos?|comments?|readab\w*)\b/i],
 ];
 
 export function triage(evidence: DefectEvidence): Triage {

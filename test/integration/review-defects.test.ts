@@ -9,7 +9,7 @@ import type { AttemptStarted, OrchEvent } from '../../src/protocol/events';
 import { foldEvent } from '../../src/protocol/fold';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { submitReview } from '../../src/scripted-model/review-scenarios';
-import { finish, promptIncludes, route, steps, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { absolutePath, finish, promptIncludes, route, steps, useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import type { ScriptedRequest } from '../../src/scripted-model/scripted-request';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 import { exited } from '../support/process-exit';
@@ -43,6 +43,13 @@ tasks:
     agent: backend-engineer
     verify:
       - command: grep -q ready t2.txt
+  - id: T3
+    title: Done flag
+    description: Write the word done into t3.txt.
+    agent: backend-engineer
+    model: opus
+    verify:
+      - command: grep -q done t3.txt
 ---
 # Greetings
 `;
@@ -70,12 +77,20 @@ const reviewer: Scenario = steps(
   finish('Reviewed.'),
 );
 
+// An agent new to the worktree reads a file before it overwrites it, as the CLI's Write tool requires.
+const readTool = (path: string): Scenario => useTool('Read', (r) => ({ file_path: absolutePath(path, r) }));
+
 const reworks = (r: ScriptedRequest): number => r.userText.split('was not accepted').length - 1;
 
 // The author forgets farewell() until the rework names it; T2's author gets the flag right only on its third try.
 const author: Scenario = route(
   [
     { when: promptIncludes('Review the work on task'), then: reviewer },
+    // The author never gets t3.txt right; the agent its defect is escalated to does.
+    {
+      when: promptIncludes('t3.txt'),
+      then: (r, c) => (r.system.includes('You are a staff engineer') ? steps([readTool('t3.txt'), writeTool('t3.txt', 'done\n')], finish('Read t3.txt and wrote done.')) : steps([writeTool('t3.txt', 'draft\n')], finish('Wrote t3.txt.')))(r, c),
+    },
     // Before t2.txt: this brief's lessons name t2.txt.
     { when: promptIncludes('Write notes.txt'), then: steps([writeTool('notes.txt', 'greet and farewell\n')], finish('Wrote notes.txt.')) },
     {
@@ -111,7 +126,7 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'orch-review-'));
     fixture = await engineFixture(dir, { 'a.md': PRD_A, 'b.md': PRD_B }, author, ROADMAP);
-    first = await fixture.run({ milestones: ['1.1'], parallel: 2 });
+    first = await fixture.run({ milestones: ['1.1'], parallel: 3 });
     second = await fixture.run({ milestones: ['1.2'] });
   });
 
@@ -152,7 +167,7 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
     const defects = Object.values(first.snapshot.defects ?? {});
     const review = defects.find((d) => d.taskId === 'PRD-A/T1');
     const check = defects.find((d) => d.taskId === 'PRD-A/T2');
-    assert.equal(defects.length, 2, JSON.stringify(defects, null, 1));
+    assert.equal(defects.length, 3, JSON.stringify(defects, null, 1));
     assert.ok(review !== undefined && check !== undefined);
     assert.deepEqual([review.source, review.category, review.severity, review.owner.agent, review.state], ['review', 'requirements', 'major', 'backend-engineer', 'closed']);
     assert.deepEqual([check.source, check.category, check.severity, check.state, check.recurrences], ['check', 'command', 'critical', 'closed', 1]);
@@ -163,6 +178,13 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
     assert.ok(check.escalations.length >= 1, JSON.stringify(check));
     for (const e of check.escalations) assert.notEqual(e.from.model, e.to.model);
     assert.equal(check.owner.model, check.escalations.at(-1)?.to.model);
+    // A pinned model cannot go up: after its second failed fix the defect goes to another agent, which starts afresh.
+    const pinned = defects.find((d) => d.taskId === 'PRD-A/T3')!;
+    assert.deepEqual(pinned.escalations.map((e) => [e.from.agent, e.to.agent, e.to.model]), [['backend-engineer', 'staff-engineer', 'opus']]);
+    assert.deepEqual([pinned.state, pinned.recurrences, pinned.owner.agent], ['closed', 1, 'staff-engineer']);
+    const takeover = first.snapshot.attempts['PRD-A/T3#3']!;
+    assert.deepEqual([takeover.agent, takeover.resumeOf], ['staff-engineer', 'PRD-A/T3#2']);
+    assert.match(takeover.prompt, /^You are working on task T3[\s\S]*was not accepted/);
     for (const d of defects) {
       assert.ok(Date.parse(d.detectedAt) >= Date.parse(d.workEndedAt!));
       assert.ok(Date.parse(d.resolvedAt!) >= Date.parse(d.detectedAt));
@@ -172,7 +194,7 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
 
   it('a closed defect leaves a lesson in orch.json that the next run\'s brief for the same agent carries', () => {
     const lessons = (JSON.parse(readFileSync(join(fixture.workspace, '.orch', 'orch.json'), 'utf8')) as { lessons: LessonRecord[] }).lessons;
-    assert.deepEqual(lessons.map((l) => [l.agent, l.category]).sort(), [['backend-engineer', 'command'], ['backend-engineer', 'requirements']]);
+    assert.deepEqual(lessons.map((l) => [l.agent, l.category]).sort(), [['backend-engineer', 'command'], ['backend-engineer', 'command'], ['backend-engineer', 'requirements']]);
     assert.ok(lessons.find((l) => l.category === 'requirements')?.fixed.includes('Added farewell()'));
     assert.equal(second.result, 'completed');
     const brief = second.snapshot.attempts['PRD-B/T1#1']!.prompt;
@@ -186,11 +208,11 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
     const json = await exited(fixture.orch(['defects', first.runId, '--json']));
     assert.equal(json.code, 0, json.out);
     const parsed = JSON.parse(json.out) as { runId: string; summary: { total: number; open: number }; defects: { id: string; state: string; resolutionMs: number | null }[] };
-    assert.deepEqual([parsed.runId, parsed.summary.total, parsed.summary.open], [first.runId, 2, 0]);
+    assert.deepEqual([parsed.runId, parsed.summary.total, parsed.summary.open], [first.runId, 3, 0]);
     assert.ok(parsed.defects.every((d) => d.state === 'closed' && d.resolutionMs !== null));
     const text = await exited(fixture.orch(['defects', first.runId]));
     assert.equal(text.code, 0, text.out);
-    assert.match(text.out, /2 defect\(s\), 0 open/);
+    assert.match(text.out, /3 defect\(s\), 0 open/);
     assert.match(text.out, /PRD-A\/T1 {2}review\/requirements, owner backend-engineer on /);
     assert.match(text.out, /greet\.js:1: greet\.js has no farewell\(\)/);
   });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { Roadmap } from '../../protocol/domain';
 import { roadmapWith, task } from '../../../test/support/builders';
 import type { AgentDefinition } from '../agents/agent-types';
+import { escalationAgent } from '../defects/escalation';
 import { pickReviewer, reviewWanted } from './review-policy';
 
 function roadmap(phaseTitle: string, focus?: string): Roadmap {
@@ -47,5 +48,16 @@ describe('review policy', () => {
     assert.equal(name(pickReviewer('cto', agents, { agent: 'nobody' })), "review.agent 'nobody' is not a registered agent");
     assert.match(name(pickReviewer('cto', agents, { agent: 'gpt' })), /is an openai agent/);
     assert.equal(name(pickReviewer('reviewer', new Map([['reviewer', agent('reviewer')]]), {})), "no agent other than the author (reviewer) can review: add a 'reviewer' agent");
+  });
+});
+
+describe('escalation to another agent', () => {
+  it('hands a defect to another Claude agent of the phase, the leadership team first, never the owner or the reviewer', () => {
+    const agents = new Map(
+      [agent('backend-engineer', { phases: ['implementation'] }), agent('frontend-engineer', { phases: ['implementation'] }), agent('staff-engineer', { phases: ['implementation'], team: 'leadership' }), agent('reviewer', { phases: ['implementation'] }), agent('gpt', { provider: 'openai', phases: ['implementation'] })].map((a) => [a.name, a]),
+    );
+    assert.equal(escalationAgent(agents, 'backend-engineer', 'implementation', 'reviewer')?.name, 'staff-engineer');
+    assert.equal(escalationAgent(agents, 'staff-engineer', 'implementation', 'reviewer')?.name, 'backend-engineer');
+    assert.equal(escalationAgent(agents, 'backend-engineer', 'qa', 'reviewer'), undefined);
   });
 });

@@ -3,6 +3,7 @@
 // for changes is a defect and a rework of the author's session; an approval lets the merge go on.
 
 import type { CheckResult } from '../../protocol/events';
+import type { ReviewFinding } from '../../protocol/events-defects';
 import { attemptId } from '../../protocol/ids';
 import type { AttemptSnapshot } from '../../protocol/run-snapshot';
 import { raiseDefect } from '../defects/raise-defect';
@@ -29,6 +30,7 @@ export async function reviewAttempt(ctx: EngineContext, taskId: string, cwd: str
   // A resume after the verdict was logged does not pay for the same review twice.
   const earlier = ctx.state().tasks[taskId]?.reviews?.find((r) => r.attemptId === attempt.id);
   if (earlier?.verdict === 'approve') return 'passed';
+  if (earlier !== undefined) return requestChanges(ctx, taskId, attempt, earlier.reviewer, earlier.reasoning, earlier.findings, checks);
   const choice = pickReviewer(attempt.agent, ctx.registry.agents, ctx.config.review);
   if ('problem' in choice) {
     await blockOnEnvironment(ctx, taskId, `the review cannot run: ${choice.problem}`, checks);
@@ -94,9 +96,13 @@ async function settle(ctx: EngineContext, taskId: string, attempt: AttemptSnapsh
   const reasoning = review.summary ?? (reply.trim() === '' ? `${review.verdict} with ${review.findings.length} finding(s)` : reply.trim());
   await ctx.log.append({ type: 'review.finished', taskId, attemptId: attempt.id, reviewAttemptId, reviewer, model, verdict: review.verdict, findings: review.findings, reasoning });
   if (review.verdict === 'approve') return 'passed';
-  const detail = [reasoning, ...review.findings.map((f) => `- ${f.file === undefined ? '' : `${f.file}${f.line === undefined ? '' : `:${f.line}`}: `}${f.text}`)].join('\n');
+  return requestChanges(ctx, taskId, attempt, reviewer, reasoning, review.findings, checks);
+}
+
+async function requestChanges(ctx: EngineContext, taskId: string, attempt: AttemptSnapshot, reviewer: string, reasoning: string, findings: readonly ReviewFinding[], checks: readonly CheckResult[]): Promise<ReviewOutcome> {
+  const detail = [reasoning, ...findings.map((f) => `- ${f.file === undefined ? '' : `${f.file}${f.line === undefined ? '' : `:${f.line}`}: `}${f.text}`)].join('\n');
   const verdict: CheckResult = { check: `review by ${reviewer}`, passed: false, detail };
-  await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'review', reason: `the reviewer ${reviewer} requested changes`, checks: [...checks, verdict], findings: review.findings });
+  await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'review', reason: `the reviewer ${reviewer} requested changes`, checks: [...checks, verdict], findings });
   return 'checks-failed';
 }
 

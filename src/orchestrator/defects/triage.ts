@@ -47,7 +47,7 @@ export function triage(evidence: DefectEvidence): Triage {
   return { severity, category, summary: `${failed[0]!.check}: ${firstLine(failed[0]!.detail)}` };
 }
 
-export function checkCategory(check: CheckResult): string {
+function checkCategory(check: CheckResult): string {
   const name = check.check;
   if (name.startsWith('file ')) return 'missing-file';
   if (name.startsWith('browser')) return 'ui';

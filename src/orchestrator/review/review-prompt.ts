@@ -4,7 +4,7 @@
 import type { Prd, Task } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 
-export const MAX_DIFF_CHARS = 40_000;
+const MAX_DIFF_CHARS = 40_000;
 const MAX_SUMMARY_CHARS = 2_000;
 
 export interface ReviewFacts {

@@ -65,6 +65,13 @@ tasks:
     agent: backend-engineer
     verify:
       - file: notes.txt
+  - id: T2
+    title: Changelog
+    description: Write changelog.txt with one line.
+    agent: backend-engineer
+    review: true
+    verify:
+      - file: changelog.txt
 ---
 # Notes
 `;
@@ -85,14 +92,17 @@ const reworks = (r: ScriptedRequest): number => r.userText.split('was not accept
 // The author forgets farewell() until the rework names it; T2's author gets the flag right only on its third try.
 const author: Scenario = route(
   [
+    // This reviewer only talks: it never hands in a verdict.
+    { when: promptIncludes('Review the work on task T2 of PRD-B'), then: finish('Looks fine to me.') },
     { when: promptIncludes('Review the work on task'), then: reviewer },
+    // Run 2's tasks before the others: their briefs' lessons name t2.txt or t3.txt.
+    { when: promptIncludes('Write notes.txt'), then: steps([writeTool('notes.txt', 'greet and farewell\n')], finish('Wrote notes.txt.')) },
+    { when: promptIncludes('Write changelog.txt'), then: steps([writeTool('changelog.txt', 'first release\n')], finish('Wrote changelog.txt.')) },
     // The author never gets t3.txt right; the agent its defect is escalated to does.
     {
       when: promptIncludes('t3.txt'),
       then: (r, c) => (r.system.includes('You are a staff engineer') ? steps([readTool('t3.txt'), writeTool('t3.txt', 'done\n')], finish('Read t3.txt and wrote done.')) : steps([writeTool('t3.txt', 'draft\n')], finish('Wrote t3.txt.')))(r, c),
     },
-    // Before t2.txt: this brief's lessons name t2.txt.
-    { when: promptIncludes('Write notes.txt'), then: steps([writeTool('notes.txt', 'greet and farewell\n')], finish('Wrote notes.txt.')) },
     {
       when: promptIncludes('t2.txt'),
       then: (r, c) => steps([writeTool('t2.txt', reworks(r) >= 2 ? 'ready\n' : 'not yet\n')], finish('Wrote t2.txt.'))(r, c),
@@ -196,12 +206,23 @@ describe('leader review, the defect lifecycle and lessons, with the real claude 
     const lessons = (JSON.parse(readFileSync(join(fixture.workspace, '.orch', 'orch.json'), 'utf8')) as { lessons: LessonRecord[] }).lessons;
     assert.deepEqual(lessons.map((l) => [l.agent, l.category]).sort(), [['backend-engineer', 'command'], ['backend-engineer', 'command'], ['backend-engineer', 'requirements']]);
     assert.ok(lessons.find((l) => l.category === 'requirements')?.fixed.includes('Added farewell()'));
-    assert.equal(second.result, 'completed');
+    assert.equal(second.snapshot.tasks['PRD-B/T1']?.state, 'verified');
     const brief = second.snapshot.attempts['PRD-B/T1#1']!.prompt;
     assert.match(brief, /## Lessons from earlier defects/);
     assert.ok(brief.includes(`[requirements] greet.js: ${FINDING}`), brief);
     // The first run's first briefs had no lesson to carry.
     assert.doesNotMatch(first.snapshot.attempts['PRD-A/T1#1']!.prompt, /Lessons from earlier defects/);
+  });
+
+  it('a reviewer that gives no verdict blocks the task as the environment\'s fault, after asking it once more in its session, without a rework', () => {
+    const task = second.snapshot.tasks['PRD-B/T2']!;
+    assert.equal(task.state, 'blocked');
+    assert.equal(task.environmentBlocked, true);
+    assert.match(task.error ?? '', /the reviewer reviewer gave no verdict through mcp__orch__submit_review in 2 tries/);
+    assert.deepEqual(task.attempts, ['PRD-B/T2#1']);
+    const retry = second.snapshot.attempts['review/PRD-B/T2#2']!;
+    assert.match(retry.prompt, /^Orch has no verdict from you yet/);
+    assert.equal(Object.values(second.snapshot.defects ?? {}).length, 0);
   });
 
   it('orch defects prints them, as text and as JSON', async () => {

@@ -46,6 +46,12 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   'worktree.setup': 'A command run once in each new task worktree (in that folder, through `sh -c`) before its agent starts, e.g. `npm ci`. Its output is evidence; a failed setup blocks the task without a model call. With an installer command and a lockfile, the installed `node_modules` is reused across worktrees. Gitignored files to copy into each worktree are named in `.worktreeinclude` at the repository root (gitignore syntax).',
   'worktree.setupTimeoutSec': 'How long the setup command may run before it is stopped and the task blocked.',
   alerts: 'Webhooks told of a run\'s alerts, each `{url, events, format?}`: `events` lists the kinds sent to `url` (`blocked`, `needs-input`, `budget`, `failed`, `completed`, `defect`); `format` is `json` (default, the payload in [backup-and-alerts.md](backup-and-alerts.md#alerts)) or `slack` (`{"text": ...}`). Failed deliveries are retried with backoff; a webhook that keeps failing raises one warning. The dashboard shows the same alerts as a banner.',
+  review:
+    'Leader cross-verification: after a task\'s checks pass, a reviewer agent (never its author) reads the diff, the brief and the evidence and answers through `submit_review`; a request for changes is a defect and a rework of the author\'s session. A task\'s `review: true|false` in its PRD wins over these settings.',
+  'review.phases':
+    'Whose tasks are reviewed: roadmap phase ids (`"2"`) or workflow phases (`"implementation"`). Unset: the tasks of each roadmap phase whose title, or one of whose milestones\' title, focus, features or success metrics, asks for a leadership (or leader) review, a code review or cross-verification. `[]`: none.',
+  'review.agent': 'The reviewer agent. Unset: `reviewer`, else the first leadership-review agent that is not the task\'s author. It must be a Claude agent other than the author.',
+  'review.model': 'The reviewer\'s model, when it should differ from its agent\'s (a second opinion from another model).',
 };
 
 interface JsonSchema {

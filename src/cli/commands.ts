@@ -18,4 +18,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   audit: async () => (await import('./commands/audit')).auditCommand,
   backup: async () => (await import('./commands/backup')).backupCommand,
   restore: async () => (await import('./commands/restore')).restoreCommand,
+  defects: async () => (await import('./commands/defects')).defectsCommand,
 };

@@ -36,6 +36,12 @@ function describe(e: OrchEvent): string | undefined {
       const what = e.command === undefined ? `${e.included} .worktreeinclude path(s) copied` : `\`${e.command}\` ${e.outcome}`;
       return `  ⚙ ${e.taskId} worktree setup: ${what} in ${(e.durationMs / 1000).toFixed(1)} s${e.outcome === 'failed' ? ` (${e.detail?.split('\n')[0] ?? ''})` : ''}`;
     }
+    case 'review.finished':
+      return `  ⚖ ${e.taskId} reviewed by ${e.reviewer}: ${e.verdict}${e.findings.length === 0 ? '' : ` (${e.findings.length} finding(s))`}`;
+    case 'defect.opened':
+      return `  ✚ ${e.defectId} ${e.severity} ${e.source}/${e.category} on ${e.taskId}, owner ${e.owner.agent} on ${e.owner.model}`;
+    case 'defect.escalated':
+      return `  ⇡ ${e.defectId} escalated: ${e.reason}`;
     case 'warning.raised':
       return `  ! ${e.message}`;
     case 'run.paused':

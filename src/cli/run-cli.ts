@@ -26,6 +26,7 @@ commands:
   backup [--out FILE]            a consistent archive of the workspace's Orch state, also while a run is live
   restore FILE [--into DIR] [--force]
                                  restore a backup (refuses to replace newer state without --force)
+  defects [runId] [--json]       defects with source, severity, owner, state and detection/resolution times
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -58,6 +58,8 @@ export interface Task {
   /** The most this task may spend over all its attempts (USD); else the config's taskBudgetUsd. */
   readonly budgetUsd?: number;
   readonly verify: readonly VerifyCheck[];
+  /** A reviewer agent cross-checks the work after its checks pass; absent: the config and the roadmap decide. */
+  readonly review?: boolean;
   readonly source: SourceRef;
 }
 

@@ -4,6 +4,7 @@
 
 import type { Roadmap, RunState } from './domain';
 import type { AlertDelivered, AlertDeliveryFailed } from './events-alerts';
+import type { DefectEvent } from './events-defects';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -246,7 +247,8 @@ export type OrchEvent =
   | RunResumed
   | RunFinished
   | WarningRaised
-  | AlertDelivered | AlertDeliveryFailed;
+  | AlertDelivered | AlertDeliveryFailed
+  | DefectEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -287,6 +289,7 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'run.finished': true,
   'warning.raised': true,
   'alert.delivered': true, 'alert.deliveryFailed': true,
+  'review.finished': true, 'defect.opened': true, 'defect.recurred': true, 'defect.escalated': true, 'defect.reassigned': true, 'defect.closed': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

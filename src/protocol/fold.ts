@@ -5,6 +5,7 @@
 import type { Roadmap, TaskState } from './domain';
 import type { OrchEvent } from './events';
 import { foldAlerts } from './fold-alerts';
+import { foldDefects } from './fold-defects';
 import { qualifiedTaskId } from './ids';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
@@ -35,7 +36,7 @@ export function foldEvent(previous: RunSnapshot | undefined, event: OrchEvent): 
   const base = previous ?? emptyRun(event.runId, event.at);
   // Replays and reconnects may deliver an event twice; the sequence number makes folding idempotent.
   if (event.seq <= base.lastSeq) return base;
-  const state = foldAlerts(apply(base, event), event);
+  const state = foldDefects(foldAlerts(apply(base, event), event), event);
   return { ...state, lastSeq: event.seq, updatedAt: event.at };
 }
 
@@ -164,11 +165,13 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'warning.raised':
       return { ...s, warnings: [...s.warnings, e.taskId === undefined ? e.message : `${e.taskId}: ${e.message}`] };
     case 'alert.delivered': case 'alert.deliveryFailed': return s;
+    case 'review.finished': case 'defect.opened': case 'defect.recurred': case 'defect.escalated': case 'defect.reassigned': case 'defect.closed':
+      return s;
   }
 }
 
 function isPlanning(taskId: string): boolean {
-  return taskId.startsWith('plan/');
+  return taskId.startsWith('plan/') || taskId.startsWith('review/');
 }
 
 function withPlan(s: RunSnapshot, roadmap: Roadmap): RunSnapshot {

@@ -4,6 +4,7 @@
 import type { Roadmap, RunState, TaskState } from './domain';
 import type { RunAlert } from './fold-alerts';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
+import type { DefectRecord, ReviewRecord } from './events-defects';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -72,6 +73,8 @@ export interface TaskSnapshot {
   readonly routing?: TaskRouting;
   /** How its worktree was last made ready (`worktree.setup`, `.worktreeinclude`), once it was. */
   readonly setup?: TaskSetup;
+  /** Reviewers' verdicts on its attempts, oldest first. */
+  readonly reviews?: readonly ReviewRecord[];
 }
 
 export interface TaskSetup {
@@ -111,4 +114,6 @@ export interface RunSnapshot {
   readonly finishedAt?: string;
   /** Alerts the run raised (newest last), with their delivery to the config's webhooks. */
   readonly alerts?: readonly RunAlert[];
+  /** Defects by id (`D1`, ...), in the order they were found. */
+  readonly defects?: Readonly<Record<string, DefectRecord>>;
 }

@@ -8,6 +8,7 @@ import { tally } from '../../protocol/task-tally';
 import { formatCost, progressText } from './progress';
 import { attemptIcon, groupState, runIcon, taskIcon } from './state-icons';
 import type { TreeNode } from './tree-node';
+import { defectsNode } from './defects-tree';
 
 // Roadmap > Phase > Milestone > PRD > Task > Attempt, from a run's folded state (or, before
 // any run, from the plan alone). Pure: the same snapshot always gives the same tree.
@@ -51,7 +52,7 @@ export function runTree(run: RunSnapshot): readonly TreeNode[] {
       state: run.state,
       expanded: true,
       file: roadmap.file,
-      children: phases,
+      children: [...phases, ...defectsNode(run, Date.parse(run.updatedAt))],
     },
   ];
 }

@@ -52,6 +52,17 @@ const alertWebhook = z
   })
   .strict();
 
+const reviewSettings = z
+  .object({
+    /** Roadmap phase ids ("2") or workflow phases ("implementation") whose tasks are reviewed; absent: those whose roadmap phase asks for a leadership or code review. */
+    phases: z.array(z.string().min(1)).optional(),
+    /** The reviewer agent (never the task's author); default: `reviewer`, else a leadership-review agent. */
+    agent: z.string().min(1).optional(),
+    /** The reviewer's model, when it should differ from its agent's. */
+    model: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     parallel: z.number().int().min(1).max(64).default(4),
@@ -73,6 +84,8 @@ export const configSchema = z
     worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),
     /** Webhooks told of a run's alerts (a blocked task, a budget pause, the end of the run...). */
     alerts: z.array(alertWebhook).default([]),
+    /** Leader cross-verification: a reviewer agent reads each reviewed task's diff, brief and evidence. */
+    review: reviewSettings.default({}),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import type { Assignment } from './assign-agents';
 import type { PauseGate } from './pause-gate';
 import type { Worktrees } from './worktrees';
 import type { Redact } from '../security/redact-secrets';
+import type { RegistrySnapshot } from '../agents/agent-types';
 
 /** The runner port: the engine never spawns an agent itself. */
 export type AttemptRunner = (request: AttemptRequest, emit: (event: NewEvent) => void) => Promise<AttemptOutcome>;
@@ -34,5 +35,7 @@ export interface EngineContext {
   readonly redact: Redact;
   /** A user's pause request (dashboard, editor): absent where nobody can ask for one. */
   readonly pause?: PauseGate;
+  /** The agents a reviewer is chosen from; absent, no task is reviewed. */
+  readonly registry?: RegistrySnapshot;
   state(): RunSnapshot;
 }

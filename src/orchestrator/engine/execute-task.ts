@@ -6,6 +6,7 @@ import { blockOnEnvironment, EnvironmentFault } from './environment-block';
 import { rememberFilesBefore } from './in-place-changes';
 import { runOneAttempt } from './run-one-attempt';
 import { verifyAttempt } from './verify-attempt';
+import { followRework } from '../defects/raise-defect';
 import { prepareTaskWorktree } from '../worktree/prepare-task-worktree';
 
 /** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
@@ -95,6 +96,7 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
     // show the task on a model it never used.
     if (verdict === 'checks-failed' && !ctx.signal.aborted && attemptsUsed(current(ctx, taskId)) < ctx.config.maxAttempts) {
       await router.escalate(taskId, attempt.model);
+      await followRework(ctx, taskId);
     }
   }
 }

@@ -5,6 +5,8 @@ import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
+import { briefLessons } from '../defects/close-defects';
+import { reworkAgent } from '../defects/raise-defect';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -17,33 +19,35 @@ export interface AttemptPlan {
 /** Starts one attempt of the task with its brief (or its rework brief) and logs how it ended. */
 export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: string, task: TaskSnapshot, previous: AttemptSnapshot | undefined, plan: AttemptPlan): Promise<AttemptSnapshot> {
   const { task: spec, prd } = ctx.tasks.get(taskId)!;
-  const assignment = ctx.assignments.get(taskId)!;
+  const agent = reworkAgent(ctx, taskId, ctx.assignments.get(taskId)!.agent);
   const id = attemptId(taskId, task.attempts.length + 1);
-  const resumeSession = resumableSession(previous);
+  // An agent a defect was escalated to starts afresh: the session it would resume is another agent's.
+  const resumeSession = previous?.agent === agent.name ? resumableSession(previous) : undefined;
   const rework = previous === undefined ? undefined : reworkPrompt(spec, { ...reworkFacts(ctx, taskId, previous, task.error), timeoutSec: ctx.config.attemptTimeoutSec, ...(plan.capUsd === undefined ? {} : { capUsd: plan.capUsd }) });
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
-  const brief = (): string => taskPrompt(spec, prd, briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'));
+  const lessons = rework === undefined || resumeSession === undefined ? await briefLessons(ctx, taskId, agent.name) : [];
+  const brief = (): string => taskPrompt(spec, prd, { ...briefContext(ctx, taskId, plan.capUsd, agent.provider !== 'openai'), lessons });
   const prompt = rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework;
   await ctx.log.append({
     type: 'attempt.started',
     taskId,
     attemptId: id,
-    agent: assignment.agent.name,
+    agent: agent.name,
     model: plan.model,
     prompt,
     resumeOf: previous === undefined ? undefined : previous.id,
     promptTokens: estimatePromptTokens(prompt),
   });
-  const run = ctx.runners[assignment.agent.provider];
+  const run = ctx.runners[agent.provider];
   const outcome = await run(
     {
       attemptId: id,
       taskId,
-      systemPrompt: assignment.agent.prompt,
+      systemPrompt: agent.prompt,
       prompt,
       model: plan.model,
-      allowedTools: assignment.agent.tools ?? DEFAULT_TOOLS,
+      allowedTools: agent.tools ?? DEFAULT_TOOLS,
       permissionMode: 'acceptEdits',
       cwd,
       ...(spec.output === undefined ? {} : { outputPath: spec.output }),

@@ -202,6 +202,7 @@ async function withRun(
       env: deps.env,
       signal: deps.signal,
       pause: deps.pause,
+      registry: deps.registry,
       state: snapshot,
     };
     const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd });

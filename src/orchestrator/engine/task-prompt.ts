@@ -31,6 +31,8 @@ export interface BriefContext {
   readonly capUsd?: number;
   /** The agent has Orch's MCP tools (a claude agent; text-only providers do not). */
   readonly orchTools?: boolean;
+  /** Lessons of earlier defects that apply to this agent or task, already under their token cap. */
+  readonly lessons?: readonly string[];
 }
 
 /** Beyond this the PRD body is cut in the brief; the agent can read the rest in the file. */
@@ -54,7 +56,7 @@ export function taskPrompt(task: Task, prd: Prd, context: BriefContext = {}): st
     lines.push('Orch will verify your work itself with these checks:', ...task.verify.map((c) => `- ${describeCheck(c)}`), '');
   }
   lines.push(...worktreeSection(context.worktree), ...limitsSection(context));
-  lines.push('Make the changes for real: your claims are checked.');
+  lines.push(...(context.lessons ?? []), 'Make the changes for real: your claims are checked.');
   if (context.orchTools === true) {
     lines.push(
       '',

@@ -5,6 +5,9 @@ import { blockOnEnvironment, unavailableChecks } from './environment-block';
 import { git } from './git';
 import { changedInPlace } from './in-place-changes';
 import { verifyChecks } from './verify-task';
+import { raiseDefect } from '../defects/raise-defect';
+import { closeDefects } from '../defects/close-defects';
+import { reviewAttempt } from '../review/run-review';
 
 /**
  * `checks-failed`: the task's own work fell short; `not-the-work`: a merge conflict to resolve;
@@ -18,7 +21,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
   const unresolved = ctx.worktrees === undefined ? [] : await ctx.worktrees.unresolvedConflicts(taskId);
   if (unresolved.length > 0) {
     const check: CheckResult = { check: 'merge conflicts resolved', passed: false, detail: `conflict markers remain in: ${unresolved.join(', ')}` };
-    await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict not resolved', checks: [check] });
+    await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'merge-conflict', reason: 'merge conflict not resolved', checks: [check] });
     return 'checks-failed';
   }
   const changed = ctx.worktrees === undefined ? await changedInPlace(ctx, taskId, cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
@@ -40,23 +43,25 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     return 'environment';
   }
   if (failed.length > 0) {
-    await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: `${failed.length} of ${checks.length} checks failed`, checks });
+    await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'check', reason: `${failed.length} of ${checks.length} checks failed`, checks });
     return 'checks-failed';
   }
   let basis = `${checks.length} checks passed`;
   if (checks.length === 0) {
     const noChange = attempt.activity.some((a) => a.kind === 'evidence' && a.evidenceKind === 'no-change');
     if (changed.length === 0 && !noChange) {
-      await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'the attempt changed no file and did not report that no change was needed', checks });
+      await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'check', reason: 'the attempt changed no file and did not report that no change was needed', checks });
       return 'checks-failed';
     }
     basis = changed.length > 0 ? `no checks; the attempt changed ${changed.length} file(s)` : 'no checks; the agent reported that no change was needed';
   }
+  const review = await reviewAttempt(ctx, taskId, cwd, attempt, checks);
+  if (review !== 'passed') return review;
   if (ctx.worktrees !== undefined) {
     const merge = await ctx.worktrees.merge(taskId, `orch: merge ${taskId} (${task.title})`);
     if (!merge.merged) {
       const conflict: CheckResult = { check: 'merge into the integration branch', passed: false, detail: `conflicts in: ${merge.conflicts.join(', ') || '(unknown)'}\n${merge.detail}` };
-      await ctx.log.append({ type: 'defect.raised', taskId, attemptId: attempt.id, reason: 'merge conflict with work already integrated', checks: [...checks, conflict] });
+      await raiseDefect(ctx, { taskId, attemptId: attempt.id, source: 'merge-conflict', reason: 'merge conflict with work already integrated', checks: [...checks, conflict] });
       // Bring the integrated work into the task branch so the rework resolves the conflict there.
       await git(cwd, ['merge', '--no-edit', ctx.worktrees.integrationBranch]);
       return 'not-the-work';
@@ -64,6 +69,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     await ctx.log.append({ type: 'task.merged', taskId, branch: ctx.worktrees.taskBranch(taskId), files: changed, lines: await ctx.worktrees.changedLines(taskId) });
   }
   await ctx.log.append({ type: 'task.verified', taskId, checks, basis });
+  await closeDefects(ctx, taskId);
   // Its work is merged and the verdict logged: removing the folder can wait for a free moment.
   ctx.worktrees?.cleanupInBackground(taskId);
   return 'verified';

@@ -14,7 +14,7 @@ export interface ParsedPrd {
 }
 
 const PRD_KEYS = ['id', 'milestone', 'title', 'tasks'] as const;
-const TASK_KEYS = ['id', 'title', 'description', 'agent', 'phase', 'depends', 'model', 'output', 'budgetUsd', 'verify'] as const;
+const TASK_KEYS = ['id', 'title', 'description', 'agent', 'phase', 'depends', 'model', 'output', 'budgetUsd', 'verify', 'review'] as const;
 // Ids name git branches, worktree folders and dashboard routes: keep them to safe characters.
 const ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$/;
 
@@ -128,6 +128,7 @@ function readTask(r: YamlReader, map: YamlMapNode, prdId: string, phases: readon
   const budgetUsd = readBudget(r, fields.get('budgetUsd'), where);
   const depends = readDepends(r, fields.get('depends'), where);
   const verify = readVerify(r, fields.get('verify'), where);
+  const review = readReview(r, fields.get('review'), where);
   if (id === undefined || title === undefined || description === undefined) return undefined;
   const task: Task = {
     id,
@@ -141,9 +142,18 @@ function readTask(r: YamlReader, map: YamlMapNode, prdId: string, phases: readon
     ...(output === undefined ? {} : { output }),
     ...(budgetUsd === undefined ? {} : { budgetUsd }),
     verify,
+    ...(review === undefined ? {} : { review }),
     source: { file: r.file, line: r.lineOf(map) },
   };
   return { task, idLine: r.lineOf(fields.get('id')?.value, r.lineOf(map)), dependsLines: depends.map((d) => d.line) };
+}
+
+function readReview(r: YamlReader, entry: Entry, where: string): boolean | undefined {
+  if (entry === undefined) return undefined;
+  const value = r.scalar(entry.value);
+  if (typeof value === 'boolean') return value;
+  r.error(`${where}: 'review' must be true or false, got ${describe(entry.value)}`, entry.value, 'for example review: true', r.lineOf(entry.key));
+  return undefined;
 }
 
 function readBudget(r: YamlReader, entry: Entry, where: string): number | undefined {

@@ -32,11 +32,29 @@ export interface RoutingRecord {
   readonly at: string;
 }
 
+/** What a closed defect taught: later briefs for the same agent, or a task like it, carry it. */
+export interface LessonRecord {
+  readonly runId: string;
+  readonly defectId: string;
+  readonly taskId: string;
+  readonly taskTitle: string;
+  readonly agent: string;
+  readonly category: string;
+  readonly wrong: string;
+  readonly fixed: string;
+  readonly at: string;
+}
+
+/** Lessons kept, the newest: a brief carries only a few of them anyway. */
+export const LESSONS_KEPT = 200;
+
 export interface OrchData {
   readonly version: 1;
   readonly runs: readonly RunIndexEntry[];
   /** Absent in files written before Orch learned across runs. */
   readonly routing?: readonly RoutingRecord[];
+  /** Absent in files written before Orch kept lessons. */
+  readonly lessons?: readonly LessonRecord[];
 }
 
 const empty: OrchData = { version: 1, runs: [] };
@@ -73,6 +91,21 @@ export class OrchStore {
   /** Earlier runs' routing outcomes, oldest first. */
   get routing(): readonly RoutingRecord[] {
     return this.db.data.routing ?? [];
+  }
+
+  /** Lessons of closed defects, oldest first. */
+  get lessons(): readonly LessonRecord[] {
+    return this.db.data.lessons ?? [];
+  }
+
+  /** Adds lessons, replacing one of the same run and defect (a resume writes it again). */
+  async addLessons(lessons: readonly LessonRecord[]): Promise<void> {
+    if (lessons.length === 0) return;
+    await this.update((data) => {
+      const key = (l: LessonRecord): string => `${l.runId} ${l.defectId}`;
+      const fresh = new Set(lessons.map(key));
+      return { ...data, lessons: [...(data.lessons ?? []).filter((l) => !fresh.has(key(l))), ...lessons].slice(-LESSONS_KEPT) };
+    });
   }
 
   /** The most recently started run, the default for `orch status`, `resume` and `cancel`. */
@@ -166,7 +199,18 @@ const routingRecord = z.object({
   costUsd: z.number(),
   at: z.string(),
 }) satisfies z.ZodType<RoutingRecord>;
-const orchFile = z.object({ runs: z.array(z.unknown()), routing: z.array(z.unknown()).optional() });
+const lessonRecord = z.object({
+  runId: z.string(),
+  defectId: z.string(),
+  taskId: z.string(),
+  taskTitle: z.string(),
+  agent: z.string(),
+  category: z.string(),
+  wrong: z.string(),
+  fixed: z.string(),
+  at: z.string(),
+}) satisfies z.ZodType<LessonRecord>;
+const orchFile = z.object({ runs: z.array(z.unknown()), routing: z.array(z.unknown()).optional(), lessons: z.array(z.unknown()).optional() });
 
 function damage(data: unknown): string | undefined {
   const file = orchFile.safeParse(data);
@@ -176,5 +220,8 @@ function damage(data: unknown): string | undefined {
   }
   const routing = file.data.routing ?? [];
   const i = routing.findIndex((r) => !routingRecord.safeParse(r).success);
-  return i < 0 ? undefined : `routing[${i}] is not a routing record: ${JSON.stringify(routing[i]).slice(0, 120)}`;
+  if (i >= 0) return `routing[${i}] is not a routing record: ${JSON.stringify(routing[i]).slice(0, 120)}`;
+  const lessons = file.data.lessons ?? [];
+  const l = lessons.findIndex((r) => !lessonRecord.safeParse(r).success);
+  return l < 0 ? undefined : `lessons[${l}] is not a lesson: ${JSON.stringify(lessons[l]).slice(0, 120)}`;
 }

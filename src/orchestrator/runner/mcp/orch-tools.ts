@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Activity } from '../../../protocol/events';
 import type { SubmitToolName } from './submission-endpoint';
+import { SUBMIT_REVIEW } from './submit-review-tool';
 
 export interface ToolDefinition {
   readonly name: string;
@@ -94,7 +95,7 @@ const SUBMIT_ROADMAP: ToolDefinition = {
   },
 };
 
-export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP];
+export const SUBMISSION_TOOLS: readonly ToolDefinition[] = [SUBMIT_PRD, SUBMIT_ROADMAP, SUBMIT_REVIEW];
 
 const BASE_TOOLS: readonly ToolDefinition[] = [
   {

@@ -3,7 +3,7 @@
 // the tool's answer, so the model fixes its errors in the same turn. The whole submission arrives
 // in this process: no activity text cuts it.
 
-export const SUBMIT_TOOLS = ['submit_prd', 'submit_roadmap'] as const;
+const SUBMIT_TOOLS = ['submit_prd', 'submit_roadmap', 'submit_review'] as const;
 export type SubmitToolName = (typeof SUBMIT_TOOLS)[number];
 
 /** What the tool answers: `accepted` with a confirmation, or the errors for the model to fix. */

@@ -3,6 +3,7 @@
 // truth; every view (CLI status, tree, dashboard) folds it with `foldEvent`.
 
 import type { Roadmap, RunState } from './domain';
+import type { MessageEvent } from './events-messages';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -242,7 +243,8 @@ export type OrchEvent =
   | RunPaused
   | RunResumed
   | RunFinished
-  | WarningRaised;
+  | WarningRaised
+  | MessageEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -282,6 +284,10 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'run.resumed': true,
   'run.finished': true,
   'warning.raised': true,
+  'message.sent': true,
+  'message.delivered': true,
+  'message.read': true,
+  'message.returned': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

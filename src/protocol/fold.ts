@@ -5,6 +5,7 @@
 import type { Roadmap, TaskState } from './domain';
 import type { OrchEvent } from './events';
 import { qualifiedTaskId } from './ids';
+import { foldMessage } from './fold-messages';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -161,6 +162,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return { ...s, state: e.state, finishedAt: e.at };
     case 'warning.raised':
       return { ...s, warnings: [...s.warnings, e.taskId === undefined ? e.message : `${e.taskId}: ${e.message}`] };
+    case 'message.sent': case 'message.delivered': case 'message.read': case 'message.returned': return foldMessage(s, e);
   }
 }
 

@@ -2,6 +2,7 @@
 // event log by `foldEvent`, so the core, the CLI, the tree view and the dashboard agree.
 
 import type { Roadmap, RunState, TaskState } from './domain';
+import type { MessageSnapshot } from './fold-messages';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
 
 export interface AttemptSnapshot {
@@ -106,4 +107,6 @@ export interface RunSnapshot {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly finishedAt?: string;
+  /** Messages between agents and the person, in the order they were sent (absent before the first). */
+  readonly messages?: readonly MessageSnapshot[];
 }

@@ -4,6 +4,7 @@ import type { RunRouter } from '../router/run-router';
 import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
+import { runMessageHub } from '../messaging/run-message-hub';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
@@ -24,7 +25,10 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   // Without a session to resume (the last attempt died before it began one), the agent starts
   // fresh and needs its whole brief again.
   const brief = (): string => taskPrompt(spec, prd, briefContext(ctx, taskId, plan.capUsd, assignment.agent.provider !== 'openai'));
-  const prompt = rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework;
+  // Messages that waited for this task (it had not started, or its last attempt ended first) ride in its brief.
+  const hub = runMessageHub(ctx);
+  const inbox = hub.pendingBrief(taskId);
+  const prompt = [rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework, inbox.text].filter((p) => p !== '').join('\n\n');
   await ctx.log.append({
     type: 'attempt.started',
     taskId,
@@ -35,6 +39,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
     resumeOf: previous === undefined ? undefined : previous.id,
     promptTokens: estimatePromptTokens(prompt),
   });
+  await hub.deliveredInBrief(inbox.ids, id);
   const run = ctx.runners[assignment.agent.provider];
   const outcome = await run(
     {
@@ -56,6 +61,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
       signal: ctx.signal,
+      messaging: hub.portFor({ taskId, agent: assignment.agent.name, attemptId: id }),
     },
     // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
     (event) => void ctx.log.append(event).catch(() => undefined),

@@ -39,12 +39,10 @@ export function resolveRecipient(members: readonly Member[], from: string, to: s
   if (name === '') return unknown(to, members, from);
   if (name.toLowerCase() === PERSON) return { to: [PERSON] };
   const own = splitTaskId(from).prdId;
-  const byId =
-    members.filter((m) => m.taskId === name).length > 0
-      ? members.filter((m) => m.taskId === name)
-      : members.filter((m) => splitTaskId(m.taskId).taskId === name && splitTaskId(m.taskId).prdId === own).length > 0
-        ? members.filter((m) => splitTaskId(m.taskId).taskId === name && splitTaskId(m.taskId).prdId === own)
-        : members.filter((m) => splitTaskId(m.taskId).taskId === name);
+  const short = (m: Member): boolean => splitTaskId(m.taskId).taskId === name;
+  const exact = members.filter((m) => m.taskId === name);
+  const inOwnPrd = members.filter((m) => short(m) && splitTaskId(m.taskId).prdId === own);
+  const byId = exact.length > 0 ? exact : inOwnPrd.length > 0 ? inOwnPrd : members.filter(short);
   if (byId.length > 1) return { error: `${JSON.stringify(to)} names ${byId.length} tasks (${byId.map((m) => m.taskId).join(', ')}): use the qualified id` };
   if (byId.length === 1) return byId[0]!.taskId === from ? { error: `${JSON.stringify(to)} is you: send to another task or agent` } : { to: [byId[0]!.taskId] };
   const byAgent = members.filter((m) => m.agent === name && m.taskId !== from);

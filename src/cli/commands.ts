@@ -14,4 +14,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   diff: async () => (await import('./commands/diff')).diffCommand,
   merge: async () => (await import('./commands/merge')).mergeCommand,
+  messages: async () => (await import('./commands/messages')).messagesCommand,
+  answer: async () => (await import('./commands/answer')).answerCommand,
 };

@@ -20,6 +20,8 @@ commands:
   diff [runId] [--task ID] [--stat] [--json]
                                  the verified work of a run (its integration branch since it started) or of one task
   merge [runId] [--into BRANCH]  take a run's integration branch into BRANCH (default: the current branch)
+  messages [runId] [--json]      messages between agents and the person, with delivery state (--task ID: one task's conversation)
+  answer <PRD-1/T2> "<text>"     answer the question a task's agent asked (a task waiting for input)
   demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -35,7 +35,7 @@ export function foldMessage(s: RunSnapshot, e: MessageEvent): RunSnapshot {
     if (messages.some((m) => m.id === e.messageId)) return s;
     const { messageId, from, fromAgent, fromAttempt, to, toAgent, text, kind, broadcastId, scope, inReplyTo } = e;
     const sent: MessageSnapshot = { id: messageId, from, fromAgent, fromAttempt, to, toAgent, text, kind, broadcastId, scope, inReplyTo, state: 'pending', sentAt: e.at };
-    return { ...s, messages: [...messages, sent] };
+    return withQuestion({ ...s, messages: [...messages, sent] }, sent);
   }
   const index = messages.findIndex((m) => m.id === e.messageId);
   const message = messages[index];
@@ -58,6 +58,17 @@ function change(m: MessageSnapshot, e: Exclude<MessageEvent, { type: 'message.se
       if (m.state !== 'pending') return m;
       return { ...m, state: 'returned', returnedAt: e.at, reason: e.reason };
   }
+}
+
+/** A question marks its task as waiting for the person; the answer clears it. */
+function withQuestion(s: RunSnapshot, m: MessageSnapshot): RunSnapshot {
+  const taskId = m.kind === 'question' ? m.from : m.kind === 'answer' ? m.to : undefined;
+  const task = taskId === undefined ? undefined : s.tasks[taskId];
+  if (task === undefined || taskId === undefined) return s;
+  if (m.kind === 'question') return { ...s, tasks: { ...s.tasks, [taskId]: { ...task, needsInput: { messageId: m.id, question: m.text, at: m.sentAt } } } };
+  if (task.needsInput?.messageId !== m.inReplyTo) return s;
+  const { needsInput: _answered, ...rest } = task;
+  return { ...s, tasks: { ...s.tasks, [taskId]: rest } };
 }
 
 /** Messages still waiting for this recipient, oldest first. */

@@ -70,6 +70,8 @@ export interface TaskSnapshot {
   readonly routing?: TaskRouting;
   /** How its worktree was last made ready (`worktree.setup`, `.worktreeinclude`), once it was. */
   readonly setup?: TaskSetup;
+  /** Its agent asked the person (ask_person) and waits for `orch answer`: a state beside `state`, which stays `running`. */
+  readonly needsInput?: { readonly messageId: string; readonly question: string; readonly at: string };
 }
 
 export interface TaskSetup {

@@ -31,7 +31,35 @@ export interface Outgoing {
 }
 
 export class MessageHub {
+  /** Open ask_person calls by question id: resolved with the answer's text. */
+  private readonly waiting = new Map<string, (answer: { id: string; text: string }) => void>();
+
   constructor(private readonly ports: HubPorts) {}
+
+  /** Records the question and waits for its answer, which is the tool's result (so delivered live). */
+  async ask(from: Sender & { readonly attemptId: string }, question: string): Promise<ToolAnswer> {
+    const open = this.ports.state().tasks[from.taskId]?.needsInput;
+    const id = open?.question === question ? open.messageId : await this.record(from, PERSON, question, { kind: 'question' });
+    const answer = this.answerTo(id) ?? (await new Promise<{ id: string; text: string }>((resolve) => this.waiting.set(id, resolve)));
+    this.waiting.delete(id);
+    const m = (this.ports.state().messages ?? []).find((x) => x.id === answer.id);
+    if (m?.state === 'pending') await this.ports.append({ type: 'message.delivered', messageId: answer.id, via: 'live', attemptId: from.attemptId });
+    return { text: `The person answered (${answer.id}): ${answer.text}` };
+  }
+
+  /** The person's answer to the task's open question; an error when it has none. */
+  async answer(taskId: string, text: string): Promise<{ readonly id: string } | { readonly error: string }> {
+    const task = this.ports.state().tasks[taskId];
+    if (task === undefined) return { error: `no task ${taskId} in this run` };
+    if (task.needsInput === undefined) return { error: `${taskId} has no open question (it is ${task.state})` };
+    const id = await this.record({ taskId: PERSON, agent: PERSON }, taskId, text, { kind: 'answer', inReplyTo: task.needsInput.messageId });
+    return { id };
+  }
+
+  private answerTo(questionId: string): { id: string; text: string } | undefined {
+    const m = (this.ports.state().messages ?? []).find((x) => x.kind === 'answer' && x.inReplyTo === questionId);
+    return m === undefined ? undefined : { id: m.id, text: m.text };
+  }
 
   /** Records one message per recipient; an unknown recipient sends nothing. */
   async send(from: Sender, to: string, text: string): Promise<ToolAnswer> {
@@ -109,11 +137,16 @@ export class MessageHub {
       broadcast: (text, scope) => this.broadcast(sender, text, scope),
       readInbox: () => this.readInbox(sender.taskId, sender.attemptId),
       takeLive: () => this.takeLive(sender.taskId, sender.attemptId),
+      ask: (question) => this.ask(sender, question),
     };
   }
 
   /** Reacts to the run's events: a task that finishes returns what still waited for it. */
   observe(event: OrchEvent): void {
+    if (event.type === 'message.sent' && event.kind === 'answer' && event.inReplyTo !== undefined) {
+      this.waiting.get(event.inReplyTo)?.({ id: event.messageId, text: event.text });
+      return;
+    }
     if (event.type !== 'task.verified' && event.type !== 'task.cancelled') return;
     if (pendingFor(this.ports.state(), event.taskId).length === 0) return;
     // Not from inside the log's listener: an append there would reach other listeners first.

@@ -111,7 +111,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
       // A report reaches the event stream before the CLI sees the tool's answer, so before its result line.
       tools = (await sharedToolServer()).open({
         ...(req.submissions === undefined ? {} : { submissions: req.submissions }),
-        ...(req.messaging === undefined ? {} : { messaging: req.messaging }),
+        ...(req.messaging === undefined ? {} : { messaging: req.messaging, onBusy: () => touch() }),
         onReport: (activity) => {
           touch();
           tracker.activity(activity);

@@ -13,6 +13,8 @@ export interface MessagingPort {
   send(to: string, text: string): Promise<ToolAnswer>;
   broadcast(text: string, scope: string): Promise<ToolAnswer>;
   readInbox(): Promise<ToolAnswer>;
+  /** Waits for the person's answer (orch answer, the dashboard, the editor); the task shows as needing input meanwhile. */
+  ask(question: string): Promise<ToolAnswer>;
   /** Messages for the agent's context right now (after one of its tool calls), recorded as delivered; '' when none wait. */
   takeLive(): Promise<string>;
 }
@@ -50,6 +52,17 @@ export const MESSAGE_TOOLS: readonly ToolDefinition[] = [
     description: 'Every message sent to this task so far, oldest first, with who sent it and when. Messages also reach you by themselves after your tool calls.',
     inputSchema: { type: 'object', properties: {}, additionalProperties: false },
   },
+  {
+    name: 'ask_person',
+    description:
+      'Ask the person running the run a question you cannot answer yourself (a decision, a credential, a missing requirement). The call waits until they answer and returns the answer; your task shows as needing input meanwhile.',
+    inputSchema: {
+      type: 'object',
+      properties: { question: { type: 'string', description: 'One clear question, with the options if there are any.' } },
+      required: ['question'],
+      additionalProperties: false,
+    },
+  },
 ];
 
 export const MESSAGE_TOOL_NAMES: readonly string[] = MESSAGE_TOOLS.map((t) => t.name);
@@ -63,6 +76,10 @@ function str(args: Readonly<Record<string, unknown>>, key: string): string | und
 export async function callMessageTool(port: MessagingPort, name: string, args: Readonly<Record<string, unknown>>): Promise<ToolAnswer> {
   const text = str(args, 'text');
   if (name === 'read_inbox') return port.readInbox();
+  if (name === 'ask_person') {
+    const question = str(args, 'question');
+    return question === undefined ? { text: `question must be a non-empty string, got ${JSON.stringify(args.question)}`, isError: true } : port.ask(question);
+  }
   if (text === undefined) return { text: `text must be a non-empty string, got ${JSON.stringify(args.text)}`, isError: true };
   if (name === 'send_message') {
     const to = str(args, 'to');

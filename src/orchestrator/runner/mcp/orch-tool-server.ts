@@ -18,6 +18,7 @@ const SUPPORTED_VERSIONS = ['2025-06-18', '2025-03-26', '2024-11-05'];
 /** Room for a submission just over the limit, so the model gets the clear answer, not a cut connection. */
 const MAX_BODY_BYTES = 8 * MAX_SUBMISSION_BYTES;
 const MCP_PATH = '/mcp';
+const BUSY_BEAT_MS = 5_000;
 
 export interface ToolSessionOptions {
   /** Submission tools for this attempt only, each with Orch's validation. */
@@ -26,6 +27,8 @@ export interface ToolSessionOptions {
   readonly onReport: (activity: Activity) => void;
   /** Messages: send_message, broadcast, read_inbox, and live delivery through the hook. */
   readonly messaging?: MessagingPort;
+  /** A tool call is still working (ask_person waits for the person): not an inactive agent. */
+  readonly onBusy?: () => void;
 }
 
 /** One attempt's access to the server; `close` once its CLI has exited. */
@@ -43,6 +46,7 @@ interface Session {
   readonly submissions: SubmissionHandlers;
   readonly onReport: (activity: Activity) => void;
   readonly messaging?: MessagingPort;
+  readonly onBusy?: () => void;
 }
 
 type Json = Record<string, unknown>;
@@ -132,7 +136,7 @@ export class OrchToolServer {
     const submissions = options.submissions ?? {};
     const tools = submitToolsOf(submissions);
     const messaging = options.messaging;
-    this.sessions.set(key, { tools: [...toolsFor(tools), ...(messaging === undefined ? [] : MESSAGE_TOOLS)], submissions, onReport: options.onReport, ...(messaging === undefined ? {} : { messaging }) });
+    this.sessions.set(key, { tools: [...toolsFor(tools), ...(messaging === undefined ? [] : MESSAGE_TOOLS)], submissions, onReport: options.onReport, ...(messaging === undefined ? {} : { messaging }), ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }) });
     const hookUrl = messaging === undefined ? {} : { hookUrl: this.url.replace(/\/mcp$/, HOOK_PATH) };
     return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, ...hookUrl, close: () => this.sessions.delete(key) };
   }
@@ -211,7 +215,8 @@ export class OrchToolServer {
       }
     }
     if (session.messaging !== undefined && MESSAGE_TOOL_NAMES.includes(name)) {
-      const answer = await callMessageTool(session.messaging, name, isRecord(params.arguments) ? params.arguments : {});
+      const beat = setInterval(() => session.onBusy?.(), BUSY_BEAT_MS);
+      const answer = await callMessageTool(session.messaging, name, isRecord(params.arguments) ? params.arguments : {}).finally(() => clearInterval(beat));
       return answer.isError === true ? toolError(answer.text) : toolText(answer.text);
     }
     const checked = checkReport(name, params.arguments, session.tools);

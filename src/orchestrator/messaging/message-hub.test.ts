@@ -119,3 +119,24 @@ describe('the message hub', () => {
     assert.match(state().messages?.[0]?.reason ?? '', /PRD-1\/T2 finished \(verified\) before it took the message/);
   });
 });
+
+describe('handoffs', () => {
+  it('sends a verified task\'s files and summary to the dependents already running, and to no other', async () => {
+    const members: Member[] = [
+      { taskId: 'PRD-1/T1', agent: 'a', state: 'running' },
+      { taskId: 'PRD-1/T2', agent: 'b', state: 'running' },
+      { taskId: 'PRD-1/T3', agent: 'c', state: 'pending' },
+    ];
+    const { state, append } = hubOver(members);
+    // T2 and T3 depend on T1 (T2 is reworking while T1 went through again).
+    const depends = (s: RunSnapshot): RunSnapshot => ({ ...s, tasks: { ...s.tasks, 'PRD-1/T2': { ...s.tasks['PRD-1/T2']!, depends: ['PRD-1/T1'] }, 'PRD-1/T3': { ...s.tasks['PRD-1/T3']!, depends: ['PRD-1/T1'] } } });
+    await append({ type: 'attempt.activity', attemptId: 'PRD-1/T1#1', activity: { kind: 'text', text: 'Added the API on port 4321.' } });
+    await append({ type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: 1 });
+    await append({ type: 'task.merged', taskId: 'PRD-1/T1', branch: 'b', files: ['src/api.ts'] });
+    await append({ type: 'task.verified', taskId: 'PRD-1/T1', checks: [], basis: 'test' });
+    const withDepends = new MessageHub({ append, state: () => depends(state()), members: () => members });
+    await withDepends.handOff('PRD-1/T1');
+    assert.deepEqual(state().messages?.map((m) => [m.kind, m.from, m.to]), [['handoff', 'PRD-1/T1', 'PRD-1/T2']]);
+    assert.match(state().messages?.[0]?.text ?? '', /PRD-1\/T1 \(T1\) is verified and merged\.\nFiles: src\/api\.ts\.\nIts summary: Added the API on port 4321\./);
+  });
+});

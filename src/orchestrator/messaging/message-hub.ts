@@ -148,9 +148,27 @@ export class MessageHub {
       return;
     }
     if (event.type !== 'task.verified' && event.type !== 'task.cancelled') return;
-    if (pendingFor(this.ports.state(), event.taskId).length === 0) return;
+    const taskId = event.taskId;
     // Not from inside the log's listener: an append there would reach other listeners first.
-    setImmediate(() => void this.returnUndeliverable().catch(() => undefined));
+    if (pendingFor(this.ports.state(), taskId).length > 0) setImmediate(() => void this.returnUndeliverable().catch(() => undefined));
+    if (event.type === 'task.verified') setImmediate(() => void this.handOff(taskId).catch(() => undefined));
+  }
+
+  /**
+   * A verified task's summary and merged files, as a message to dependents already running (a
+   * dependent that starts later finds the same in its brief).
+   */
+  async handOff(taskId: string): Promise<void> {
+    const state = this.ports.state();
+    const task = state.tasks[taskId];
+    if (task?.state !== 'verified') return;
+    const running = Object.values(state.tasks).filter((t) => t.depends.includes(taskId) && (t.state === 'running' || t.state === 'verifying'));
+    if (running.length === 0) return;
+    const last = task.attempts.map((a) => state.attempts[a]).filter((a) => a?.state === 'succeeded').at(-1);
+    const summary = last?.activity.filter((a) => a.kind === 'text').at(-1);
+    const files = task.changes?.files ?? [];
+    const text = [`${taskId} (${task.title}) is verified and merged.`, files.length === 0 ? 'It changed no file.' : `Files: ${files.join(', ')}.`, summary?.kind === 'text' ? `Its summary: ${summary.text}` : ''].filter((l) => l !== '').join('\n');
+    await Promise.all(running.map((t) => this.record({ taskId, agent: task.agent ?? taskId }, t.id, text, { kind: 'handoff' })));
   }
 
   private async record(from: Sender, to: string, text: string, options: Outgoing): Promise<string> {

@@ -6,6 +6,7 @@ export type Route =
   | { readonly level: 'roadmap' }
   | { readonly level: 'agents' }
   | { readonly level: 'costs' }
+  | { readonly level: 'messages' }
   | { readonly level: 'milestone' | 'prd' | 'task' | 'attempt'; readonly id: string }
   | { readonly level: 'not-found'; readonly path: string };
 
@@ -17,6 +18,7 @@ function parseRoute(hash: string): Route {
   if (path === '' || path === '/') return { level: 'roadmap' };
   if (path === '/agents') return { level: 'agents' };
   if (path === '/costs') return { level: 'costs' };
+  if (path === '/messages') return { level: 'messages' };
   const match = /^\/([a-z]+)\/([^/]+)$/.exec(path);
   const level = match?.[1];
   if (match === null || !LEVELS.includes(level as Level)) return { level: 'not-found', path };
@@ -29,7 +31,7 @@ function parseRoute(hash: string): Route {
 
 function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
-  if (route.level === 'agents' || route.level === 'costs') return `#/${route.level}`;
+  if (route.level === 'agents' || route.level === 'costs' || route.level === 'messages') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;
   return `#/${route.level}/${encodeURIComponent(route.id)}`;
 }

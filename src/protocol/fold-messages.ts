@@ -76,7 +76,3 @@ export function pendingFor(s: RunSnapshot, taskId: string): MessageSnapshot[] {
   return (s.messages ?? []).filter((m) => m.to === taskId && m.state === 'pending');
 }
 
-/** A task's conversation: what it sent and what it was sent. */
-export function conversationOf(s: RunSnapshot, taskId: string): MessageSnapshot[] {
-  return (s.messages ?? []).filter((m) => m.to === taskId || m.from === taskId);
-}

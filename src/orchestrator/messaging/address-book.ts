@@ -20,7 +20,7 @@ export function isFinished(state: TaskState): boolean {
   return state === 'verified' || state === 'cancelled';
 }
 
-export function validNames(members: readonly Member[]): string[] {
+function validNames(members: readonly Member[]): string[] {
   const agents = [...new Set(members.map((m) => m.agent))].sort();
   return [...agents, ...members.map((m) => m.taskId), PERSON];
 }

@@ -11,7 +11,7 @@ export interface DroppedAnswer {
   readonly text: string;
 }
 
-export function answersDir(runDir: string): string {
+function answersDir(runDir: string): string {
   return join(runDir, 'answers');
 }
 

@@ -79,11 +79,6 @@ export class MessageHub {
     return { text: `Broadcast ${broadcastId} to ${resolved.to.length} task(s) in ${scope}: ${resolved.to.map((t, i) => `${ids[i]!} to ${t}`).join(', ')}.` };
   }
 
-  /** A message from outside any task: the person, or Orch itself (a handoff). */
-  async post(from: string, to: string, text: string, options: Outgoing): Promise<string> {
-    return this.record({ taskId: from, agent: from }, to, text, options);
-  }
-
   /** Pending messages for a running attempt, marked delivered (live) before they are handed over. */
   async takeLive(taskId: string, attemptId: string): Promise<string> {
     const pending = pendingFor(this.ports.state(), taskId);

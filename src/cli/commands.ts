@@ -19,4 +19,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   backup: async () => (await import('./commands/backup')).backupCommand,
   restore: async () => (await import('./commands/restore')).restoreCommand,
   defects: async () => (await import('./commands/defects')).defectsCommand,
+  messages: async () => (await import('./commands/messages')).messagesCommand,
+  answer: async () => (await import('./commands/answer')).answerCommand,
 };

@@ -12,6 +12,7 @@ import type { TreeNode } from './model/tree-node';
 import { describeError } from './describe-error';
 import { OrchSession } from './orch-session';
 import { revealNode, showNotice } from './views/notices';
+import { askPersonNotices } from './views/ask-person-notice';
 import { NodeTreeProvider } from './views/node-tree-provider';
 import { createStatusBar } from './views/status-bar';
 
@@ -84,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
     session.onDidChange(render),
     roadmapTreeView,
     session.onNotice((notice) => void showNotice(notice, { output, reveal: (id) => revealNode(roadmapTreeView, roadmapView, id), runId: session.run?.runId })),
+    askPersonNotices(session, session.paths),
     agentsTreeView,
     agentsTreeView.onDidChangeVisibility(loadAgents),
     runsWatcher,

@@ -34,19 +34,14 @@ export interface RaisedAlert {
   readonly taskId?: string;
 }
 
-/**
- * Event types that other parts of Orch record for a question to a person and a defect opened by
- * a reviewer; listed by name so their alerts work as soon as those events exist.
- */
-const NEEDS_INPUT_EVENTS: readonly string[] = ['question.asked', 'person.asked', 'task.waiting'];
-const DEFECT_EVENTS: readonly string[] = ['defect.opened'];
-
 export function alertOf(event: OrchEvent): RaisedAlert | undefined {
   switch (event.type) {
     case 'task.blocked':
       return { kind: 'blocked', taskId: event.taskId, message: `${event.taskId} is blocked: ${event.reason}` };
     case 'task.failed':
       return { kind: 'failed', taskId: event.taskId, message: `${event.taskId} failed: ${event.reason}` };
+    // Every defect (a failed check, a review, a merge conflict) is raised once per rework; its
+    // `defect.opened` or `defect.recurred` record comes with it and raises no second alert.
     case 'defect.raised':
       return { kind: 'defect', taskId: event.taskId, message: `defect on ${event.taskId} (${event.attemptId}): ${event.reason}` };
     case 'run.paused':
@@ -54,16 +49,9 @@ export function alertOf(event: OrchEvent): RaisedAlert | undefined {
     case 'run.finished':
       if (event.state === 'completed') return { kind: 'completed', message: `run ${event.runId} completed` };
       return event.state === 'failed' ? { kind: 'failed', message: `run ${event.runId} ended failed` } : undefined;
+    case 'message.sent':
+      return event.kind === 'question' ? { kind: 'needs-input', taskId: event.from, message: `${event.from} needs input: ${event.text}` } : undefined;
     default:
-      return otherAlert(event);
+      return undefined;
   }
-}
-
-function otherAlert(event: { readonly type: string; readonly taskId?: unknown; readonly question?: unknown; readonly text?: unknown; readonly reason?: unknown }): RaisedAlert | undefined {
-  const taskId = typeof event.taskId === 'string' ? event.taskId : undefined;
-  const said = [event.question, event.text, event.reason].find((v): v is string => typeof v === 'string') ?? '';
-  const who = taskId ?? 'an agent';
-  if (NEEDS_INPUT_EVENTS.includes(event.type)) return { kind: 'needs-input', message: `${who} needs input${said === '' ? '' : `: ${said}`}`, ...(taskId === undefined ? {} : { taskId }) };
-  if (DEFECT_EVENTS.includes(event.type)) return { kind: 'defect', message: `defect opened on ${who}${said === '' ? '' : `: ${said}`}`, ...(taskId === undefined ? {} : { taskId }) };
-  return undefined;
 }

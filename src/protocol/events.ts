@@ -5,6 +5,7 @@
 import type { Roadmap, RunState } from './domain';
 import type { AlertDelivered, AlertDeliveryFailed } from './events-alerts';
 import type { DefectEvent } from './events-defects';
+import type { MessageEvent } from './events-messages';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -248,7 +249,8 @@ export type OrchEvent =
   | RunFinished
   | WarningRaised
   | AlertDelivered | AlertDeliveryFailed
-  | DefectEvent;
+  | DefectEvent
+  | MessageEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -290,6 +292,10 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'warning.raised': true,
   'alert.delivered': true, 'alert.deliveryFailed': true,
   'review.finished': true, 'defect.opened': true, 'defect.recurred': true, 'defect.escalated': true, 'defect.reassigned': true, 'defect.closed': true,
+  'message.sent': true,
+  'message.delivered': true,
+  'message.read': true,
+  'message.returned': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

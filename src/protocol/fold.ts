@@ -7,6 +7,7 @@ import type { OrchEvent } from './events';
 import { foldAlerts } from './fold-alerts';
 import { foldDefects } from './fold-defects';
 import { qualifiedTaskId } from './ids';
+import { foldMessage } from './fold-messages';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -167,6 +168,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'alert.delivered': case 'alert.deliveryFailed': return s;
     case 'review.finished': case 'defect.opened': case 'defect.recurred': case 'defect.escalated': case 'defect.reassigned': case 'defect.closed':
       return s;
+    case 'message.sent': case 'message.delivered': case 'message.read': case 'message.returned': return foldMessage(s, e);
   }
 }
 

@@ -3,6 +3,7 @@
 
 import type { Roadmap, RunState, TaskState } from './domain';
 import type { RunAlert } from './fold-alerts';
+import type { MessageSnapshot } from './fold-messages';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
 import type { DefectRecord, ReviewRecord } from './events-defects';
 
@@ -75,6 +76,8 @@ export interface TaskSnapshot {
   readonly setup?: TaskSetup;
   /** Reviewers' verdicts on its attempts, oldest first. */
   readonly reviews?: readonly ReviewRecord[];
+  /** Its agent asked the person (ask_person) and waits for `orch answer`: a state beside `state`, which stays `running`. */
+  readonly needsInput?: { readonly messageId: string; readonly question: string; readonly at: string };
 }
 
 export interface TaskSetup {
@@ -116,4 +119,6 @@ export interface RunSnapshot {
   readonly alerts?: readonly RunAlert[];
   /** Defects by id (`D1`, ...), in the order they were found. */
   readonly defects?: Readonly<Record<string, DefectRecord>>;
+  /** Messages between agents and the person, in the order they were sent (absent before the first). */
+  readonly messages?: readonly MessageSnapshot[];
 }

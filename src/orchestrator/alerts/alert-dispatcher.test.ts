@@ -141,12 +141,14 @@ describe('alert webhooks', function () {
     }
   });
 
-  it('names the alert of events other parts of Orch record for a person and a reviewer', () => {
+  it('a question to the person needs input; a defect raises one alert, not one more for its record', () => {
     const at = { seq: 9, at: '2026-01-01T00:00:00Z', runId: 'r1' };
-    const asked = { ...at, type: 'question.asked', taskId: 'P/T2', question: 'Which port?' } as unknown as OrchEvent;
+    const asked: OrchEvent = { ...at, type: 'message.sent', messageId: 'm1', from: 'P/T2', to: 'person', text: 'Which port?', kind: 'question' };
     assert.deepEqual(alertOf(asked), { kind: 'needs-input', taskId: 'P/T2', message: 'P/T2 needs input: Which port?' });
-    const opened = { ...at, type: 'defect.opened', taskId: 'P/T2', text: 'no test for the error path' } as unknown as OrchEvent;
-    assert.equal(alertOf(opened)?.kind, 'defect');
+    const told: OrchEvent = { ...at, type: 'message.sent', messageId: 'm2', from: 'P/T2', to: 'P/T3', text: 'done with the schema', kind: 'message' };
+    assert.equal(alertOf(told), undefined);
+    const opened: OrchEvent = { ...at, type: 'defect.opened', defectId: 'D1', taskId: 'P/T2', attemptId: 'P/T2#1', source: 'check', severity: 'major', category: 'missing-file', owner: { agent: 'dev', model: 'sonnet' }, summary: 'no test for the error path' };
+    assert.equal(alertOf(opened), undefined);
   });
 
   it('is off by default, and the config refuses an unknown kind or a non-http URL', () => {

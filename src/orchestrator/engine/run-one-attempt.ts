@@ -4,6 +4,7 @@ import type { RunRouter } from '../router/run-router';
 import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
+import { runMessageHub } from '../messaging/run-message-hub';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 import { briefLessons } from '../defects/close-defects';
 import { reworkAgent } from '../defects/raise-defect';
@@ -28,7 +29,10 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   // fresh and needs its whole brief again.
   const lessons = rework === undefined || resumeSession === undefined ? await briefLessons(ctx, taskId, agent.name) : [];
   const brief = (): string => taskPrompt(spec, prd, { ...briefContext(ctx, taskId, plan.capUsd, agent.provider !== 'openai'), lessons });
-  const prompt = rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework;
+  // Messages that waited for this task (it had not started, or its last attempt ended first) ride in its brief.
+  const hub = runMessageHub(ctx);
+  const inbox = hub.pendingBrief(taskId);
+  const prompt = [rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework, inbox.text].filter((p) => p !== '').join('\n\n');
   await ctx.log.append({
     type: 'attempt.started',
     taskId,
@@ -39,6 +43,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
     resumeOf: previous === undefined ? undefined : previous.id,
     promptTokens: estimatePromptTokens(prompt),
   });
+  await hub.deliveredInBrief(inbox.ids, id);
   const run = ctx.runners[agent.provider];
   const outcome = await run(
     {
@@ -61,6 +66,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
       signal: ctx.signal,
+      messaging: hub.portFor({ taskId, agent: agent.name, attemptId: id }),
     },
     // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
     (event) => void ctx.log.append(event).catch(() => undefined),

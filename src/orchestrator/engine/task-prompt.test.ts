@@ -58,7 +58,7 @@ describe('taskPrompt with the run around it', () => {
     assert.match(prompt, /branch `orch\/r1\/PRD-1-T2`, checked out fresh from `orch\/r1\/integration`/);
     assert.match(prompt, /The setup command `npm ci` already ran in this worktree\. Do not install again/);
     assert.match(prompt, /stopped after 30 minutes of wall-clock time or \$0\.50 of model cost/);
-    for (const tool of ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change']) assert.ok(prompt.includes(tool), tool);
+    for (const tool of ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change', 'mcp__orch__send_message', 'mcp__orch__ask_person']) assert.ok(prompt.includes(tool), tool);
     assert.doesNotMatch(prompt, /SECRET BRIEF/);
   });
 

@@ -64,6 +64,7 @@ export function taskPrompt(task: Task, prd: Prd, context: BriefContext = {}): st
       '- mcp__orch__report_progress({percent, note}): at milestones of your work.',
       '- mcp__orch__attach_evidence({kind, path_or_text}): test output, a screenshot path, a note that proves the work.',
       `- mcp__orch__report_no_change({reason}): if the task needs no change at all, call it with the reason${task.verify.length === 0 ? '; a task without checks that changes no file is not accepted otherwise' : ''}.`,
+      '- mcp__orch__send_message({to, text}), mcp__orch__broadcast({text, scope}), mcp__orch__read_inbox({}): talk to the other agents of the run (`to`: a task id or an agent name); messages to you arrive by themselves after your tool calls. mcp__orch__ask_person({question}): only when you cannot go on without the person.',
     );
   } else {
     lines.push('If the task needs no change at all, say so plainly and explain why.');

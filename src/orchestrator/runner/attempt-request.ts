@@ -4,6 +4,7 @@
 import type { SpendMoment, TurnUsage } from './stream-spend';
 import type { AttemptOutcome, FailureClass } from '../../protocol/events';
 import type { SubmissionHandlers } from './mcp/submission-endpoint';
+import type { MessagingPort } from './mcp/message-tools';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 
@@ -39,6 +40,8 @@ export interface AttemptRequest {
   readonly orchTools?: boolean;
   /** Submission tools for this attempt only (the planner's submit_prd), each with Orch's validation. */
   readonly submissions?: SubmissionHandlers;
+  /** The run's messages for this attempt: its messaging tools and live delivery. */
+  readonly messaging?: MessagingPort;
   /** Text longer than this in an event is cut, the whole kept in a file. Default 4,000. */
   readonly maxEventChars?: number;
   /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */

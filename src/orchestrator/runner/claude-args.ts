@@ -4,6 +4,7 @@
 import type { AttemptRequest } from './attempt-request';
 import type { ToolSession } from './mcp/orch-tool-server';
 import { submitToolsOf } from './mcp/submission-endpoint';
+import { MESSAGE_TOOL_NAMES } from './mcp/message-tools';
 
 const ORCH_TOOL_NAMES = ['mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change'] as const;
 
@@ -14,6 +15,8 @@ export interface InvocationFiles {
   readonly systemPromptFile?: string;
   /** The `--mcp-config` JSON for Orch's tools, when they are on. */
   readonly mcpConfig?: string;
+  /** `--settings` JSON with the hook that delivers messages mid-turn. */
+  readonly settingsFile?: string;
 }
 
 export interface InvocationPlan {
@@ -29,11 +32,12 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   args.push('--model', plan.model, '--permission-mode', req.permissionMode);
   if (files.systemPromptFile !== undefined) args.push('--append-system-prompt-file', files.systemPromptFile);
   // A submission tool only for the attempt that hands one in (the planner's submit_prd).
-  const orchTools = files.mcpConfig === undefined ? [] : [...ORCH_TOOL_NAMES, ...submitToolsOf(req.submissions).map((t) => `mcp__orch__${t}`)];
+  const orchTools = files.mcpConfig === undefined ? [] : [...ORCH_TOOL_NAMES, ...submitToolsOf(req.submissions).map((t) => `mcp__orch__${t}`), ...(req.messaging === undefined ? [] : MESSAGE_TOOL_NAMES.map((t) => `mcp__orch__${t}`))];
   const allowed = [...req.allowedTools, ...orchTools];
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
   if (req.disallowedTools !== undefined && req.disallowedTools.length > 0) args.push('--disallowedTools', ...req.disallowedTools);
   if (files.mcpConfig !== undefined) args.push('--mcp-config', files.mcpConfig);
+  if (files.settingsFile !== undefined) args.push('--settings', files.settingsFile);
   if (plan.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(plan.maxBudgetUsd));
   if (req.maxTurns !== undefined) args.push('--max-turns', String(req.maxTurns));
   if (plan.resumeSessionId !== undefined) args.push('--resume', plan.resumeSessionId);

@@ -9,6 +9,7 @@ import type { AttemptRequest } from './attempt-request';
 import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationPlan } from './claude-args';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
 import { sharedToolServer, type ToolSession } from './mcp/orch-tool-server';
+import { deliveryHookSettings } from './mcp/delivery-hook';
 import { estimateCostUsd } from './model-check';
 import { spawnGroup, terminate, type TerminateReport } from './process-group';
 import { StreamTracker } from './stream-tracker';
@@ -113,12 +114,14 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     writeFileSync(systemPromptFile, req.systemPrompt);
   }
   let mcpConfig: string | undefined;
+  let settingsFile: string | undefined;
   let tools: ToolSession | undefined;
   if (req.orchTools !== false) {
     try {
       // A report reaches the event stream before the CLI sees the tool's answer, so before its result line.
       tools = (await sharedToolServer()).open({
         ...(req.submissions === undefined ? {} : { submissions: req.submissions }),
+        ...(req.messaging === undefined ? {} : { messaging: req.messaging, onBusy: () => touch() }),
         onReport: (activity) => {
           touch();
           tracker.activity(activity);
@@ -126,15 +129,17 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
       });
       mcpConfig = files.path('mcp-config.json');
       writeFileSync(mcpConfig, orchMcpConfig(tools), { mode: 0o600 });
+      if (tools.hookUrl !== undefined) writeFileSync((settingsFile = files.path('settings.json')), deliveryHookSettings(tools.hookUrl, tools.headers), { mode: 0o600 });
     } catch (error) {
       tools?.close();
       tools = undefined;
       mcpConfig = undefined;
+      settingsFile = undefined;
       tracker.warn(`Orch's MCP tools could not be served (${(error as Error).message}): the agent runs without report_progress, attach_evidence and report_no_change`);
     }
   }
 
-  const args = claudeArgs(req, plan, { ...(systemPromptFile === undefined ? {} : { systemPromptFile }), ...(mcpConfig === undefined ? {} : { mcpConfig }) });
+  const args = claudeArgs(req, plan, { ...(systemPromptFile === undefined ? {} : { systemPromptFile }), ...(mcpConfig === undefined ? {} : { mcpConfig }), ...(settingsFile === undefined ? {} : { settingsFile }) });
   const child = spawnGroup(req.claudePath, args, marker, { cwd: req.cwd, env: claudeEnv(req, marker), stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid !== undefined) leader.pid = pid;

@@ -7,6 +7,7 @@ export type Route =
   | { readonly level: 'agents' }
   | { readonly level: 'costs' }
   | { readonly level: 'defects' }
+  | { readonly level: 'messages' }
   | { readonly level: 'milestone' | 'prd' | 'task' | 'attempt'; readonly id: string }
   | { readonly level: 'not-found'; readonly path: string };
 
@@ -19,6 +20,7 @@ function parseRoute(hash: string): Route {
   if (path === '/agents') return { level: 'agents' };
   if (path === '/costs') return { level: 'costs' };
   if (path === '/defects') return { level: 'defects' };
+  if (path === '/messages') return { level: 'messages' };
   const match = /^\/([a-z]+)\/([^/]+)$/.exec(path);
   const level = match?.[1];
   if (match === null || !LEVELS.includes(level as Level)) return { level: 'not-found', path };
@@ -31,7 +33,7 @@ function parseRoute(hash: string): Route {
 
 function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
-  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects') return `#/${route.level}`;
+  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects' || route.level === 'messages') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;
   return `#/${route.level}/${encodeURIComponent(route.id)}`;
 }

@@ -10,18 +10,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Activity } from '../../../protocol/events';
 import { checkReport, SUBMISSION_TOOLS, toolsFor, type ToolDefinition } from './orch-tools';
+import { callMessageTool, MESSAGE_TOOL_NAMES, MESSAGE_TOOLS, type MessagingPort } from './message-tools';
+import { HOOK_PATH, hookAnswer } from './delivery-hook';
 import { MAX_SUBMISSION_BYTES, submitToolsOf, type SubmissionHandlers, type SubmitToolName } from './submission-endpoint';
 
 const SUPPORTED_VERSIONS = ['2025-06-18', '2025-03-26', '2024-11-05'];
 /** Room for a submission just over the limit, so the model gets the clear answer, not a cut connection. */
 const MAX_BODY_BYTES = 8 * MAX_SUBMISSION_BYTES;
 const MCP_PATH = '/mcp';
+const BUSY_BEAT_MS = 5_000;
 
 export interface ToolSessionOptions {
   /** Submission tools for this attempt only, each with Orch's validation. */
   readonly submissions?: SubmissionHandlers;
   /** A report tool's call, checked: called before the tool answers the CLI. */
   readonly onReport: (activity: Activity) => void;
+  /** Messages: send_message, broadcast, read_inbox, and live delivery through the hook. */
+  readonly messaging?: MessagingPort;
+  /** A tool call is still working (ask_person waits for the person): not an inactive agent. */
+  readonly onBusy?: () => void;
 }
 
 /** One attempt's access to the server; `close` once its CLI has exited. */
@@ -29,6 +36,8 @@ export interface ToolSession {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly tools: readonly SubmitToolName[];
+  /** Where the CLI's PostToolUse hook asks for messages (same secret), when messaging is on. */
+  readonly hookUrl?: string;
   close(): void;
 }
 
@@ -36,6 +45,8 @@ interface Session {
   readonly tools: readonly ToolDefinition[];
   readonly submissions: SubmissionHandlers;
   readonly onReport: (activity: Activity) => void;
+  readonly messaging?: MessagingPort;
+  readonly onBusy?: () => void;
 }
 
 type Json = Record<string, unknown>;
@@ -124,8 +135,10 @@ export class OrchToolServer {
     const key = keyOf(secret);
     const submissions = options.submissions ?? {};
     const tools = submitToolsOf(submissions);
-    this.sessions.set(key, { tools: toolsFor(tools), submissions, onReport: options.onReport });
-    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, close: () => this.sessions.delete(key) };
+    const messaging = options.messaging;
+    this.sessions.set(key, { tools: [...toolsFor(tools), ...(messaging === undefined ? [] : MESSAGE_TOOLS)], submissions, onReport: options.onReport, ...(messaging === undefined ? {} : { messaging }), ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }) });
+    const hookUrl = messaging === undefined ? {} : { hookUrl: this.url.replace(/\/mcp$/, HOOK_PATH) };
+    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, ...hookUrl, close: () => this.sessions.delete(key) };
   }
 
   close(): Promise<void> {
@@ -141,6 +154,7 @@ export class OrchToolServer {
     const session = secret === undefined ? undefined : this.sessions.get(keyOf(secret));
     // The same answer for a wrong secret and an ended attempt: nothing says which attempts exist.
     if (session === undefined) return send(res, 401, rpcError(null, -32001, 'not authorized'), { 'www-authenticate': 'Bearer' });
+    if ((req.url ?? '').split('?')[0] === HOOK_PATH && req.method === 'POST') return send(res, 200, await hookAnswer(session.messaging, await readBody(req)));
     if ((req.url ?? '').split('?')[0] !== MCP_PATH) return send(res, 404, rpcError(null, -32601, `no such path ${req.url ?? ''}`));
     // No server-initiated stream (GET) and no session to end (DELETE): plain JSON answers only.
     if (req.method !== 'POST') return send(res, 405, undefined, { allow: 'POST' });
@@ -199,6 +213,11 @@ export class OrchToolServer {
       } catch (error) {
         return toolError(`Orch failed to check the submission: ${error instanceof Error ? error.message : String(error)}`);
       }
+    }
+    if (session.messaging !== undefined && MESSAGE_TOOL_NAMES.includes(name)) {
+      const beat = setInterval(() => session.onBusy?.(), BUSY_BEAT_MS);
+      const answer = await callMessageTool(session.messaging, name, isRecord(params.arguments) ? params.arguments : {}).finally(() => clearInterval(beat));
+      return answer.isError === true ? toolError(answer.text) : toolText(answer.text);
     }
     const checked = checkReport(name, params.arguments, session.tools);
     if ('error' in checked) return toolError(checked.error);

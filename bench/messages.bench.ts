@@ -1,0 +1,143 @@
+// Messages: send -> durable and routed (the sender's tool call may return: the event is fsynced),
+// and send -> in the running recipient's next model request (through the HTTP PostToolUse hook,
+// with the real claude CLI). Then the cost per tool call of the delivery hook, HTTP against a
+// command hook (a process per tool call) and no hook.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventLog } from '../src/orchestrator/events/event-log';
+import type { Member } from '../src/orchestrator/messaging/address-book';
+import { MessageHub } from '../src/orchestrator/messaging/message-hub';
+import { runAttempt } from '../src/orchestrator/runner/run-attempt';
+import { foldEvent } from '../src/protocol/fold';
+import type { RunSnapshot } from '../src/protocol/run-snapshot';
+import { startScriptedModel } from '../src/scripted-model/server';
+import { finish, steps, useTool } from '../src/scripted-model/scenarios';
+import { CLAUDE_BIN, claudeEnv, runClaude } from '../test/support/claude-harness';
+import { formatMs, percentile } from './stats';
+
+const SENDS = Number(process.env.MESSAGES_BENCH_SENDS ?? 300);
+const LIVE = Number(process.env.MESSAGES_BENCH_LIVE ?? 8);
+
+async function hubOn(root: string): Promise<{ hub: MessageHub; log: EventLog; state: () => RunSnapshot }> {
+  const log = await EventLog.open(join(root, 'events.jsonl'), 'bench');
+  let state: RunSnapshot | undefined;
+  log.subscribe((e) => (state = foldEvent(state, e)));
+  await log.append({ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] });
+  const task = (id: string) => ({ id, title: id, description: '', depends: [], verify: [], source: { file: 'p.md', line: 1 } });
+  const prd = { id: 'PRD-1', title: 'p', milestoneId: '1.1', source: { file: 'p.md', line: 1 }, tasks: [task('T1'), task('T2')] };
+  await log.append({ type: 'plan.loaded', roadmap: { title: 'r', source: { file: 'r.md', line: 1 }, phases: [{ id: '1', title: 'p', milestones: [{ id: '1.1', title: 'm', features: [], successMetrics: [], prds: [prd] }] }] } as never });
+  for (const id of ['PRD-1/T1', 'PRD-1/T2']) await log.append({ type: 'attempt.started', taskId: id, attemptId: `${id}#1`, agent: 'a', model: 'm', prompt: '' });
+  const members = (): Member[] => ['PRD-1/T1', 'PRD-1/T2'].map((id) => ({ taskId: id, agent: id === 'PRD-1/T1' ? 'sender' : 'receiver', state: state!.tasks[id]!.state }));
+  return { hub: new MessageHub({ append: (e) => log.append(e), state: () => state!, members }), log, state: () => state! };
+}
+
+async function durable(root: string): Promise<void> {
+  const { hub, log } = await hubOn(root);
+  const from = { taskId: 'PRD-1/T1', agent: 'sender', attemptId: 'PRD-1/T1#1' };
+  const one: number[] = [];
+  for (let i = 0; i < SENDS; i++) {
+    const t0 = performance.now();
+    const answer = await hub.send(from, 'T2', `message ${i}`);
+    one.push(performance.now() - t0);
+    if (answer.isError === true) throw new Error(answer.text);
+  }
+  const burst: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => hub.send(from, 'receiver', `burst ${round}.${i}`).then(() => burst.push(performance.now() - t0))));
+  }
+  await log.close();
+  console.log(`send -> durable, routed (one at a time, ${SENDS} sends, fsync each): p50 ${formatMs(percentile(one, 50))}, p95 ${formatMs(percentile(one, 95))}, max ${formatMs(Math.max(...one))}`);
+  console.log(`send -> durable, routed (10 at once, 20 rounds, group commit): p50 ${formatMs(percentile(burst, 50))}, p95 ${formatMs(percentile(burst, 95))}`);
+}
+
+/** The recipient runs a turn of Bash calls; messages sent while it works are timed to the request that carries them. */
+async function live(root: string): Promise<void> {
+  const { hub, log } = await hubOn(join(root, 'live'));
+  const bashSteps = Array.from({ length: LIVE * 3 + 2 }, () => useTool('Bash', { command: 'sleep 0.3' }));
+  const model = await startScriptedModel({ scenario: steps(bashSteps, finish('done')) });
+  const cwd = mkdtempSync(join(root, 'cwd-'));
+  const home = mkdtempSync(join(root, 'home-'));
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let sending: Promise<void> | undefined;
+  const attempt = runAttempt(
+    {
+      attemptId: 'PRD-1/T2#1', taskId: 'PRD-1/T2', systemPrompt: '', prompt: 'work', model: 'sonnet', allowedTools: ['Bash'], permissionMode: 'acceptEdits',
+      cwd, env: claudeEnv(model.url, home), claudePath: CLAUDE_BIN, artifactsDir: join(root, 'artifacts'), timeoutSec: 120, inactivityTimeoutSec: 60,
+      messaging: hub.portFor({ taskId: 'PRD-1/T2', agent: 'receiver', attemptId: 'PRD-1/T2#1' }),
+    },
+    (e) => {
+      if (sending !== undefined || e.type !== 'attempt.activity' || e.activity.kind !== 'tool-call') return;
+      sending = (async () => {
+        for (let i = 0; i < LIVE; i++) {
+          const text = `live message ${i}`;
+          sentAt.set(text, performance.now());
+          await hub.send({ taskId: 'PRD-1/T1', agent: 'sender' }, 'T2', text);
+          const seen = await model.waitFor((r) => JSON.stringify(r.body).includes(text), 30_000);
+          latencies.push(seen.at - (performance.timeOrigin + (sentAt.get(text) ?? 0)));
+          await new Promise((r) => setTimeout(r, 137));
+        }
+      })();
+    },
+  );
+  await sending;
+  const out = await attempt;
+  await model.close();
+  await log.close();
+  if (out.outcome !== 'succeeded') throw new Error(`the recipient's attempt failed: ${out.failure} ${out.message}`);
+  console.log(`send -> in the running recipient's next model request (HTTP PostToolUse hook, tool calls of 0.3 s, ${latencies.length} sends): p50 ${formatMs(percentile(latencies, 50))}, p95 ${formatMs(percentile(latencies, 95))}`);
+}
+
+/** What the delivery hook costs each tool call: HTTP to Orch, a command (a process per call), or none. */
+async function hookCost(root: string): Promise<void> {
+  const calls = 6;
+  const model = await startScriptedModel({ scenario: steps(Array.from({ length: calls }, () => useTool('Bash', { command: 'true' })), finish('done')) });
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('{}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const script = join(root, 'hook.mjs');
+  writeFileSync(script, "process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('{}'));\n");
+  const kinds: Record<string, unknown> = {
+    none: undefined,
+    http: { type: 'http', url: `http://127.0.0.1:${port}/hook`, timeout: 10 },
+    command: { type: 'command', command: `${process.execPath} ${script}` },
+  };
+  const runs = Number(process.env.MESSAGES_BENCH_HOOK_RUNS ?? 3);
+  const medians: Record<string, number> = {};
+  for (const [name, hook] of Object.entries(kinds)) {
+    // The gap between consecutive model requests of one turn: the tool call, its hook, and the CLI's own work.
+    const gaps: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const cwd = mkdtempSync(join(root, `hook-${name}-`));
+      const settings = join(cwd, 'settings.json');
+      writeFileSync(settings, JSON.stringify(hook === undefined ? {} : { hooks: { PostToolUse: [{ matcher: '*', hooks: [hook] }] } }));
+      const before = model.modelRequests().length;
+      const run = await runClaude({ baseUrl: model.url, cwd, prompt: 'go', extraArgs: ['--settings', settings] });
+      if (run.exitCode !== 0) throw new Error(`claude exited ${run.exitCode}: ${run.stderr}`);
+      const at = model.modelRequests().slice(before).map((r) => r.at);
+      for (let k = 1; k < at.length; k++) gaps.push(at[k]! - at[k - 1]!);
+    }
+    medians[name] = percentile(gaps, 50);
+  }
+  server.close();
+  await model.close();
+  console.log(`one tool round (median gap between model requests, ${runs} runs of ${calls} calls): no hook ${formatMs(medians.none ?? 0)}, HTTP hook ${formatMs(medians.http ?? 0)}, command hook (a Node process per call) ${formatMs(medians.command ?? 0)}`);
+}
+
+export async function bench(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'orch-bench-messages-'));
+  try {
+    await durable(root);
+    await live(root);
+    await hookCost(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

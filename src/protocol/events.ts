@@ -3,6 +3,7 @@
 // truth; every view (CLI status, tree, dashboard) folds it with `foldEvent`.
 
 import type { Roadmap, RunState } from './domain';
+import type { BrowserEvidence } from './events-browsers';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -65,6 +66,7 @@ export interface CheckResult {
   readonly evidencePath?: string;
   /** The check could not run here (no browser to run it): it says nothing about the work. */
   readonly unavailable?: true;
+  readonly browser?: BrowserEvidence;
 }
 
 type Body<T extends string, P> = EventEnvelope & { readonly type: T } & P;

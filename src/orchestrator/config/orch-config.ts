@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { BROWSER_ENGINES } from '../../protocol/browser-check';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import { InputError, InputErrors } from '../errors';
 
@@ -56,6 +57,8 @@ export const configSchema = z
     claudePath: z.string().min(1).optional(),
     /** The Chromium that browser checks drive; ORCH_CHROMIUM_PATH wins over it. */
     chromiumPath: z.string().min(1).optional(),
+    /** The engines a browser check runs in when it names none. */
+    browsers: z.array(z.enum(BROWSER_ENGINES)).min(1).default(['chromium']),
     /** Environment variables whose values are secrets, besides those named like keys and tokens. */
     redact: z.array(z.string().min(1)).default([]),
     worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),

@@ -43,7 +43,8 @@ export async function runPage(page: EnginePage, check: BrowserCheck, url: string
       facts.text = await visibleText(page);
       facts.viewport = await measureViewport(page);
     }
-    if (options.screenshots && facts.loaded && !cancelled(options.signal)) {
+    // A failed step's own screenshot is the one that tells what went wrong: it is kept as the check's.
+    if (options.screenshots && facts.loaded && facts.screenshot === undefined && !cancelled(options.signal)) {
       facts.screenshot = `${options.evidenceBase}.png`;
       await page.screenshot(facts.screenshot).catch((error: unknown) => {
         facts.screenshot = undefined;
@@ -89,7 +90,7 @@ async function runSteps(page: EnginePage, steps: readonly BrowserStep[], options
     let passed = true;
     let shot: string | undefined;
     try {
-      detail = await runStep(page, step, index, options);
+      detail = await runStep(page, step, options);
       if ('screenshot' in step) shot = `${options.evidenceBase}-${step.screenshot}.png`;
     } catch (error) {
       passed = false;
@@ -110,7 +111,7 @@ async function runSteps(page: EnginePage, steps: readonly BrowserStep[], options
 }
 
 /** What the step did, or throws why it could not. */
-async function runStep(page: EnginePage, step: BrowserStep, index: number, options: PageRunOptions): Promise<string> {
+async function runStep(page: EnginePage, step: BrowserStep, options: PageRunOptions): Promise<string> {
   const timeoutMs = options.timeoutSec * 1000;
   if ('goto' in step) {
     const target = await options.resolveGoto(step.goto);
@@ -139,9 +140,8 @@ async function runStep(page: EnginePage, step: BrowserStep, index: number, optio
   const { text, selector } = step.expect;
   const condition = selector === undefined ? textShown(text ?? '') : elementShown(selector, text);
   if (await waitFor(page, condition, Date.now() + timeoutMs, options.signal)) return selector === undefined ? `the page shows ${JSON.stringify(text)}` : `${JSON.stringify(selector)} is shown${text === undefined ? '' : ` with ${JSON.stringify(text)}`}`;
-  const shown = (await visibleText(page)).slice(0, 200);
   const wanted = selector === undefined ? `the page to show ${JSON.stringify(text)}` : `a visible ${JSON.stringify(selector)}${text === undefined ? '' : ` showing ${JSON.stringify(text)}`}`;
-  throw new Error(`expected ${wanted} within ${options.timeoutSec} s (step ${index}); the page shows: ${JSON.stringify(shown)}`);
+  throw new Error(`expected ${wanted} within ${options.timeoutSec} s`);
 }
 
 async function visibleText(page: EnginePage): Promise<string> {

@@ -180,6 +180,6 @@ function statusText(status: number): string {
   return text === undefined ? '' : ` ${text}`;
 }
 
-export function normalize(text: string): string {
+function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -99,7 +99,8 @@ export function parseConfig(text: string, file: string): OrchConfig {
         issue.code === 'unrecognized_keys'
           ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`
           : `${path.join('.') || '(root)'}: ${issue.message}`;
-      return new InputError(message, { file, line: lineOfKey(text, path.at(-1)) });
+      // A list item (`browsers.1`) is pointed at by its list's key.
+      return new InputError(message, { file, line: lineOfKey(text, path.findLast((part) => !/^\d+$/.test(part))) });
     }),
   );
 }

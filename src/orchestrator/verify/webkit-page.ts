@@ -9,7 +9,7 @@ import { spawnGroup, terminate } from '../runner/process-group';
 import { EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from './engine-page';
 
 export const DEFAULT_WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
-const XVFB_RUN = '/usr/bin/xvfb-run';
+export const XVFB_RUN = '/usr/bin/xvfb-run';
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
 const POLL_MS = 100;

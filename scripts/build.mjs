@@ -12,7 +12,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // The claude CLI is spawned, never bundled; playwright-core resolves its own files at run time.
-  external: ['@anthropic-ai/claude-code', 'playwright-core'],
+  external: ['@anthropic-ai/claude-code', 'playwright-core', 'puppeteer-core'],
 };
 
 await Promise.all([

@@ -41,6 +41,7 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   dashboardPort: 'Port of the dashboard on 127.0.0.1 (the next free one above it if taken; 0: any free port). `--port` and the `orch.dashboardPort` setting override it.',
   claudePath: 'The `claude` executable for agents. Order: `--claude-path`, `ORCH_CLAUDE_PATH`, this key (or the `orch.claudePath` setting in VS Code), `claude` on PATH, the one in Orch\'s own node_modules.',
   chromiumPath: 'The Chromium that `browser` checks drive. `ORCH_CHROMIUM_PATH` wins over it; unset: `/usr/bin/chromium`.',
+  browsers: 'The engines a `browser` check runs in when it names none (`chromium`, `firefox`, `webkit`); a check\'s own `browsers` wins. An engine not installed here makes its check unavailable, never passed.',
   redact: 'Names of environment variables whose values are secrets (a database URL, a webhook): Orch keeps them out of evidence files, the event log and the dashboard, as it does for every variable named like a key, token, secret or password.',
   worktree: 'Preparing each new task worktree before its agent starts.',
   'worktree.setup': 'A command run once in each new task worktree (in that folder, through `sh -c`) before its agent starts, e.g. `npm ci`. Its output is evidence; a failed setup blocks the task without a model call. With an installer command and a lockfile, the installed `node_modules` is reused across worktrees. Gitignored files to copy into each worktree are named in `.worktreeinclude` at the repository root (gitignore syntax).',

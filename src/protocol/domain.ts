@@ -1,5 +1,6 @@
 // The plan model: what a roadmap and its PRDs say, before anything runs.
 // Shared by the core, the CLI, the extension and the webview, so it stays plain data.
+import type { BrowserEngine, BrowserStep, Viewport } from './browser-check';
 
 export type TaskState =
   | 'pending'
@@ -43,6 +44,10 @@ export type VerifyCheck =
       readonly timeoutSec?: number;
       /** A command Orch starts in the worktree before the check (a dev server) and stops after it. */
       readonly serve?: string;
+      /** Else the config's `browsers`. */
+      readonly browsers?: readonly BrowserEngine[];
+      readonly viewport?: Viewport;
+      readonly steps?: readonly BrowserStep[];
     };
 
 export interface Task {

@@ -6,6 +6,7 @@ import type { Roadmap, RunState } from './domain';
 import type { AlertDelivered, AlertDeliveryFailed } from './events-alerts';
 import type { DefectEvent } from './events-defects';
 import type { MessageEvent } from './events-messages';
+import type { BrowserEvidence } from './events-browsers';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -68,6 +69,7 @@ export interface CheckResult {
   readonly evidencePath?: string;
   /** The check could not run here (no browser to run it): it says nothing about the work. */
   readonly unavailable?: true;
+  readonly browser?: BrowserEvidence;
 }
 
 type Body<T extends string, P> = EventEnvelope & { readonly type: T } & P;

@@ -182,11 +182,11 @@ describe('browser verification checks in real Chromium', function () {
     onRequest = (url) => requests.push(url);
     const started = Date.now();
     try {
-      const result = await checkBrowser(
+      const [result] = await checkBrowser(
         { kind: 'browser', url: `${base}/home`, expect: 'never shown', timeoutSec: 20 },
         { cwd: tmp.path, session, evidenceBase: join(tmp.path, 'cancelled'), signal: cancel.signal },
       );
-      assert.equal(result.passed, false);
+      assert.equal(result?.passed, false);
       assert.equal(result.detail, 'cancelled');
       assert.deepEqual(requests, [], 'the page was opened after the cancel');
       assert.ok(Date.now() - started < 20_000, 'the check ran on to its own timeout');
@@ -225,8 +225,8 @@ describe('browser verification checks in real Chromium', function () {
     const session = browserSession(DEFAULT_CHROMIUM_PATH, tmp.path);
     const dead = await session.browser();
     await dead.close();
-    const result = await checkBrowser({ kind: 'browser', url: `${base}/` }, { cwd: tmp.path, session, evidenceBase: join(tmp.path, 'dead') });
-    assert.equal(result.passed, false);
+    const [result] = await checkBrowser({ kind: 'browser', url: `${base}/` }, { cwd: tmp.path, session, evidenceBase: join(tmp.path, 'dead') });
+    assert.equal(result?.passed, false);
     assert.match(result.detail, /^the browser failed: .*closed/);
   });
 

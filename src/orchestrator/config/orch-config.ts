@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { BROWSER_ENGINES } from '../../protocol/browser-check';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import { ALERT_KINDS } from '../../protocol/events-alerts';
 import { InputError, InputErrors } from '../errors';
@@ -79,6 +80,8 @@ export const configSchema = z
     claudePath: z.string().min(1).optional(),
     /** The Chromium that browser checks drive; ORCH_CHROMIUM_PATH wins over it. */
     chromiumPath: z.string().min(1).optional(),
+    /** The engines a browser check runs in when it names none. */
+    browsers: z.array(z.enum(BROWSER_ENGINES)).min(1).default(['chromium']),
     /** Environment variables whose values are secrets, besides those named like keys and tokens. */
     redact: z.array(z.string().min(1)).default([]),
     worktree: worktreeSettings.default({ setupTimeoutSec: 600 }),
@@ -124,7 +127,8 @@ export function parseConfig(text: string, file: string): OrchConfig {
         issue.code === 'unrecognized_keys'
           ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`
           : `${path.join('.') || '(root)'}: ${issue.message}`;
-      return new InputError(message, { file, line: lineOfKey(text, path.at(-1)) });
+      // A list item (`browsers.1`) is pointed at by its list's key.
+      return new InputError(message, { file, line: lineOfKey(text, path.findLast((part) => !/^\d+$/.test(part))) });
     }),
   );
 }

@@ -24,6 +24,13 @@ describe('taskPrompt', () => {
     const prompt = taskPrompt(mine, prdOf(mine));
     assert.match(prompt, /http:\/\/127\.0\.0\.1:5173\/ loads in a browser and shows "Orders" \(Orch starts `npm run dev` first/);
   });
+
+  it('names the engines, the viewport and the steps a browser check will take', () => {
+    const mine = task('PRD-1', 'T1', {
+      verify: [{ kind: 'browser', url: 'site/index.html', browsers: ['firefox', 'webkit'], viewport: { width: 390, height: 844 }, steps: [{ click: '#save' }, { expect: { text: 'Saved' } }] }],
+    });
+    assert.match(taskPrompt(mine, prdOf(mine)), /site\/index\.html loads in a browser, in firefox, webkit, at 390x844, then these steps pass in order: click "#save"; expect text "Saved"/);
+  });
 });
 
 describe('taskPrompt with the run around it', () => {

@@ -1,3 +1,4 @@
+import { describeStep } from '../../protocol/browser-check';
 import type { Milestone, Prd, Task, VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
 
@@ -168,6 +169,13 @@ export function estimatePromptTokens(prompt: string): number {
   return Math.ceil(prompt.length / 4);
 }
 
+function browserCheckExtras(check: Extract<VerifyCheck, { kind: 'browser' }>): string {
+  const engines = check.browsers === undefined ? '' : `, in ${check.browsers.join(', ')}`;
+  const viewport = check.viewport === undefined ? '' : `, at ${check.viewport.width}x${check.viewport.height}`;
+  const steps = check.steps === undefined ? '' : `, then these steps pass in order: ${check.steps.map(describeStep).join('; ')}`;
+  return engines + viewport + steps;
+}
+
 function describeCheck(check: VerifyCheck): string {
   switch (check.kind) {
     case 'file':
@@ -179,6 +187,7 @@ function describeCheck(check: VerifyCheck): string {
         `${check.url} loads in a browser${check.expect === undefined ? '' : ` and shows "${check.expect}"`}`,
         // The agent must not leave its own server running on the port: Orch refuses a taken port.
         check.serve === undefined ? '' : ` (Orch starts \`${check.serve}\` first and stops it afterwards; do not leave a server running)`,
+        browserCheckExtras(check),
       ].join('');
   }
 }

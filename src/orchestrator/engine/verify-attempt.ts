@@ -33,6 +33,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     signal: ctx.signal,
     env: { ORCH_RUN_ID: ctx.runId },
     chromiumPath: ctx.config.chromiumPath,
+    browsers: ctx.config.browsers,
     redact: ctx.redact,
   });
   const failed = checks.filter((c) => !c.passed);

@@ -4,11 +4,18 @@
 // its own files at run time) and the .vsix ships no node_modules, so it may be missing there.
 import { access, constants, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core';
+import type { Browser, BrowserType } from 'playwright-core';
+import type { BrowserEngine, Viewport } from '../../protocol/browser-check';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
+import type { BrowserEvidence } from '../../protocol/events-browsers';
+import { runPage, type PageFacts } from '../verify/browser-page-run';
+import { chromiumLauncher } from '../verify/chromium-page';
+import { cancelled, DEFAULT_VIEWPORT, EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from '../verify/engine-page';
+import { firefoxLauncher, resolveFirefoxPath } from '../verify/firefox-page';
+import { webkitLauncher, resolveWebKitDriver } from '../verify/webkit-page';
 import { whileServing } from './verify-serve';
 import { writeEvidence } from '../security/evidence-file';
 import type { Redact } from '../security/redact-secrets';
@@ -90,7 +97,12 @@ async function loadChromium(cwd: string): Promise<BrowserType> {
 
 export interface BrowserCheckContext {
   readonly cwd: string;
+  /** The verification's Chromium. */
   readonly session: BrowserSession;
+  /** The verification's Firefox and WebKit; else this check starts and stops its own. */
+  readonly launchers?: Partial<Record<Exclude<BrowserEngine, 'chromium'>, EngineLauncher>>;
+  /** The engines of a check that names none: the config's `browsers`. */
+  readonly browsers?: readonly BrowserEngine[];
   /** Evidence file path without extension: `.log`, `.png` and `-serve.log` are added. */
   readonly evidenceBase: string;
   readonly env?: Readonly<Record<string, string>>;
@@ -98,27 +110,47 @@ export interface BrowserCheckContext {
   readonly redact?: Redact;
 }
 
-/** Never throws: whatever goes wrong is the check's failure, with the reason as its evidence. */
-export async function checkBrowser(check: BrowserCheck, ctx: BrowserCheckContext): Promise<CheckResult> {
+/**
+ * One result per engine, each with its own evidence. Never throws: whatever goes wrong is the
+ * check's failure, with the reason as its evidence; an engine missing here is `unavailable`.
+ */
+export async function checkBrowser(check: BrowserCheck, ctx: BrowserCheckContext): Promise<CheckResult[]> {
+  const engines = check.browsers ?? ctx.browsers ?? ['chromium'];
   try {
-    return await runBrowserCheck(check, ctx);
+    return await runBrowserCheck(check, engines, ctx);
   } catch (error) {
-    return { check: `browser ${check.url}`, passed: false, detail: `the browser check failed: ${firstLine(error)}` };
+    return engines.map((engine) => ({ check: labelOf(check, engines, engine), passed: false, detail: `the browser check failed: ${firstLine(error)}` }));
   }
 }
 
-async function runBrowserCheck(check: BrowserCheck, ctx: BrowserCheckContext): Promise<CheckResult> {
-  const label = `browser ${check.url}`;
+/** Only Chromium, with no steps: the check as it always was, its evidence named as it always was. */
+function plain(check: BrowserCheck, engines: readonly BrowserEngine[]): boolean {
+  return engines.length === 1 && engines[0] === 'chromium' && check.steps === undefined;
+}
+
+function labelOf(check: BrowserCheck, engines: readonly BrowserEngine[], engine: BrowserEngine): string {
+  return engines.length === 1 && engine === 'chromium' ? `browser ${check.url}` : `browser ${check.url} in ${engine}`;
+}
+
+async function runBrowserCheck(check: BrowserCheck, engines: readonly BrowserEngine[], ctx: BrowserCheckContext): Promise<CheckResult[]> {
   const timeoutSec = check.timeoutSec ?? DEFAULT_BROWSER_TIMEOUT_SEC;
   const target = /^https?:\/\//i.test(check.url) ? { url: check.url } : await worktreePage(ctx.cwd, check.url);
-  if ('problem' in target) return { check: label, passed: false, detail: target.problem };
-  if (check.serve === undefined) return inspect(check, target.url, timeoutSec, ctx);
+  if ('problem' in target) return engines.map((engine) => ({ check: labelOf(check, engines, engine), passed: false, detail: target.problem }));
+  // Engines run side by side: the slowest one, not their sum, is what the check costs.
+  const inAll = (serveLog?: string): Promise<CheckResult[]> => Promise.all(engines.map((engine) => inEngine(check, engines, engine, target.url, timeoutSec, ctx, serveLog)));
+  if (check.serve === undefined) return inAll();
   const serveLog = `${ctx.evidenceBase}-serve.log`;
   const served = await whileServing(check.serve, target.url, { cwd: ctx.cwd, timeoutSec, logPath: serveLog, env: ctx.env, signal: ctx.signal, ...(ctx.redact === undefined ? {} : { redact: ctx.redact }) }, () =>
-    inspect(check, target.url, timeoutSec, ctx, serveLog),
+    inAll(serveLog),
   );
   if (served.ready) return served.value;
-  return { check: label, passed: false, detail: served.reason, evidencePath: serveLog, ...(served.environment === true ? { unavailable: true as const } : {}) };
+  return engines.map((engine) => ({
+    check: labelOf(check, engines, engine),
+    passed: false,
+    detail: served.reason,
+    evidencePath: serveLog,
+    ...(served.environment === true ? { unavailable: true as const } : {}),
+  }));
 }
 
 /** A path in the worktree as a file:// URL (its ?query and #fragment kept), never outside it. */
@@ -141,85 +173,74 @@ async function worktreePage(cwd: string, url: string): Promise<{ url: string } |
   return { url: pathToFileURL(real).href + suffix };
 }
 
-interface PageFacts {
-  loaded: boolean;
-  status?: number;
-  text: string;
-  readonly consoleErrors: string[];
-  screenshot?: string;
-  problem?: string;
-}
-
-async function inspect(check: BrowserCheck, url: string, timeoutSec: number, ctx: BrowserCheckContext, serveLog?: string): Promise<CheckResult> {
-  const label = `browser ${check.url}`;
-  const logPath = `${ctx.evidenceBase}.log`;
-  const facts: PageFacts = { loaded: false, text: '', consoleErrors: [] };
-  let browser: Browser;
-  try {
-    browser = await ctx.session.browser();
-  } catch (error) {
-    return { check: label, passed: false, detail: (error as Error).message, unavailable: true };
-  }
-  if (cancelled(ctx.signal)) return { check: label, passed: false, detail: 'cancelled' };
+async function inEngine(check: BrowserCheck, engines: readonly BrowserEngine[], engine: BrowserEngine, url: string, timeoutSec: number, ctx: BrowserCheckContext, serveLog?: string): Promise<CheckResult> {
+  const label = labelOf(check, engines, engine);
+  const legacy = plain(check, engines);
+  const base = legacy ? ctx.evidenceBase : `${ctx.evidenceBase}-${engine}`;
+  const logPath = `${base}.log`;
+  const viewport = check.viewport ?? DEFAULT_VIEWPORT;
+  const own = engine === 'chromium' || ctx.launchers?.[engine] !== undefined ? undefined : launcherFor(engine, ctx);
+  const launcher = engine === 'chromium' ? chromiumLauncher(() => ctx.session.browser()) : (ctx.launchers?.[engine] ?? own!);
   const started = Date.now();
-  let context: BrowserContext | undefined;
-  const abort = (): void => void context?.close().catch(() => undefined);
-  ctx.signal?.addEventListener('abort', abort, { once: true });
+  let page: EnginePage | undefined;
   try {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // A cancel while the context was being made found nothing to close: the page must not open.
-    if (cancelled(ctx.signal)) throw new Error('cancelled');
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') facts.consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => facts.consoleErrors.push(`uncaught ${error.name}: ${error.message}`));
-    await open(page, check, url, timeoutSec, facts);
-    if (cancelled(ctx.signal)) facts.problem = 'cancelled';
-    if (check.screenshot === true && facts.loaded) {
-      facts.screenshot = `${ctx.evidenceBase}.png`;
-      await page.screenshot({ path: facts.screenshot, timeout: 10_000 }).catch((error: unknown) => {
-        facts.screenshot = undefined;
-        facts.consoleErrors.push(`screenshot failed: ${firstLine(error)}`);
-      });
+    if (cancelled(ctx.signal)) return { check: label, passed: false, detail: 'cancelled' };
+    try {
+      page = await launcher.open(viewport, ctx.signal);
+    } catch (error) {
+      if (error instanceof EngineUnavailableError) {
+        const browser: BrowserEvidence = { engine, unavailable: true, consoleErrors: [], text: '', steps: [], ms: Date.now() - started };
+        return { check: label, passed: false, detail: error.message, unavailable: true, ...(legacy ? {} : { browser }) };
+      }
+      const problem = cancelled(ctx.signal) ? 'cancelled' : `the browser failed: ${firstLine(error)}`;
+      return { check: label, passed: false, detail: problem };
     }
-  } catch (error) {
-    facts.problem ??= cancelled(ctx.signal) ? 'cancelled' : `the browser failed: ${firstLine(error)}`;
+    const opened = page;
+    const abort = (): void => void opened.close();
+    ctx.signal?.addEventListener('abort', abort, { once: true });
+    let facts: PageFacts;
+    try {
+      facts = await runPage(opened, check, url, {
+        timeoutSec,
+        evidenceBase: base,
+        screenshots: !legacy || check.screenshot === true,
+        resolveGoto: (to) => gotoTarget(ctx.cwd, check.url, to),
+        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+      });
+    } finally {
+      ctx.signal?.removeEventListener('abort', abort);
+    }
+    const ms = Date.now() - started;
+    await writeEvidence(logPath, evidenceLog(check, engine, url, facts, ms, opened.limits, viewport, serveLog), ctx.redact);
+    const browser: BrowserEvidence = {
+      engine,
+      consoleErrors: facts.consoleErrors.slice(0, LOGGED_CONSOLE_ERRORS),
+      text: facts.text.slice(0, TEXT_EXCERPT),
+      steps: facts.steps,
+      log: logPath,
+      ms,
+      ...(facts.status === undefined ? {} : { status: facts.status }),
+      ...(facts.screenshot === undefined ? {} : { screenshot: facts.screenshot }),
+      ...(facts.viewport === undefined ? {} : { viewport: facts.viewport }),
+    };
+    return { check: label, passed: facts.problem === undefined, detail: summary(check, facts), evidencePath: facts.screenshot ?? logPath, ...(legacy ? {} : { browser }) };
   } finally {
-    ctx.signal?.removeEventListener('abort', abort);
-    await context?.close().catch(() => undefined);
+    await page?.close();
+    await own?.close();
   }
-  await writeEvidence(logPath, evidenceLog(check, url, facts, Date.now() - started, serveLog), ctx.redact);
-  return { check: label, passed: facts.problem === undefined, detail: summary(check, facts), evidencePath: facts.screenshot ?? logPath };
 }
 
-// Evaluated in the page (Orch's own code is compiled without the DOM's types): what a person sees.
-const VISIBLE_TEXT = "(document.body ? document.body.innerText : '')";
+function launcherFor(engine: Exclude<BrowserEngine, 'chromium'>, ctx: BrowserCheckContext): EngineLauncher {
+  return engine === 'firefox' ? firefoxLauncher(resolveFirefoxPath(), ctx.cwd, ctx.env) : webkitLauncher(resolveWebKitDriver(), ctx.env);
+}
 
-/** Loads the page and waits for the expected text, recording what it found in `facts`. */
-async function open(page: Page, check: BrowserCheck, url: string, timeoutSec: number, facts: PageFacts): Promise<void> {
-  const deadline = Date.now() + timeoutSec * 1000;
-  let response;
-  try {
-    response = await page.goto(url, { waitUntil: check.expect === undefined ? 'load' : 'domcontentloaded', timeout: timeoutSec * 1000 });
-  } catch (error) {
-    facts.problem = `${url} did not load: ${firstLine(error)}`;
-    return;
-  }
-  facts.loaded = true;
-  // A file:// page has no HTTP exchange, though playwright makes up a 200 for it.
-  const status = url.startsWith('file:') ? 0 : (response?.status() ?? 0);
-  if (status !== 0) facts.status = status;
-  if (status !== 0 && (status < 200 || status >= 400)) facts.problem = `${`HTTP ${status} ${response?.statusText() ?? ''}`.trimEnd()}, expected a 2xx or 3xx status`;
-  if (check.expect !== undefined && facts.problem === undefined) {
-    const expected = normalize(check.expect);
-    const found = await page
-      .waitForFunction(`${VISIBLE_TEXT}.replace(/\\s+/g, ' ').includes(${JSON.stringify(expected)})`, undefined, { timeout: Math.max(1, deadline - Date.now()), polling: 100 })
-      .then(() => true)
-      .catch(() => false);
-    if (!found) facts.problem = `expected the page to show ${JSON.stringify(check.expect)} within ${timeoutSec} s`;
-  }
-  facts.text = normalize(await page.evaluate<string>(VISIBLE_TEXT).catch(() => ''));
+/** A step's `goto`: a URL, a path relative to an http page, or a file beside a worktree page. */
+async function gotoTarget(cwd: string, checkUrl: string, to: string): Promise<{ url: string } | { problem: string }> {
+  if (/^https?:\/\//i.test(to)) return { url: to };
+  if (/^https?:\/\//i.test(checkUrl)) return { url: new URL(to, checkUrl).href };
+  const dir = posix.dirname(checkUrl.split(/[?#]/)[0] ?? '');
+  const found = await worktreePage(cwd, posix.join(dir, to));
+  return found;
 }
 
 function summary(check: BrowserCheck, facts: PageFacts): string {
@@ -227,6 +248,7 @@ function summary(check: BrowserCheck, facts: PageFacts): string {
   if (facts.problem !== undefined) parts.push(facts.problem);
   if (facts.status !== undefined && facts.problem?.startsWith('HTTP ') !== true) parts.push(`HTTP ${facts.status}`);
   if (facts.problem === undefined && check.expect !== undefined) parts.push(`shows ${JSON.stringify(check.expect)}`);
+  if (facts.problem === undefined && facts.steps.length > 0) parts.push(`${facts.steps.length} step(s) passed`);
   if (facts.loaded) {
     const excerpt = facts.text.length > TEXT_EXCERPT ? `${facts.text.slice(0, TEXT_EXCERPT)}…` : facts.text;
     if (facts.problem !== undefined) parts.push(excerpt === '' ? 'the page shows no text' : `the page shows: ${JSON.stringify(excerpt)}`);
@@ -236,31 +258,22 @@ function summary(check: BrowserCheck, facts: PageFacts): string {
   return parts.join('; ');
 }
 
-function evidenceLog(check: BrowserCheck, url: string, facts: PageFacts, ms: number, serveLog?: string): string {
+function evidenceLog(check: BrowserCheck, engine: BrowserEngine, url: string, facts: PageFacts, ms: number, limits: readonly string[], asked: Viewport, serveLog?: string): string {
   const lines = [
-    `# browser ${check.url}${url === check.url ? '' : ` (opened ${url})`}`,
+    `# browser ${check.url}${url === check.url ? '' : ` (opened ${url})`} in ${engine}`,
     `# ${facts.problem === undefined ? 'passed' : `failed: ${facts.problem}`} after ${ms} ms`,
     `status: ${!facts.loaded ? 'no response' : (facts.status ?? 'none (not HTTP)')}`,
     `expect: ${check.expect === undefined ? '(none)' : JSON.stringify(check.expect)}`,
+    `viewport: asked ${asked.width}x${asked.height}${facts.viewport === undefined ? '' : `, the page had ${facts.viewport.width}x${facts.viewport.height}`}`,
     `screenshot: ${facts.screenshot ?? '(none)'}`,
     ...(serveLog === undefined ? [] : [`serve log: ${serveLog}`]),
+    ...limits.map((limit) => `note: ${limit}`),
+    ...(facts.steps.length === 0 ? [] : ['steps:']),
+    ...facts.steps.map((s) => `  ${s.index}. ${s.passed ? 'ok' : 'FAILED'} ${s.step}: ${s.detail} (${s.ms} ms)${s.screenshot === undefined ? '' : ` [${s.screenshot}]`}`),
     `console errors: ${facts.consoleErrors.length}`,
     ...facts.consoleErrors.slice(0, LOGGED_CONSOLE_ERRORS).map((e) => `  ${e}`),
     '--- visible text ---',
     facts.text.slice(0, LOGGED_TEXT),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-// A function, not an inline test: the compiler would take `aborted` for constant once checked.
-function cancelled(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
-}
-
-function normalize(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

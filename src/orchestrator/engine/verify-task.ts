@@ -3,7 +3,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
-import { browserSession, checkBrowser, resolveChromiumPath, type BrowserSession } from './verify-browser';
+import type { BrowserEngine } from '../../protocol/browser-check';
+import { browserSession, checkBrowser, resolveChromiumPath, type BrowserCheckContext, type BrowserSession } from './verify-browser';
+import { firefoxLauncher, resolveFirefoxPath } from '../verify/firefox-page';
+import { resolveWebKitDriver, webkitLauncher } from '../verify/webkit-page';
 import { writeEvidence } from '../security/evidence-file';
 import type { Redact } from '../security/redact-secrets';
 import { placeInside } from '../workspace/inside-worktree';
@@ -21,6 +24,8 @@ export interface VerifyContext {
   readonly chromiumPath?: string;
   /** Secrets out of evidence: the run's redaction. */
   readonly redact?: Redact;
+  /** The engines of a browser check that names none: the config's `browsers`. */
+  readonly browsers?: readonly BrowserEngine[];
 }
 
 /** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
@@ -29,17 +34,18 @@ export async function verifyChecks(checks: readonly VerifyCheck[], ctx: VerifyCo
   const results: CheckResult[] = [];
   // The task's browser checks share one Chromium, started by the first of them.
   const browser = browserSession(resolveChromiumPath(ctx.chromiumPath), ctx.cwd, ctx.env);
+  const launchers = { firefox: firefoxLauncher(resolveFirefoxPath(), ctx.cwd, ctx.env), webkit: webkitLauncher(resolveWebKitDriver(), ctx.env) };
   try {
     for (const [index, check] of checks.entries()) {
-      results.push(await runCheck(check, index, ctx, browser));
+      results.push(...[await runCheck(check, index, ctx, browser, launchers)].flat());
     }
   } finally {
-    await browser.close();
+    await Promise.all([browser.close(), launchers.firefox.close(), launchers.webkit.close()]);
   }
   return results;
 }
 
-async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, browser: BrowserSession): Promise<CheckResult> {
+async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, browser: BrowserSession, launchers: BrowserCheckContext['launchers']): Promise<CheckResult | CheckResult[]> {
   switch (check.kind) {
     case 'file':
       return checkFile(check.path, ctx);
@@ -49,6 +55,8 @@ async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, b
       return checkBrowser(check, {
         cwd: ctx.cwd,
         session: browser,
+        launchers,
+        ...(ctx.browsers === undefined ? {} : { browsers: ctx.browsers }),
         evidenceBase: join(ctx.evidenceDir, `${ctx.evidencePrefix}-check${index + 1}`),
         env: ctx.env,
         signal: ctx.signal,

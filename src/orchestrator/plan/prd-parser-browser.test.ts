@@ -73,4 +73,75 @@ describe('PRD browser checks', () => {
       "14: task T1: browser 'serve' needs an http:// or https:// 'url' to wait for, got 'dist/index.html'",
     ]);
   });
+
+  it('reads engines, a phone viewport and scripted steps', () => {
+    const out = parse(
+      [
+        '      - browser:',
+        '          url: http://127.0.0.1:5173/',
+        '          browsers: [chromium, firefox, webkit]',
+        '          viewport: { width: 390, height: 844 }',
+        '          steps:',
+        '            - click: "#save"',
+        '            - fill: { selector: "#name", value: Ada }',
+        '            - fill: { selector: "#age", value: 36 }',
+        '            - press: Enter',
+        '            - expect: Saved',
+        '            - expect: { selector: "#status", text: ok }',
+        '            - screenshot: after-save',
+        '            - goto: other.html',
+      ].join('\n'),
+    );
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.verify, [
+      {
+        kind: 'browser',
+        url: 'http://127.0.0.1:5173/',
+        browsers: ['chromium', 'firefox', 'webkit'],
+        viewport: { width: 390, height: 844 },
+        steps: [
+          { click: '#save' },
+          { fill: { selector: '#name', value: 'Ada' } },
+          { fill: { selector: '#age', value: '36' } },
+          { press: 'Enter' },
+          { expect: { text: 'Saved' } },
+          { expect: { selector: '#status', text: 'ok' } },
+          { screenshot: 'after-save' },
+          { goto: 'other.html' },
+        ],
+      },
+    ]);
+  });
+
+  it('names a bad engine, viewport or step at its line, with the step number', () => {
+    const out = parse(
+      [
+        '      - browser:',
+        '          url: http://x/',
+        '          browsers: [chromium, safari]',
+        '          viewport: { width: 39 }',
+        '          steps:',
+        '            - click: "#a"',
+        '            - tap: "#b"',
+        '            - press: Ctrl+Alt+Del',
+        '            - fill: { selector: "#n" }',
+        '            - expect: {}',
+        '            - screenshot: "../up"',
+        '            - { click: "#a", press: Enter }',
+        '      - browser: { url: "http://x/", browsers: [], steps: [] }',
+      ].join('\n'),
+    );
+    assert.deepEqual(out.errors, [
+      "12: task T1: unknown browser engine 'safari'; the engines are chromium, firefox, webkit",
+      "13: task T1: browser 'viewport' must be {width, height} in CSS pixels, each 200 to 4000; 'width' is number 39",
+      "16: unknown key 'tap' in a browser step",
+      '17: task T1: browser step 3: \'press\' must be one character or a key name (Enter, Tab, Escape, Backspace, Delete, Space, ArrowUp, ArrowDown, ArrowLeft, ArrowRight, Home, End, PageUp, PageDown), got \'Ctrl+Alt+Del\'',
+      "18: missing task T1: browser step 4: fill 'value'",
+      "19: task T1: browser step 5: 'expect' needs 'text', 'selector' or both",
+      "20: task T1: browser step 6: 'screenshot' must be a name of letters, digits, '_' and '-' (it names the file), got '../up'",
+      '21: task T1: browser step 7 must be a mapping with exactly one of goto, click, fill, press, expect, screenshot, got a mapping',
+      "22: task T1: browser 'browsers' must be a non-empty list of chromium, firefox, webkit, got a list",
+      "22: task T1: browser 'steps' must be a non-empty list, got a list",
+    ]);
+  });
 });

@@ -2,6 +2,7 @@
 // Checks that need other files (milestones, PRD ids across files) are the loader's job.
 import type { Prd, Task, VerifyCheck } from '../../protocol/domain';
 import { InputError } from '../errors';
+import { readBrowser } from './prd-browser-check';
 import { splitPrdFrontmatter } from './prd-frontmatter';
 import { checkTaskGraph, type TaskDraft } from './task-graph';
 import { describe, YamlReader, type YamlMapNode } from './yaml-reader';
@@ -195,7 +196,7 @@ function readVerify(r: YamlReader, entry: Entry, where: string): VerifyCheck[] {
   return checks;
 }
 
-const CHECK_HINT = 'a check is one of {file: PATH}, {command: CMD, timeout?: SECONDS}, {browser: {url, expect?, screenshot?, timeout?, serve?}}';
+const CHECK_HINT = 'a check is one of {file: PATH}, {command: CMD, timeout?: SECONDS}, {browser: {url, expect?, screenshot?, timeout?, serve?, browsers?, viewport?, steps?}}';
 
 function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: number): VerifyCheck | undefined {
   const map = r.map(item);
@@ -224,7 +225,7 @@ function readCheck(r: YamlReader, item: unknown, where: string, fallbackLine: nu
     if (command === undefined) return undefined;
     return seconds === undefined ? { kind: 'command', command } : { kind: 'command', command, timeoutSec: seconds };
   }
-  return readBrowser(r, fields.get('browser'), where);
+  return readBrowser(r, fields.get('browser'), where, readSeconds);
 }
 
 /** A day: longer is a typo, and Node's timers overflow past 24.8 days and fire at once. */
@@ -239,54 +240,6 @@ function readSeconds(r: YamlReader, entry: { key: unknown; value: unknown }, whe
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
   r.error(`${where}: 'timeout' must be a positive number of seconds, got ${describe(entry.value)}`, entry.value, undefined, r.lineOf(entry.key));
   return undefined;
-}
-
-const BROWSER_KEYS = ['url', 'expect', 'screenshot', 'timeout', 'serve'] as const;
-
-function readBrowser(r: YamlReader, entry: Entry, where: string): VerifyCheck | undefined {
-  const map = r.map(entry?.value);
-  if (entry === undefined || map === undefined) {
-    r.error(`${where}: verify 'browser' must be a mapping {url, expect?, screenshot?, timeout?, serve?}, got ${describe(entry?.value)}`, entry?.value, undefined, r.lineOf(entry?.key));
-    return undefined;
-  }
-  const fields = r.entries(map, BROWSER_KEYS, 'a browser check');
-  const url = readBrowserUrl(r, fields.get('url'), where, map);
-  const expect = optionalText(r, fields.get('expect'), `${where}: browser 'expect'`);
-  const shot = fields.get('screenshot');
-  const screenshot = shot === undefined ? undefined : r.scalar(shot.value);
-  if (shot !== undefined && typeof screenshot !== 'boolean') {
-    r.error(`${where}: browser 'screenshot' must be true or false, got ${describe(shot.value)}`, shot.value, undefined, r.lineOf(shot.key));
-  }
-  const timeout = fields.get('timeout');
-  const timeoutSec = timeout === undefined ? undefined : readSeconds(r, timeout, where);
-  const serveEntry = fields.get('serve');
-  const serve = optionalText(r, serveEntry, `${where}: browser 'serve'`);
-  if (serve !== undefined && url !== undefined && !HTTP_URL.test(url)) {
-    r.error(`${where}: browser 'serve' needs an http:// or https:// 'url' to wait for, got '${url}'`, serveEntry?.key);
-  }
-  if (url === undefined) return undefined;
-  return {
-    kind: 'browser',
-    url,
-    ...(expect === undefined ? {} : { expect }),
-    ...(typeof screenshot === 'boolean' ? { screenshot } : {}),
-    ...(timeoutSec === undefined ? {} : { timeoutSec }),
-    ...(serve === undefined ? {} : { serve }),
-  };
-}
-
-const HTTP_URL = /^https?:\/\//i;
-
-/** An http(s) URL, or a relative path that the check opens as a file in the task's worktree. */
-function readBrowserUrl(r: YamlReader, entry: Entry, where: string, parent: unknown): string | undefined {
-  const url = requiredText(r, entry, `${where}: browser 'url'`, parent);
-  if (url === undefined || HTTP_URL.test(url)) return url;
-  const path = url.split(/[?#]/)[0] ?? '';
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) || /^[/\\]/.test(path) || path.split(/[/\\]/).includes('..')) {
-    r.error(`${where}: browser 'url' must be an http:// or https:// URL or a relative path inside the task's worktree, got '${url}'`, entry?.value);
-    return undefined;
-  }
-  return url;
 }
 
 /** A relative path that stays inside the task's worktree: agents write there and nowhere else. */

@@ -8,8 +8,10 @@ import { milestonesToPlan } from '../engine/plan-milestones';
 /** What the tasks about to run need from the machine, each with who needs it (for the message). */
 export interface PlanNeeds {
   readonly providers: ReadonlyMap<Provider, readonly string[]>;
-  /** Tasks with a `browser` check: they need Chromium. */
+  /** Tasks with a `browser` check in Chromium: they need Chromium. */
   readonly browserTasks: readonly string[];
+  /** Tasks with a `browser` check in Firefox or WebKit, by engine. */
+  readonly otherEngineTasks?: ReadonlyMap<'firefox' | 'webkit', readonly string[]>;
 }
 
 const PLANNER_NEED = 'the planner (product-planner)';
@@ -26,6 +28,7 @@ export function planNeeds(roadmap: Roadmap, milestones: readonly string[], regis
   };
   const assignments = assignAgents(roadmap, milestones, registry, config);
   const browserTasks: string[] = [];
+  const otherEngineTasks = new Map<'firefox' | 'webkit', string[]>();
   for (const phase of roadmap.phases) {
     for (const milestone of phase.milestones) {
       for (const prd of milestone.prds) {
@@ -34,7 +37,9 @@ export function planNeeds(roadmap: Roadmap, milestones: readonly string[], regis
           const assignment = assignments.get(id);
           if (assignment === undefined || !include(id)) continue;
           need(assignment.agent.provider, id);
-          if (task.verify.some((check) => check.kind === 'browser')) browserTasks.push(id);
+          const engines = new Set(task.verify.flatMap((check) => (check.kind === 'browser' ? (check.browsers ?? config.browsers ?? ['chromium']) : [])));
+          if (engines.has('chromium')) browserTasks.push(id);
+          for (const engine of ['firefox', 'webkit'] as const) if (engines.has(engine)) otherEngineTasks.set(engine, [...(otherEngineTasks.get(engine) ?? []), id]);
         }
       }
     }
@@ -43,5 +48,5 @@ export function planNeeds(roadmap: Roadmap, milestones: readonly string[], regis
     const planner = registry.agents.get('product-planner');
     if (planner !== undefined) need(planner.provider, PLANNER_NEED);
   }
-  return { providers, browserTasks };
+  return { providers, browserTasks, otherEngineTasks };
 }

@@ -1,6 +1,8 @@
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Env, PreflightPorts, ProcessOutcome } from './preflight-ports';
 import type { PlanNeeds } from './plan-needs';
+import { resolveFirefoxPath } from '../verify/firefox-page';
+import { resolveWebKitDriver, XVFB_RUN } from '../verify/webkit-page';
 
 export interface PreflightInput {
   readonly workspace: string;
@@ -112,10 +114,27 @@ async function checkGit(input: PreflightInput, ports: PreflightPorts): Promise<s
 
 async function checkBrowser(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
   const tasks = input.needs.browserTasks;
-  if (tasks.length === 0 || (await ports.isExecutableFile(input.chromiumPath))) return [];
+  const problems = await otherEngines(input, ports);
+  if (tasks.length === 0 || (await ports.isExecutableFile(input.chromiumPath))) return problems;
   return [
     `Chromium not found at ${input.chromiumPath}, and the browser checks of ${who(tasks)} need it: install it (Debian: apt-get install chromium) or set ORCH_CHROMIUM_PATH or "chromiumPath" in .orch/config.json`,
+    ...problems,
   ];
+}
+
+async function otherEngines(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
+  const problems: string[] = [];
+  const needs = [
+    ['firefox', resolveFirefoxPath(input.env), 'Firefox', 'firefox-esr', 'ORCH_FIREFOX_PATH'],
+    ['webkit', resolveWebKitDriver(input.env), "WebKit's WebDriver", 'webkit2gtk-driver', 'ORCH_WEBKIT_DRIVER'],
+    ['webkit', XVFB_RUN, 'xvfb-run (a display for WebKit)', 'xvfb', undefined],
+  ] as const;
+  for (const [engine, path, what, pkg, variable] of needs) {
+    const tasks = input.needs.otherEngineTasks?.get(engine) ?? [];
+    if (tasks.length === 0 || (await ports.isExecutableFile(path))) continue;
+    problems.push(`${what} not found at ${path}, and the browser checks of ${who(tasks)} need it: install it (Debian: apt-get install ${pkg})${variable === undefined ? '' : ` or set ${variable}`}`);
+  }
+  return problems;
 }
 
 // Words `sh -c` runs without looking anything up on PATH.

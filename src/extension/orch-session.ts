@@ -5,6 +5,7 @@ import { AgentRegistry } from '../orchestrator/agents/agent-registry';
 import type { AgentDefinition, RegistrySnapshot } from '../orchestrator/agents/agent-types';
 import type { NewAgent } from '../orchestrator/agents/render-agent-file';
 import { loadPlan } from '../orchestrator/plan/load-plan';
+import { auditedLocally } from '../orchestrator/audit/audit-log';
 import type { WorkspacePaths } from '../orchestrator/workspace/workspace-paths';
 import type { Roadmap } from '../protocol/domain';
 import type { RunSnapshot } from '../protocol/run-snapshot';
@@ -129,8 +130,9 @@ export class OrchSession implements vscode.Disposable {
   /** Writes `.orch/agents/<name>.md` through the registry, which validates it and reloads. */
   async addAgent(agent: NewAgent): Promise<AgentDefinition> {
     await this.loadAgents();
-    if (this.registry === undefined) throw new Error('the agent registry did not load');
-    return this.registry.addAgent(agent);
+    const registry = this.registry;
+    if (registry === undefined) throw new Error('the agent registry did not load');
+    return auditedLocally(this.paths, 'vscode', { action: 'agent.add', target: agent.name }, () => registry.addAgent(agent));
   }
 
   async reloadAgents(): Promise<void> {

@@ -7,6 +7,8 @@ import { git as plainGit, gitOk as plainGitOk } from './git';
 import { mergeWithoutCheckout, type MergedCommits, type MergeResult } from './merge-without-checkout';
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
+import { parseNumstat } from './worktrees-numstat';
+import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
@@ -25,6 +27,12 @@ export interface TaskWorktree {
   readonly dir: string;
   /** Made now rather than found from an earlier start of this run: it needs its setup. */
   readonly created: boolean;
+}
+
+/** A task's committed change as verified: its tip, the files it touched and their line counts. */
+interface CommittedChange {
+  readonly head: string;
+  readonly lines: readonly FileLineCount[];
 }
 
 interface Prefetch {
@@ -50,6 +58,7 @@ export class Worktrees {
   private readonly background = new Set<Promise<unknown>>();
   private readonly backgroundErrors: string[] = [];
   private readonly mergedCommits = new Map<string, MergedCommits>();
+  private readonly committed = new Map<string, CommittedChange>();
   private commonDir: string | undefined;
 
   constructor(
@@ -203,7 +212,10 @@ export class Worktrees {
       // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
       await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
     }
-    if ((await this.git(dir, ['diff', '--cached', '--quiet'])).code !== 0) await this.gitOk(dir, ['commit', '-q', '-m', message]);
+    // Committed straight away: only a refused commit asks whether anything was staged at all.
+    const commit = await this.git(dir, ['commit', '-q', '-m', message]);
+    if (commit.code === 0 || (await this.git(dir, ['diff', '--cached', '--quiet'])).code === 0) return;
+    throw new Error(`git commit -q -m ${message} failed in ${dir} (exit ${commit.code}): ${commit.stderr.trim() || commit.stdout.trim()}`);
   }
 
   /**
@@ -225,6 +237,8 @@ export class Worktrees {
   }
 
   private async checkedOutBranch(dir: string): Promise<string | undefined> {
+    const read = await readCheckedOutBranch(dir);
+    if (read !== undefined) return read.branch;
     const head = await this.git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
     return head.code === 0 ? head.stdout.trim() : undefined;
   }
@@ -233,8 +247,12 @@ export class Worktrees {
   async commitTask(taskId: string, message: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
     await this.commitAll(dir, message);
-    const diff = await this.gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
-    return diff.split('\n').filter((l) => l.length > 0);
+    // One diff gives the files and their line counts; a merge of this same tip reuses the counts.
+    const lines = parseNumstat(await this.gitOk(dir, ['diff', '--numstat', '-z', `${this.integrationBranch}...HEAD`]));
+    const head = (await readBranchTip(await this.gitCommonDir(), this.taskBranch(taskId)))?.sha;
+    if (head === undefined) this.committed.delete(taskId);
+    else this.committed.set(taskId, { head, lines });
+    return lines.map((l) => l.file);
   }
 
   /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
@@ -303,9 +321,8 @@ export class Worktrees {
     // Only a branch the integration branch contains goes, and only at the tip that was checked:
     // unmerged work stays on its branch.
     const ref = `refs/heads/${this.taskBranch(taskId)}`;
-    const tip = await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', ref]);
-    if (tip.code !== 0) return { branchKept: false };
-    const sha = tip.stdout.trim();
+    const sha = await this.branchTip(this.taskBranch(taskId));
+    if (sha === undefined) return { branchKept: false };
     if ((await this.git(this.paths.root, ['merge-base', '--is-ancestor', sha, `refs/heads/${this.integrationBranch}`])).code !== 0) return { branchKept: true };
     await this.gitOk(this.paths.root, ['update-ref', '-d', ref, sha]);
     return { branchKept: false };
@@ -318,8 +335,15 @@ export class Worktrees {
     await this.gitOk(this.paths.root, ['worktree', 'prune']);
   }
 
+  private async branchTip(branch: string): Promise<string | undefined> {
+    const read = await readBranchTip(await this.gitCommonDir(), branch);
+    if (read !== undefined) return read.sha;
+    const tip = await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+    return tip.code === 0 ? tip.stdout.trim() : undefined;
+  }
+
   private async branchExists(branch: string): Promise<boolean> {
-    return (await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+    return (await this.branchTip(branch)) !== undefined;
   }
 
   /**
@@ -327,7 +351,7 @@ export class Worktrees {
    * killed mid-operation. Called with the run lock held and the orphans gone, so none is live.
    */
   private async removeStaleLocks(): Promise<void> {
-    const common = resolve(this.paths.root, (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim());
+    const common = await this.gitCommonDir();
     const worktreeAdmin = join(common, 'worktrees');
     const admins = await readdir(worktreeAdmin).catch(() => [] as string[]);
     for (const name of admins) {
@@ -341,8 +365,7 @@ export class Worktrees {
   }
 
   private async excludeRuntimeFiles(): Promise<void> {
-    const gitDir = (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim();
-    const excludeFile = join(resolve(this.paths.root, gitDir), 'info', 'exclude');
+    const excludeFile = join(await this.gitCommonDir(), 'info', 'exclude');
     await mkdir(join(excludeFile, '..'), { recursive: true });
     const current = await readFile(excludeFile, 'utf8').catch(() => '');
     const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
@@ -355,6 +378,10 @@ export class Worktrees {
    * cannot tell: the counts inform the reader, they never decide anything.
    */
   async changedLines(taskId: string): Promise<readonly FileLineCount[] | undefined> {
+    const merged = this.mergedCommits.get(taskId);
+    const committed = this.committed.get(taskId);
+    // The tip merged is the one committed and counted then: its counts stand without a git process.
+    if (merged !== undefined && committed?.head === merged.head) return committed.lines;
     const root = this.paths.root;
     const tip = await this.git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${this.taskBranch(taskId)}`]);
     if (tip.code !== 0) return undefined;
@@ -370,17 +397,6 @@ export class Worktrees {
 
   private async numstat(range: string): Promise<readonly FileLineCount[] | undefined> {
     const diff = await this.git(this.paths.root, ['diff', '--numstat', '-z', range]);
-    if (diff.code !== 0) return undefined;
-    // -z: "added\tremoved\tpath\0", or for a rename "added\tremoved\t\0from\0to\0"; "-" counts a binary file.
-    const fields = diff.stdout.split('\0');
-    const counts: { file: string; added: number | null; removed: number | null }[] = [];
-    for (let i = 0; i < fields.length; i += 1) {
-      const [added, removed, path] = (fields[i] ?? '').split('\t');
-      if (added === undefined || removed === undefined || path === undefined) continue;
-      const file = path === '' ? fields[(i += 2)] : path;
-      if (file === undefined || file === '') continue;
-      counts.push({ file, added: added === '-' ? null : Number(added), removed: removed === '-' ? null : Number(removed) });
-    }
-    return counts;
+    return diff.code === 0 ? parseNumstat(diff.stdout) : undefined;
   }
 }

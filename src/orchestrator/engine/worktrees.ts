@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { FileLineCount } from '../../protocol/events';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { git as plainGit, gitOk as plainGitOk } from './git';
-import { mergeWithoutCheckout, type MergedCommits, type MergeResult } from './merge-without-checkout';
+import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeResult, type MergeTips } from './merge-without-checkout';
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
 import { parseNumstat } from './worktrees-numstat';
@@ -59,6 +59,8 @@ export class Worktrees {
   private readonly backgroundErrors: string[] = [];
   private readonly mergedCommits = new Map<string, MergedCommits>();
   private readonly committed = new Map<string, CommittedChange>();
+  /** The integration branch as this Orch's last merge left it. */
+  private integrationTip: MergedTip | undefined;
   private commonDir: string | undefined;
 
   constructor(
@@ -271,12 +273,24 @@ export class Worktrees {
   merge(taskId: string, message: string): Promise<MergeResult> {
     return this.merges.run(async () => {
       const git = (args: readonly string[]) => this.git(this.paths.root, args);
-      const { commits, ...result } = await mergeWithoutCheckout(git, await this.gitCommonDir(), this.integrationBranch, this.taskBranch(taskId), message);
+      const { commits, tip, ...result } = await mergeWithoutCheckout(git, await this.gitCommonDir(), this.integrationBranch, this.taskBranch(taskId), message, await this.knownTips(taskId));
       if (commits !== undefined) this.mergedCommits.set(taskId, commits);
+      if (tip !== undefined) this.integrationTip = tip;
       // A merge that failed without conflicts is the repository's problem, not the agent's work.
       if (!result.merged && result.conflicts.length === 0) throw new Error(`merging ${taskId} into ${this.integrationBranch} failed: ${result.detail}`);
       return result;
     });
+  }
+
+  // Both tips from git's files, and the integration tree from this Orch's last merge: a merge
+  // then starts without a git process. Undefined when any of them is not known so.
+  private async knownTips(taskId: string): Promise<MergeTips | undefined> {
+    const last = this.integrationTip;
+    if (last === undefined) return undefined;
+    const common = await this.gitCommonDir();
+    const [base, head] = await Promise.all([readBranchTip(common, this.integrationBranch), readBranchTip(common, this.taskBranch(taskId))]);
+    if (base?.sha !== last.commit || head?.sha === undefined) return undefined;
+    return { base: last.commit, head: head.sha, baseTree: last.tree };
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
@@ -312,11 +326,15 @@ export class Worktrees {
     const dir = this.taskDir(taskId);
     // The folder is per task, not per run: another run's worktree there is not this one's to remove.
     if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
-      if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
-        await this.commitAll(dir, `orch: work in progress on ${taskId}`);
-      }
       await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
-      await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      // A clean worktree goes in one step. Git refuses one with changes or untracked files: what
+      // is there is committed to its branch first, then the folder goes.
+      if ((await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+          await this.commitAll(dir, `orch: work in progress on ${taskId}`);
+        }
+        await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      }
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:
     // unmerged work stays on its branch.

@@ -28,10 +28,17 @@ export async function startModelProcess(dir: string, slowMs: number): Promise<Mo
   writeFileSync(
     script,
     `import { startScriptedModel } from ${JSON.stringify(join(ROOT, 'src/scripted-model/server'))};
-import { slow, writeFile } from ${JSON.stringify(join(ROOT, 'src/scripted-model/scenarios'))};
+import { slow, writeTool, type Scenario } from ${JSON.stringify(join(ROOT, 'src/scripted-model/scenarios'))};
+import { textReply } from ${JSON.stringify(join(ROOT, 'src/scripted-model/reply'))};
+import { turnsSinceLastInstruction } from ${JSON.stringify(join(ROOT, 'src/cli/demo/demo-scenario'))};
+// Each task writes the file its prompt names, then says so: a change of its own to commit and merge.
+const task: Scenario = (request, context) => {
+  const file = /Create (out-T\\d+\\.txt)/.exec(request.userText)?.[1] ?? 'out.txt';
+  return turnsSinceLastInstruction(request) > 0 ? textReply('Wrote ' + file + '.') : writeTool(file, 'bench ' + file + '\\n')(request, context);
+};
 void Promise.all([
-  startScriptedModel({ scenario: writeFile('out.txt', 'bench\\n'), unref: false, idleTimeoutMs: 0 }),
-  startScriptedModel({ scenario: slow(${slowMs}, writeFile('out.txt', 'bench\\n')), unref: false, idleTimeoutMs: 0 }),
+  startScriptedModel({ scenario: task, unref: false, idleTimeoutMs: 0 }),
+  startScriptedModel({ scenario: slow(${slowMs}, task), unref: false, idleTimeoutMs: 0 }),
 ]).then(([fast, slowed]) => console.log(fast.url + ' ' + slowed.url));\n`,
   );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -88,13 +95,13 @@ export interface BareRun {
 }
 
 /** One bare `claude -p` with the flags Orch uses minus Orch's own (system prompt file, MCP, session, budget). */
-async function bareClaude(url: string, cwd: string, home: string): Promise<BareRun> {
+async function bareClaude(url: string, cwd: string, home: string, file: string): Promise<BareRun> {
   const t0 = performance.now();
   let initMs = Number.NaN;
   const { done } = timedSpawn(
     CLAUDE_BIN,
     ['-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages', '--model', 'sonnet', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read', 'Write', 'Edit', 'Bash'],
-    { cwd, env: claudeEnv(url, home), stdin: 'Create out.txt.' },
+    { cwd, env: claudeEnv(url, home), stdin: `Create ${file}.` },
     (line) => {
       if (Number.isNaN(initMs) && line.includes('"subtype":"init"')) initMs = performance.now() - t0;
     },
@@ -121,8 +128,8 @@ export async function bareBatch(url: string, root: string, tasks: number, parall
   const home = join(root, 'home');
   const t0 = performance.now();
   const runs: BareRun[] = [];
-  if (parallel) runs.push(...(await Promise.all(dirs.map((d) => bareClaude(url, d, home)))));
-  else for (const d of dirs) runs.push(await bareClaude(url, d, home));
+  if (parallel) runs.push(...(await Promise.all(dirs.map((d, i) => bareClaude(url, d, home, `out-T${i + 1}.txt`)))));
+  else for (const [i, d] of dirs.entries()) runs.push(await bareClaude(url, d, home, `out-T${i + 1}.txt`));
   return { wallMs: performance.now() - t0, cpuMs: runs.reduce((sum, r) => sum + r.cpuMs, 0), runs };
 }
 
@@ -159,7 +166,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
   const ws = mkdtempSync(join(root, 'ws-'));
   // One HOME for the whole bench, as a user has: what Orch caches per user (the claude --version check) counts.
   const home = join(root, 'home');
-  const list = Array.from({ length: tasks }, (_, i) => ({ id: `T${i + 1}`, file: 'out.txt' }));
+  const list = Array.from({ length: tasks }, (_, i) => ({ id: `T${i + 1}`, file: `out-T${i + 1}.txt` }));
   await gitRepo(ws, { 'roadmap.md': ROADMAP, 'prds/PRD-1.md': prd('PRD-1', list) });
   const report = join(root, `cpu-${parallel}-${Date.now()}.json`);
   const preload = join(root, 'cpu-preload.cjs');

@@ -11,7 +11,8 @@ import { CLAUDE_BIN, claudeEnv } from '../../test/support/claude-harness';
 import { prd, setGitIdentity } from '../../test/support/engine-fixture';
 
 const ROOT = resolve(__dirname, '../..');
-export const CLI = join(ROOT, 'dist/cli.js');
+// ORCH_BENCH_CLI: another build's dist/cli.js, to compare it with this one on the same machine.
+export const CLI = process.env.ORCH_BENCH_CLI ?? join(ROOT, 'dist/cli.js');
 const ROADMAP = '# Bench\n\n## Phase 1: Only\n\n### Milestone 1.1: All\n**Focus:** bench\n';
 
 export interface ModelProcess {

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../../../test/support/temp-dir';
-import { gitOk } from './git';
+import { git, gitOk } from './git';
 import { parseNumstat } from './worktrees-numstat';
-import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
+import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 describe('reading git refs from their files', () => {
   const tmp = useTempDir();
@@ -56,6 +56,48 @@ describe('reading git refs from their files', () => {
     assert.deepEqual(await readCheckedOutBranch(join(tmp.path, 'nowhere')), {});
     await gitOk(wt, ['checkout', '-q', '--detach', head]);
     assert.deepEqual(await readCheckedOutBranch(wt), {});
+  });
+});
+
+describe('unmerged entries, read from the index file', () => {
+  const tmp = useTempDir();
+
+  async function conflicted(format: 'sha1' | 'sha256'): Promise<string> {
+    const root = join(tmp.path, format);
+    mkdirSync(root);
+    await gitOk(root, ['init', '-q', '-b', 'main', `--object-format=${format}`]);
+    // Paths of every length modulo 8, so each padding an entry can have is walked over.
+    for (let n = 1; n <= 16; n++) writeFileSync(join(root, `${'f'.repeat(n)}.txt`), `${n}\n`);
+    writeFileSync(join(root, 'c.txt'), 'base\n');
+    await gitOk(root, ['add', '-A']);
+    await gitOk(root, ['commit', '-q', '-m', 'base']);
+    await gitOk(root, ['checkout', '-q', '-b', 'side']);
+    writeFileSync(join(root, 'c.txt'), 'side\n');
+    await gitOk(root, ['commit', '-q', '-am', 'side']);
+    await gitOk(root, ['checkout', '-q', 'main']);
+    writeFileSync(join(root, 'c.txt'), 'main\n');
+    await gitOk(root, ['commit', '-q', '-am', 'main']);
+    return root;
+  }
+
+  for (const format of ['sha1', 'sha256'] as const) {
+    it(`agrees with git before, during and after a conflict (${format})`, async () => {
+      const root = await conflicted(format);
+      const gitDir = join(root, '.git');
+      assert.equal(await indexHasUnmergedEntries(gitDir), false);
+      assert.equal((await git(root, ['merge', '-q', 'side'])).code, 1, 'the merge conflicts');
+      assert.equal((await gitOk(root, ['diff', '--name-only', '--diff-filter=U'])).trim(), 'c.txt');
+      assert.equal(await indexHasUnmergedEntries(gitDir), true);
+      await gitOk(root, ['add', 'c.txt']);
+      assert.equal(await indexHasUnmergedEntries(gitDir), false);
+    });
+  }
+
+  it('says nothing for an index it does not walk, and no conflicts where there is no index', async () => {
+    const root = await conflicted('sha1');
+    await gitOk(root, ['update-index', '--index-version', '4']);
+    assert.equal(await indexHasUnmergedEntries(join(root, '.git')), undefined);
+    assert.equal(await indexHasUnmergedEntries(join(tmp.path, 'nowhere')), false);
   });
 });
 

@@ -51,3 +51,46 @@ export async function readCheckedOutBranch(dir: string): Promise<{ readonly bran
   if (symbolic?.[1] !== undefined) return { branch: symbolic[1] };
   return SHA.test(head.trim()) ? {} : undefined;
 }
+
+/**
+ * Whether a worktree's index holds unmerged entries (a conflict left unresolved), read from the
+ * index file (version 2 or 3): undefined when it cannot tell (another version, a split index, an
+ * object format the walk does not fit), and git is asked.
+ */
+export async function indexHasUnmergedEntries(gitDir: string): Promise<boolean | undefined> {
+  const index = await readFile(join(gitDir, 'index')).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : undefined));
+  if (index === null) return false;
+  if (index === undefined || index.length < 12 || index.toString('latin1', 0, 4) !== 'DIRC') return undefined;
+  const version = index.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return undefined;
+  // The walk must end exactly at the trailing checksum: that settles SHA-1 or SHA-256.
+  for (const hashLength of [20, 32]) {
+    const found = walkIndex(index, hashLength);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function walkIndex(index: Buffer, hashLength: number): boolean | undefined {
+  const count = index.readUInt32BE(8);
+  let at = 12;
+  let unmerged = false;
+  for (let i = 0; i < count; i++) {
+    const start = at;
+    const flagsAt = start + 40 + hashLength;
+    if (flagsAt + 2 > index.length) return undefined;
+    const flags = index.readUInt16BE(flagsAt);
+    if ((flags & 0x3000) !== 0) unmerged = true;
+    const pathAt = flagsAt + 2 + ((flags & 0x4000) !== 0 ? 2 : 0);
+    const end = index.indexOf(0, pathAt);
+    if (end < 0) return undefined;
+    // 1 to 8 NULs pad each entry to a multiple of 8 bytes.
+    at = start + Math.ceil((end - start + 1) / 8) * 8;
+  }
+  // Extensions: a four-letter signature and a length each; a split index keeps entries elsewhere.
+  while (at + 8 <= index.length - hashLength) {
+    if (index.toString('latin1', at, at + 4) === 'link') return undefined;
+    at += 8 + index.readUInt32BE(at + 4);
+  }
+  return at === index.length - hashLength ? unmerged : undefined;
+}

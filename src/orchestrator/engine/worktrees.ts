@@ -8,7 +8,7 @@ import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeRes
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
 import { parseNumstat } from './worktrees-numstat';
-import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
+import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
@@ -260,6 +260,8 @@ export class Worktrees {
   /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
   async unresolvedConflicts(taskId: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
+    // Read from the index file: most verifications find no conflict without starting git.
+    if ((await indexHasUnmergedEntries(await this.gitDirOf(dir)).catch(() => undefined)) === false) return [];
     const unmerged = (await this.git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
     const marked: string[] = [];
     for (const file of unmerged) {

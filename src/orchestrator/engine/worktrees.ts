@@ -8,16 +8,13 @@ import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeRes
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
 import { parseNumstat } from './worktrees-numstat';
+import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
 import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
   return qualifiedTaskId.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
-
-// Run-time files never belong in the user's history; .git/info/exclude keeps them out of
-// `git status` without touching a tracked file.
-const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/cache/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
 
 // In a task worktree's own git folder: paths Orch put there (`.worktreeinclude` copies, what
 // the setup installed) that no commit may take, NUL-separated.
@@ -87,14 +84,14 @@ export class Worktrees {
   /** Idempotent: a resumed run finds its integration branch where it left it. */
   async prepare(): Promise<void> {
     const root = this.paths.root;
-    await this.excludeRuntimeFiles();
+    await excludeRuntimeFiles(await this.gitCommonDir());
     if ((await this.git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
       await this.gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
     }
     if (!(await this.branchExists(this.integrationBranch))) {
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
-    await this.removeStaleLocks();
+    await removeStaleLocks(await this.gitCommonDir(), this.paths.worktreesDir, this.runId);
     // A checkout of an integration branch (this run's before an upgrade, or an earlier run's)
     // holds only commits, all on its branch; a checkout left there would go stale as merges
     // move the branch under it.
@@ -364,32 +361,6 @@ export class Worktrees {
 
   private async branchExists(branch: string): Promise<boolean> {
     return (await this.branchTip(branch)) !== undefined;
-  }
-
-  /**
-   * Lock files left by git processes of this run that a crash (and the orphan cleanup after it)
-   * killed mid-operation. Called with the run lock held and the orphans gone, so none is live.
-   */
-  private async removeStaleLocks(): Promise<void> {
-    const common = await this.gitCommonDir();
-    const worktreeAdmin = join(common, 'worktrees');
-    const admins = await readdir(worktreeAdmin).catch(() => [] as string[]);
-    for (const name of admins) {
-      const gitdir = await readFile(join(worktreeAdmin, name, 'gitdir'), 'utf8').catch(() => '');
-      if (gitdir.trim().startsWith(this.paths.worktreesDir)) await rm(join(worktreeAdmin, name, 'index.lock'), { force: true });
-    }
-    const refs = join(common, 'refs', 'heads', 'orch', this.runId);
-    for (const entry of await readdir(refs, { recursive: true }).catch(() => [] as string[])) {
-      if (entry.endsWith('.lock')) await rm(join(refs, entry), { force: true });
-    }
-  }
-
-  private async excludeRuntimeFiles(): Promise<void> {
-    const excludeFile = join(await this.gitCommonDir(), 'info', 'exclude');
-    await mkdir(join(excludeFile, '..'), { recursive: true });
-    const current = await readFile(excludeFile, 'utf8').catch(() => '');
-    const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
-    if (missing.length > 0) await appendFile(excludeFile, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`);
   }
 
   /**

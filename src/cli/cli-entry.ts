@@ -4,10 +4,10 @@
 // reading a file. A cache that is missing, stale (another bundle, another Node) or unreadable is
 // only slower: the bundle is compiled as without it and the cache written anew at exit.
 
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const bundle = join(__dirname, 'cli-main.js');
@@ -40,6 +40,11 @@ function writeCache(file: string, script: Script): void {
     writeFileSync(partial, script.createCachedData());
     // Renamed into place: a reader never sees half a file.
     renameSync(partial, file);
+    // The same command's entries for other bundles or Node versions would only pile up.
+    const command = basename(file).split('-')[0] ?? '';
+    for (const old of readdirSync(dirname(file))) {
+      if (old !== basename(file) && old.startsWith(`${command}-`) && old.endsWith('.bin')) rmSync(join(dirname(file), old), { force: true });
+    }
   } catch {
     // A cache that cannot be written only makes the next start as slow as this one.
   }

@@ -45,10 +45,14 @@ describe('orch from its code cache (dist/cli.js)', function () {
     assert.deepEqual([wrong.status, wrong.stderr], [wrongDirect.status, wrongDirect.stderr]);
     assert.equal(wrong.status, 2);
 
+    // An entry of an earlier build of the same command goes when a new one is written; other commands' stay.
+    writeFileSync(join(dir, 'plan-0.0.0-x64-1-1.bin'), 'an earlier build');
+    writeFileSync(join(dir, 'status-0.0.0-x64-1-1.bin'), 'another command');
     writeFileSync(join(dir, entry!), 'not a code cache');
     const damaged = run(CLI, ['plan', ROADMAP, '--json'], cacheHome);
     assert.deepEqual([damaged.status, damaged.stdout, damaged.stderr], [0, direct.stdout, direct.stderr]);
     assert.notEqual(readFileSync(join(dir, entry!), 'utf8'), 'not a code cache', 'the damaged cache was written anew');
+    assert.deepEqual(readdirSync(dir).sort(), [entry, 'status-0.0.0-x64-1-1.bin']);
 
     // A cache home that is a file: nothing can be cached, and nothing else changes.
     const blocked = join(tmp.path, 'a-file');

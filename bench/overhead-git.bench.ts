@@ -1,7 +1,7 @@
 // Git's share of a run's overhead: 200 quick stand-in tasks through the whole engine (worktree
 // add, commit, verification, merge, cleanup) at parallel 8 and 32, against the ideal wall time
 // (every wave of agents back to back, git free). Medians and spread over repetitions.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,10 +44,22 @@ function roadmap(tasks: number): Roadmap {
   };
 }
 
-async function oneRun(parallel: number): Promise<{ wallMs: number; verified: number; tasks: number }> {
-  const { snapshot, wallMs } = await runStandIns({ prefix: 'orch-bench-git-', roadmap: roadmap(TASKS), parallel, paceMs: PACE_MS, steps: STEPS });
+// Linux: the CPU of this process's waited-for children (git, the stand-ins), in ms.
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function oneRun(parallel: number): Promise<{ wallMs: number; verified: number; tasks: number; cpuMs: number; childrenMs: number }> {
+  const before = childrenCpuMs();
+  const { snapshot, wallMs, cpuMicros } = await runStandIns({ prefix: 'orch-bench-git-', roadmap: roadmap(TASKS), parallel, paceMs: PACE_MS, steps: STEPS });
   const verified = Object.values(snapshot.tasks).filter((t) => t.state === 'verified').length;
-  return { wallMs, verified, tasks: snapshot.taskOrder.length };
+  return { wallMs, verified, tasks: snapshot.taskOrder.length, cpuMs: cpuMicros / 1000, childrenMs: childrenCpuMs() - before };
 }
 
 /**
@@ -103,12 +115,16 @@ export async function bench(): Promise<void> {
   for (const parallel of REPEAT > 0 ? PARALLEL : []) {
     const ratios: number[] = [];
     const walls: number[] = [];
+    const ownCpu: number[] = [];
+    const childCpu: number[] = [];
     let verified = 0;
     let tasks = 0;
     for (let i = 0; i < REPEAT; i++) {
       const run = await oneRun(parallel);
       const idealMs = Math.ceil(run.tasks / parallel) * PACE_MS * STEPS;
       walls.push(run.wallMs);
+      ownCpu.push(run.cpuMs / run.tasks);
+      childCpu.push(run.childrenMs / run.tasks);
       ratios.push(run.wallMs / idealMs);
       verified += run.verified;
       tasks += run.tasks;
@@ -118,7 +134,9 @@ export async function bench(): Promise<void> {
     console.log(
       `git overhead: ${TASKS} stand-in tasks (${PACE_MS * STEPS} ms each), parallel ${parallel}, ${REPEAT} runs: ${verified}/${tasks} verified, ` +
         `wall median ${s(percentile(walls, 50))} (min ${s(Math.min(...walls))}, max ${s(Math.max(...walls))}) vs ideal ${s(idealMs)}: ` +
-        `${percentile(ratios, 50).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x)`,
+        `${percentile(ratios, 50).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x); ` +
+        `CPU per task: Orch ${percentile(ownCpu, 50).toFixed(0)} ms (${Math.min(...ownCpu).toFixed(0)}-${Math.max(...ownCpu).toFixed(0)}), ` +
+        `git and the stand-in ${percentile(childCpu, 50).toFixed(0)} ms (${Math.min(...childCpu).toFixed(0)}-${Math.max(...childCpu).toFixed(0)})`,
     );
   }
 }

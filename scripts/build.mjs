@@ -16,7 +16,10 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // `orch` is a small loader (dist/cli.js) that runs the bundle (dist/cli-main.js) from V8's code
+  // cache. The bundle has no `import()` left: a script run that way cannot import without a flag.
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/cli-entry.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, sourcemap: false }),
   build({
     ...common,
     entryPoints: ['src/extension/extension.ts'],

@@ -13,6 +13,17 @@ export interface MergedCommits {
   readonly head: string;
 }
 
+/** Both tips and the target's tree, when the caller knows them without asking git. */
+export interface MergeTips extends MergedCommits {
+  readonly baseTree: string;
+}
+
+/** The target's new tip after a clean merge, and its tree. */
+export interface MergedTip {
+  readonly commit: string;
+  readonly tree: string;
+}
+
 type Git = (args: readonly string[]) => Promise<GitResult>;
 
 // A branch moved by someone else between reading its tip and moving it: merged again from
@@ -25,11 +36,17 @@ const ATTEMPTS = 3;
  * the tip the merge was computed on. A crash anywhere leaves the branch at its old tip or at
  * the finished merge, never in between; merging a source the target already holds is a no-op.
  */
-export async function mergeWithoutCheckout(git: Git, gitCommonDir: string, target: string, source: string, message: string): Promise<MergeResult & { readonly commits?: MergedCommits }> {
+export async function mergeWithoutCheckout(
+  git: Git,
+  gitCommonDir: string,
+  target: string,
+  source: string,
+  message: string,
+  known?: MergeTips,
+): Promise<MergeResult & { readonly commits?: MergedCommits; readonly tip?: MergedTip }> {
   for (let attempt = 1; ; attempt++) {
-    const tips = await git(['rev-parse', `refs/heads/${target}^{commit}`, `refs/heads/${source}^{commit}`, `refs/heads/${target}^{tree}`]);
-    const [base, head, baseTree] = tips.stdout.trim().split('\n');
-    if (tips.code !== 0 || base === undefined || head === undefined) throw new Error(`merging ${source} into ${target} failed: ${tips.stderr.trim() || 'a branch is missing'}`);
+    // Tips the caller read are tried first; a branch that moved meanwhile makes update-ref refuse, and the retry asks git.
+    const { base, head, baseTree } = attempt === 1 && known !== undefined ? known : await readTips(git, target, source);
     const tree = await git(['merge-tree', '--write-tree', '-z', '--name-only', '--messages', base, head]);
     if (tree.code === 1) return { merged: false, ...conflictsOf(tree.stdout) };
     const treeId = tree.stdout.split('\0')[0] ?? '';
@@ -46,10 +63,17 @@ export async function mergeWithoutCheckout(git: Git, gitCommonDir: string, targe
     const moved = await git(['update-ref', '-m', message, `refs/heads/${target}`, merge, base]);
     if (moved.code === 0) {
       await pausePoint('merge-after-update-ref', gitCommonDir, source);
-      return { merged: true, conflicts: [], detail: `merged as ${merge}`, commits: { base, head } };
+      return { merged: true, conflicts: [], detail: `merged as ${merge}`, commits: { base, head }, tip: { commit: merge, tree: treeId } };
     }
     if (attempt >= ATTEMPTS) throw new Error(`merging ${source} into ${target} failed: the branch kept moving (${moved.stderr.trim()})`);
   }
+}
+
+async function readTips(git: Git, target: string, source: string): Promise<MergeTips> {
+  const tips = await git(['rev-parse', `refs/heads/${target}^{commit}`, `refs/heads/${source}^{commit}`, `refs/heads/${target}^{tree}`]);
+  const [base, head, baseTree] = tips.stdout.trim().split('\n');
+  if (tips.code !== 0 || base === undefined || head === undefined || baseTree === undefined) throw new Error(`merging ${source} into ${target} failed: ${tips.stderr.trim() || 'a branch is missing'}`);
+  return { base, head, baseTree };
 }
 
 /**

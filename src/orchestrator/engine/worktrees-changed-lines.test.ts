@@ -44,6 +44,10 @@ describe('Worktrees.changedLines', () => {
       { file: 'logo.bin', added: null, removed: null },
     ]);
     assert.deepEqual(await w.changedLines('P/T2'), [{ file: 'b.txt', added: 1, removed: 0 }]);
+    // A resumed Orch has no counts from the commit: it asks git, and git says the same.
+    const resumed = new Worktrees(workspacePaths(join(tmp.path, 'ws')), 'run1');
+    assert.deepEqual(byFile(await resumed.changedLines('P/T1')), byFile(await w.changedLines('P/T1')));
+    assert.deepEqual(await resumed.changedLines('P/T2'), [{ file: 'b.txt', added: 1, removed: 0 }]);
   });
 
   it('counts only the task\'s lines when its rework took in integrated work before merging', async () => {

@@ -4,18 +4,17 @@ import { join, resolve } from 'node:path';
 import type { FileLineCount } from '../../protocol/events';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { git as plainGit, gitOk as plainGitOk } from './git';
-import { mergeWithoutCheckout, type MergedCommits, type MergeResult } from './merge-without-checkout';
+import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeResult, type MergeTips } from './merge-without-checkout';
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
+import { parseNumstat } from './worktrees-numstat';
+import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
+import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
   return qualifiedTaskId.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
-
-// Run-time files never belong in the user's history; .git/info/exclude keeps them out of
-// `git status` without touching a tracked file.
-const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/cache/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
 
 // In a task worktree's own git folder: paths Orch put there (`.worktreeinclude` copies, what
 // the setup installed) that no commit may take, NUL-separated.
@@ -25,6 +24,12 @@ export interface TaskWorktree {
   readonly dir: string;
   /** Made now rather than found from an earlier start of this run: it needs its setup. */
   readonly created: boolean;
+}
+
+/** A task's committed change as verified: its tip, the files it touched and their line counts. */
+interface CommittedChange {
+  readonly head: string;
+  readonly lines: readonly FileLineCount[];
 }
 
 interface Prefetch {
@@ -50,6 +55,9 @@ export class Worktrees {
   private readonly background = new Set<Promise<unknown>>();
   private readonly backgroundErrors: string[] = [];
   private readonly mergedCommits = new Map<string, MergedCommits>();
+  private readonly committed = new Map<string, CommittedChange>();
+  /** The integration branch as this Orch's last merge left it. */
+  private integrationTip: MergedTip | undefined;
   private commonDir: string | undefined;
 
   constructor(
@@ -76,14 +84,14 @@ export class Worktrees {
   /** Idempotent: a resumed run finds its integration branch where it left it. */
   async prepare(): Promise<void> {
     const root = this.paths.root;
-    await this.excludeRuntimeFiles();
+    await excludeRuntimeFiles(await this.gitCommonDir());
     if ((await this.git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
       await this.gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
     }
     if (!(await this.branchExists(this.integrationBranch))) {
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
-    await this.removeStaleLocks();
+    await removeStaleLocks(await this.gitCommonDir(), this.paths.worktreesDir, this.runId);
     // A checkout of an integration branch (this run's before an upgrade, or an earlier run's)
     // holds only commits, all on its branch; a checkout left there would go stale as merges
     // move the branch under it.
@@ -203,7 +211,10 @@ export class Worktrees {
       // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
       await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
     }
-    if ((await this.git(dir, ['diff', '--cached', '--quiet'])).code !== 0) await this.gitOk(dir, ['commit', '-q', '-m', message]);
+    // Committed straight away: only a refused commit asks whether anything was staged at all.
+    const commit = await this.git(dir, ['commit', '-q', '-m', message]);
+    if (commit.code === 0 || (await this.git(dir, ['diff', '--cached', '--quiet'])).code === 0) return;
+    throw new Error(`git commit -q -m ${message} failed in ${dir} (exit ${commit.code}): ${commit.stderr.trim() || commit.stdout.trim()}`);
   }
 
   /**
@@ -225,6 +236,8 @@ export class Worktrees {
   }
 
   private async checkedOutBranch(dir: string): Promise<string | undefined> {
+    const read = await readCheckedOutBranch(dir);
+    if (read !== undefined) return read.branch;
     const head = await this.git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
     return head.code === 0 ? head.stdout.trim() : undefined;
   }
@@ -233,13 +246,19 @@ export class Worktrees {
   async commitTask(taskId: string, message: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
     await this.commitAll(dir, message);
-    const diff = await this.gitOk(dir, ['diff', '--name-only', `${this.integrationBranch}...HEAD`]);
-    return diff.split('\n').filter((l) => l.length > 0);
+    // One diff gives the files and their line counts; a merge of this same tip reuses the counts.
+    const lines = parseNumstat(await this.gitOk(dir, ['diff', '--numstat', '-z', `${this.integrationBranch}...HEAD`]));
+    const head = (await readBranchTip(await this.gitCommonDir(), this.taskBranch(taskId)))?.sha;
+    if (head === undefined) this.committed.delete(taskId);
+    else this.committed.set(taskId, { head, lines });
+    return lines.map((l) => l.file);
   }
 
   /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
   async unresolvedConflicts(taskId: string): Promise<readonly string[]> {
     const dir = this.taskDir(taskId);
+    // Read from the index file: most verifications find no conflict without starting git.
+    if ((await indexHasUnmergedEntries(await this.gitDirOf(dir)).catch(() => undefined)) === false) return [];
     const unmerged = (await this.git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
     const marked: string[] = [];
     for (const file of unmerged) {
@@ -253,12 +272,24 @@ export class Worktrees {
   merge(taskId: string, message: string): Promise<MergeResult> {
     return this.merges.run(async () => {
       const git = (args: readonly string[]) => this.git(this.paths.root, args);
-      const { commits, ...result } = await mergeWithoutCheckout(git, await this.gitCommonDir(), this.integrationBranch, this.taskBranch(taskId), message);
+      const { commits, tip, ...result } = await mergeWithoutCheckout(git, await this.gitCommonDir(), this.integrationBranch, this.taskBranch(taskId), message, await this.knownTips(taskId));
       if (commits !== undefined) this.mergedCommits.set(taskId, commits);
+      if (tip !== undefined) this.integrationTip = tip;
       // A merge that failed without conflicts is the repository's problem, not the agent's work.
       if (!result.merged && result.conflicts.length === 0) throw new Error(`merging ${taskId} into ${this.integrationBranch} failed: ${result.detail}`);
       return result;
     });
+  }
+
+  // Both tips from git's files, and the integration tree from this Orch's last merge: a merge
+  // then starts without a git process. Undefined when any of them is not known so.
+  private async knownTips(taskId: string): Promise<MergeTips | undefined> {
+    const last = this.integrationTip;
+    if (last === undefined) return undefined;
+    const common = await this.gitCommonDir();
+    const [base, head] = await Promise.all([readBranchTip(common, this.integrationBranch), readBranchTip(common, this.taskBranch(taskId))]);
+    if (base?.sha !== last.commit || head?.sha === undefined) return undefined;
+    return { base: last.commit, head: head.sha, baseTree: last.tree };
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
@@ -294,18 +325,21 @@ export class Worktrees {
     const dir = this.taskDir(taskId);
     // The folder is per task, not per run: another run's worktree there is not this one's to remove.
     if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
-      if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
-        await this.commitAll(dir, `orch: work in progress on ${taskId}`);
-      }
       await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
-      await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      // A clean worktree goes in one step. Git refuses one with changes or untracked files: what
+      // is there is committed to its branch first, then the folder goes.
+      if ((await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+          await this.commitAll(dir, `orch: work in progress on ${taskId}`);
+        }
+        await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      }
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:
     // unmerged work stays on its branch.
     const ref = `refs/heads/${this.taskBranch(taskId)}`;
-    const tip = await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', ref]);
-    if (tip.code !== 0) return { branchKept: false };
-    const sha = tip.stdout.trim();
+    const sha = await this.branchTip(this.taskBranch(taskId));
+    if (sha === undefined) return { branchKept: false };
     if ((await this.git(this.paths.root, ['merge-base', '--is-ancestor', sha, `refs/heads/${this.integrationBranch}`])).code !== 0) return { branchKept: true };
     await this.gitOk(this.paths.root, ['update-ref', '-d', ref, sha]);
     return { branchKept: false };
@@ -318,35 +352,15 @@ export class Worktrees {
     await this.gitOk(this.paths.root, ['worktree', 'prune']);
   }
 
+  private async branchTip(branch: string): Promise<string | undefined> {
+    const read = await readBranchTip(await this.gitCommonDir(), branch);
+    if (read !== undefined) return read.sha;
+    const tip = await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+    return tip.code === 0 ? tip.stdout.trim() : undefined;
+  }
+
   private async branchExists(branch: string): Promise<boolean> {
-    return (await this.git(this.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
-  }
-
-  /**
-   * Lock files left by git processes of this run that a crash (and the orphan cleanup after it)
-   * killed mid-operation. Called with the run lock held and the orphans gone, so none is live.
-   */
-  private async removeStaleLocks(): Promise<void> {
-    const common = resolve(this.paths.root, (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim());
-    const worktreeAdmin = join(common, 'worktrees');
-    const admins = await readdir(worktreeAdmin).catch(() => [] as string[]);
-    for (const name of admins) {
-      const gitdir = await readFile(join(worktreeAdmin, name, 'gitdir'), 'utf8').catch(() => '');
-      if (gitdir.trim().startsWith(this.paths.worktreesDir)) await rm(join(worktreeAdmin, name, 'index.lock'), { force: true });
-    }
-    const refs = join(common, 'refs', 'heads', 'orch', this.runId);
-    for (const entry of await readdir(refs, { recursive: true }).catch(() => [] as string[])) {
-      if (entry.endsWith('.lock')) await rm(join(refs, entry), { force: true });
-    }
-  }
-
-  private async excludeRuntimeFiles(): Promise<void> {
-    const gitDir = (await this.gitOk(this.paths.root, ['rev-parse', '--git-common-dir'])).trim();
-    const excludeFile = join(resolve(this.paths.root, gitDir), 'info', 'exclude');
-    await mkdir(join(excludeFile, '..'), { recursive: true });
-    const current = await readFile(excludeFile, 'utf8').catch(() => '');
-    const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
-    if (missing.length > 0) await appendFile(excludeFile, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`);
+    return (await this.branchTip(branch)) !== undefined;
   }
 
   /**
@@ -355,6 +369,10 @@ export class Worktrees {
    * cannot tell: the counts inform the reader, they never decide anything.
    */
   async changedLines(taskId: string): Promise<readonly FileLineCount[] | undefined> {
+    const merged = this.mergedCommits.get(taskId);
+    const committed = this.committed.get(taskId);
+    // The tip merged is the one committed and counted then: its counts stand without a git process.
+    if (merged !== undefined && committed?.head === merged.head) return committed.lines;
     const root = this.paths.root;
     const tip = await this.git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${this.taskBranch(taskId)}`]);
     if (tip.code !== 0) return undefined;
@@ -370,17 +388,6 @@ export class Worktrees {
 
   private async numstat(range: string): Promise<readonly FileLineCount[] | undefined> {
     const diff = await this.git(this.paths.root, ['diff', '--numstat', '-z', range]);
-    if (diff.code !== 0) return undefined;
-    // -z: "added\tremoved\tpath\0", or for a rename "added\tremoved\t\0from\0to\0"; "-" counts a binary file.
-    const fields = diff.stdout.split('\0');
-    const counts: { file: string; added: number | null; removed: number | null }[] = [];
-    for (let i = 0; i < fields.length; i += 1) {
-      const [added, removed, path] = (fields[i] ?? '').split('\t');
-      if (added === undefined || removed === undefined || path === undefined) continue;
-      const file = path === '' ? fields[(i += 2)] : path;
-      if (file === undefined || file === '') continue;
-      counts.push({ file, added: added === '-' ? null : Number(added), removed: removed === '-' ? null : Number(removed) });
-    }
-    return counts;
+    return diff.code === 0 ? parseNumstat(diff.stdout) : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Env, PreflightPorts, ProcessOutcome } from './preflight-ports';
+import { gitVersionProblem } from './git-version';
 import type { PlanNeeds } from './plan-needs';
 import { resolveFirefoxPath } from '../verify/firefox-page';
 import { resolveWebKitDriver, XVFB_RUN } from '../verify/webkit-page';
@@ -101,8 +102,10 @@ async function checkClaudeCredentials(input: PreflightInput, users: readonly str
 async function checkGit(input: PreflightInput, ports: PreflightPorts): Promise<string[]> {
   const options = { cwd: input.workspace, env: { ...input.env, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: LOOKUP_TIMEOUT_MS };
   const noGit = 'or pass --no-git to run the tasks one at a time in the folder itself';
-  const top = await ports.run('git', ['rev-parse', '--show-toplevel'], options);
+  const [top, version] = await Promise.all([ports.run('git', ['rev-parse', '--show-toplevel'], options), ports.run('git', ['--version'], options)]);
   if (top.startError === 'ENOENT') return [`git is not installed (not found on PATH): install git, ${noGit}`];
+  const tooOld = version.code === 0 ? gitVersionProblem(version.stdout, noGit) : undefined;
+  if (tooOld !== undefined) return [tooOld];
   if (top.code !== 0) return [`${input.workspace} is not a git repository: run \`git init && git add -A && git commit -m init\` there, ${noGit}`];
   const ident = await ports.run('git', ['var', 'GIT_COMMITTER_IDENT'], options);
   if (ident.code === 0) return [];

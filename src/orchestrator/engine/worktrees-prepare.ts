@@ -1,0 +1,34 @@
+// What a run's start does to the repository before any worktree: the run-time files excluded
+// from git, and the lock files a crash left behind removed.
+
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// Run-time files never belong in the user's history; .git/info/exclude keeps them out of
+// `git status` without touching a tracked file.
+const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/cache/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
+
+export async function excludeRuntimeFiles(gitCommonDir: string): Promise<void> {
+  const excludeFile = join(gitCommonDir, 'info', 'exclude');
+  await mkdir(join(excludeFile, '..'), { recursive: true });
+  const current = await readFile(excludeFile, 'utf8').catch(() => '');
+  const missing = EXCLUDES.filter((line) => !current.split('\n').includes(line));
+  if (missing.length > 0) await appendFile(excludeFile, `${current.endsWith('\n') || current === '' ? '' : '\n'}${missing.join('\n')}\n`);
+}
+
+/**
+ * Lock files left by git processes of this run that a crash (and the orphan cleanup after it)
+ * killed mid-operation. Called with the run lock held and the orphans gone, so none is live.
+ */
+export async function removeStaleLocks(gitCommonDir: string, worktreesDir: string, runId: string): Promise<void> {
+  const worktreeAdmin = join(gitCommonDir, 'worktrees');
+  const admins = await readdir(worktreeAdmin).catch(() => [] as string[]);
+  for (const name of admins) {
+    const gitdir = await readFile(join(worktreeAdmin, name, 'gitdir'), 'utf8').catch(() => '');
+    if (gitdir.trim().startsWith(worktreesDir)) await rm(join(worktreeAdmin, name, 'index.lock'), { force: true });
+  }
+  const refs = join(gitCommonDir, 'refs', 'heads', 'orch', runId);
+  for (const entry of await readdir(refs, { recursive: true }).catch(() => [] as string[])) {
+    if (entry.endsWith('.lock')) await rm(join(refs, entry), { force: true });
+  }
+}

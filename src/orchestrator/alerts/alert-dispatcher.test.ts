@@ -50,6 +50,7 @@ const RUN: readonly NewEvent[] = [
   { type: 'run.paused', reason: 'budget', message: '$5.00 spent' },
   { type: 'run.paused', reason: 'user', message: 'paused by you' },
   { type: 'run.resumed' },
+  { type: 'message.sent', messageId: 'm1', from: 'P/T3', to: 'person', text: 'Which port?', kind: 'question' },
   { type: 'run.finished', state: 'completed' },
 ];
 
@@ -76,15 +77,15 @@ describe('alert webhooks', function () {
     try {
       const events = await runWith([{ url: hook.url, events: ALL, format: 'json' }]);
       const bodies = hook.bodies as { kind: string; seq: number; runId: string; type: string; taskId: string | null; event: string }[];
-      assert.deepEqual(bodies.map((b) => b.kind), ['defect', 'blocked', 'failed', 'budget', 'completed']);
+      assert.deepEqual(bodies.map((b) => b.kind), ['defect', 'blocked', 'failed', 'budget', 'needs-input', 'completed']);
       assert.deepEqual(bodies[1], { ...bodies[1], type: 'orch.alert', runId: 'r1', seq: 3, taskId: 'P/T1', event: 'task.blocked' });
       const failed = events.filter((e) => e.type === 'alert.deliveryFailed');
       assert.deepEqual(failed.map((e) => [e.attempt, e.retryInMs, e.error]), [[1, 500, 'HTTP 500'], [2, 1000, 'HTTP 500']]);
       const delivered = events.filter((e) => e.type === 'alert.delivered');
-      assert.deepEqual(delivered.map((e) => [e.kind, e.attempts]), [['defect', 3], ['blocked', 1], ['failed', 1], ['budget', 1], ['completed', 1]]);
+      assert.deepEqual(delivered.map((e) => [e.kind, e.attempts]), [['defect', 3], ['blocked', 1], ['failed', 1], ['budget', 1], ['needs-input', 1], ['completed', 1]]);
       assert.ok(!JSON.stringify(events).includes('secret-part'), 'the webhook URL, a credential, stays out of the log');
       const snapshot = foldEvents(events)!;
-      assert.deepEqual(snapshot.alerts?.map((a) => [a.kind, a.delivered, a.undelivered]), [['defect', [0], []], ['blocked', [0], []], ['failed', [0], []], ['budget', [0], []], ['completed', [0], []]]);
+      assert.deepEqual(snapshot.alerts?.map((a) => [a.kind, a.delivered, a.undelivered]), [['defect', [0], []], ['blocked', [0], []], ['failed', [0], []], ['budget', [0], []], ['needs-input', [0], []], ['completed', [0], []]]);
     } finally {
       await hook.close();
     }
@@ -108,9 +109,9 @@ describe('alert webhooks', function () {
       const warnings = events.filter((e) => e.type === 'warning.raised');
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]!.type === 'warning.raised' ? warnings[0]!.message : '', /alert webhook #1 \(127\.0\.0\.1:\d+\) keeps failing/);
-      assert.equal(hook.hits(), 3 + 4, 'three tries for the first alert, one for each of the four after it');
-      assert.equal(good.bodies.length, 5, 'the other webhook is not held back');
-      assert.deepEqual(foldEvents(events)!.alerts?.map((a) => a.undelivered), [[0], [0], [0], [0], [0]]);
+      assert.equal(hook.hits(), 3 + 5, 'three tries for the first alert, one for each of the five after it');
+      assert.equal(good.bodies.length, 6, 'the other webhook is not held back');
+      assert.deepEqual(foldEvents(events)!.alerts?.map((a) => a.undelivered), [[0], [0], [0], [0], [0], [0]]);
     } finally {
       await hook.close();
       await good.close();

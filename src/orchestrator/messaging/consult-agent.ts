@@ -9,7 +9,7 @@ import type { EngineContext } from '../engine/engine-context';
 import type { ToolAnswer } from '../runner/mcp/message-tools';
 
 /** Reading only: a consulted agent answers, it does not change the asker's worktree. */
-export const CONSULT_TOOLS: readonly string[] = ['Read', 'Grep', 'Glob'];
+const CONSULT_TOOLS: readonly string[] = ['Read', 'Grep', 'Glob'];
 const CONSULT_BUDGET_USD = 0.5;
 const CONSULT_TIMEOUT_SEC = 300;
 const ANSWER_CHARS = 20_000;

@@ -6,6 +6,7 @@ import type { Roadmap, RunState } from './domain';
 import type { AlertDelivered, AlertDeliveryFailed } from './events-alerts';
 import type { DefectEvent } from './events-defects';
 import type { MessageEvent } from './events-messages';
+import type { ConsultEvent } from './events-consult';
 import type { BrowserEvidence } from './events-browsers';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
@@ -252,7 +253,7 @@ export type OrchEvent =
   | WarningRaised
   | AlertDelivered | AlertDeliveryFailed
   | DefectEvent
-  | MessageEvent;
+  | MessageEvent | ConsultEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -298,6 +299,7 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'message.delivered': true,
   'message.read': true,
   'message.returned': true,
+  'consult.started': true, 'consult.finished': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

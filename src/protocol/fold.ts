@@ -8,6 +8,7 @@ import { foldAlerts } from './fold-alerts';
 import { foldDefects } from './fold-defects';
 import { qualifiedTaskId } from './ids';
 import { foldMessage } from './fold-messages';
+import { foldConsult } from './fold-consult';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -169,6 +170,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'review.finished': case 'defect.opened': case 'defect.recurred': case 'defect.escalated': case 'defect.reassigned': case 'defect.closed':
       return s;
     case 'message.sent': case 'message.delivered': case 'message.read': case 'message.returned': return foldMessage(s, e);
+    case 'consult.started': case 'consult.finished': return foldConsult(s, e);
   }
 }
 

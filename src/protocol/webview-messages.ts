@@ -23,7 +23,17 @@ export interface ControlMessage {
   readonly action: RunAction;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest;
+/** The person's answer to a task's open question (the question banner's form). */
+export interface AnswerMessage {
+  readonly type: 'answer';
+  readonly id: number;
+  readonly runId: string;
+  /** The asking task: PRD-1/T2. */
+  readonly task: string;
+  readonly text: string;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -56,6 +66,8 @@ const pageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe'), runId, after: seq(0) }),
   z.strictObject({ type: z.literal('control'), id: requestId, runId, action: z.enum(['pause', 'resume', 'cancel']) }),
   z.strictObject({ type: z.literal('agents'), id: requestId }),
+  // The same bounds as the HTTP route's body (answer-schemas.ts).
+  z.strictObject({ type: z.literal('answer'), id: requestId, runId, task: z.string().check(z.minLength(1), z.maxLength(200)), text: z.string().check(z.minLength(1), z.maxLength(20_000)) }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence

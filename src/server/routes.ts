@@ -12,7 +12,9 @@ import {
   startRunReplySchema,
   startRunRequestSchema,
 } from '../protocol/api-schemas';
+import { answerReplySchema, answerRequestSchema } from '../protocol/answer-schemas';
 import { agentsHandler } from './handlers/agents';
+import { answerQuestionHandler } from './handlers/answer-question';
 import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
 import { openApiHandler } from './handlers/openapi';
@@ -69,6 +71,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/runs/{runId}/resume', scope: 'control', action: 'run.resume', summary: 'a live paused run goes on', response: controlReplySchema, handler: controlRunHandler('resume') },
   // Messages and answers (the messaging work) go here: `GET /runs/{runId}/messages` (read) and
   // `POST /runs/{runId}/tasks/{taskId}/answer` (control, action `answer`).
+  { method: 'POST', path: '/runs/{runId}/answers', scope: 'control', action: 'answer', summary: "answer a task's open question (as orch answer does)", body: answerRequestSchema, response: answerReplySchema, handler: answerQuestionHandler },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];
 

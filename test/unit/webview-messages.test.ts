@@ -15,6 +15,15 @@ describe('webview messages', () => {
     assert.equal(parsePageMessage({ type: 'agents', id: 1, all: true }).ok, false);
   });
 
+  it('accepts an answer with its task and text, and refuses an empty or oversized answer or a missing task', () => {
+    const answer = { type: 'answer', id: 5, runId: 'r-1', task: 'PRD-1/T2', text: 'Yes' };
+    assert.deepEqual(parsePageMessage(answer), { ok: true, message: answer });
+    assert.match(errorOf(parsePageMessage({ ...answer, text: '' })), /^invalid message: text: /);
+    assert.match(errorOf(parsePageMessage({ ...answer, text: 'x'.repeat(20_001) })), /^invalid message: text: /);
+    assert.match(errorOf(parsePageMessage({ type: 'answer', id: 5, runId: 'r-1', text: 'Yes' })), /^invalid message: task: /);
+    assert.equal(parsePageMessage({ ...answer, token: 'x' }).ok, false);
+  });
+
   it('checks every field the Agents view shows in an agents answer', () => {
     const agent = { name: 'qa', description: 'Tests', model: 'sonnet', provider: 'claude', tools: null, team: null, phases: ['testing'], source: 'agents/qa.md' };
     const answer = (value: unknown) => ({ type: 'agents', id: 3, reply: { ok: true, value } });

@@ -10,6 +10,7 @@ import { readAgents } from '../../orchestrator/views/read-agents';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import { REPO, sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
 import { useTempDir } from '../../../test/support/temp-dir';
+import { answerRun } from './answer-run';
 import { controlRun } from './control-run';
 import { WebviewHost } from './webview-host';
 
@@ -34,6 +35,7 @@ describe('dashboard webview host (postMessage side)', () => {
       tails,
       listRuns: () => listRuns(paths),
       control: (runId, action) => controlRun(paths, runId, action),
+      answer: (runId, task, text) => answerRun(paths, tails, runId, task, text),
       listAgents: () => readAgents({ workspace: dir.path, builtinAgentsDir: agentsDir, homeDir: dir.path }),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
@@ -120,6 +122,16 @@ describe('dashboard webview host (postMessage side)', () => {
     assert.equal(foldEvents(log.events)?.state, 'cancelled');
   });
 
+  it('answers an answer request through the shared answer function, and refuses an empty answer before it', async () => {
+    host.receive({ type: 'answer', id: 9, runId: 'run-1', task: 'PRD-1/T1', text: '' });
+    assert.match(posted[0]?.type === 'error' ? posted[0].message : '', /^invalid message: text: /);
+    posted.length = 0;
+    host.receive({ type: 'answer', id: 10, runId: 'run-1', task: 'PRD-1/T1', text: 'yes' });
+    const [reply] = await waitFor(1);
+    assert.equal(reply?.type === 'reply' && reply.id, 10);
+    assert.match(reply?.type === 'reply' && !reply.reply.ok ? reply.reply.error : '', /PRD-1\/T1 has no open question in run run-1/);
+  });
+
   it('answers an agents request with the registry, matched by its id', async () => {
     mkdirSync(join(dir.path, '.orch', 'agents'), { recursive: true });
     writeFileSync(join(dir.path, '.orch', 'agents', 'docs-writer.md'), '---\nname: docs-writer\ndescription: Writes the guide.\nmodel: haiku\nphases: [implementation]\n---\n\nWrite.\n');
@@ -138,6 +150,7 @@ describe('dashboard webview host (postMessage side)', () => {
       tails,
       listRuns: async () => [],
       control: async () => ({ ok: false, error: 'unused' }),
+      answer: async () => ({ ok: false, error: 'unused' }),
       listAgents: () => Promise.reject(new Error('EIO: i/o error, scandir agents')),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),

@@ -9,6 +9,8 @@ export interface WebviewHostOptions {
   readonly listRuns: () => Promise<readonly RunSummary[]>;
   /** The same core functions the HTTP server's run routes call. */
   readonly control: (runId: string, action: RunAction) => Promise<ApiReply<unknown>>;
+  /** A task's open question answered, as the HTTP server's answers route does it. */
+  readonly answer: (runId: string, task: string, text: string) => Promise<ApiReply<unknown>>;
   /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
   readonly listAgents: () => Promise<AgentsReply>;
   readonly post: (message: HostMessage) => void;
@@ -49,6 +51,12 @@ export class WebviewHost {
       case 'control':
         void this.options
           .control(message.runId, message.action)
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+      case 'answer':
+        void this.options
+          .answer(message.runId, message.task, message.text)
           .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
           .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
         return;

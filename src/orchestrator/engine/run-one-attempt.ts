@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context';
 import { dependencyFacts, reworkFacts } from './brief-facts';
 import { worktreeSetupNote } from '../worktree/setup-note';
 import { runMessageHub } from '../messaging/run-message-hub';
+import { consultAgent } from '../messaging/consult-agent';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 import { briefLessons } from '../defects/close-defects';
 import { reworkAgent } from '../defects/raise-defect';
@@ -66,7 +67,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
       signal: ctx.signal,
-      messaging: hub.portFor({ taskId, agent: agent.name, attemptId: id }),
+      messaging: { ...hub.portFor({ taskId, agent: agent.name, attemptId: id }), consult: (name, question) => consultAgent(ctx, { taskId, attemptId: id, cwd, model: plan.model }, name, question) },
     },
     // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
     (event) => void ctx.log.append(event).catch(() => undefined),

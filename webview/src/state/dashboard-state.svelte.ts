@@ -43,6 +43,10 @@ export class DashboardState {
     return this.transport.control(runId, action);
   }
 
+  answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>> {
+    return this.transport.answer(runId, task, text);
+  }
+
   async loadAgents(): Promise<void> {
     this.agents = await this.transport.agents();
   }

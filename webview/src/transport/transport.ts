@@ -19,6 +19,8 @@ export interface DashboardTransport {
   start(listener: TransportListener): void;
   subscribe(runId: string, after: number): void;
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>>;
+  /** Answers a task's open question (what `orch answer` does); an error reply when refused. */
+  answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>>;
   /** The agent registry; an error reply (never a rejection) when it cannot be had. */
   agents(): Promise<ApiReply<AgentsReply>>;
   stop(): void;

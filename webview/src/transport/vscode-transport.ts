@@ -42,6 +42,10 @@ export class VsCodeTransport implements DashboardTransport {
     return this.request(action, (id) => ({ type: 'control', id, runId, action }));
   }
 
+  answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>> {
+    return this.request('answer', (id) => ({ type: 'answer', id, runId, task, text }));
+  }
+
   async agents(): Promise<ApiReply<AgentsReply>> {
     // parseHostMessage checked the answer's fields against the agents schema.
     return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;

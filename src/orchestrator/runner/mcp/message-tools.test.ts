@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { MessagingPort, ToolAnswer } from './message-tools';
+import { callMessageTool, type MessagingPort, type ToolAnswer } from './message-tools';
 import { OrchToolServer } from './orch-tool-server';
 
 /** An in-memory port: what the hub would answer, recorded. */
@@ -52,6 +52,15 @@ describe('messaging tools and the delivery hook on the tool server', () => {
     await call(7, 'read_inbox', {});
     assert.deepEqual(p.calls, ['send T2 hi', 'ask Which port?', 'inbox']);
     session.close();
+  });
+
+  it('checks consult arguments before the port, and says when the attempt cannot consult', async () => {
+    const p = port([]);
+    assert.match((await callMessageTool(p, 'consult', { question: 'Which port?' })).text, /^agent must be a non-empty agent name, got undefined/);
+    assert.match((await callMessageTool(p, 'consult', { agent: 'qa-engineer', question: ' ' })).text, /^question must be a non-empty string/);
+    assert.deepEqual(await callMessageTool(p, 'consult', { agent: 'qa-engineer', question: 'Which port?' }), { text: 'consult is not available in this attempt', isError: true });
+    const consulting = { ...p, consult: (agent: string, question: string) => Promise.resolve({ text: `${agent} answers:\n${question.length}` }) };
+    assert.deepEqual(await callMessageTool(consulting, 'consult', { agent: 'qa-engineer', question: 'Which port?' }), { text: 'qa-engineer answers:\n11' });
   });
 
   it('answers the PostToolUse hook with the waiting messages as added context, and nothing when none wait', async () => {

@@ -17,6 +17,8 @@ export interface MessagingPort {
   ask(question: string): Promise<ToolAnswer>;
   /** Messages for the agent's context right now (after one of its tool calls), recorded as delivered; '' when none wait. */
   takeLive(): Promise<string>;
+  /** Runs a short read-only attempt of `agent` with `question` as its prompt; its final text is the answer. */
+  consult?(agent: string, question: string): Promise<ToolAnswer>;
 }
 
 export const MESSAGE_TOOLS: readonly ToolDefinition[] = [
@@ -63,6 +65,20 @@ export const MESSAGE_TOOLS: readonly ToolDefinition[] = [
       additionalProperties: false,
     },
   },
+  {
+    name: 'consult',
+    description:
+      "Ask another agent of this project (by agent name) a question: Orch runs a short read-only attempt of it (Read, Grep, Glob) in your worktree and returns its answer. It costs your task; several consults may run at once. An unknown agent is an error listing the valid names.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        agent: { type: 'string', description: 'The agent to consult, by name (e.g. qa-engineer).' },
+        question: { type: 'string', description: 'The whole question: the agent sees nothing else of your task.' },
+      },
+      required: ['agent', 'question'],
+      additionalProperties: false,
+    },
+  },
 ];
 
 export const MESSAGE_TOOL_NAMES: readonly string[] = MESSAGE_TOOLS.map((t) => t.name);
@@ -79,6 +95,13 @@ export async function callMessageTool(port: MessagingPort, name: string, args: R
   if (name === 'ask_person') {
     const question = str(args, 'question');
     return question === undefined ? { text: `question must be a non-empty string, got ${JSON.stringify(args.question)}`, isError: true } : port.ask(question);
+  }
+  if (name === 'consult') {
+    const agent = str(args, 'agent');
+    const question = str(args, 'question');
+    if (agent === undefined) return { text: `agent must be a non-empty agent name, got ${JSON.stringify(args.agent)}`, isError: true };
+    if (question === undefined) return { text: `question must be a non-empty string, got ${JSON.stringify(args.question)}`, isError: true };
+    return port.consult === undefined ? { text: 'consult is not available in this attempt', isError: true } : port.consult(agent, question);
   }
   if (text === undefined) return { text: `text must be a non-empty string, got ${JSON.stringify(args.text)}`, isError: true };
   if (name === 'send_message') {

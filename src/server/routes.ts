@@ -69,8 +69,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/runs/{runId}/cancel', scope: 'control', action: 'run.cancel', summary: 'cancel a run (its agents stop)', response: cancelReplySchema, handler: cancelRunHandler },
   { method: 'POST', path: '/runs/{runId}/pause', scope: 'control', action: 'run.pause', summary: 'no new task starts; running ones finish', response: controlReplySchema, handler: controlRunHandler('pause') },
   { method: 'POST', path: '/runs/{runId}/resume', scope: 'control', action: 'run.resume', summary: 'a live paused run goes on', response: controlReplySchema, handler: controlRunHandler('resume') },
-  // Messages and answers (the messaging work) go here: `GET /runs/{runId}/messages` (read) and
-  // `POST /runs/{runId}/tasks/{taskId}/answer` (control, action `answer`).
+  // Messages travel in the run's snapshot (`GET /runs/{runId}`, its `messages`); the person answers here.
   { method: 'POST', path: '/runs/{runId}/answers', scope: 'control', action: 'answer', summary: "answer a task's open question (as orch answer does)", body: answerRequestSchema, response: answerReplySchema, handler: answerQuestionHandler },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];

@@ -61,7 +61,7 @@ describe('reassigning a defect', () => {
     try {
       await dropReassignment(dir, { defectId: 'D1', agent: 'qa-engineer', by: 'api' });
       const [first, second] = await Promise.all([claimReassignments(dir), claimReassignments(dir)]);
-      const requests = [...first!, ...second!].map((c) => c.request);
+      const requests = [...first, ...second].map((c) => c.request);
       assert.deepEqual(requests, [{ defectId: 'D1', agent: 'qa-engineer', by: 'api' }]);
       assert.deepEqual(await claimReassignments(dir), []);
       assert.equal((await readdir(join(dir, 'reassign'))).filter((n) => n.endsWith('.json')).length, 0);

@@ -4,6 +4,8 @@ import {
   cancelReplySchema,
   controlReplySchema,
   healthSchema,
+  reassignDefectReplySchema,
+  reassignDefectRequestSchema,
   openApiDocumentSchema,
   runEventsQuerySchema,
   runEventsSchema,
@@ -17,6 +19,7 @@ import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
 import { openApiHandler } from './handlers/openapi';
 import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
+import { reassignDefectHandler } from './handlers/reassign-defect';
 import { runEventsHandler } from './handlers/run-events';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import { startRunHandler } from './handlers/start-run';
@@ -67,6 +70,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/runs/{runId}/cancel', scope: 'control', action: 'run.cancel', summary: 'cancel a run (its agents stop)', response: cancelReplySchema, handler: cancelRunHandler },
   { method: 'POST', path: '/runs/{runId}/pause', scope: 'control', action: 'run.pause', summary: 'no new task starts; running ones finish', response: controlReplySchema, handler: controlRunHandler('pause') },
   { method: 'POST', path: '/runs/{runId}/resume', scope: 'control', action: 'run.resume', summary: 'a live paused run goes on', response: controlReplySchema, handler: controlRunHandler('resume') },
+  {
+    method: 'POST',
+    path: '/runs/{runId}/defects/{defectId}/reassign',
+    scope: 'control',
+    action: 'defect.reassign',
+    summary: "give an open defect to another agent (and model) from the task's next attempt",
+    body: reassignDefectRequestSchema,
+    response: reassignDefectReplySchema,
+    handler: reassignDefectHandler,
+  },
   // Messages and answers (the messaging work) go here: `GET /runs/{runId}/messages` (read) and
   // `POST /runs/{runId}/tasks/{taskId}/answer` (control, action `answer`).
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },

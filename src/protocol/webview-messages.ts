@@ -23,7 +23,17 @@ export interface ControlMessage {
   readonly action: RunAction;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest;
+/** A person gives an open defect to another agent (and model), as `POST /runs/:id/defects/:defectId/reassign` does. */
+export interface ReassignDefectMessage {
+  readonly type: 'reassignDefect';
+  readonly id: number;
+  readonly runId: string;
+  readonly defectId: string;
+  readonly agent: string;
+  readonly model?: string;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | ReassignDefectMessage;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -48,6 +58,7 @@ export type HostMessage = ToClientMessage | ReplyMessage | NavigateMessage;
 export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
 
 const runId = z.string().check(z.regex(RUN_ID_PATTERN));
+const name = z.string().check(z.minLength(1), z.maxLength(128));
 const requestId = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 const seq = (min: number) => z.int().check(z.minimum(min), z.maximum(Number.MAX_SAFE_INTEGER));
 
@@ -56,6 +67,7 @@ const pageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe'), runId, after: seq(0) }),
   z.strictObject({ type: z.literal('control'), id: requestId, runId, action: z.enum(['pause', 'resume', 'cancel']) }),
   z.strictObject({ type: z.literal('agents'), id: requestId }),
+  z.strictObject({ type: z.literal('reassignDefect'), id: requestId, runId, defectId: name, agent: name, model: z.optional(name) }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence

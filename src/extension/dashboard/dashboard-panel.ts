@@ -9,6 +9,7 @@ import { RunTails } from '../../orchestrator/views/run-tails';
 import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
 import { controlRun } from './control-run';
+import { reassignFromEditor } from '../commands/defect-commands';
 import { WebviewHost } from './webview-host';
 
 const VIEW_TYPE = 'orch.dashboard';
@@ -72,6 +73,7 @@ export class DashboardPanel implements vscode.Disposable {
       tails: this.tails,
       listRuns: () => listRuns(this.session.paths),
       control: (runId, action) => controlRun(this.session.paths, runId, action),
+      reassignDefect: (runId, defectId, to) => reassignFromEditor(this.session.paths, this.extensionPath, runId, defectId, to),
       listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
       post: (message: HostMessage) => void panel.webview.postMessage(message),
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),

@@ -9,6 +9,8 @@ export interface WebviewHostOptions {
   readonly listRuns: () => Promise<readonly RunSummary[]>;
   /** The same core functions the HTTP server's run routes call. */
   readonly control: (runId: string, action: RunAction) => Promise<ApiReply<unknown>>;
+  /** Gives an open defect to another agent, as the server's reassign route does. */
+  readonly reassignDefect: (runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }) => Promise<ApiReply<unknown>>;
   /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
   readonly listAgents: () => Promise<AgentsReply>;
   readonly post: (message: HostMessage) => void;
@@ -49,6 +51,12 @@ export class WebviewHost {
       case 'control':
         void this.options
           .control(message.runId, message.action)
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+      case 'reassignDefect':
+        void this.options
+          .reassignDefect(message.runId, message.defectId, { agent: message.agent, ...(message.model === undefined ? {} : { model: message.model }) })
           .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
           .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
         return;

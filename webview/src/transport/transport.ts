@@ -19,6 +19,8 @@ export interface DashboardTransport {
   start(listener: TransportListener): void;
   subscribe(runId: string, after: number): void;
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>>;
+  /** Gives an open defect to another agent (and model) from the task's next attempt. */
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>>;
   /** The agent registry; an error reply (never a rejection) when it cannot be had. */
   agents(): Promise<ApiReply<AgentsReply>>;
   stop(): void;

@@ -42,6 +42,10 @@ export class VsCodeTransport implements DashboardTransport {
     return this.request(action, (id) => ({ type: 'control', id, runId, action }));
   }
 
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>> {
+    return this.request('reassign', (id) => ({ type: 'reassignDefect', id, runId, defectId, ...to }));
+  }
+
   async agents(): Promise<ApiReply<AgentsReply>> {
     // parseHostMessage checked the answer's fields against the agents schema.
     return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;

@@ -40,6 +40,15 @@ export class WebSocketTransport implements DashboardTransport {
     return (await response.json()) as ApiReply<unknown>;
   }
 
+  async reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>> {
+    const response = await fetch(`${this.origin}/api/v1/runs/${encodeURIComponent(runId)}/defects/${encodeURIComponent(defectId)}/reassign`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(to),
+    });
+    return (await response.json()) as ApiReply<unknown>;
+  }
+
   agents(): Promise<ApiReply<AgentsReply>> {
     if (this.socket?.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, error: 'not connected to orch serve' });
     const id = this.nextId++;

@@ -35,7 +35,7 @@ export function registerDefectCommands(session: OrchSession, extensionPath: stri
     }
     try {
       const { agents } = await readAgents({ workspace: session.paths.root, builtinAgentsDir: join(extensionPath, 'agents'), homeDir: homedir() });
-      const owner = run.defects[defectId]!.owner;
+      const owner = run.defects[defectId].owner;
       const picked = await vscode.window.showQuickPick(
         agents.map((a) => ({ label: a.name, description: `${a.model}${a.team === null ? '' : ` · ${a.team}`}${a.name === owner.agent ? ' · owner now' : ''}`, detail: a.description })),
         { title: `Reassign ${defectId} (owner: ${owner.agent} on ${owner.model})`, placeHolder: 'the agent that reworks it from the next attempt' },

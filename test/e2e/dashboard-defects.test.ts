@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { NewEvent } from '../../src/protocol/events';
 import type { DefectOwner } from '../../src/protocol/events-defects';
 import { sampleRoadmap } from '../integration/server-harness';
@@ -60,6 +62,23 @@ describe('dashboard in a real browser: defects and reviews', function () {
     assert.match(await rows.nth(1).innerText(), /greet\.js:3: farewell\(\) is missing[\s\S]*Escalated: backend-engineer on haiku → backend-engineer on sonnet[\s\S]*Lesson: \[requirements\]/);
     await page.locator('tr[data-defect="D1"]').getByRole('link', { name: 'T1' }).click();
     await page.getByRole('heading', { level: 2, name: 'Review' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  it('offers Reassign on an open defect only, and posts it to the route the run process picks up', async () => {
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, 1200);
+    await page.goto(`${run.server.url}#/defects`);
+    const control = page.locator('tr[data-defect="D2"] [data-reassign="D2"]');
+    const select = control.getByRole('combobox', { name: 'Reassign D2 to agent' });
+    await select.locator('option[value="qa-engineer"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('tr[data-defect="D1"] [data-reassign]').count(), 0, 'a closed defect has no Reassign');
+    await select.selectOption('qa-engineer');
+    await control.locator('vscode-button', { hasText: 'Reassign' }).click();
+    await control.getByRole('status').filter({ hasText: 'D2 goes to qa-engineer from its next attempt' }).waitFor();
+    const dir = join(dirname(run.log.file), 'reassign');
+    const dropped = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    assert.equal(dropped.length, 1);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, dropped[0]!), 'utf8')), { defectId: 'D2', agent: 'qa-engineer', by: 'dashboard' });
     assert.deepEqual(problems, []);
   });
 

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createToken, tokensFile } from '../../src/orchestrator/tokens/token-store';
+import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { NewEvent } from '../../src/protocol/events';
 import type { DefectOwner } from '../../src/protocol/events-defects';
 import { sampleRoadmap } from '../integration/server-harness';
@@ -79,6 +81,17 @@ describe('dashboard in a real browser: defects and reviews', function () {
     const dropped = readdirSync(dir).filter((n) => n.endsWith('.json'));
     assert.equal(dropped.length, 1);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, dropped[0]!), 'utf8')), { defectId: 'D2', agent: 'qa-engineer', by: 'dashboard' });
+    assert.deepEqual(problems, []);
+  });
+
+  it('hides Reassign from a read token', async () => {
+    const workspace = resolve(dirname(run.log.file), '../../..');
+    const { token } = await createToken(tokensFile(workspacePaths(workspace)), { name: 'viewer', scope: 'read' });
+    const { page, problems } = await openDashboardPage(run.browser(), { ...run.server, token }, 1200);
+    await page.getByText('Read-only', { exact: true }).waitFor();
+    await page.goto(`${run.server.url}#/defects`);
+    await page.locator('tr[data-defect="D2"]').waitFor();
+    assert.equal(await page.locator('[data-reassign]').count(), 0);
     assert.deepEqual(problems, []);
   });
 

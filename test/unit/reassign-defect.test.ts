@@ -10,7 +10,8 @@ import type { AgentDefinition } from '../../src/orchestrator/agents/agent-types'
 import type { EngineContext } from '../../src/orchestrator/engine/engine-context';
 import { reassignedOwner, reassignmentProblem } from '../../src/orchestrator/defects/reassign-defect';
 import { claimReassignments, dropReassignment } from '../../src/orchestrator/defects/reassign-drop';
-import { reworkAgent, reworkModel } from '../../src/orchestrator/defects/raise-defect';
+import { followRework, reworkAgent, reworkModel } from '../../src/orchestrator/defects/raise-defect';
+import { applyReassignments } from '../../src/orchestrator/defects/apply-reassignments';
 
 const owner = { agent: 'backend-engineer', model: 'haiku' };
 const roadmap = roadmapWith([{ milestone: '1.1', prd: { id: 'P', tasks: [task('P', 'T1')] } }]);
@@ -54,6 +55,32 @@ describe('reassigning a defect', () => {
       ),
     );
     assert.deepEqual([reworkAgent(after, 'P/T1', assigned).name, reworkModel(after, 'P/T1', 'sonnet')], ['qa-engineer', 'opus']);
+  });
+
+  it("leaves a person's choice alone when the router steps up the task's model", async () => {
+    const s = run({ type: 'defect.reassigned', defectId: 'D1', to: { agent: 'qa-engineer', model: 'haiku' }, by: 'a' });
+    const routed = { ...s, tasks: { ...s.tasks, 'P/T1': { ...s.tasks['P/T1']!, routing: { model: 'sonnet' } } } } as unknown as RunSnapshot;
+    const appended: NewEvent[] = [];
+    const ctx = { ...ctxOf(routed), assignments: new Map(), config: { review: {} }, log: { append: async (e: NewEvent) => void appended.push(e) } } as unknown as EngineContext;
+    await followRework(ctx, 'P/T1');
+    assert.deepEqual(appended.map((e) => e.type === 'defect.escalated' && [e.defectId, e.to.model]), [['D2', 'sonnet']]);
+  });
+
+  it('the run records waiting requests as its own events, warns about a stale one, and leaves none behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'orch-reassign-'));
+    try {
+      const appended: NewEvent[] = [];
+      const state = run({ type: 'defect.closed', defectId: 'D2' });
+      const ctx = { ...ctxOf(state), runId: 'r', paths: { runDir: () => dir }, log: { append: async (e: NewEvent) => void appended.push(e) } } as unknown as EngineContext;
+      await dropReassignment(dir, { defectId: 'D1', agent: 'qa-engineer', by: 'dashboard' });
+      await dropReassignment(dir, { defectId: 'D2', agent: 'qa-engineer', by: 'vscode' });
+      await applyReassignments(ctx);
+      assert.deepEqual(appended[0], { type: 'defect.reassigned', defectId: 'D1', to: { agent: 'qa-engineer', model: 'haiku' }, by: 'dashboard' });
+      assert.deepEqual(appended.slice(1).map((e) => e.type === 'warning.raised' && e.message), ['reassignment of D2 to qa-engineer by vscode was not applied: defect D2 of P/T1 is closed, not open']);
+      assert.deepEqual(await readdir(join(dir, 'reassign')), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('hands each dropped request to exactly one taker', async () => {

@@ -5,6 +5,7 @@ import { registerDashboardCommands } from './commands/dashboard-commands';
 import { registerMiscCommands } from './commands/misc-commands';
 import { registerPlanCommands } from './commands/plan-commands';
 import { registerReviewCommands } from './commands/review-commands';
+import { registerDefectCommands } from './commands/defect-commands';
 import { registerRunCommands, stopActiveRun } from './commands/run-commands';
 import { agentsTree } from './model/agents-tree';
 import { planTree, runTree } from './model/run-tree';
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): OrchExtensionApi {
     ...registerMiscCommands(session, context.secrets, output),
     ...registerAgentCommands(session),
     ...registerReviewCommands(session),
+    ...registerDefectCommands(session, context.extensionPath),
     ...dashboard.disposables,
   );
   render();

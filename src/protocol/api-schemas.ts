@@ -102,6 +102,26 @@ export const cancelReplySchema = z
   ])
   .meta({ id: 'CancelReply' });
 
+export const reassignDefectRequestSchema = z
+  .strictObject({
+    agent: z.string().min(1).max(128).describe('the agent to own the defect, by its registry name'),
+    model: z.string().min(1).max(128).optional().describe('the model its rework runs on; by default the one the task is routed to'),
+  })
+  .meta({ id: 'ReassignDefectRequest' });
+
+export type ReassignDefectRequest = z.infer<typeof reassignDefectRequestSchema>;
+
+export const reassignDefectReplySchema = z
+  .strictObject({
+    runId: z.string(),
+    defectId: z.string(),
+    taskId: z.string(),
+    agent: z.string(),
+    model: z.string().optional(),
+    pid: z.number().int().optional().describe('the orch process that records it before the next attempt; absent: orch resume will'),
+  })
+  .meta({ id: 'ReassignDefectReply' });
+
 export const startRunRequestSchema = z
   .strictObject({
     roadmap: z.string().min(1).max(4096).describe('the roadmap file, a path inside the workspace'),

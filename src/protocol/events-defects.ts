@@ -106,6 +106,8 @@ export interface DefectRecord {
   /** Times the fix did not hold. */
   readonly recurrences: number;
   readonly escalations: readonly { readonly from: DefectOwner; readonly to: DefectOwner; readonly reason: string; readonly at: string }[];
+  /** A person gave it to its owner: who, and when (the latest reassignment wins). */
+  readonly reassigned?: { readonly by: string; readonly at: string };
   readonly resolvedAt?: string;
   readonly closedAt?: string;
   readonly lesson?: string;

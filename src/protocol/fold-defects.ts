@@ -36,7 +36,7 @@ export function foldDefects(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'defect.escalated':
       return update(s, e.defectId, (d) => ({ ...d, owner: e.to, escalations: [...d.escalations, { from: e.from, to: e.to, reason: e.reason, at: e.at }] }));
     case 'defect.reassigned':
-      return update(s, e.defectId, (d) => ({ ...d, owner: e.to }));
+      return update(s, e.defectId, (d) => ({ ...d, owner: e.to, reassigned: { by: e.by, at: e.at } }));
     case 'defect.closed':
       return update(s, e.defectId, (d) => ({ ...d, state: 'closed', closedAt: e.at, ...(e.lesson === undefined ? {} : { lesson: e.lesson }) }));
     case 'review.finished': {

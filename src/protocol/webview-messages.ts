@@ -33,7 +33,17 @@ export interface AnswerMessage {
   readonly text: string;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage;
+/** A person gives an open defect to another agent (and model), as `POST /runs/:id/defects/:defectId/reassign` does. */
+export interface ReassignDefectMessage {
+  readonly type: 'reassignDefect';
+  readonly id: number;
+  readonly runId: string;
+  readonly defectId: string;
+  readonly agent: string;
+  readonly model?: string;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -58,6 +68,7 @@ export type HostMessage = ToClientMessage | ReplyMessage | NavigateMessage;
 export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
 
 const runId = z.string().check(z.regex(RUN_ID_PATTERN));
+const name = z.string().check(z.minLength(1), z.maxLength(128));
 const requestId = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 const seq = (min: number) => z.int().check(z.minimum(min), z.maximum(Number.MAX_SAFE_INTEGER));
 
@@ -68,6 +79,7 @@ const pageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('agents'), id: requestId }),
   // The same bounds as the HTTP route's body (answer-schemas.ts).
   z.strictObject({ type: z.literal('answer'), id: requestId, runId, task: z.string().check(z.minLength(1), z.maxLength(200)), text: z.string().check(z.minLength(1), z.maxLength(20_000)) }),
+  z.strictObject({ type: z.literal('reassignDefect'), id: requestId, runId, defectId: name, agent: name, model: z.optional(name) }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence

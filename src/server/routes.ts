@@ -4,6 +4,8 @@ import {
   cancelReplySchema,
   controlReplySchema,
   healthSchema,
+  reassignDefectReplySchema,
+  reassignDefectRequestSchema,
   openApiDocumentSchema,
   runEventsQuerySchema,
   runEventsSchema,
@@ -19,6 +21,7 @@ import { healthHandler } from './handlers/health';
 import { listRunsHandler } from './handlers/list-runs';
 import { openApiHandler } from './handlers/openapi';
 import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
+import { reassignDefectHandler } from './handlers/reassign-defect';
 import { runEventsHandler } from './handlers/run-events';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import { startRunHandler } from './handlers/start-run';
@@ -71,6 +74,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/runs/{runId}/resume', scope: 'control', action: 'run.resume', summary: 'a live paused run goes on', response: controlReplySchema, handler: controlRunHandler('resume') },
   // Messages travel in the run's snapshot (`GET /runs/{runId}`, its `messages`); the person answers here.
   { method: 'POST', path: '/runs/{runId}/answers', scope: 'control', action: 'answer', summary: "answer a task's open question (as orch answer does)", body: answerRequestSchema, response: answerReplySchema, handler: answerQuestionHandler },
+  {
+    method: 'POST',
+    path: '/runs/{runId}/defects/{defectId}/reassign',
+    scope: 'control',
+    action: 'defect.reassign',
+    summary: "give an open defect to another agent (and model) from the task's next attempt",
+    body: reassignDefectRequestSchema,
+    response: reassignDefectReplySchema,
+    handler: reassignDefectHandler,
+  },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];
 

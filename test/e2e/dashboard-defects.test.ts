@@ -1,4 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createToken, tokensFile } from '../../src/orchestrator/tokens/token-store';
+import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { NewEvent } from '../../src/protocol/events';
 import type { DefectOwner } from '../../src/protocol/events-defects';
 import { sampleRoadmap } from '../integration/server-harness';
@@ -60,6 +64,39 @@ describe('dashboard in a real browser: defects and reviews', function () {
     assert.match(await rows.nth(1).innerText(), /greet\.js:3: farewell\(\) is missing[\s\S]*Escalated: backend-engineer on haiku → backend-engineer on sonnet[\s\S]*Lesson: \[requirements\]/);
     await page.locator('tr[data-defect="D1"]').getByRole('link', { name: 'T1' }).click();
     await page.getByRole('heading', { level: 2, name: 'Review' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  it('offers Reassign on an open defect only, and posts it to the route the run process picks up', async () => {
+    const { page, problems } = await openDashboardPage(run.browser(), run.server, 1200);
+    await page.goto(`${run.server.url}#/defects`);
+    const control = page.locator('tr[data-defect="D2"] [data-reassign="D2"]');
+    const select = control.getByRole('combobox', { name: 'Reassign D2 to agent' });
+    await select.locator('option[value="qa-engineer"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('tr[data-defect="D1"] [data-reassign]').count(), 0, 'a closed defect has no Reassign');
+    await select.selectOption('qa-engineer');
+    await control.locator('vscode-button', { hasText: 'Reassign' }).click();
+    await control.getByRole('status').filter({ hasText: 'D2 goes to qa-engineer from its next attempt' }).waitFor();
+    const dir = join(dirname(run.log.file), 'reassign');
+    const dropped = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    assert.equal(dropped.length, 1);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, dropped[0]!), 'utf8')), { defectId: 'D2', agent: 'qa-engineer', by: 'dashboard' });
+    const audit = readFileSync(resolve(dirname(run.log.file), '../../audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: string; target?: string });
+    assert.deepEqual(audit.filter((e) => e.action === 'defect.reassign').map((e) => [e.outcome, e.target]), [['requested', RUN_ID], ['succeeded', `${RUN_ID}/D2`]]);
+    // The task page offers it too.
+    await page.goto(`${run.server.url}#/task/${encodeURIComponent('PRD-1/T2')}`);
+    await page.locator('[data-reassign="D2"] option[value="qa-engineer"]').waitFor({ state: 'attached' });
+    assert.deepEqual(problems, []);
+  });
+
+  it('hides Reassign from a read token', async () => {
+    const workspace = resolve(dirname(run.log.file), '../../..');
+    const { token } = await createToken(tokensFile(workspacePaths(workspace)), { name: 'viewer', scope: 'read' });
+    const { page, problems } = await openDashboardPage(run.browser(), { ...run.server, token }, 1200);
+    await page.getByText('Read-only', { exact: true }).waitFor();
+    await page.goto(`${run.server.url}#/defects`);
+    await page.locator('tr[data-defect="D2"]').waitFor();
+    assert.equal(await page.locator('[data-reassign]').count(), 0);
     assert.deepEqual(problems, []);
   });
 

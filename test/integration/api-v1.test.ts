@@ -116,10 +116,10 @@ describe('/api/v1: OpenAPI, scoped tokens and the audit log', function () {
   const bodyFor = (op: Operation): unknown => (op.path === '/api/v1/runs' ? { roadmap: 'roadmap.md' } : op.path.endsWith('/answers') ? { task: 'T1', text: 'yes' } : undefined);
 
   function call(op: Operation, token: string | undefined, body?: unknown): Promise<HttpReply> {
-    const path = op.path.replace('{runId}', 'run-1');
+    const path = op.path.replace('{runId}', 'run-1').replace('{defectId}', 'D1');
     const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
     if (op.method === 'post') headers['Content-Type'] = 'application/json';
-    return http(server.port, { method: op.method.toUpperCase(), path, headers, ...(op.method === 'post' ? { body: JSON.stringify(body ?? {}) } : {}) });
+    return http(server.port, { method: op.method.toUpperCase(), path, headers, ...(op.method === 'post' ? { body: JSON.stringify(body ?? (op.path.endsWith('/reassign') ? { agent: 'backend-engineer' } : {})) } : {}) });
   }
 
   it('is an OpenAPI 3.1 document whose every schema compiles, with the design routes, unique operation ids and one error shape', () => {

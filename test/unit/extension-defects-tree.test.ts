@@ -17,7 +17,7 @@ function run(more: NewEvent[]): RunSnapshot {
 
 describe('VS Code tree: the Defects node', () => {
   it('has no Defects node while the run has none', () => {
-    assert.ok(!runTree(run([]))[0]!.children.some((c) => c.kind === 'defect'));
+    assert.ok(!runTree(run([]))[0]!.children.some((c) => c.kind === 'defects'));
   });
 
   it('lists open defects first with severity, state, task, owner and times; settled ones after', () => {
@@ -28,7 +28,7 @@ describe('VS Code tree: the Defects node', () => {
         { type: 'defect.opened', defectId: 'D2', taskId: 'P/T2', attemptId: 'P/T2#1', source: 'check', severity: 'critical', category: 'failing-tests', owner, summary: 'command npm test: exit 1' },
       ]),
     );
-    const node = tree[0]!.children.find((c) => c.kind === 'defect');
+    const node = tree[0]!.children.find((c) => c.kind === 'defects');
     assert.ok(node !== undefined);
     assert.deepEqual([node.label, node.description, node.expanded], ['Defects', '1 open of 2 · resolution 1.0 s mean', true]);
     assert.deepEqual(node.children.map((c) => [c.id, c.description, c.state]), [

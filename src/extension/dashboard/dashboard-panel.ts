@@ -10,6 +10,7 @@ import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
 import { controlRun } from './control-run';
 import { answerRun } from './answer-run';
+import { reassignFromEditor } from '../commands/defect-commands';
 import { WebviewHost } from './webview-host';
 
 const VIEW_TYPE = 'orch.dashboard';
@@ -74,6 +75,7 @@ export class DashboardPanel implements vscode.Disposable {
       listRuns: () => listRuns(this.session.paths),
       control: (runId, action) => controlRun(this.session.paths, runId, action),
       answer: (runId, task, text) => answerRun(this.session.paths, this.tails, runId, task, text),
+      reassignDefect: (runId, defectId, to) => reassignFromEditor(this.session.paths, this.extensionPath, runId, defectId, to),
       listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
       post: (message: HostMessage) => void panel.webview.postMessage(message),
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),

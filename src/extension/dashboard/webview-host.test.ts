@@ -1,3 +1,4 @@
+import { reassignDefect } from '../../orchestrator/defects/reassign-defect';
 import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ describe('dashboard webview host (postMessage side)', () => {
       listRuns: () => listRuns(paths),
       control: (runId, action) => controlRun(paths, runId, action),
       answer: (runId, task, text) => answerRun(paths, tails, runId, task, text),
+      reassignDefect: async (runId, defectId, to) => ({ ok: true, value: await reassignDefect({ paths, builtinAgentsDir: agentsDir, homeDir: dir.path }, runId, defectId, to, 'vscode') }),
       listAgents: () => readAgents({ workspace: dir.path, builtinAgentsDir: agentsDir, homeDir: dir.path }),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
@@ -132,6 +134,16 @@ describe('dashboard webview host (postMessage side)', () => {
     assert.match(reply?.type === 'reply' && !reply.reply.ok ? reply.reply.error : '', /PRD-1\/T1 has no open question in run run-1/);
   });
 
+  it('answers a reassignDefect request through the core, and refuses a malformed one', async () => {
+    host.receive({ type: 'reassignDefect', id: 21, runId: 'run-1', defectId: 'D1', agent: 'qa-engineer' });
+    const [reply] = await waitFor(1);
+    assert.deepEqual(reply, { type: 'reply', id: 21, reply: { ok: false, error: 'run run-1 has no defect D1' } });
+    posted.length = 0;
+    host.receive({ type: 'reassignDefect', id: 22, runId: 'run-1', defectId: 'D1', agent: '' });
+    const [refused] = await waitFor(1);
+    assert.match(refused?.type === 'error' ? refused.message : '', /^invalid message: agent: /);
+  });
+
   it('answers an agents request with the registry, matched by its id', async () => {
     mkdirSync(join(dir.path, '.orch', 'agents'), { recursive: true });
     writeFileSync(join(dir.path, '.orch', 'agents', 'docs-writer.md'), '---\nname: docs-writer\ndescription: Writes the guide.\nmodel: haiku\nphases: [implementation]\n---\n\nWrite.\n');
@@ -151,6 +163,7 @@ describe('dashboard webview host (postMessage side)', () => {
       listRuns: async () => [],
       control: async () => ({ ok: false, error: 'unused' }),
       answer: async () => ({ ok: false, error: 'unused' }),
+      reassignDefect: async () => ({ ok: false, error: 'unused' }),
       listAgents: () => Promise.reject(new Error('EIO: i/o error, scandir agents')),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),

@@ -11,6 +11,8 @@ export interface WebviewHostOptions {
   readonly control: (runId: string, action: RunAction) => Promise<ApiReply<unknown>>;
   /** A task's open question answered, as the HTTP server's answers route does it. */
   readonly answer: (runId: string, task: string, text: string) => Promise<ApiReply<unknown>>;
+  /** Gives an open defect to another agent, as the server's reassign route does. */
+  readonly reassignDefect: (runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }) => Promise<ApiReply<unknown>>;
   /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
   readonly listAgents: () => Promise<AgentsReply>;
   readonly post: (message: HostMessage) => void;
@@ -57,6 +59,12 @@ export class WebviewHost {
       case 'answer':
         void this.options
           .answer(message.runId, message.task, message.text)
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+      case 'reassignDefect':
+        void this.options
+          .reassignDefect(message.runId, message.defectId, { agent: message.agent, ...(message.model === undefined ? {} : { model: message.model }) })
           .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
           .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
         return;

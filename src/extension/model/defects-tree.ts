@@ -31,7 +31,8 @@ export function defectsNode(run: RunSnapshot, now: number): TreeNode[] {
   return [
     {
       id: `run:${run.runId}:defects`,
-      kind: 'defect',
+      // Its own kind, so a defect's context menu (Reassign Defect) is not offered on the group.
+      kind: 'defects',
       label: 'Defects',
       description: `${summary.open} open of ${summary.total} · resolution ${formatSpan(summary.meanResolutionMs)} mean`,
       tooltip: `Open: ${summary.openBySeverity.critical} critical, ${summary.openBySeverity.major} major, ${summary.openBySeverity.minor} minor\nMean detection ${formatSpan(summary.meanDetectionMs)}, mean resolution ${formatSpan(summary.meanResolutionMs)}`,

@@ -2,7 +2,7 @@
 // turned into VS Code TreeItems by the adapter. No `vscode` import here, so the model is
 // tested without an editor.
 
-export type NodeKind = 'roadmap' | 'phase' | 'milestone' | 'prd' | 'task' | 'attempt' | 'agent' | 'team' | 'message' | 'defect';
+export type NodeKind = 'roadmap' | 'phase' | 'milestone' | 'prd' | 'task' | 'attempt' | 'agent' | 'team' | 'message' | 'defect' | 'defects';
 
 /** A codicon name (optionally `~spin`) and a theme colour id: ThemeIcon's two arguments. */
 export interface NodeIcon {

@@ -3,7 +3,7 @@
 // the same task is the same defect whose fix did not hold, not a new one.
 
 import type { CheckResult } from '../../protocol/events';
-import type { DefectSource, ReviewFinding } from '../../protocol/events-defects';
+import type { DefectRecord, DefectSource, ReviewFinding } from '../../protocol/events-defects';
 import type { EngineContext } from '../engine/engine-context';
 import type { AgentDefinition } from '../agents/agent-types';
 import { escalationAgent } from './escalation';
@@ -55,7 +55,8 @@ export async function followRework(ctx: EngineContext, taskId: string): Promise<
   const model = ctx.state().tasks[taskId]?.routing?.model ?? ctx.state().tasks[taskId]?.model;
   if (model === undefined) return;
   for (const d of Object.values(ctx.state().defects ?? {})) {
-    if (d.taskId !== taskId || (d.state !== 'open' && d.state !== 'fixing')) continue;
+    // A person's choice of owner stands: Orch does not escalate over it.
+    if (d.taskId !== taskId || (d.state !== 'open' && d.state !== 'fixing') || d.reassigned !== undefined) continue;
     const failures = d.recurrences + 1;
     const after = `${failures} failed verification${failures === 1 ? '' : 's'} on ${d.owner.agent} (${d.owner.model})`;
     if (d.owner.model !== model) {
@@ -70,11 +71,25 @@ export async function followRework(ctx: EngineContext, taskId: string): Promise<
   }
 }
 
-/** The agent the task's rework goes to when an escalation moved its defects to another agent. */
+/**
+ * The agent the task's rework goes to: the one a person last reassigned an open defect to, else
+ * the one an escalation moved its defects to, else the assigned one.
+ */
 export function reworkAgent(ctx: EngineContext, taskId: string, assigned: AgentDefinition): AgentDefinition {
-  const owners = Object.values(ctx.state().defects ?? {})
-    .filter((d) => d.taskId === taskId && (d.state === 'open' || d.state === 'fixing'))
-    .map((d) => d.owner.agent);
-  const other = owners.find((name) => name !== assigned.name);
-  return (other === undefined ? undefined : ctx.registry?.agents.get(other)) ?? assigned;
+  const active = activeDefects(ctx, taskId);
+  const chosen = latestReassigned(active)?.owner.agent ?? active.map((d) => d.owner.agent).find((name) => name !== assigned.name);
+  return (chosen === undefined ? undefined : ctx.registry?.agents.get(chosen)) ?? assigned;
+}
+
+/** The model the rework runs on: the one a person last reassigned an open defect to, else the router's. */
+export function reworkModel(ctx: EngineContext, taskId: string, routed: string): string {
+  return latestReassigned(activeDefects(ctx, taskId))?.owner.model ?? routed;
+}
+
+function activeDefects(ctx: EngineContext, taskId: string): DefectRecord[] {
+  return Object.values(ctx.state().defects ?? {}).filter((d) => d.taskId === taskId && (d.state === 'open' || d.state === 'fixing'));
+}
+
+function latestReassigned(defects: readonly DefectRecord[]): DefectRecord | undefined {
+  return defects.filter((d) => d.reassigned !== undefined).sort((a, b) => (a.reassigned!.at < b.reassigned!.at ? 1 : -1))[0];
 }

@@ -6,7 +6,8 @@ import { blockOnEnvironment, EnvironmentFault } from './environment-block';
 import { rememberFilesBefore } from './in-place-changes';
 import { runOneAttempt } from './run-one-attempt';
 import { verifyAttempt } from './verify-attempt';
-import { followRework } from '../defects/raise-defect';
+import { followRework, reworkModel } from '../defects/raise-defect';
+import { applyReassignments } from '../defects/apply-reassignments';
 import { prepareTaskWorktree } from '../worktree/prepare-task-worktree';
 
 /** `deferred`: the budget left cannot cover the next attempt; the task is pending again. */
@@ -48,7 +49,8 @@ async function executeTaskSteps(ctx: EngineContext, taskId: string, router: RunR
     if (last?.state !== 'succeeded' || (task.state === 'pending' && !recheck)) {
       if (last?.state === 'running') await closeInterrupted(ctx, last);
       if (attemptsUsed(current(ctx, taskId)) >= ctx.config.maxAttempts) return block(ctx, taskId);
-      const model = await router.route(taskId);
+      await applyReassignments(ctx);
+      const model = reworkModel(ctx, taskId, await router.route(taskId));
       const allowance = router.admission(taskId, model);
       if (!allowance.ok) {
         if (allowance.scope === 'task') return blockWith(ctx, taskId, `budget: ${allowance.reason}`);

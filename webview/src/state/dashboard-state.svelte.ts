@@ -47,6 +47,10 @@ export class DashboardState {
     return this.transport.answer(runId, task, text);
   }
 
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>> {
+    return this.transport.reassignDefect(runId, defectId, to);
+  }
+
   async loadAgents(): Promise<void> {
     this.agents = await this.transport.agents();
   }

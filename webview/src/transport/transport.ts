@@ -21,6 +21,8 @@ export interface DashboardTransport {
   control(runId: string, action: RunAction): Promise<ApiReply<unknown>>;
   /** Answers a task's open question (what `orch answer` does); an error reply when refused. */
   answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>>;
+  /** Gives an open defect to another agent (and model) from the task's next attempt. */
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>>;
   /** The agent registry; an error reply (never a rejection) when it cannot be had. */
   agents(): Promise<ApiReply<AgentsReply>>;
   stop(): void;

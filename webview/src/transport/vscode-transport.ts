@@ -46,6 +46,10 @@ export class VsCodeTransport implements DashboardTransport {
     return this.request('answer', (id) => ({ type: 'answer', id, runId, task, text }));
   }
 
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>> {
+    return this.request('reassign', (id) => ({ type: 'reassignDefect', id, runId, defectId, ...to }));
+  }
+
   async agents(): Promise<ApiReply<AgentsReply>> {
     // parseHostMessage checked the answer's fields against the agents schema.
     return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;

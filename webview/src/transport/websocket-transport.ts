@@ -32,19 +32,24 @@ export class WebSocketTransport implements DashboardTransport {
     this.send({ type: 'subscribe', runId, after });
   }
 
-  async control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
-    const response = await fetch(`${this.origin}/api/runs/${encodeURIComponent(runId)}/${action}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${this.token}` },
-    });
-    return (await response.json()) as ApiReply<unknown>;
+  control(runId: string, action: RunAction): Promise<ApiReply<unknown>> {
+    return this.post(`/api/runs/${encodeURIComponent(runId)}/${action}`);
   }
 
-  async answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>> {
-    const response = await fetch(`${this.origin}/api/v1/runs/${encodeURIComponent(runId)}/answers`, {
+  answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>> {
+    return this.post(`/api/v1/runs/${encodeURIComponent(runId)}/answers`, { task, text });
+  }
+
+  reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>> {
+    return this.post(`/api/v1/runs/${encodeURIComponent(runId)}/defects/${encodeURIComponent(defectId)}/reassign`, to);
+  }
+
+  /** A control route: every reply, refusals included, is the API's `{ok, ...}` shape. */
+  private async post(path: string, body?: unknown): Promise<ApiReply<unknown>> {
+    const response = await fetch(`${this.origin}${path}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ task, text }),
+      headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return (await response.json()) as ApiReply<unknown>;
   }

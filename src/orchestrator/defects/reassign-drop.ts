@@ -2,9 +2,9 @@
 // dashboard, the editor or the API drops it in the run's folder, and the Orch running the run
 // records it before the task's next attempt. With no Orch running, it waits for `orch resume`.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dropRequest, waitingRequests } from '../workspace/request-drop';
 
 export interface DroppedReassignment {
   readonly defectId: string;
@@ -17,14 +17,8 @@ function reassignDir(runDir: string): string {
   return join(runDir, 'reassign');
 }
 
-export async function dropReassignment(runDir: string, request: DroppedReassignment): Promise<string> {
-  const dir = reassignDir(runDir);
-  await mkdir(dir, { recursive: true });
-  const name = `${Date.now()}-${randomBytes(4).toString('hex')}.json`;
-  // Written aside and renamed: the engine never reads half a file.
-  await writeFile(join(dir, `.${name}.tmp`), JSON.stringify(request), { mode: 0o600 });
-  await rename(join(dir, `.${name}.tmp`), join(dir, name));
-  return join(dir, name);
+export function dropReassignment(runDir: string, request: DroppedReassignment): Promise<string> {
+  return dropRequest(reassignDir(runDir), request);
 }
 
 /**
@@ -33,13 +27,7 @@ export async function dropReassignment(runDir: string, request: DroppedReassignm
  */
 export async function claimReassignments(runDir: string): Promise<{ file: string; request?: DroppedReassignment; bad?: string }[]> {
   const dir = reassignDir(runDir);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await waitingRequests(dir);
   const out: { file: string; request?: DroppedReassignment; bad?: string }[] = [];
   for (const name of names) {
     const file = join(dir, `.${name}.claimed`);

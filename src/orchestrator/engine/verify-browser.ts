@@ -3,8 +3,7 @@
 // playwright-core is loaded only when a check needs it: the bundles keep it external (it finds
 // its own files at run time) and the .vsix ships no node_modules, so it may be missing there.
 import { access, constants, realpath, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join, posix, relative, resolve, sep } from 'node:path';
+import { posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserType } from 'playwright-core';
 import type { BrowserEngine, Viewport } from '../../protocol/browser-check';
@@ -13,6 +12,7 @@ import type { CheckResult } from '../../protocol/events';
 import type { BrowserEvidence } from '../../protocol/events-browsers';
 import { runPage, type PageFacts } from '../verify/browser-page-run';
 import { chromiumLauncher } from '../verify/chromium-page';
+import { loadDriver } from '../verify/load-driver';
 import { cancelled, DEFAULT_VIEWPORT, EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from '../verify/engine-page';
 import { firefoxLauncher, resolveFirefoxPath } from '../verify/firefox-page';
 import { webkitLauncher, resolveWebKitDriver } from '../verify/webkit-page';
@@ -82,17 +82,8 @@ async function launch(executablePath: string, cwd: string, env: Readonly<Record<
   }
 }
 
-async function loadChromium(cwd: string): Promise<BrowserType> {
-  try {
-    return (await import('playwright-core')).chromium;
-  } catch (bundled) {
-    // Installed without Orch's dependencies (the .vsix): the workspace's own copy will do.
-    try {
-      return (createRequire(join(cwd, 'package.json'))('playwright-core') as { chromium: BrowserType }).chromium;
-    } catch {
-      throw new Error(`playwright-core cannot be loaded (${firstLine(bundled)}): browser checks need it; install it in the workspace (npm install --save-dev playwright-core)`, { cause: bundled });
-    }
-  }
+function loadChromium(cwd: string): Promise<BrowserType> {
+  return loadDriver('playwright-core', cwd, 'browser checks need it', () => import('playwright-core'), (m) => m.chromium);
 }
 
 export interface BrowserCheckContext {

@@ -2,9 +2,9 @@
 // process) drops one in the run's folder, and the running Orch picks it up, records it and
 // removes it. With no Orch running, the file waits for `orch resume`: an answer is never lost.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dropRequest, waitingRequests } from '../workspace/request-drop';
 
 export interface DroppedAnswer {
   readonly taskId: string;
@@ -15,26 +15,14 @@ function answersDir(runDir: string): string {
   return join(runDir, 'answers');
 }
 
-export async function dropAnswer(runDir: string, answer: DroppedAnswer): Promise<string> {
-  const dir = answersDir(runDir);
-  await mkdir(dir, { recursive: true });
-  const name = `${Date.now()}-${randomBytes(4).toString('hex')}.json`;
-  // Written aside and renamed: the watcher never reads half a file.
-  await writeFile(join(dir, `.${name}.tmp`), JSON.stringify(answer), { mode: 0o600 });
-  await rename(join(dir, `.${name}.tmp`), join(dir, name));
-  return join(dir, name);
+export function dropAnswer(runDir: string, answer: DroppedAnswer): Promise<string> {
+  return dropRequest(answersDir(runDir), answer);
 }
 
 /** Answers waiting in the folder, oldest first; a file that is not an answer is named in `bad`. */
 export async function takeDropped(runDir: string): Promise<{ file: string; answer?: DroppedAnswer; bad?: string }[]> {
   const dir = answersDir(runDir);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await waitingRequests(dir);
   const out: { file: string; answer?: DroppedAnswer; bad?: string }[] = [];
   for (const name of names) {
     const file = join(dir, name);

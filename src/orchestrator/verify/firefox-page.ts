@@ -2,10 +2,9 @@
 // needs its own patched build, which cannot be downloaded here. One Firefox per verification, a
 // browser context per page. puppeteer-core is loaded only when a check needs Firefox.
 import { access, constants } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, PuppeteerNode } from 'puppeteer-core';
 import type { Viewport } from '../../protocol/browser-check';
+import { loadDriver } from './load-driver';
 import { cancelled, driverKey, EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from './engine-page';
 
 export const DEFAULT_FIREFOX_PATH = '/usr/bin/firefox-esr';
@@ -67,17 +66,8 @@ async function launch(executablePath: string, cwd: string, env: Readonly<Record<
   }
 }
 
-async function loadPuppeteer(cwd: string): Promise<PuppeteerNode> {
-  try {
-    return (await import('puppeteer-core')).default;
-  } catch (bundled) {
-    // Installed without Orch's dependencies (the .vsix): the workspace's own copy will do.
-    try {
-      return (createRequire(join(cwd, 'package.json'))('puppeteer-core') as { default: PuppeteerNode }).default;
-    } catch {
-      throw new Error(`puppeteer-core cannot be loaded (${firstLine(bundled)}): Firefox checks need it; install it in the workspace (npm install --save-dev puppeteer-core)`, { cause: bundled });
-    }
-  }
+function loadPuppeteer(cwd: string): Promise<PuppeteerNode> {
+  return loadDriver('puppeteer-core', cwd, 'Firefox checks need it', () => import('puppeteer-core'), (m) => m.default);
 }
 
 function firefoxPage(context: BrowserContext, page: Page): EnginePage {

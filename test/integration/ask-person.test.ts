@@ -8,35 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrchEvent } from '../../src/protocol/events';
 import { foldEvents } from '../../src/protocol/fold';
-import { textReply } from '../../src/scripted-model/reply';
-import { useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { ASK_PERSON_QUESTION, askPersonPrd, askPersonScenario } from '../support/ask-person-scenario';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
-const PRD = `---
-id: PRD-Q
-milestone: "1.1"
-title: Ask the person
-tasks:
-  - id: T1
-    title: Configure the port
-    description: Ask which port to use, then write it to port.txt.
-    agent: backend-engineer
-    verify:
-      - command: grep -q 4321 port.txt
----
-`;
-
-const QUESTION = 'Which port should the API listen on?';
-
-/** Asks, then writes whatever the answer says into port.txt. */
-const scenario: Scenario = (request, context) => {
-  const results = request.messages.flatMap((m) => m.toolResults);
-  const answer = results.find((r) => r.text.includes('The person answered'));
-  if (answer === undefined) return useTool('mcp__orch__ask_person', { question: QUESTION })(request, context);
-  if (!results.some((r) => r.text.includes('port.txt'))) return writeTool('port.txt', `${answer.text}\n`)(request, context);
-  return textReply('Wrote port.txt.');
-};
+const PRD = askPersonPrd('PRD-Q');
+const QUESTION = ASK_PERSON_QUESTION;
+const scenario = askPersonScenario;
 
 describe('ask_person answered with orch answer (real claude CLI)', function () {
   this.timeout(180_000);

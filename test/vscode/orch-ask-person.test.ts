@@ -1,47 +1,23 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { textReply } from '../../src/scripted-model/reply';
-import { useTool, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { ASK_PERSON_QUESTION, askPersonPrd, askPersonScenario } from '../support/ask-person-scenario';
 import { oneAttemptWorkspace, oneMilestoneRoadmap, screenshots, useAgentWorkbench } from './e2e-workspace';
 import { notification, openViewContainer, runCommand, treeRow } from './workbench';
 
 // An agent's ask_person reaches the person as a notification; its Answer button opens an input
 // box, and what is typed there goes to the waiting agent, whose same session writes it down.
 const TITLE = 'ASK ROADMAP';
-const QUESTION = 'Which port should the API listen on?';
+const QUESTION = ASK_PERSON_QUESTION;
 const ANSWER = 'Use 4321';
-
-const PRD = `---
-id: PRD-1
-milestone: "1.1"
-title: Ask the person
-tasks:
-  - id: T1
-    title: Configure the port
-    description: Ask which port to use, then write it to port.txt.
-    agent: backend-engineer
-    verify:
-      - command: grep -q 4321 port.txt
----
-# PRD-1
-`;
-
-/** Asks, then writes whatever the answer said into port.txt. */
-const scenario: Scenario = (request, context) => {
-  const results = request.messages.flatMap((m) => m.toolResults);
-  const answer = results.find((r) => r.text.includes('The person answered'));
-  if (answer === undefined) return useTool('mcp__orch__ask_person', { question: QUESTION })(request, context);
-  if (!results.some((r) => r.text.includes('port.txt'))) return writeTool('port.txt', `${answer.text}\n`)(request, context);
-  return textReply('Wrote port.txt.');
-};
+const PRD = `${askPersonPrd('PRD-1')}# PRD-1\n`;
 
 describe('Orch: an agent asks, the person answers from the notification (code-server)', function () {
   this.timeout(180_000);
   const e2e = useAgentWorkbench({
     prefix: 'orch-ask-e2e-',
     workspace: oneAttemptWorkspace(oneMilestoneRoadmap(TITLE, 'questions'), 'ask.md', PRD),
-    scenario,
+    scenario: askPersonScenario,
     settings: { 'orch.defaultRoadmap': 'roadmap.md' },
     env: () => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e-ask' }),
   });

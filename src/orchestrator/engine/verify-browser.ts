@@ -2,7 +2,7 @@
 // a person would see, its HTTP status and visible text; a screenshot is kept as evidence.
 // playwright-core is loaded only when a check needs it: the bundles keep it external (it finds
 // its own files at run time) and the .vsix ships no node_modules, so it may be missing there.
-import { access, constants, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserType } from 'playwright-core';
@@ -12,6 +12,7 @@ import type { CheckResult } from '../../protocol/events';
 import type { BrowserEvidence } from '../../protocol/events-browsers';
 import { runPage, type PageFacts } from '../verify/browser-page-run';
 import { chromiumLauncher } from '../verify/chromium-page';
+import { launchedOnce, requireExecutable } from '../verify/launched-once';
 import { loadDriver } from '../verify/load-driver';
 import { cancelled, DEFAULT_VIEWPORT, EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from '../verify/engine-page';
 import { firefoxLauncher, resolveFirefoxPath } from '../verify/firefox-page';
@@ -47,33 +48,15 @@ export interface BrowserSession {
 
 /** `env` is added to Chromium's environment: the run's marker, so a resume finds a leftover browser. */
 export function browserSession(executablePath: string, cwd: string, env: Readonly<Record<string, string>> = {}): BrowserSession {
-  let launched: Promise<Browser> | undefined;
-  return {
-    browser() {
-      launched ??= launch(executablePath, cwd, env);
-      return launched;
-    },
-    async close() {
-      const pending = launched;
-      launched = undefined;
-      if (pending === undefined) return;
-      try {
-        await (await pending).close();
-      } catch {
-        // it never started, or it is gone already
-      }
-    },
-  };
+  const once = launchedOnce(() => launch(executablePath, cwd, env));
+  return { browser: () => once.get(), close: () => once.close() };
 }
 
 async function launch(executablePath: string, cwd: string, env: Readonly<Record<string, string>>): Promise<Browser> {
-  try {
-    await access(executablePath, constants.X_OK);
-  } catch {
-    throw new Error(
-      `Chromium not found at ${executablePath}: install it (Debian: apt-get install chromium) or set ORCH_CHROMIUM_PATH or "chromiumPath" in .orch/config.json`,
-    );
-  }
+  await requireExecutable(
+    executablePath,
+    `Chromium not found at ${executablePath}: install it (Debian: apt-get install chromium) or set ORCH_CHROMIUM_PATH or "chromiumPath" in .orch/config.json`,
+  );
   const chromium = await loadChromium(cwd);
   try {
     return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, env: { ...process.env, ...env } });

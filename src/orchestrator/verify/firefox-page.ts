@@ -1,9 +1,9 @@
 // Firefox (Debian's firefox-esr) through puppeteer-core over WebDriver BiDi: Playwright's Firefox
 // needs its own patched build, which cannot be downloaded here. One Firefox per verification, a
 // browser context per page. puppeteer-core is loaded only when a check needs Firefox.
-import { access, constants } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, PuppeteerNode } from 'puppeteer-core';
 import type { Viewport } from '../../protocol/browser-check';
+import { launchedOnce, requireExecutable } from './launched-once';
 import { loadDriver } from './load-driver';
 import { cancelled, driverKey, EngineUnavailableError, firstLine, type EngineLauncher, type EnginePage } from './engine-page';
 
@@ -17,13 +17,12 @@ export function resolveFirefoxPath(env: NodeJS.ProcessEnv = process.env): string
 
 /** `env` is added to Firefox's environment: the run's marker, so a resume finds a leftover browser. */
 export function firefoxLauncher(executablePath: string, cwd: string, env: Readonly<Record<string, string>> = {}): EngineLauncher {
-  let launched: Promise<Browser> | undefined;
+  const once = launchedOnce(() => launch(executablePath, cwd, env));
   return {
     async open(viewport: Viewport, signal?: AbortSignal): Promise<EnginePage> {
-      launched ??= launch(executablePath, cwd, env);
       let browser: Browser;
       try {
-        browser = await launched;
+        browser = await once.get();
       } catch (error) {
         throw new EngineUnavailableError((error as Error).message, { cause: error });
       }
@@ -39,25 +38,12 @@ export function firefoxLauncher(executablePath: string, cwd: string, env: Readon
       await page.setViewport({ width: viewport.width, height: viewport.height }).catch(() => undefined);
       return firefoxPage(context, page);
     },
-    async close() {
-      const pending = launched;
-      launched = undefined;
-      if (pending === undefined) return;
-      try {
-        await (await pending).close();
-      } catch {
-        // it never started, or it is gone already
-      }
-    },
+    close: () => once.close(),
   };
 }
 
 async function launch(executablePath: string, cwd: string, env: Readonly<Record<string, string>>): Promise<Browser> {
-  try {
-    await access(executablePath, constants.X_OK);
-  } catch {
-    throw new Error(`Firefox not found at ${executablePath}: install it (Debian: apt-get install firefox-esr) or set ORCH_FIREFOX_PATH`);
-  }
+  await requireExecutable(executablePath, `Firefox not found at ${executablePath}: install it (Debian: apt-get install firefox-esr) or set ORCH_FIREFOX_PATH`);
   const puppeteer = await loadPuppeteer(cwd);
   try {
     return await puppeteer.launch({ browser: 'firefox', executablePath, headless: true, env: { ...process.env, ...env } });

@@ -8,6 +8,8 @@ import type { DefectEvent } from './events-defects';
 import type { MessageEvent } from './events-messages';
 import type { ConsultEvent } from './events-consult';
 import type { BrowserEvidence } from './events-browsers';
+import type { ForecastUpdated } from './events-forecast';
+import type { WorkerEvent } from './events-workers';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -253,7 +255,9 @@ export type OrchEvent =
   | WarningRaised
   | AlertDelivered | AlertDeliveryFailed
   | DefectEvent
-  | MessageEvent | ConsultEvent;
+  | MessageEvent | ConsultEvent
+  | ForecastUpdated
+  | WorkerEvent;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -300,6 +304,8 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'message.read': true,
   'message.returned': true,
   'consult.started': true, 'consult.finished': true,
+  'forecast.updated': true,
+  'worker.seen': true, 'worker.lost': true, 'attempt.placed': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

@@ -9,6 +9,8 @@ import { foldDefects } from './fold-defects';
 import { qualifiedTaskId } from './ids';
 import { foldMessage } from './fold-messages';
 import { foldConsult } from './fold-consult';
+import { foldForecast } from './fold-forecast';
+import { foldWorker } from './fold-workers';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -171,6 +173,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return s;
     case 'message.sent': case 'message.delivered': case 'message.read': case 'message.returned': return foldMessage(s, e);
     case 'consult.started': case 'consult.finished': return foldConsult(s, e);
+    case 'forecast.updated': return foldForecast(s, e);
+    case 'worker.seen': case 'worker.lost': case 'attempt.placed': return foldWorker(s, e);
   }
 }
 

@@ -6,6 +6,7 @@ import type { RunAlert } from './fold-alerts';
 import type { MessageSnapshot } from './fold-messages';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
 import type { DefectRecord, ReviewRecord } from './events-defects';
+import type { LiveForecast } from './forecast';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -16,6 +17,9 @@ export interface AttemptSnapshot {
   readonly resumeOf?: string;
   /** The brief's size, estimated when the attempt started (absent in older logs). */
   readonly promptTokens?: number;
+  /** The worker that ran it, in a distributed run. */
+  readonly worker?: string;
+  readonly workerHost?: string;
   readonly state: 'running' | 'succeeded' | 'failed';
   readonly failure?: FailureClass;
   readonly message?: string;
@@ -121,4 +125,21 @@ export interface RunSnapshot {
   readonly defects?: Readonly<Record<string, DefectRecord>>;
   /** Messages between agents and the person, in the order they were sent (absent before the first). */
   readonly messages?: readonly MessageSnapshot[];
+  /** The live forecast as it stands (absent before the engine made one). */
+  readonly forecast?: LiveForecast;
+  /** Earlier live forecasts, oldest first, bounded (fold-forecast.ts). */
+  readonly forecasts?: readonly LiveForecast[];
+  /** Workers of a distributed run by name (absent in a one-process run). */
+  readonly workers?: Readonly<Record<string, WorkerSnapshot>>;
+}
+
+export interface WorkerSnapshot {
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly slots: number;
+  readonly slotsInUse: number;
+  readonly lastHeartbeatAt: string;
+  readonly state: 'alive' | 'lost';
+  readonly lostReason?: string;
 }

@@ -1,6 +1,7 @@
 // Forecast numbers as people read them, shared by `orch plan --estimate` and `orch status`.
 
 import type { Interval } from '../../protocol/forecast';
+import type { RunSnapshot } from '../../protocol/run-snapshot';
 
 export function formatMs(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -22,4 +23,15 @@ export function formatInterval(i: Interval, format: (n: number) => string): stri
 
 export function formatRisk(risk: number): string {
   return `${Math.round(risk * 100)}%`;
+}
+
+/** `orch status`: the live forecast of a run with work left, as it stood after the last attempt. */
+export function forecastLines(run: RunSnapshot): string[] {
+  const f = run.forecast;
+  if (f === undefined || f.tasksLeft === 0 || (run.state !== 'running' && run.state !== 'paused')) return [];
+  const lines = [
+    `forecast (${f.basis}, as of ${f.at}): ${f.tasksLeft} task(s) left, ETA ${formatInterval(f.etaMs, formatMs)}, cost to complete ${formatInterval(f.costToCompleteUsd, formatUsd)}`,
+  ];
+  for (const r of f.atRisk) lines.push(`  at risk ${formatRisk(r.risk)} ${r.taskId}: ${r.why}`);
+  return lines;
 }

@@ -99,7 +99,7 @@ export function simTask(t: PlannedTask, p: TaskPrediction, elapsedMs?: number): 
 }
 
 /** Names the tasks on defaults: all of them, or which when only some had no history. */
-export function defaultsNote(onDefaults: readonly string[], total: number): string | undefined {
+function defaultsNote(onDefaults: readonly string[], total: number): string | undefined {
   if (onDefaults.length === 0) return undefined;
   if (onDefaults.length === total) return DEFAULTS_NOTE;
   const named = onDefaults.slice(0, 5).join(', ') + (onDefaults.length > 5 ? ` and ${onDefaults.length - 5} more` : '');

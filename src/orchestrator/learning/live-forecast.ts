@@ -12,7 +12,7 @@ import { predictTask, taskSamples, type TaskPrediction } from './predict-task';
 import { rollUp } from './simulate-dag';
 
 /** Tasks at least this likely to fail their first pass or end blocked are listed as at risk. */
-export const AT_RISK = 0.4;
+const AT_RISK = 0.4;
 const AT_RISK_LISTED = 10;
 const ENDED = new Set<string>(['verified', 'blocked', 'failed', 'cancelled']);
 

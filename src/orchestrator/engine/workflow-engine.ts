@@ -8,6 +8,7 @@ import { schedule } from './scheduler';
 import { RunRouter } from '../router/run-router';
 import { CrossRunHistory } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
+import { forecastLive } from '../learning/forecast-hook';
 
 // Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -51,6 +52,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
+  await forecastLive(ctx, options.parallel);
   const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>

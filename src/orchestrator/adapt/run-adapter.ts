@@ -62,6 +62,7 @@ export class RunAdapter {
       quietMs: this.ports.quietSec * 1000,
     });
     this.parallelism = step.state;
+    if (step.change !== undefined && step.change.to < step.change.from) this.watch.backedOff();
     if (step.change !== undefined) await this.log({ kind: 'parallelism', from: String(step.change.from), to: String(step.change.to), reason: step.change.reason });
   }
 

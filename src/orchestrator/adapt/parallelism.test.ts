@@ -55,6 +55,12 @@ describe('adaptive parallelism', () => {
     assert.equal(stepParallelism(s, quiet(1), 51_000, settings).change?.to, 2);
   });
 
+  it('starts a resumed run at the limit its log last set, never above the ceiling', () => {
+    assert.equal(initialParallelism(8, 0, 2).limit, 2);
+    assert.equal(initialParallelism(4, 0, 6).limit, 4);
+    assert.equal(initialParallelism(4, 0, Number.NaN).limit, 4);
+  });
+
   it('backs off on memory short of one more agent, saying how short', () => {
     const step = stepParallelism(initialParallelism(4, 0), { pressure: [{ kind: 'memory', freeBytes: 200 * 1024 * 1024, neededBytes: 350 * 1024 * 1024 }], successes: 0 }, 0, settings);
     assert.equal(step.state.limit, 2);

@@ -41,8 +41,10 @@ export interface ParallelismChange {
   readonly reason: string;
 }
 
-export function initialParallelism(ceiling: number, now: number): ParallelismState {
-  return { limit: Math.max(1, ceiling), changedAt: now, pressureAt: undefined, backedOffAt: undefined, successes: 0 };
+/** `resumed`: the limit the log last set, so a resume in a storm does not start at full width. */
+export function initialParallelism(ceiling: number, now: number, resumed?: number): ParallelismState {
+  const limit = resumed === undefined || !Number.isInteger(resumed) ? ceiling : Math.min(ceiling, resumed);
+  return { limit: Math.max(1, limit), changedAt: now, pressureAt: undefined, backedOffAt: undefined, successes: 0 };
 }
 
 export function stepParallelism(

@@ -27,6 +27,8 @@ export interface AdapterPorts {
   readonly memory: { readonly free: () => number; readonly perAgent: number };
   readonly estimate?: DurationEstimator;
   readonly registry?: RegistrySnapshot;
+  /** The run so far: a resume starts from the limit its log last set. */
+  readonly run: RunSnapshot;
 }
 
 export class RunAdapter {
@@ -35,7 +37,8 @@ export class RunAdapter {
   private lastOrder: string | undefined;
 
   constructor(private readonly ports: AdapterPorts) {
-    this.parallelism = initialParallelism(ports.ceiling, ports.clock.now().getTime());
+    const last = (ports.run.adaptations ?? []).filter((a) => a.kind === 'parallelism').at(-1)?.to;
+    this.parallelism = initialParallelism(ports.ceiling, ports.clock.now().getTime(), last === undefined ? undefined : Number(last));
   }
 
   /** How many attempts may run at once now. */

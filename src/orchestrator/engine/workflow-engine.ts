@@ -80,6 +80,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     append: (e) => ctx.log.append(e),
     ceiling,
     memory: { free: freeMemory, perAgent: CLAUDE_RSS_BYTES },
+    run: ctx.state(),
     ...(estimate === undefined ? {} : { estimate }),
     ...(ctx.registry === undefined ? {} : { registry: ctx.registry }),
   });

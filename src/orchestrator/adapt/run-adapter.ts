@@ -88,10 +88,13 @@ export class RunAdapter {
   async spread(task: TaskSnapshot, assignment: Assignment, pinnedAgent: boolean, run: RunSnapshot, busy: (agent: string) => number): Promise<Assignment | undefined> {
     if (!this.ports.enabled || this.ports.registry === undefined) return undefined;
     const load = (agent: string): AgentLoad => ({ busy: busy(agent), spentUsd: spentBy(run, agent) });
-    const moved = spreadLoad({ taskId: task.id, phase: assignment.phase, assigned: assignment.agent, fixed: pinnedAgent || task.attempts.length > 0 }, this.ports.registry, load, this.ports.agentBudgetShare);
-    if (moved === undefined) return undefined;
-    await this.log(moved.adaptation);
-    return { ...assignment, agent: moved.agent, reason: `${assignment.reason}; moved to ${moved.agent.name}: ${moved.adaptation.reason}` };
+    // Moved once, it stays: a teammate that fills up in turn must not bounce it back and forth.
+    const moved = (run.adaptations ?? []).some((a) => a.kind === 'load-spread' && a.taskId === task.id);
+    const fixed = pinnedAgent || moved || task.attempts.length > 0;
+    const spread = spreadLoad({ taskId: task.id, phase: assignment.phase, assigned: assignment.agent, fixed }, this.ports.registry, load, this.ports.agentBudgetShare);
+    if (spread === undefined) return undefined;
+    await this.log(spread.adaptation);
+    return { ...assignment, agent: spread.agent, reason: `${assignment.reason}; moved to ${spread.agent.name}: ${spread.adaptation.reason}` };
   }
 
   private log(adaptation: AdaptationBody): Promise<unknown> {

@@ -37,6 +37,9 @@ describe('ordering ready work by predicted duration', () => {
     const r = run();
     const plain = schedule(r, ['implementation']).ready;
     assert.equal(orderByPredictedDuration(plain, all(r), (id) => ({ 'P/A': MIN, 'P/B': MIN, 'P/C': MIN })[id], rank).adaptation, undefined);
+    // A is predicted a little longer than B's chain, within the noise: the plain order stands.
+    const close = orderByPredictedDuration(plain, all(r), (id) => ({ 'P/A': 2.1 * MIN, 'P/B': MIN, 'P/C': MIN })[id], rank);
+    assert.deepEqual([close.ready.map((t) => t.id), close.adaptation], [['P/B', 'P/A'], undefined]);
     const none = orderByPredictedDuration(plain, all(r), () => undefined, rank);
     assert.deepEqual([none.ready, none.adaptation], [plain, undefined]);
   });

@@ -7,6 +7,9 @@ import type { TaskSnapshot } from '../../protocol/run-snapshot';
 import type { AdaptationBody } from '../../protocol/events-adapt';
 import { criticalPathLengths } from '../engine/scheduler';
 
+/** How much longer (a share) the chain moved ahead must be predicted to take than the one it passes. */
+const MIN_GAIN = 0.1;
+
 /** A task's predicted duration in ms, or undefined when nothing predicts it. */
 export type DurationEstimator = (taskId: string) => number | undefined;
 
@@ -49,8 +52,9 @@ export function predictedCriticalPaths(tasks: readonly TaskSnapshot[], estimate:
 
 /**
  * Reorders `plain` (the scheduler's ready list) by predicted critical path, within each phase
- * rank the plain order already grouped; ties keep the plain order. Without any prediction the
- * plain order stands.
+ * rank the plain order already grouped; ties keep the plain order. The plain order also stands
+ * without any prediction, and when the task that would go first is predicted less than 10%
+ * longer than the one it passes.
  */
 export function orderByPredictedDuration(plain: readonly TaskSnapshot[], all: readonly TaskSnapshot[], estimate: DurationEstimator, phaseRank: (t: TaskSnapshot) => number): Ordering {
   if (plain.length < 2) return { ready: plain };
@@ -60,6 +64,8 @@ export function orderByPredictedDuration(plain: readonly TaskSnapshot[], all: re
   if (ready.every((t, i) => t.id === plain[i]?.id)) return { ready };
   const first = ready.find((t, i) => t.id !== plain[i]?.id)!;
   const displaced = plain[ready.indexOf(first)]!;
+  // A prediction a few percent apart is noise, not a reason to overrule the plain order.
+  if ((paths.get(first.id) ?? 0) < (paths.get(displaced.id) ?? 0) * (1 + MIN_GAIN)) return { ready: plain };
   const counts = criticalPathLengths(all);
   const chain = (t: TaskSnapshot): string => `${counts.get(t.id) ?? 1} task(s), ${minutes(paths.get(t.id) ?? 0)}`;
   return {

@@ -51,7 +51,7 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
     assert.ok(Object.values(outcome.snapshot.tasks).every((t) => t.state === 'verified'));
   });
 
-  it('halved the parallelism on the 429s, saying so, then ramped back up to --parallel', () => {
+  it('halved the parallelism on the 429s, saying so, then ramped it back up, never above --parallel', () => {
     const steps = parallelism.map((e) => [Number(e.from), Number(e.to)]);
     const down = parallelism.findIndex((e) => Number(e.to) < Number(e.from));
     assert.ok(down >= 0, `no back-off in ${JSON.stringify(steps)}`);

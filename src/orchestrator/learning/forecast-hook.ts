@@ -12,6 +12,14 @@ import { liveForecast } from './live-forecast';
 const TRIGGERS = new Set<string>(['attempt.finished', 'task.verified', 'task.blocked', 'task.failed']);
 
 export async function forecastLive(ctx: EngineContext, parallel: number): Promise<void> {
+  try {
+    await start(ctx, parallel);
+  } catch (error) {
+    await ctx.log.append({ type: 'warning.raised', message: `no live forecast for this run: ${(error as Error).message}` }).catch(() => undefined);
+  }
+}
+
+async function start(ctx: EngineContext, parallel: number): Promise<void> {
   const stored = await OrchStore.open(ctx.paths.storeFile).then(
     (store): readonly OutcomeRecord[] => store.outcomes,
     (): readonly OutcomeRecord[] => [],

@@ -91,7 +91,7 @@ function distance(f: TaskFeatures, s: TaskSample, model: string | undefined): nu
 }
 
 /** The samples a prediction rests on: the same task's latest runs, else the nearest tasks like it. */
-export function similarSamples(samples: readonly TaskSample[], f: TaskFeatures, model?: string): TaskSample[] {
+function similarSamples(samples: readonly TaskSample[], f: TaskFeatures, model?: string): TaskSample[] {
   const same = samples.filter((s) => s.fingerprint === f.fingerprint).sort((a, b) => b.at.localeCompare(a.at));
   if (same.length > 0) {
     const onModel = model === undefined ? [] : same.filter((s) => s.model === model);
@@ -146,7 +146,7 @@ function spread(p50: number): Interval {
  * cannot show the tails, so each side is at least p50 × w / √n (w is 0.5 for the same task,
  * 0.8 for tasks merely like it) and the observed spread grows by (1 + 1/n).
  */
-export function empirical(values: readonly number[], sameTask: boolean): Interval {
+function empirical(values: readonly number[], sameTask: boolean): Interval {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   const p50 = quantile(sorted, 0.5);
@@ -160,7 +160,7 @@ export function empirical(values: readonly number[], sameTask: boolean): Interva
 }
 
 /** Linear interpolation between order statistics of sorted values. */
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   const at = (sorted.length - 1) * q;
   const i = Math.floor(at);

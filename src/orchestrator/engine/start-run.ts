@@ -207,7 +207,7 @@ async function withRun(
       registry: deps.registry,
       state: snapshot,
     };
-    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd });
+    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
     await log.flush();
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: snapshot().state, startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
     return { runId, result, snapshot: snapshot(), integrationBranch: worktrees?.integrationBranch };

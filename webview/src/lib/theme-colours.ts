@@ -6,7 +6,6 @@ export interface ChartColours {
   readonly bg: string;
   readonly ok: string;
   readonly bad: string;
-  readonly busy: string;
   readonly warn: string;
   readonly font: string;
   /** Distinct series colours, in order. */
@@ -25,7 +24,6 @@ export function readChartColours(root: Element = document.documentElement): Char
     bg: read('--bg', '#ffffff'),
     ok: read('--ok', '#1a7f37'),
     bad: read('--bad', '#cf222e'),
-    busy: read('--busy', '#0969da'),
     warn: read('--chart-warn', '#9a6700'),
     font: read('--font', 'system-ui, sans-serif'),
     series: SERIES.map((name, i) => read(name, ['#0969da', '#bc4c00', '#8250df', '#1a7f37', '#cf222e', '#9a6700'][i] ?? '#59636e')),

@@ -72,6 +72,9 @@ describe('graph data shaping (webview/src/lib/chart-*.ts)', () => {
     assert.deepEqual(curve.defectsPerTask, [0.2, 0.2, 0, 0]);
     assert.match(curve.summary, /^4 runs of roadmap\.md, first to latest: cost per verified task \$0\.\d+ → \$0\.\d+ \(-\d+%\); wall time [\d.]+ min → [\d.]+ min \(-\d+%\); defects per task 0\.20 → 0\.00 \(-100%\)\.$/);
     assert.equal(learningCurve({ roadmapFile: 'r.md', runs: runs.slice(0, 1) }, undefined).summary, 'One run of r.md so far: a curve needs two.');
+    const withLive = learningCurve({ roadmapFile: 'roadmap.md', runs: [...runs, historyPoint(live)] }, 'live');
+    assert.equal(withLive.current, 4);
+    assert.match(withLive.summary, / #5 is still going: its point moves until it ends\.$/);
   });
 
   it('the timeline: a lane per agent, overlapping attempts in sub-lanes, outcomes and reworks marked', () => {

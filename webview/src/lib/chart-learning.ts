@@ -25,6 +25,7 @@ export function learningCurve(history: RunHistory, currentRunId: string | undefi
   const labels = runs.map((r, i) => `#${i + 1} ${r.startedAt.slice(5, 10)}`);
   const first = runs[0];
   const last = runs[runs.length - 1];
+  const unfinished = runs.flatMap((r, i) => (r.finishedAt === undefined ? [`#${i + 1}`] : []));
   const summary =
     runs.length < 2
       ? `${runs.length === 0 ? 'No run' : 'One run'} of ${history.roadmapFile} so far: a curve needs two.`
@@ -32,7 +33,9 @@ export function learningCurve(history: RunHistory, currentRunId: string | undefi
           first === undefined ? null : first.wallMs / 60_000,
           last === undefined ? null : last.wallMs / 60_000,
           (m) => `${m.toFixed(1)} min`,
-        )}; defects per task ${change(first?.defectsPerTask, last?.defectsPerTask, (n) => n.toFixed(2))}.`;
+        )}; defects per task ${change(first?.defectsPerTask, last?.defectsPerTask, (n) => n.toFixed(2))}.${
+          unfinished.length === 0 ? '' : ` ${unfinished.join(', ')} ${unfinished.length === 1 ? 'is' : 'are'} still going: ${unfinished.length === 1 ? 'its point moves' : 'their points move'} until ${unfinished.length === 1 ? 'it ends' : 'they end'}.`
+        }`;
   return {
     labels,
     costPerVerifiedUsd: runs.map((r) => r.costPerVerifiedUsd),

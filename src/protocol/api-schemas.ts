@@ -144,7 +144,7 @@ export const startRunReplySchema = z
 export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
 
 export const historyQuerySchema = z.object({
-  roadmap: z.string().min(1).max(4096).describe("the roadmap file as the run index names it (a run snapshot's roadmapFile)"),
+  roadmap: z.string().min(1).max(4096).optional().describe("the roadmap file as the run index names it (a run snapshot's roadmapFile); default: the newest run's"),
 });
 
 const historyPointSchema = z

@@ -135,7 +135,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'task.verifying':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verifying', environmentBlocked: undefined }));
     case 'task.verified':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined }));
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined, verifiedAt: e.at }));
     case 'task.failed':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
     case 'defect.raised':

@@ -67,6 +67,8 @@ export interface TaskSnapshot {
   readonly checks: readonly CheckResult[];
   /** Blocked by the machine (a check that could not run): a resume re-verifies the finished attempt instead of paying for a new one. */
   readonly environmentBlocked?: true;
+  /** When it was last verified (the graphs' tasks-verified curve). */
+  readonly verifiedAt?: string;
   /** Times verification or a merge sent the work back. */
   readonly defects: number;
   /** Why verification or a merge last sent the work back; kept after later errors replace `error`. */

@@ -4,6 +4,8 @@ import {
   cancelReplySchema,
   controlReplySchema,
   healthSchema,
+  historyQuerySchema,
+  runHistorySchema,
   reassignDefectReplySchema,
   reassignDefectRequestSchema,
   openApiDocumentSchema,
@@ -23,6 +25,7 @@ import { openApiHandler } from './handlers/openapi';
 import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
 import { reassignDefectHandler } from './handlers/reassign-defect';
 import { runEventsHandler } from './handlers/run-events';
+import { runHistoryHandler } from './handlers/run-history';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import { startRunHandler } from './handlers/start-run';
 import type { RouteHandler } from './server-context';
@@ -84,6 +87,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: reassignDefectReplySchema,
     handler: reassignDefectHandler,
   },
+  { method: 'GET', path: '/history', scope: 'read', summary: 'one point per run of a roadmap, oldest first: cost per verified task, wall time, defects per task', query: historyQuerySchema, response: runHistorySchema, v1Only: true, handler: runHistoryHandler },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];
 

@@ -79,7 +79,7 @@ describe('distributed run: coordinator crash and cancel', function () {
     return fixture;
   }
 
-  it('resumes after the coordinator is killed with SIGKILL mid-attempt, re-running no verified task', async () => {
+  it('resumes after the coordinator is killed with SIGKILL mid-attempt and Redis restarts empty, re-running no verified task', async () => {
     const fixture = await setUp('crash', { 'c.md': prd('PRD-C', [{ id: 'T1', file: 'one.txt' }, { id: 'T2', file: 'two.txt', depends: ['T1'] }]) }, scenario('two.txt', 8_000), 2);
     const first = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--no-dashboard']);
     const firstDone = finished(first);
@@ -87,6 +87,8 @@ describe('distributed run: coordinator crash and cancel', function () {
     await until('T2 placed on a worker', () => events(fixture.eventsFile()).some((e) => e.type === 'attempt.placed' && e.attemptId === 'PRD-C/T2#1'));
     first.kill('SIGKILL');
     await firstDone;
+    // Redis restarts empty (no persistence) while no coordinator runs: what was settled is in the log and in git.
+    await redis.restart(true);
     const oneBefore = fixture.model.modelRequests().filter((r) => fileAsked(r) === 'one.txt').length;
     const resumed = await finished(fixture.orch(['resume', '--queue', redis.url, '--no-dashboard']));
     assert.equal(resumed.code, 0, resumed.out);

@@ -8,8 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
 import { gitOk } from '../../src/orchestrator/engine/git';
+import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import { foldEvent } from '../../src/protocol/fold';
 import type { OrchEvent } from '../../src/protocol/events';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
@@ -84,6 +86,15 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
       return placed?.type === 'attempt.placed' ? placed.worker : undefined;
     });
     await workers.find((w) => w.name === killed)!.kill('SIGKILL');
+    // What a worker thought dead but only frozen would send once it woke: a report and an end for
+    // the attempt the coordinator already settled. Neither may reach the log.
+    await until('the dead attempt settled', () => (events(fixture.eventsFile()!).some((e) => e.type === 'attempt.finished' && e.attemptId === 'PRD-B/T2#1') ? true : undefined));
+    const client = new Redis(redis.url);
+    const runId = events(fixture.eventsFile()!)[0]!.runId;
+    const late = { outcome: 'succeeded', costUsd: 9, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 };
+    await client.xadd(`orch:run:${runId}:reports`, '*', 'a', 'PRD-B/T2#1', 'n', '50', 'b', JSON.stringify({ kind: 'event', event: { type: 'attempt.activity', attemptId: 'PRD-B/T2#1', activity: { kind: 'text', text: 'LATE' } } }));
+    await client.xadd(`orch:run:${runId}:reports`, '*', 'a', 'PRD-B/T2#1', 'n', '51', 'b', JSON.stringify({ kind: 'end', worker: killed, outcome: late }));
+    client.disconnect();
     run = await done;
     log = events(fixture.eventsFile()!);
     snapshot = log.reduce<RunSnapshot | undefined>((s, e) => foldEvent(s, e), undefined)!;
@@ -91,6 +102,9 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
 
   after(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    // The killed worker's agent outlives it (its own process group) until a restarted worker of
+    // that name clears it; here nobody restarts it.
+    for (const pid of findMarkedProcesses(`ORCH_WORKER=${killed}`)) process.kill(pid, 'SIGKILL');
     await fixture?.model.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -110,6 +124,8 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     const dead = snapshot.attempts['PRD-B/T2#1']!;
     assert.equal(dead.worker, killed);
     assert.equal(dead.failure, 'crashed');
+    assert.equal(log.filter((e) => e.type === 'attempt.finished' && e.attemptId === 'PRD-B/T2#1').length, 1, 'the dead attempt settled once');
+    assert.ok(!JSON.stringify(log).includes('LATE'), 'its late report was dropped');
     const next = snapshot.attempts['PRD-B/T2#2']!;
     assert.equal(next.state, 'succeeded');
     assert.notEqual(next.worker, killed, 'the next attempt ran on a live worker');

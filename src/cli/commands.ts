@@ -22,4 +22,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   messages: async () => (await import('./commands/messages')).messagesCommand,
   answer: async () => (await import('./commands/answer')).answerCommand,
   learn: async () => (await import('./commands/learn')).learnCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
 };

@@ -39,6 +39,8 @@ export interface WorldRun {
   readonly defects: number;
   readonly attempts: number;
   readonly failedAttempts: number;
+  /** Tries of the CLI inside attempts that Orch's retry policy started again (after a 429, 529, crash...). */
+  readonly retries: number;
   readonly rateLimitedCalls: number;
   readonly events: readonly OrchEvent[];
 }
@@ -145,6 +147,7 @@ function summarise(exitCode: number | null, wallMs: number, snapshot: RunSnapsho
     defects: Object.keys(snapshot.defects ?? {}).length,
     attempts: attempts.length,
     failedAttempts: attempts.filter((a) => a.state === 'failed').length,
+    retries: events.filter((e) => e.type === 'attempt.activity' && e.activity.kind === 'retry').length,
     rateLimitedCalls,
     events,
   };

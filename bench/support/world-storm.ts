@@ -43,7 +43,7 @@ export async function stormComparison(): Promise<void> {
   console.log(`\nadaptation on a rate-limit storm (429, retry-after ${STORM.retryAfterSec} s, from ${STORM.fromMs / 1000} s to ${STORM.untilMs / 1000} s after the first call), --parallel 4, ${REPS} runs each: median [min..max]`);
   const row = (label: string, runs: readonly WorldRun[]) =>
     console.log(
-      `  ${label.padEnd(34)} wall ${spread(runs.map((r) => r.wallMs / 1000), 1).padEnd(22)} s  failed attempts ${spread(runs.map((r) => r.failedAttempts), 0).padEnd(12)} attempts ${spread(runs.map((r) => r.attempts), 0).padEnd(12)} 429s served ${spread(runs.map((r) => r.rateLimitedCalls), 0).padEnd(12)} verified ${spread(runs.map((r) => r.verified), 0)}/${runs[0]?.tasks.length ?? 0}`,
+      `  ${label.padEnd(34)} wall ${spread(runs.map((r) => r.wallMs / 1000), 1).padEnd(22)} s  failed attempts ${spread(runs.map((r) => r.failedAttempts), 0).padEnd(12)} retried tries ${spread(runs.map((r) => r.retries), 0).padEnd(12)} attempts ${spread(runs.map((r) => r.attempts), 0).padEnd(12)} 429s served ${spread(runs.map((r) => r.rateLimitedCalls), 0).padEnd(12)} verified ${spread(runs.map((r) => r.verified), 0)}/${runs[0]?.tasks.length ?? 0}`,
     );
   row('Orch as shipped (adaptive if built)', adaptive);
   if (off === undefined) {

@@ -11,6 +11,7 @@ import { foldMessage } from './fold-messages';
 import { foldConsult } from './fold-consult';
 import { foldForecast } from './fold-forecast';
 import { foldWorker } from './fold-workers';
+import { foldAdapt } from './fold-adapt';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -175,6 +176,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'consult.started': case 'consult.finished': return foldConsult(s, e);
     case 'forecast.updated': return foldForecast(s, e);
     case 'worker.seen': case 'worker.lost': case 'attempt.placed': return foldWorker(s, e);
+    case 'run.adapted': return foldAdapt(s, e);
   }
 }
 

@@ -7,6 +7,7 @@ import type { MessageSnapshot } from './fold-messages';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
 import type { DefectRecord, ReviewRecord } from './events-defects';
 import type { LiveForecast } from './forecast';
+import type { AdaptationKind } from './events-adapt';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -131,6 +132,18 @@ export interface RunSnapshot {
   readonly forecasts?: readonly LiveForecast[];
   /** Workers of a distributed run by name (absent in a one-process run). */
   readonly workers?: Readonly<Record<string, WorkerSnapshot>>;
+  /** The engine's adaptation decisions, newest last, bounded (fold-adapt.ts). */
+  readonly adaptations?: readonly Adaptation[];
+}
+
+export interface Adaptation {
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: AdaptationKind;
+  readonly reason: string;
+  readonly taskId?: string;
+  readonly from?: string;
+  readonly to?: string;
 }
 
 export interface WorkerSnapshot {

@@ -42,6 +42,8 @@ export interface WorldRun {
   /** Tries of the CLI inside attempts that Orch's retry policy started again (after a 429, 529, crash...). */
   readonly retries: number;
   readonly rateLimitedCalls: number;
+  /** The engine's adaptation decisions (run.adapted), by kind. */
+  readonly adaptations: Readonly<Record<string, number>>;
   readonly events: readonly OrchEvent[];
 }
 
@@ -137,6 +139,8 @@ function summarise(exitCode: number | null, wallMs: number, snapshot: RunSnapsho
     };
   });
   const attempts = Object.values(snapshot.attempts);
+  const adaptations: Record<string, number> = {};
+  for (const e of events) if (e.type === 'run.adapted') adaptations[e.kind] = (adaptations[e.kind] ?? 0) + 1;
   return {
     exitCode,
     wallMs,
@@ -149,6 +153,7 @@ function summarise(exitCode: number | null, wallMs: number, snapshot: RunSnapsho
     failedAttempts: attempts.filter((a) => a.state === 'failed').length,
     retries: events.filter((e) => e.type === 'attempt.activity' && e.activity.kind === 'retry').length,
     rateLimitedCalls,
+    adaptations,
     events,
   };
 }

@@ -16,9 +16,7 @@ const REPS = Math.max(1, Number(process.env.WORLD_STORM_REPS ?? 2));
 
 /** The config that turns adaptation off, when this build has the switch; undefined when it has none. */
 function staticConfig(): Readonly<Record<string, unknown>> | undefined {
-  const keys = Object.keys(defaultConfig);
-  const key = keys.find((k) => /^adapt/i.test(k));
-  return key === undefined ? undefined : { [key]: { enabled: false } };
+  return 'adapt' in defaultConfig ? { adapt: { enabled: false } } : undefined;
 }
 
 async function once(seed: number, rep: number, config: Readonly<Record<string, unknown>> | undefined): Promise<WorldRun> {
@@ -32,6 +30,13 @@ async function once(seed: number, rep: number, config: Readonly<Record<string, u
   }
 }
 
+function decisions(runs: readonly WorldRun[]): string {
+  const total: Record<string, number> = {};
+  for (const r of runs) for (const [k, n] of Object.entries(r.adaptations)) total[k] = (total[k] ?? 0) + n;
+  const list = Object.entries(total).map(([k, n]) => `${k} ${n}`);
+  return list.length === 0 ? 'none' : list.join(', ');
+}
+
 export async function stormComparison(): Promise<void> {
   const off = staticConfig();
   const adaptive: WorldRun[] = [];
@@ -43,11 +48,11 @@ export async function stormComparison(): Promise<void> {
   console.log(`\nadaptation on a rate-limit storm (429, retry-after ${STORM.retryAfterSec} s, from ${STORM.fromMs / 1000} s to ${STORM.untilMs / 1000} s after the first call), --parallel 4, ${REPS} runs each: median [min..max]`);
   const row = (label: string, runs: readonly WorldRun[]) =>
     console.log(
-      `  ${label.padEnd(34)} wall ${spread(runs.map((r) => r.wallMs / 1000), 1).padEnd(22)} s  failed attempts ${spread(runs.map((r) => r.failedAttempts), 0).padEnd(12)} retried tries ${spread(runs.map((r) => r.retries), 0).padEnd(12)} attempts ${spread(runs.map((r) => r.attempts), 0).padEnd(12)} 429s served ${spread(runs.map((r) => r.rateLimitedCalls), 0).padEnd(12)} verified ${spread(runs.map((r) => r.verified), 0)}/${runs[0]?.tasks.length ?? 0}`,
+      `  ${label.padEnd(34)} wall ${spread(runs.map((r) => r.wallMs / 1000), 1).padEnd(22)} s  failed attempts ${spread(runs.map((r) => r.failedAttempts), 0).padEnd(12)} retried tries ${spread(runs.map((r) => r.retries), 0).padEnd(12)} attempts ${spread(runs.map((r) => r.attempts), 0).padEnd(12)} 429s served ${spread(runs.map((r) => r.rateLimitedCalls), 0).padEnd(12)} verified ${spread(runs.map((r) => r.verified), 0)}/${runs[0]?.tasks.length ?? 0}  decisions ${decisions(runs)}`,
     );
   row('Orch as shipped (adaptive if built)', adaptive);
   if (off === undefined) {
-    console.log('  static: this build has no switch to turn adaptation off (no `adapt*` key in the config), so there is nothing to compare with: the row above is the static engine.');
+    console.log('  static: this build has no switch to turn adaptation off (no `adapt` key in the config), so there is nothing to compare with: the row above is the static engine.');
     return;
   }
   row(`static (${JSON.stringify(off)})`, fixed);

@@ -12,6 +12,7 @@ import { ModelCatalog } from '../router/model-catalog';
 import { RunAdapter, withSpreads } from '../adapt/run-adapter';
 import type { DurationEstimator } from '../adapt/order-ready';
 import { systemClock, type Clock } from '../ports';
+import { forecastLive } from '../learning/forecast-hook';
 
 // Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -61,6 +62,7 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
 async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, assignments: Map<string, Assignment>): Promise<EngineResult> {
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
   const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';
+  await forecastLive(ctx, options.parallel);
   const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>

@@ -14,6 +14,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultConfig } from '../src/orchestrator/config/orch-config';
+import { estimatePlan } from '../src/orchestrator/learning/estimate-plan';
+import { loadPlan } from '../src/orchestrator/plan/load-plan';
+import { ModelCatalog } from '../src/orchestrator/router/model-catalog';
+import { OrchStore } from '../src/orchestrator/store/orch-store';
+import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import type { PlanEstimate, TaskForecast } from '../src/protocol/forecast';
 import { CLAUDE_BIN, claudeEnv } from '../test/support/claude-harness';
 import { auc, brier, coverage, mape, median, pct } from './support/world-report';
@@ -33,10 +39,18 @@ interface SeedResult {
   readonly heldOut: readonly WorldRun[];
 }
 
+/** Where the estimates came from: the CLI as users run it, or the engine's function when this build's CLI has no `--estimate`. */
+let source: 'orch plan --estimate --json' | 'estimatePlan() in process (this build\'s CLI has no --estimate)' = 'orch plan --estimate --json';
+
 async function estimate(ws: string): Promise<PlanEstimate> {
   const out = await orch(ws, ['plan', 'roadmap.md', '--estimate', '--json', '--parallel', String(PARALLEL), '--workspace', ws], claudeEnv('http://127.0.0.1:9', join(ws, '..', 'home'), { ORCH_CLAUDE_PATH: CLAUDE_BIN }));
-  if (out.code !== 0) throw new Error(`orch plan --estimate --json exited ${String(out.code)}: ${(out.stderr || out.stdout).trim().slice(0, 600)}`);
-  return JSON.parse(out.stdout) as PlanEstimate;
+  if (out.code === 0) return JSON.parse(out.stdout) as PlanEstimate;
+  if (!/estimate/.test(out.stderr + out.stdout)) throw new Error(`orch plan --estimate --json exited ${String(out.code)}: ${(out.stderr || out.stdout).trim().slice(0, 600)}`);
+  source = "estimatePlan() in process (this build's CLI has no --estimate)";
+  const config = defaultConfig;
+  const roadmap = await loadPlan({ roadmapFile: join(ws, 'roadmap.md'), workspaceDir: ws, phases: config.phases });
+  const store = await OrchStore.open(workspacePaths(ws).storeFile);
+  return estimatePlan({ roadmap, catalog: ModelCatalog.build(config.models), phases: config.phases }, store.outcomes, PARALLEL);
 }
 
 async function seedResult(seed: number): Promise<SeedResult> {
@@ -151,7 +165,7 @@ export async function bench(): Promise<void> {
     console.log(`\nprediction: cannot score, ${(error as Error).message}`);
     return;
   }
-  console.log(`\nprediction: ${SEEDS} seeds, ${HISTORY} history runs then ${HELDOUT} held-out runs each, --parallel ${PARALLEL}, real claude CLI, scripted world`);
+  console.log(`\nprediction by ${source}: ${SEEDS} seeds, ${HISTORY} history runs then ${HELDOUT} held-out runs each, --parallel ${PARALLEL}, real claude CLI, scripted world`);
   score('no history (estimate made before the first run)', results, (s) => s.before);
   score(`with history (estimate made after ${HISTORY} runs)`, results, (s) => s.after);
   noiseFloor(results);

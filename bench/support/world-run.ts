@@ -22,6 +22,8 @@ export interface TaskOutcome {
   readonly verified: boolean;
   /** First attempt started to task verified (or to its last attempt's end when not verified). */
   readonly wallMs: number;
+  /** Its attempts' own durations added up (started to finished): what the learning store keeps per task. */
+  readonly attemptsMs: number;
   readonly costUsd: number;
   readonly attempts: number;
   /** Its first attempt did not pass verification, or it never verified. */
@@ -132,6 +134,7 @@ function summarise(exitCode: number | null, wallMs: number, snapshot: RunSnapsho
       id: t.id,
       verified,
       wallMs: (verifiedAt.get(`${t.prdId}/${t.id}`) ?? verifiedAt.get(t.id) ?? lastEnd) - start,
+      attemptsMs: attempts.reduce((sum, a) => sum + Math.max(0, Date.parse(a.finishedAt ?? a.startedAt) - Date.parse(a.startedAt)), 0),
       costUsd: t.costUsd,
       attempts: attempts.length,
       firstPassFailed: !verified || attempts.length > 1,

@@ -8,6 +8,7 @@ import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
+import { forecastLines } from '../../orchestrator/learning/format-forecast';
 
 export const statusCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -28,6 +29,7 @@ export const statusCommand: Command = async (args, io) => {
   const status = statusJson(run);
   for (const line of budgetLines(status.budget)) io.out(`  ${line}`);
   if (run.pausedReason !== undefined) io.out(`  paused: ${run.pausedReason}`);
+  for (const line of forecastLines(run)) io.out(`  ${line}`);
   for (const t of status.tasks) {
     const task = run.tasks[`${t.prd}/${t.id}`]!;
     io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${describeTaskModel(taskModels(run, task))}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
@@ -50,6 +52,7 @@ function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
     pausedReason: run.pausedReason ?? null,
+    forecast: run.forecast ?? null,
     budget: budgetSummary(run),
     costs: costBreakdown(run),
     quality: qualityStats(run),

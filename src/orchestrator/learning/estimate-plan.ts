@@ -2,7 +2,7 @@
 // milestone and run over the DAG at the run's parallelism. No model is called. Pure.
 
 import type { Roadmap } from '../../protocol/domain';
-import type { GroupForecast, PlanEstimate, TaskForecast } from '../../protocol/forecast';
+import type { GroupForecast, Interval, PlanEstimate, TaskForecast } from '../../protocol/forecast';
 import { qualifiedTaskId } from '../../protocol/ids';
 import type { Assignment } from '../engine/assign-agents';
 import type { ModelCatalog } from '../router/model-catalog';
@@ -70,12 +70,15 @@ export function estimatePlan(input: PlanInput, outcomes: readonly OutcomeRecord[
   const samples = taskSamples(outcomes);
   const predictions = new Map(tasks.map((t) => [t.features.taskId, predictTask(samples, t.features, t.model)]));
   const sim = (group: readonly PlannedTask[]): SimTask[] => group.map((t) => simTask(t, predictions.get(t.features.taskId)!));
-  const group = (id: string, title: string, members: readonly PlannedTask[]): GroupForecast => ({ id, title, ...rollUp(sim(members), parallel) });
+  const group = (id: string, title: string, members: readonly PlannedTask[]): GroupForecast => {
+    const r = rollUp(sim(members), parallel);
+    return { id, title, wallMs: roundMs(r.wallMs), costUsd: roundUsd(r.costUsd), risk: roundRisk(r.risk) };
+  };
   const milestones = input.roadmap.phases.flatMap((p) => p.milestones).filter((m) => tasks.some((t) => t.milestoneId === m.id));
   const prds = milestones.flatMap((m) => m.prds).filter((prd) => tasks.some((t) => t.prdId === prd.id));
   const taskForecasts = tasks.map((t): TaskForecast => {
     const p = predictions.get(t.features.taskId)!;
-    return { taskId: t.features.taskId, durationMs: p.durationMs, costUsd: p.costUsd, risk: p.risk, basis: p.basis, samples: p.samples };
+    return { taskId: t.features.taskId, durationMs: roundMs(p.durationMs), costUsd: roundUsd(p.costUsd), risk: roundRisk(p.risk), basis: p.basis, samples: p.samples };
   });
   const onDefaults = taskForecasts.filter((t) => t.basis === 'defaults').map((t) => t.taskId);
   const basis = taskForecasts.length > 0 && onDefaults.length === taskForecasts.length ? 'defaults' : 'history';
@@ -101,4 +104,18 @@ export function defaultsNote(onDefaults: readonly string[], total: number): stri
   if (onDefaults.length === total) return DEFAULTS_NOTE;
   const named = onDefaults.slice(0, 5).join(', ') + (onDefaults.length > 5 ? ` and ${onDefaults.length - 5} more` : '');
   return `${onDefaults.length} of ${total} tasks have no similar history (${named}); for them, ${DEFAULTS_NOTE.replace(/^no history: /, '')}`;
+}
+
+// Milliseconds, micro-dollars and a tenth of a percent: finer would be noise, not precision.
+export function roundMs(i: Interval): Interval {
+  return { p50: Math.round(i.p50), lo: Math.round(i.lo), hi: Math.round(i.hi) };
+}
+
+export function roundUsd(i: Interval): Interval {
+  const r = (n: number): number => Math.round(n * 1e6) / 1e6;
+  return { p50: r(i.p50), lo: r(i.lo), hi: r(i.hi) };
+}
+
+export function roundRisk(risk: number): number {
+  return Math.round(risk * 1000) / 1000;
 }

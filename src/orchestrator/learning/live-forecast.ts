@@ -6,7 +6,7 @@ import type { Interval, LiveForecast } from '../../protocol/forecast';
 import type { RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
 import type { ModelCatalog } from '../router/model-catalog';
 import type { OutcomeRecord } from '../store/outcome-record';
-import { simTask, type PlannedTask } from './estimate-plan';
+import { roundMs, roundRisk, roundUsd, simTask, type PlannedTask } from './estimate-plan';
 import { outcomeRecordsOf } from './outcomes-of';
 import { predictTask, taskSamples, type TaskPrediction } from './predict-task';
 import { rollUp } from './simulate-dag';
@@ -37,12 +37,12 @@ export function liveForecast(planned: readonly PlannedTask[], state: RunSnapshot
     .filter((x) => x.risk >= AT_RISK)
     .sort((a, b) => b.risk - a.risk || a.t.features.taskId.localeCompare(b.t.features.taskId))
     .slice(0, AT_RISK_LISTED)
-    .map(({ t, task, p, risk }) => ({ taskId: t.features.taskId, risk, why: why(task, p) }));
+    .map(({ t, task, p, risk }) => ({ taskId: t.features.taskId, risk: roundRisk(risk), why: why(task, p) }));
   return {
     at: now.toISOString(),
     basis: predicted.length > 0 && predicted.every((x) => x.p.basis === 'defaults') ? 'defaults' : 'history',
-    etaMs: wallMs,
-    costToCompleteUsd: costUsd,
+    etaMs: roundMs(wallMs),
+    costToCompleteUsd: roundUsd(costUsd),
     tasksLeft: left.length,
     atRisk,
   };

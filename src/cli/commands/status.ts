@@ -3,6 +3,7 @@ import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
 import { budgetLines, budgetSummary } from '../../protocol/budget-summary';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { describeTaskModel, taskModels } from '../../protocol/model-of-record';
+import { adaptationLines } from '../../protocol/adaptation-text';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
@@ -40,6 +41,8 @@ export const statusCommand: Command = async (args, io) => {
   }
   const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
+  const adapted = adaptationLines(run.adaptations, 5);
+  if (adapted.length > 0) io.out(['  adapted:', ...adapted.map((l) => `    ${l}`)].join('\n'));
   return EXIT.ok;
 };
 
@@ -56,6 +59,7 @@ function statusJson(run: RunSnapshot) {
     budget: budgetSummary(run),
     costs: costBreakdown(run),
     quality: qualityStats(run),
+    adaptations: run.adaptations ?? [],
     routing: Object.fromEntries(run.taskOrder.flatMap((id) => {
       const r = run.tasks[id]?.routing;
       return r === undefined ? [] : [[id, { model: r.model, source: r.source, complexity: r.complexity, reasons: r.reasons }]];

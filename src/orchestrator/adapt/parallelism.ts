@@ -7,7 +7,7 @@
 export interface ParallelismSettings {
   /** The ceiling: `--parallel` (or the memory ceiling at the start, if lower). */
   readonly ceiling: number;
-  /** After a back-off, further pressure within this long counts as the same burst. */
+  /** After a back-off, memory pressure within this long counts as the same shortage. */
   readonly holdMs: number;
   /** How long without pressure, with successes in it, before the limit rises by one. */
   readonly quietMs: number;
@@ -26,7 +26,8 @@ export interface ParallelismState {
 }
 
 export type Pressure =
-  | { readonly kind: 'rate-limited'; readonly attemptId: string; readonly status: number }
+  /** `fresh`: the attempt started after the last back-off, so its 429 is news about the new limit. */
+  | { readonly kind: 'rate-limited'; readonly attemptId: string; readonly status: number; readonly fresh: boolean }
   | { readonly kind: 'memory'; readonly freeBytes: number; readonly neededBytes: number };
 
 export interface Observations {
@@ -40,8 +41,10 @@ export interface ParallelismChange {
   readonly reason: string;
 }
 
-export function initialParallelism(ceiling: number, now: number): ParallelismState {
-  return { limit: Math.max(1, ceiling), changedAt: now, pressureAt: undefined, backedOffAt: undefined, successes: 0 };
+/** `resumed`: the limit the log last set, so a resume in a storm does not start at full width. */
+export function initialParallelism(ceiling: number, now: number, resumed?: number): ParallelismState {
+  const limit = resumed === undefined || !Number.isInteger(resumed) ? ceiling : Math.min(ceiling, resumed);
+  return { limit: Math.max(1, limit), changedAt: now, pressureAt: undefined, backedOffAt: undefined, successes: 0 };
 }
 
 export function stepParallelism(
@@ -52,13 +55,15 @@ export function stepParallelism(
 ): { readonly state: ParallelismState; readonly change?: ParallelismChange } {
   const successes = state.successes + seen.successes;
   if (seen.pressure.length > 0) {
-    // Every attempt in flight meets the same limit at about the same time: one halving per burst.
-    const inBurst = state.backedOffAt !== undefined && now - state.backedOffAt < settings.holdMs;
-    if (state.limit <= 1 || inBurst) return { state: { ...state, pressureAt: now, successes: 0 } };
+    // Every attempt in flight meets the same limit: one halving per burst. Only attempts started
+    // under the new limit can tell it is still too high; memory, only once the hold has passed.
+    const held = state.backedOffAt !== undefined && now - state.backedOffAt < settings.holdMs;
+    const news = seen.pressure.filter((p) => (p.kind === 'rate-limited' ? p.fresh : !held));
+    if (state.limit <= 1 || news.length === 0) return { state: { ...state, pressureAt: now, successes: 0 } };
     const to = Math.max(1, Math.floor(state.limit / 2));
     return {
       state: { limit: to, changedAt: now, pressureAt: now, backedOffAt: now, successes: 0 },
-      change: { from: state.limit, to, reason: pressureReason(seen.pressure) },
+      change: { from: state.limit, to, reason: pressureReason(news) },
     };
   }
   const quietSince = Math.max(state.changedAt, state.pressureAt ?? state.changedAt);

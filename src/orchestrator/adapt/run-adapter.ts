@@ -27,6 +27,8 @@ export interface AdapterPorts {
   readonly memory: { readonly free: () => number; readonly perAgent: number };
   readonly estimate?: DurationEstimator;
   readonly registry?: RegistrySnapshot;
+  /** The run so far: a resume starts from the limit its log last set. */
+  readonly run: RunSnapshot;
 }
 
 export class RunAdapter {
@@ -35,7 +37,8 @@ export class RunAdapter {
   private lastOrder: string | undefined;
 
   constructor(private readonly ports: AdapterPorts) {
-    this.parallelism = initialParallelism(ports.ceiling, ports.clock.now().getTime());
+    const last = (ports.run.adaptations ?? []).filter((a) => a.kind === 'parallelism').at(-1)?.to;
+    this.parallelism = initialParallelism(ports.ceiling, ports.clock.now().getTime(), last === undefined ? undefined : Number(last));
   }
 
   /** How many attempts may run at once now. */
@@ -62,6 +65,7 @@ export class RunAdapter {
       quietMs: this.ports.quietSec * 1000,
     });
     this.parallelism = step.state;
+    if (step.change !== undefined && step.change.to < step.change.from) this.watch.backedOff();
     if (step.change !== undefined) await this.log({ kind: 'parallelism', from: String(step.change.from), to: String(step.change.to), reason: step.change.reason });
   }
 
@@ -84,10 +88,13 @@ export class RunAdapter {
   async spread(task: TaskSnapshot, assignment: Assignment, pinnedAgent: boolean, run: RunSnapshot, busy: (agent: string) => number): Promise<Assignment | undefined> {
     if (!this.ports.enabled || this.ports.registry === undefined) return undefined;
     const load = (agent: string): AgentLoad => ({ busy: busy(agent), spentUsd: spentBy(run, agent) });
-    const moved = spreadLoad({ taskId: task.id, phase: assignment.phase, assigned: assignment.agent, fixed: pinnedAgent || task.attempts.length > 0 }, this.ports.registry, load, this.ports.agentBudgetShare);
-    if (moved === undefined) return undefined;
-    await this.log(moved.adaptation);
-    return { ...assignment, agent: moved.agent, reason: `${assignment.reason}; moved to ${moved.agent.name}: ${moved.adaptation.reason}` };
+    // Moved once, it stays: a teammate that fills up in turn must not bounce it back and forth.
+    const moved = (run.adaptations ?? []).some((a) => a.kind === 'load-spread' && a.taskId === task.id);
+    const fixed = pinnedAgent || moved || task.attempts.length > 0;
+    const spread = spreadLoad({ taskId: task.id, phase: assignment.phase, assigned: assignment.agent, fixed }, this.ports.registry, load, this.ports.agentBudgetShare);
+    if (spread === undefined) return undefined;
+    await this.log(spread.adaptation);
+    return { ...assignment, agent: spread.agent, reason: `${assignment.reason}; moved to ${spread.agent.name}: ${spread.adaptation.reason}` };
   }
 
   private log(adaptation: AdaptationBody): Promise<unknown> {

@@ -23,7 +23,7 @@ export interface SpreadCandidate {
 }
 
 /** Why the agent cannot take more work now, or undefined when it can. */
-export function saturation(agent: AgentDefinition, load: AgentLoad, budgetShare: number): string | undefined {
+function saturation(agent: AgentDefinition, load: AgentLoad, budgetShare: number): string | undefined {
   if (agent.maxParallel !== undefined && load.busy >= agent.maxParallel) return `${agent.name} runs ${load.busy} of its maxParallel ${agent.maxParallel}`;
   if (agent.budgetUsd !== undefined && load.spentUsd >= agent.budgetUsd * budgetShare) {
     return `${agent.name} has spent $${load.spentUsd.toFixed(4)} of its $${agent.budgetUsd.toFixed(2)} budget (${Math.round((load.spentUsd / agent.budgetUsd) * 100)}%, the threshold is ${Math.round(budgetShare * 100)}%)`;

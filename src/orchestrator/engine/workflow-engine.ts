@@ -13,6 +13,9 @@ import { RunAdapter, withSpreads } from '../adapt/run-adapter';
 import type { DurationEstimator } from '../adapt/order-ready';
 import { systemClock, type Clock } from '../ports';
 import { forecastLive } from '../learning/forecast-hook';
+import { learnedDurations } from '../adapt/learned-durations';
+import { OrchStore } from '../store/orch-store';
+import type { OutcomeRecord } from '../store/outcome-record';
 
 // Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -61,12 +64,13 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
 
 async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, assignments: Map<string, Assignment>): Promise<EngineResult> {
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
-  const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';
   await forecastLive(ctx, options.parallel);
+  const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';
   const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>
     learning.record(ctx.state(), taskId).catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not record ${taskId}'s routing outcome in ${ctx.paths.storeFile}: ${(error as Error).message}` }).then(() => undefined));
+  const estimate = options.estimateDurationMs ?? learnedDurations(await storedOutcomes(ctx.paths.storeFile), ctx.tasks, assignments, ModelCatalog.build(ctx.config.models));
   const freeMemory = options.freeMemory ?? freemem;
   const ceiling = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling(freeMemory())));
   const adapter = new RunAdapter({
@@ -76,7 +80,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     append: (e) => ctx.log.append(e),
     ceiling,
     memory: { free: freeMemory, perAgent: CLAUDE_RSS_BYTES },
-    ...(options.estimateDurationMs === undefined ? {} : { estimate: options.estimateDurationMs }),
+    run: ctx.state(),
+    ...(estimate === undefined ? {} : { estimate }),
     ...(ctx.registry === undefined ? {} : { registry: ctx.registry }),
   });
   const unwatch = ctx.log.subscribe(adapter.watch.listener);
@@ -235,6 +240,14 @@ function runWideFailure(ctx: EngineContext, earlier: ReadonlySet<string>): strin
 
 function memoryCeiling(free: number): number {
   return Math.max(1, Math.floor((free * 0.8) / CLAUDE_RSS_BYTES));
+}
+
+// Predictions only inform the order: an unreadable store means the plain order, not a failed run.
+function storedOutcomes(file: string): Promise<readonly OutcomeRecord[]> {
+  return OrchStore.open(file).then(
+    (store) => store.outcomes,
+    (): readonly OutcomeRecord[] => [],
+  );
 }
 
 function phaseRank(phases: readonly string[], phase: string | undefined): number {

@@ -14,6 +14,8 @@
 //   `.orch/orch.json` carries what earlier runs taught; WORLD_SEEDS (3) seeds, each in a
 //   workspace of its own, WORLD_CONCURRENCY (3) seeds at once. `orch run` is dist/cli.js with
 //   the real claude CLI against the scripted model: every figure is the product as users run it.
+// - then adaptation against a static run on two rate-limit storms (bench/support/world-storm.ts;
+//   WORLD_STORM=0 skips it, blackout or quota runs one).
 // Nothing in the world was tuned to the roadmap's goals; where a goal is missed the bench says
 // by how much and what in the world or in Orch stands in the way.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -91,7 +93,9 @@ function goalLine(label: string, series: readonly number[], perSeed: readonly (r
   const toConverge = k === 0 ? Number.NaN : -trendPerStep(series.slice(0, k + 1));
   const goalText = goal === undefined ? 'no roadmap goal' : goal.hi === undefined ? `goal >= ${pct(goal.lo, 0)}` : `goal ${pct(goal.lo, 0)}-${pct(goal.hi, 0)}`;
   const mixed = seeds.some((x) => x > 0) && seeds.some((x) => x <= 0);
-  const verdict = goal === undefined ? '' : trend >= goal.lo ? ': goal met' : `: ${pct(goal.lo - trend)} short of the goal. ${why}`;
+  // The verdict rests on the median seed's trend: a curve of medians can fall where no seed does.
+  const typical = median(seeds);
+  const verdict = goal === undefined ? '' : typical >= goal.lo ? `: goal met by the median seed (${pct(typical)})` : `: the median seed (${pct(typical)}) is ${pct(goal.lo - typical)} short of the goal. ${why}`;
   console.log(
     `  ${label.padEnd(24)} ${pct(trend).padStart(7)} better per iteration over all ${series.length} (${goalText}); per seed ${seeds.map((x) => pct(x)).join(', ')}` +
       (mixed ? ' (the seeds disagree on the sign: not told apart from noise)' : '') +

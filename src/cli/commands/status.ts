@@ -8,6 +8,7 @@ import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
+import { workerLines, workerRows } from '../../protocol/worker-summary';
 
 export const statusCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -38,6 +39,7 @@ export const statusCommand: Command = async (args, io) => {
   }
   const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
+  for (const line of workerLines(status.workers)) io.out(`  ${line}`);
   return EXIT.ok;
 };
 
@@ -49,6 +51,8 @@ export const statusCommand: Command = async (args, io) => {
 function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
+    // Empty in a one-process run; in a distributed one, who is alive and what each is running.
+    workers: workerRows(run, Date.now()),
     pausedReason: run.pausedReason ?? null,
     budget: budgetSummary(run),
     costs: costBreakdown(run),

@@ -10,6 +10,7 @@ import { threeWorkersRun } from '../support/workers-run';
 import { writeRun } from '../integration/server-harness';
 import { runTree } from '../../src/extension/model/run-tree';
 import type { TreeNode } from '../../src/extension/model/tree-node';
+import { needsClock } from '../../webview/src/lib/live-time';
 
 function node(nodes: readonly TreeNode[], id: string): TreeNode | undefined {
   for (const n of nodes) {
@@ -105,6 +106,13 @@ describe('workers of a distributed run', () => {
     assert.match(placed?.tooltip ?? '', /\nWorker: w-beta on host-b\n/);
     const local = node(runTree(foldEvents(sequenced('r', threeWorkersRun(BEAT).filter((e) => e.type !== 'attempt.placed')))!), 'attempt:PRD-2/T1#2');
     assert.doesNotMatch(local?.tooltip ?? 'missing', /Worker/);
+  });
+
+  it('the dashboard clock keeps ticking while a worker is alive, so heartbeat ages grow with no attempt running', () => {
+    const idle = threeWorkersRun(BEAT).filter((e) => e.type !== 'attempt.started' && e.type !== 'attempt.placed' && e.type !== 'attempt.finished');
+    assert.equal(needsClock(foldEvents(sequenced('r', idle))), true);
+    const allLost = [...idle, { type: 'worker.lost', worker: 'w-alpha', reason: 'left' }, { type: 'worker.lost', worker: 'w-beta', reason: 'left' }] as const;
+    assert.equal(needsClock(foldEvents(sequenced('r', allLost))), false);
   });
 
   describe('orch status', () => {

@@ -12,6 +12,8 @@ import { gitOk } from '../src/orchestrator/engine/git';
 import type { OrchEvent } from '../src/protocol/events';
 import { prd, setGitIdentity } from '../test/support/engine-fixture';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { percentile } from './stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -148,12 +150,117 @@ async function oneRun(redis: RedisServer, workers: number): Promise<OneRun> {
   }
 }
 
+/** The measured sizes the capacity doc (docs/scale.md) scales up: a brief, an activity event. */
+const BRIEF_BYTES = Number(process.env.ORCH_BENCH_SCALE_BRIEF_BYTES ?? 3000);
+const ACTIVITY_BYTES = 480;
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+/** Redis memory per waiting BullMQ job (a job as the coordinator enqueues one) and per stream entry. */
+async function redisSizing(server: RedisServer): Promise<void> {
+  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  const queue = new Queue('orch-bench-sizing', { connection: { host: '127.0.0.1', port: server.port } });
+  try {
+    const jobs = 1000;
+    const before = await usedMemory(redis);
+    const brief = 'x'.repeat(BRIEF_BYTES);
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < jobs; i++) {
+      await queue.add('attempt', { runId: '20261202T040000-abcdef', taskId: `PRD-${i}/T1`, attemptId: `PRD-${i}/T1#1`, agent: 'backend-engineer', model: 'sonnet', prompt: brief, limits: { attemptTimeoutSec: 1800, inactivityTimeoutSec: 300, budgetUsd: 5 }, commit: 'f'.repeat(40), remote: '/srv/orch/remote.git' }, { jobId: `PRD-${i}/T1#1`.replace(/[/#]/g, '-') });
+    }
+    const addMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const perJob = ((await usedMemory(redis)) - before) / jobs;
+    const entries = 10_000;
+    const beforeStream = await usedMemory(redis);
+    const activity = JSON.stringify({ type: 'attempt.activity', attemptId: 'PRD-1/T1#1', activity: { kind: 'text', text: 'y'.repeat(ACTIVITY_BYTES - 120) } });
+    const t1 = process.hrtime.bigint();
+    for (let i = 0; i < entries; i++) await redis.xadd('orch-bench-events', '*', 'e', activity);
+    const xaddMs = Number(process.hrtime.bigint() - t1) / 1e6;
+    const perEntry = ((await usedMemory(redis)) - beforeStream) / entries;
+    console.log(
+      `redis sizing: a waiting BullMQ job with a ${BRIEF_BYTES}-byte brief takes ${(perJob / 1024).toFixed(1)} KiB of Redis memory (${jobs} jobs, ${(addMs / jobs).toFixed(2)} ms per add, one at a time); ` +
+        `a ${Buffer.byteLength(activity)}-byte event on a Redis stream ${perEntry.toFixed(0)} bytes (${entries} entries, ${((xaddMs * 1000) / entries).toFixed(0)} µs per XADD, one at a time)`,
+    );
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await redis.del('orch-bench-events');
+    redis.disconnect();
+  }
+}
+
+/** What one task costs the git remote: a worker fetches, branches, commits and pushes; the coordinator fetches the branch. */
+async function gitRemote(tasks: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-scale-git-'));
+  try {
+    const seed = join(dir, 'seed');
+    mkdirSync(join(seed, 'src'), { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(join(seed, 'src', `f${i}.txt`), `file ${i}\n`.repeat(20));
+    await gitOk(seed, ['init', '-q', '-b', 'main']);
+    await setGitIdentity(seed);
+    await gitOk(seed, ['add', '-A']);
+    await gitOk(seed, ['commit', '-q', '-m', 'seed']);
+    const remote = join(dir, 'remote.git');
+    await gitOk(dir, ['clone', '-q', '--bare', seed, remote]);
+    const worker = join(dir, 'worker');
+    const t0 = process.hrtime.bigint();
+    await gitOk(dir, ['clone', '-q', remote, worker]);
+    const cloneMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    await setGitIdentity(worker);
+    const times: Record<string, number[]> = { fetch: [], 'worktree at the commit': [], commit: [], push: [], 'coordinator fetch': [] };
+    const timed = async (name: string, work: () => Promise<unknown>): Promise<void> => {
+      const started = process.hrtime.bigint();
+      await work();
+      times[name]!.push(Number(process.hrtime.bigint() - started) / 1e6);
+    };
+    const pushedBytes: number[] = [];
+    const packBytes = () => readdirSync(join(remote, 'objects', 'pack')).reduce((n, f) => n + readFileSync(join(remote, 'objects', 'pack', f)).length, 0) + looseBytes(join(remote, 'objects'));
+    for (let i = 0; i < tasks; i++) {
+      const branch = `orch/bench/PRD-${i}-T1`;
+      const wt = join(dir, `wt-${i}`);
+      await timed('fetch', () => gitOk(worker, ['fetch', '-q', 'origin', 'main']));
+      await timed('worktree at the commit', () => gitOk(worker, ['worktree', 'add', '-q', '-b', branch, wt, 'origin/main']));
+      writeFileSync(join(wt, 'src', `f${i}.txt`), `changed by task ${i}\n`.repeat(20));
+      writeFileSync(join(wt, `out-${i}.txt`), `written by task ${i}\n`);
+      await timed('commit', async () => {
+        await gitOk(wt, ['add', '-A']);
+        await gitOk(wt, ['commit', '-q', '-m', `task ${i}`]);
+      });
+      const before = packBytes();
+      await timed('push', () => gitOk(wt, ['push', '-q', 'origin', branch]));
+      pushedBytes.push(packBytes() - before);
+      await timed('coordinator fetch', () => gitOk(seed, ['fetch', '-q', remote, `${branch}:${branch}`]));
+      await gitOk(worker, ['worktree', 'remove', '--force', wt]);
+    }
+    console.log(
+      `git remote per task (${tasks} tasks, 200-file repository, a bare remote on local disk): worker clone once ${cloneMs.toFixed(0)} ms; ` +
+        `${Object.entries(times).map(([name, xs]) => `${name} ${percentile(xs, 50).toFixed(1)} ms`).join(', ')} (medians); ${percentile(pushedBytes, 50)} bytes added to the remote per push (median)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function looseBytes(objects: string): number {
+  let n = 0;
+  for (const d of readdirSync(objects)) {
+    if (!/^[0-9a-f]{2}$/.test(d)) continue;
+    for (const f of readdirSync(join(objects, d))) n += readFileSync(join(objects, d, f)).length;
+  }
+  return n;
+}
+
 const spread = (xs: readonly number[], digits: number) => `${percentile(xs, 50).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
 
 export async function bench(): Promise<void> {
   const redis = await startRedisServer();
   try {
-    for (const workers of WORKERS) {
+    await redisSizing(redis);
+    await gitRemote(Number(process.env.ORCH_BENCH_SCALE_GIT_TASKS ?? 30));
+    for (const workers of REPEAT > 0 ? WORKERS : []) {
       const runs: OneRun[] = [];
       for (let i = 0; i < REPEAT; i++) runs.push(await oneRun(redis, workers));
       const perSec = runs.map((r) => r.verified / (r.spanMs / 1000));

@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { percentile } from './stats';
 
 const ROOT = resolve(__dirname, '..');
-const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
+const STAND_IN = join(ROOT, 'bench/support/stand-in-cli.mjs');
 const TSX_LOADER = join(ROOT, 'node_modules/tsx/dist/loader.mjs');
 const MAIN = join(ROOT, 'src/cli/main.ts');
 

@@ -87,6 +87,16 @@ interface OneRun {
   readonly bytes: number;
   readonly attempts: number;
   readonly coordinatorCpuMs: number;
+  /** The largest peak resident memory of a worker process (its own, not its agents'), in MB. */
+  readonly workerPeakMb: number;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function runEvents(ws: string): { events: OrchEvent[]; bytes: number } {
@@ -127,6 +137,7 @@ async function oneRun(redis: RedisServer, workers: number): Promise<OneRun> {
     running = false;
     const wallMs = Date.now() - t0;
     const cpu = process.cpuUsage(cpuBefore);
+    const workerPeakMb = Math.max(...started.map((w) => peakRssMb(w.child.pid)));
     if (code !== 0) throw new Error(`orch run --queue exited ${code}:\n${out.slice(-20).join('\n')}`);
     const { events, bytes } = runEvents(ws);
     const at = (e: OrchEvent) => Date.parse(e.at);
@@ -142,6 +153,7 @@ async function oneRun(redis: RedisServer, workers: number): Promise<OneRun> {
       bytes,
       attempts: events.filter((e) => e.type === 'attempt.started').length,
       coordinatorCpuMs: (cpu.user + cpu.system) / 1000,
+      workerPeakMb,
     };
   } finally {
     running = false;
@@ -271,9 +283,10 @@ export async function bench(): Promise<void> {
         `scale: ${workers} worker(s) x ${SLOTS} slots, ${TASKS} stand-in tasks (${PACE_MS * STEPS} ms each), ${runs.length} runs: ${verified}/${TASKS * runs.length} verified; ` +
           `throughput ${spread(perSec, 2)} tasks/s placed-to-verified, ${spread(wallPerSec, 2)} tasks/s over the whole coordinator run; ` +
           `coordinator CPU ${spread(cpuPerEvent, 3)} ms per event (${spread(runs.map((r) => r.events), 0)} events, ${spread(runs.map((r) => r.events / Math.max(1, r.attempts)), 1)} per attempt, ` +
-          `${spread(runs.map((r) => r.bytes / r.events), 0)} bytes per event)`,
+          `${spread(runs.map((r) => r.bytes / r.events), 0)} bytes per event); worker process peak RSS ${spread(runs.map((r) => r.workerPeakMb), 0)} MB`,
       );
     }
+    console.log(`coordinator (this process) peak RSS over the bench: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await redis.stop();
   }

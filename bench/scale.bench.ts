@@ -26,7 +26,7 @@ const REPEAT = Number(process.env.ORCH_BENCH_SCALE_REPEAT ?? 3);
 const WORKERS = (process.env.ORCH_BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number);
 const SLOTS = Number(process.env.ORCH_BENCH_SCALE_SLOTS ?? 4);
 const PACE_MS = Number(process.env.ORCH_BENCH_SCALE_PACE_MS ?? 200);
-const STEPS = 5;
+const STEPS = Number(process.env.ORCH_BENCH_SCALE_STEPS ?? 5);
 
 const ROADMAP = `# Scale bench
 
@@ -271,7 +271,8 @@ export async function bench(): Promise<void> {
   const redis = await startRedisServer();
   try {
     await redisSizing(redis);
-    await gitRemote(Number(process.env.ORCH_BENCH_SCALE_GIT_TASKS ?? 30));
+    const gitTasks = Number(process.env.ORCH_BENCH_SCALE_GIT_TASKS ?? 30);
+    if (gitTasks > 0) await gitRemote(gitTasks);
     for (const workers of REPEAT > 0 ? WORKERS : []) {
       const runs: OneRun[] = [];
       for (let i = 0; i < REPEAT; i++) runs.push(await oneRun(redis, workers));
@@ -280,7 +281,7 @@ export async function bench(): Promise<void> {
       const cpuPerEvent = runs.map((r) => r.coordinatorCpuMs / r.events);
       const verified = runs.reduce((n, r) => n + r.verified, 0);
       console.log(
-        `scale: ${workers} worker(s) x ${SLOTS} slots, ${TASKS} stand-in tasks (${PACE_MS * STEPS} ms each), ${runs.length} runs: ${verified}/${TASKS * runs.length} verified; ` +
+        `scale: ${workers} worker(s) x ${SLOTS} slots, ${TASKS} stand-in tasks (${STEPS} turns of ${PACE_MS} ms), ${runs.length} runs: ${verified}/${TASKS * runs.length} verified; ` +
           `throughput ${spread(perSec, 2)} tasks/s placed-to-verified, ${spread(wallPerSec, 2)} tasks/s over the whole coordinator run; ` +
           `coordinator CPU ${spread(cpuPerEvent, 3)} ms per event (${spread(runs.map((r) => r.events), 0)} events, ${spread(runs.map((r) => r.events / Math.max(1, r.attempts)), 1)} per attempt, ` +
           `${spread(runs.map((r) => r.bytes / r.events), 0)} bytes per event); worker process peak RSS ${spread(runs.map((r) => r.workerPeakMb), 0)} MB`,

@@ -3,6 +3,7 @@ import type { RunDeps, RunOutcome } from '../orchestrator/engine/start-run';
 import { runAttempt } from '../orchestrator/runner/run-attempt';
 import { openQueueRunner } from '../orchestrator/queue/open-queue-runner';
 import type { CliIo } from './cli-io';
+import { UsageError } from './run-cli';
 import { printProgress } from './progress-printer';
 import { serveWhileRunning } from './run-dashboard';
 import { cancelOnSignals, type RunSetup } from './run-setup';
@@ -15,10 +16,12 @@ import { exitCodeFor, printSummary } from './run-summary';
 export async function driveRun(
   io: CliIo,
   setup: RunSetup,
-  flags: { port?: string; 'no-dashboard'?: boolean; queue?: string },
+  flags: { port?: string; 'no-dashboard'?: boolean; queue?: string; 'no-git'?: boolean },
   announce: (log: EventLog) => string,
   start: (deps: RunDeps) => Promise<RunOutcome>,
 ): Promise<number> {
+  // Workers get the code, and give the work back, through git.
+  if (flags.queue !== undefined && flags['no-git'] === true) throw new UsageError('--queue needs git worktrees (workers get the code through git); drop --no-git');
   const queue = flags.queue === undefined ? undefined : await openQueueRunner(flags.queue, setup, runAttempt);
   const stopDashboard = await serveWhileRunning(io, setup, flags);
   const control = cancelOnSignals(io);

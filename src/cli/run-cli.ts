@@ -29,7 +29,9 @@ commands:
   defects [runId] [--json]       defects with source, severity, owner, state and detection/resolution times
   messages [runId] [--json]      messages between agents and the person, with delivery state (--task ID: one task's conversation)
   answer <PRD-1/T2> "<text>"     answer the question a task's agent asked (a task waiting for input)
-  demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
+  demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)
+  worker --queue redis://HOST:PORT [--slots N] [--name NAME]
+                                 run attempts of distributed runs (\`orch run|resume --queue URL\` coordinates them)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -47,12 +47,13 @@ export function connect(address: QueueAddress, onError: (error: Error) => void):
 /** Fails with the address in the message when Redis does not answer, instead of retrying forever. */
 export async function checkReachable(address: QueueAddress, timeoutMs = 5_000): Promise<void> {
   const probe = new Redis({ ...address.options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
-  probe.on('error', () => undefined);
+  let cause: string | undefined;
+  probe.on('error', (error: Error) => (cause ??= error.message));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    throw new InputError(`cannot reach the queue at ${address.url}: ${(error as Error).message}`, undefined, 'start redis-server there, or pass the right --queue URL');
+    throw new InputError(`cannot reach the queue at ${address.url}: ${cause ?? (error as Error).message}`, undefined, 'start redis-server there, or pass the right --queue URL');
   } finally {
     probe.disconnect();
   }

@@ -59,7 +59,6 @@ export class QueueWorker {
         // exited meanwhile
       }
     }
-    await this.redis.sadd(keys.workers, this.options.name);
     await this.heartbeat();
     this.beat = setInterval(() => void this.heartbeat().catch(() => undefined), this.options.heartbeatMs ?? 5_000);
     await this.subscriber.subscribe(keys.control);
@@ -145,6 +144,7 @@ export class QueueWorker {
       heartbeatAt: new Date().toISOString(),
       attempts: [...this.running.keys()],
     };
-    await this.redis.set(keys.heartbeat(this.options.name), JSON.stringify(beat), 'PX', 3 * (this.options.heartbeatMs ?? 5_000));
+    // Registered again each beat: a Redis restarted without persistence forgets the set.
+    await this.redis.multi().sadd(keys.workers, this.options.name).set(keys.heartbeat(this.options.name), JSON.stringify(beat), 'PX', 3 * (this.options.heartbeatMs ?? 5_000)).exec();
   }
 }

@@ -10,6 +10,7 @@ import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 import { forecastLines } from '../../orchestrator/learning/format-forecast';
+import { workerLines, workerRows } from '../../protocol/worker-summary';
 
 export const statusCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -43,6 +44,7 @@ export const statusCommand: Command = async (args, io) => {
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
   const adapted = adaptationLines(run.adaptations, 5);
   if (adapted.length > 0) io.out(['  adapted:', ...adapted.map((l) => `    ${l}`)].join('\n'));
+  for (const line of workerLines(status.workers)) io.out(`  ${line}`);
   return EXIT.ok;
 };
 
@@ -54,6 +56,8 @@ export const statusCommand: Command = async (args, io) => {
 function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
+    // Empty in a one-process run; in a distributed one, who is alive and what each is running.
+    workers: workerRows(run, Date.now()),
     pausedReason: run.pausedReason ?? null,
     forecast: run.forecast ?? null,
     budget: budgetSummary(run),

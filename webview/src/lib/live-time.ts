@@ -4,9 +4,11 @@ import { duration } from './format';
 // Times that grow while something runs. The page re-reads them from one shared clock tick
 // (state/clock.svelte.ts), so each of these takes `now` rather than reading Date.now itself.
 
-/** True while a duration on the page can still change: the run goes on and an attempt runs. */
+/** True while a duration on the page can still change: the run goes on and an attempt runs or a worker is alive. */
 export function needsClock(run: RunSnapshot | undefined): boolean {
   if (run === undefined || run.finishedAt !== undefined) return false;
+  // Heartbeat ages on the Workers view grow while a worker is alive, busy or not.
+  if (Object.values(run.workers ?? {}).some((w) => w.state === 'alive')) return true;
   for (const id in run.attempts) if (run.attempts[id]?.finishedAt === undefined) return true;
   return false;
 }

@@ -1,5 +1,5 @@
 // Hash routes (docs/design.md §5): `#/`, `#/milestone/:id`, `#/prd/:id`, `#/task/:id`,
-// `#/attempt/:id`, plus the cross-cutting `#/agents` and `#/costs`. Ids are URI-encoded: task ids contain '/' (`PRD-1/T2`), attempt ids '#'.
+// `#/attempt/:id`, plus the cross-cutting `#/agents`, `#/costs`, `#/workers`. Ids are URI-encoded: task ids contain '/' (`PRD-1/T2`), attempt ids '#'.
 // Each navigation is a history entry, so the browser's back button walks back up the levels.
 
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { readonly level: 'defects' }
   | { readonly level: 'messages' }
   | { readonly level: 'graphs' }
+  | { readonly level: 'workers' }
   | { readonly level: 'milestone' | 'prd' | 'task' | 'attempt'; readonly id: string }
   | { readonly level: 'not-found'; readonly path: string };
 
@@ -23,6 +24,7 @@ function parseRoute(hash: string): Route {
   if (path === '/defects') return { level: 'defects' };
   if (path === '/messages') return { level: 'messages' };
   if (path === '/graphs') return { level: 'graphs' };
+  if (path === '/workers') return { level: 'workers' };
   const match = /^\/([a-z]+)\/([^/]+)$/.exec(path);
   const level = match?.[1];
   if (match === null || !LEVELS.includes(level as Level)) return { level: 'not-found', path };
@@ -35,7 +37,7 @@ function parseRoute(hash: string): Route {
 
 function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
-  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects' || route.level === 'messages' || route.level === 'graphs') return `#/${route.level}`;
+  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects' || route.level === 'messages' || route.level === 'graphs' || route.level === 'workers') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;
   return `#/${route.level}/${encodeURIComponent(route.id)}`;
 }

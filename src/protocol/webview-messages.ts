@@ -43,7 +43,16 @@ export interface ReassignDefectMessage {
   readonly model?: string;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage;
+/** A file of a run's evidence (a screenshot): answered with a data: URL the page shows as an image. */
+export interface EvidenceMessage {
+  readonly type: 'evidence';
+  readonly id: number;
+  readonly runId: string;
+  /** The file's name in the run's evidence directory. */
+  readonly file: string;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage | EvidenceMessage;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -80,6 +89,7 @@ const pageSchema = z.discriminatedUnion('type', [
   // The same bounds as the HTTP route's body (answer-schemas.ts).
   z.strictObject({ type: z.literal('answer'), id: requestId, runId, task: z.string().check(z.minLength(1), z.maxLength(200)), text: z.string().check(z.minLength(1), z.maxLength(20_000)) }),
   z.strictObject({ type: z.literal('reassignDefect'), id: requestId, runId, defectId: name, agent: name, model: z.optional(name) }),
+  z.strictObject({ type: z.literal('evidence'), id: requestId, runId, file: z.string().check(z.minLength(1), z.maxLength(255)) }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence

@@ -51,6 +51,10 @@ export class DashboardState {
     return this.transport.reassignDefect(runId, defectId, to);
   }
 
+  evidence(runId: string, file: string): Promise<ApiReply<string>> {
+    return this.transport.evidence(runId, file);
+  }
+
   async loadAgents(): Promise<void> {
     this.agents = await this.transport.agents();
   }

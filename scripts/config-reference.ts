@@ -52,6 +52,11 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   'review.phases':
     'Whose tasks are reviewed: roadmap phase ids (`"2"`) or workflow phases (`"implementation"`). Unset: the tasks of each roadmap phase whose title, or one of whose milestones\' title, focus, features or success metrics, asks for a leadership (or leader) review, a code review or cross-verification. `[]`: none.',
   'review.agent': 'The reviewer agent. Unset: `reviewer`, else the first leadership-review agent that is not the task\'s author. It must be a Claude agent other than the author.',
+  adapt: 'Adaptation during a run, each decision a `run.adapted` event with its reason (see [architecture.md](architecture.md), "Adaptation"): ready work ordered by predicted duration on the critical path, a model moved a tier when history disagrees with the prior, a task handed to a teammate when its agent is saturated, and adaptive parallelism.',
+  'adapt.enabled': 'Off: a static run (the plain order, the assigned agents, `parallel` attempts throughout), to compare against. `ORCH_ADAPT=0` in the environment turns it off too.',
+  'adapt.quietSec': 'After a back-off, how many seconds without a 429, a 529 or memory pressure, with an attempt succeeding, before one more attempt may run at once (up to `parallel`).',
+  'adapt.holdSec': 'After halving the parallelism, further 429s or 529s within this many seconds count as the same burst and do not halve it again.',
+  'adapt.agentBudgetShare': 'The share (0 to 1] of an agent\'s `budgetUsd` spent from which it counts as saturated, and a teammate with the task\'s phase takes its next ready task.',
   'review.model': 'The reviewer\'s model, when it should differ from its agent\'s (a second opinion from another model).',
 };
 

@@ -21,4 +21,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   defects: async () => (await import('./commands/defects')).defectsCommand,
   messages: async () => (await import('./commands/messages')).messagesCommand,
   answer: async () => (await import('./commands/answer')).answerCommand,
+  learn: async () => (await import('./commands/learn')).learnCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
 };

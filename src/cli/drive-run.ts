@@ -1,7 +1,9 @@
 import type { EventLog } from '../orchestrator/events/event-log';
 import type { RunDeps, RunOutcome } from '../orchestrator/engine/start-run';
 import { runAttempt } from '../orchestrator/runner/run-attempt';
+import { openQueueRunner } from '../orchestrator/queue/open-queue-runner';
 import type { CliIo } from './cli-io';
+import { UsageError } from './run-cli';
 import { printProgress } from './progress-printer';
 import { serveWhileRunning } from './run-dashboard';
 import { cancelOnSignals, type RunSetup } from './run-setup';
@@ -14,20 +16,24 @@ import { exitCodeFor, printSummary } from './run-summary';
 export async function driveRun(
   io: CliIo,
   setup: RunSetup,
-  flags: { port?: string; 'no-dashboard'?: boolean },
+  flags: { port?: string; 'no-dashboard'?: boolean; queue?: string; 'no-git'?: boolean },
   announce: (log: EventLog) => string,
   start: (deps: RunDeps) => Promise<RunOutcome>,
 ): Promise<number> {
+  // Workers get the code, and give the work back, through git.
+  if (flags.queue !== undefined && flags['no-git'] === true) throw new UsageError('--queue needs git worktrees (workers get the code through git); drop --no-git');
+  const queue = flags.queue === undefined ? undefined : await openQueueRunner(flags.queue, setup, runAttempt);
   const stopDashboard = await serveWhileRunning(io, setup, flags);
   const control = cancelOnSignals(io);
   try {
     const outcome = await start({
       ...setup,
-      runAttempt,
+      runAttempt: queue?.run ?? runAttempt,
       env: io.env,
       signal: control.signal,
       pause: control.pause,
       onLog: (log) => {
+        queue?.attach(log);
         io.out(announce(log));
         printProgress(log, io);
       },
@@ -36,6 +42,7 @@ export async function driveRun(
     return exitCodeFor(outcome.result);
   } finally {
     control.dispose();
+    await queue?.close();
     await stopDashboard();
   }
 }

@@ -10,6 +10,8 @@ const USAGE = `usage: orch <command> [options]
 
 commands:
   plan <roadmap.md> [--json]     show the plan tree (--infer: the planner agent structures a free-form roadmap)
+  plan <roadmap.md> --estimate [--json] [--parallel N]
+                                 predicted duration, cost and risk per task, PRD, milestone and run, before any spend
   agents [--json]                list the agent registry
   run <roadmap.md> [options]     run the roadmap's tasks with Claude Code sub-agents
   resume [runId] [--task ID]...  continue an interrupted or paused run (--task: requeue only these failed/blocked tasks; the run's pending work continues)
@@ -29,7 +31,10 @@ commands:
   defects [runId] [--json]       defects with source, severity, owner, state and detection/resolution times
   messages [runId] [--json]      messages between agents and the person, with delivery state (--task ID: one task's conversation)
   answer <PRD-1/T2> "<text>"     answer the question a task's agent asked (a task waiting for input)
-  demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)`;
+  learn [--export | --reset]     the learning store: a summary, its JSON (--export), or forget it (--reset)
+  demo [--exit] [--pace S]       the bundled example with the bundled scripted model, paced, with its dashboard until Ctrl-C (--exit: end with the run, unpaced)
+  worker --queue redis://HOST:PORT [--slots N] [--name NAME]
+                                 run attempts of distributed runs (\`orch run|resume --queue URL\` coordinates them)`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;

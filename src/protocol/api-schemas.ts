@@ -142,3 +142,25 @@ export const startRunReplySchema = z
   .meta({ id: 'StartRunReply' });
 
 export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
+
+export const historyQuerySchema = z.object({
+  roadmap: z.string().min(1).max(4096).optional().describe("the roadmap file as the run index names it (a run snapshot's roadmapFile); default: the newest run's"),
+});
+
+const historyPointSchema = z
+  .strictObject({
+    runId: z.string(),
+    state: z.enum(RUN_STATES),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    wallMs: z.number().min(0),
+    costUsd: z.number(),
+    tasks: z.number().int(),
+    verified: z.number().int(),
+    defects: z.number().int(),
+    costPerVerifiedUsd: z.number().nullable(),
+    defectsPerTask: z.number().nullable(),
+  })
+  .meta({ id: 'RunHistoryPoint' });
+
+export const runHistorySchema = z.strictObject({ roadmapFile: z.string(), runs: z.array(historyPointSchema) }).meta({ id: 'RunHistory' });

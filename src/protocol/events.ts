@@ -10,6 +10,7 @@ import type { ConsultEvent } from './events-consult';
 import type { BrowserEvidence } from './events-browsers';
 import type { ForecastUpdated } from './events-forecast';
 import type { WorkerEvent } from './events-workers';
+import type { RunAdapted } from './events-adapt';
 
 /** Fields every event carries; `seq` is 1-based and gap-free within a run. */
 export interface EventEnvelope {
@@ -257,7 +258,8 @@ export type OrchEvent =
   | DefectEvent
   | MessageEvent | ConsultEvent
   | ForecastUpdated
-  | WorkerEvent;
+  | WorkerEvent
+  | RunAdapted;
 
 export type OrchEventType = OrchEvent['type'];
 
@@ -306,6 +308,7 @@ const EVENT_TYPE_SET: { readonly [T in OrchEventType]: true } = {
   'consult.started': true, 'consult.finished': true,
   'forecast.updated': true,
   'worker.seen': true, 'worker.lost': true, 'attempt.placed': true,
+  'run.adapted': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly OrchEventType[];

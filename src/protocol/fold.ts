@@ -11,6 +11,7 @@ import { foldMessage } from './fold-messages';
 import { foldConsult } from './fold-consult';
 import { foldForecast } from './fold-forecast';
 import { foldWorker } from './fold-workers';
+import { foldAdapt } from './fold-adapt';
 import type { AttemptSnapshot, RunSnapshot, TaskSnapshot } from './run-snapshot';
 
 function emptyRun(runId: string, at: string): RunSnapshot {
@@ -134,7 +135,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'task.verifying':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verifying', environmentBlocked: undefined }));
     case 'task.verified':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined }));
+      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined, verifiedAt: e.at }));
     case 'task.failed':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
     case 'defect.raised':
@@ -175,6 +176,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'consult.started': case 'consult.finished': return foldConsult(s, e);
     case 'forecast.updated': return foldForecast(s, e);
     case 'worker.seen': case 'worker.lost': case 'attempt.placed': return foldWorker(s, e);
+    case 'run.adapted': return foldAdapt(s, e);
   }
 }
 

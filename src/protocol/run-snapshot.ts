@@ -7,6 +7,7 @@ import type { MessageSnapshot } from './fold-messages';
 import type { Activity, CheckResult, FailureClass, FileLineCount, TaskSetupOutcome } from './events';
 import type { DefectRecord, ReviewRecord } from './events-defects';
 import type { LiveForecast } from './forecast';
+import type { AdaptationKind } from './events-adapt';
 
 export interface AttemptSnapshot {
   readonly id: string;
@@ -66,6 +67,8 @@ export interface TaskSnapshot {
   readonly checks: readonly CheckResult[];
   /** Blocked by the machine (a check that could not run): a resume re-verifies the finished attempt instead of paying for a new one. */
   readonly environmentBlocked?: true;
+  /** When it was last verified (the graphs' tasks-verified curve). */
+  readonly verifiedAt?: string;
   /** Times verification or a merge sent the work back. */
   readonly defects: number;
   /** Why verification or a merge last sent the work back; kept after later errors replace `error`. */
@@ -131,6 +134,18 @@ export interface RunSnapshot {
   readonly forecasts?: readonly LiveForecast[];
   /** Workers of a distributed run by name (absent in a one-process run). */
   readonly workers?: Readonly<Record<string, WorkerSnapshot>>;
+  /** The engine's adaptation decisions, newest last, bounded (fold-adapt.ts). */
+  readonly adaptations?: readonly Adaptation[];
+}
+
+export interface Adaptation {
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: AdaptationKind;
+  readonly reason: string;
+  readonly taskId?: string;
+  readonly from?: string;
+  readonly to?: string;
 }
 
 export interface WorkerSnapshot {

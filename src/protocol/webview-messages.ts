@@ -52,7 +52,14 @@ export interface EvidenceMessage {
   readonly file: string;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage | EvidenceMessage;
+/** Asks for the runs of a roadmap (what `GET /api/v1/history` returns); answered by a `reply` with the same id. */
+export interface HistoryRequest {
+  readonly type: 'history';
+  readonly id: number;
+  readonly roadmap: string;
+}
+
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage | EvidenceMessage | HistoryRequest;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -90,6 +97,7 @@ const pageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('answer'), id: requestId, runId, task: z.string().check(z.minLength(1), z.maxLength(200)), text: z.string().check(z.minLength(1), z.maxLength(20_000)) }),
   z.strictObject({ type: z.literal('reassignDefect'), id: requestId, runId, defectId: name, agent: name, model: z.optional(name) }),
   z.strictObject({ type: z.literal('evidence'), id: requestId, runId, file: z.string().check(z.minLength(1), z.maxLength(255)) }),
+  z.strictObject({ type: z.literal('history'), id: requestId, roadmap: z.string().check(z.minLength(1), z.maxLength(4096)) }),
 ]);
 
 // The host is trusted, so the page checks the envelope each view relies on (types, ids, sequence

@@ -4,6 +4,8 @@ import {
   cancelReplySchema,
   controlReplySchema,
   healthSchema,
+  historyQuerySchema,
+  runHistorySchema,
   reassignDefectReplySchema,
   reassignDefectRequestSchema,
   openApiDocumentSchema,
@@ -25,6 +27,7 @@ import { reassignDefectHandler } from './handlers/reassign-defect';
 import { runEventsHandler } from './handlers/run-events';
 import { runEvidenceHandler } from './handlers/run-evidence';
 import { EVIDENCE_MEDIA } from '../orchestrator/views/read-evidence';
+import { runHistoryHandler } from './handlers/run-history';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import { startRunHandler } from './handlers/start-run';
 import type { RouteHandler } from './server-context';
@@ -89,6 +92,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: reassignDefectHandler,
   },
   { method: 'GET', path: '/runs/{runId}/evidence/{file}', scope: 'read', summary: "a file of the run's evidence (a screenshot, a check's log), as its bytes", response: z.string(), media: EVIDENCE_MEDIA, v1Only: true, handler: runEvidenceHandler },
+  { method: 'GET', path: '/history', scope: 'read', summary: 'one point per run of a roadmap, oldest first: cost per verified task, wall time, defects per task', query: historyQuerySchema, response: runHistorySchema, v1Only: true, handler: runHistoryHandler },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];
 

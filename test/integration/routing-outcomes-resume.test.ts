@@ -41,7 +41,7 @@ const scenario: Scenario = (request, context) => {
 };
 
 
-describe('routing outcomes survive a SIGKILL between the event log and orch.json', function () {
+describe('routing and attempt outcomes survive a SIGKILL between the event log and orch.json', function () {
   this.timeout(120_000);
   const tmp = useTempDir();
 
@@ -79,6 +79,13 @@ describe('routing outcomes survive a SIGKILL between the event log and orch.json
       );
       assert.deepEqual(after.routing?.map((r) => r.model), [routed('PRD-R/T1'), routed('PRD-R/T2')]);
       assert.ok(after.routing?.every((r) => r.costUsd > 0), JSON.stringify(after.routing));
+
+      // The learning store: each finished attempt once, rewritten from the log after the kill.
+      const attempts = f.events(runId).filter((e) => e.type === 'attempt.finished');
+      assert.deepEqual([...new Set(after.outcomes?.map((o) => o.taskId))].sort(), ['PRD-R/T1', 'PRD-R/T2']);
+      assert.equal(after.outcomes?.length, attempts.length);
+      assert.equal(new Set(after.outcomes?.map((o) => `${o.runId} ${o.attemptId}`)).size, attempts.length);
+      assert.ok(after.outcomes?.every((o) => o.runId === runId && o.taskState === 'verified' && o.durationMs > 0), JSON.stringify(after.outcomes));
 
       // The run is finished: resuming it again is refused, and it rewrites no outcome on the way.
       const written = readFileSync(storeFile, 'utf8');

@@ -1,5 +1,6 @@
 // `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (docs/design.md §4);
-// with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first.
+// with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first; with
+// `--estimate [--parallel N]`, predicted duration, cost and risk from the learning store.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Milestone, Phase, Prd, Roadmap, Task } from '../../protocol/domain';
 import { loadConfig } from '../../orchestrator/config/orch-config';
@@ -8,8 +9,9 @@ import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
-import { parseCommandArgs } from '../run-cli';
+import { parseCommandArgs, UsageError } from '../run-cli';
 import { planInfer } from './plan-infer';
+import { planEstimate } from './plan-estimate';
 
 export interface PlanJson {
   readonly phases: readonly {
@@ -31,11 +33,12 @@ export interface PlanJson {
 export const planCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
     args,
-    { json: { type: 'boolean' }, workspace: { type: 'string' }, infer: { type: 'boolean' }, 'claude-path': { type: 'string' } },
+    { json: { type: 'boolean' }, workspace: { type: 'string' }, infer: { type: 'boolean' }, 'claude-path': { type: 'string' }, estimate: { type: 'boolean' }, parallel: { type: 'string' } },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
   const workspaceDir = resolve(io.cwd, values.workspace ?? '.');
   const roadmapFile = resolve(io.cwd, positionals[0] as string);
+  if (values.parallel !== undefined && values.estimate !== true) throw new UsageError('--parallel only goes with --estimate');
   if (values.infer === true) {
     return planInfer(io, roadmapFile, { workspace: workspaceDir, json: values.json === true, ...(values['claude-path'] === undefined ? {} : { claudePath: values['claude-path'] }) });
   }
@@ -45,6 +48,12 @@ export const planCommand: Command = async (args, io) => {
     plan = await loadPlan({ roadmapFile, workspaceDir, phases: config.phases });
   } catch (error) {
     throw relativeToCwd(error, io.cwd);
+  }
+  if (values.estimate === true) {
+    for (const w of plan.warnings ?? []) io.err(`orch: warning: ${displayPath(w.file, io.cwd)}:${w.line}: ${w.message}`);
+    return planEstimate(io, plan, { workspace: workspaceDir, json: values.json === true, ...(values.parallel === undefined ? {} : { parallel: values.parallel }) }).catch((error: unknown) => {
+      throw relativeToCwd(error, io.cwd);
+    });
   }
   const warnings = (plan.warnings ?? []).map((w) => ({ file: displayPath(w.file, io.cwd), line: w.line, message: w.message }));
   const json = warnings.length === 0 ? planJson(plan) : { ...planJson(plan), warnings };

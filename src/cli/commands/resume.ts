@@ -37,6 +37,7 @@ function parseResumeArgs(args: readonly string[]) {
       port: { type: 'string' },
       'no-dashboard': { type: 'boolean' },
       'no-git': { type: 'boolean' },
+      queue: { type: 'string' },
     },
     { min: 0, max: 1, names: '[runId]' },
   );

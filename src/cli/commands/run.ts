@@ -30,6 +30,7 @@ function parseRunArgs(args: readonly string[]) {
       workspace: { type: 'string' },
       'claude-path': { type: 'string' },
       'no-git': { type: 'boolean' },
+      queue: { type: 'string' },
     },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );

@@ -3,11 +3,13 @@ import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
 import { budgetLines, budgetSummary } from '../../protocol/budget-summary';
 import { costBreakdown, qualityStats } from '../../protocol/cost-breakdown';
 import { describeTaskModel, taskModels } from '../../protocol/model-of-record';
+import { adaptationLines } from '../../protocol/adaptation-text';
 import { liveHolder } from '../../orchestrator/engine/run-lock';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
+import { forecastLines } from '../../orchestrator/learning/format-forecast';
 
 export const statusCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(
@@ -28,6 +30,7 @@ export const statusCommand: Command = async (args, io) => {
   const status = statusJson(run);
   for (const line of budgetLines(status.budget)) io.out(`  ${line}`);
   if (run.pausedReason !== undefined) io.out(`  paused: ${run.pausedReason}`);
+  for (const line of forecastLines(run)) io.out(`  ${line}`);
   for (const t of status.tasks) {
     const task = run.tasks[`${t.prd}/${t.id}`]!;
     io.out(`  ${t.state.padEnd(9)} ${t.prd}/${t.id}  ${t.agent ?? '-'} on ${describeTaskModel(taskModels(run, task))}, ${t.attempts} attempt(s), $${t.costUsd.toFixed(4)}${t.error === null ? '' : `  ${t.error}`}`);
@@ -38,6 +41,8 @@ export const statusCommand: Command = async (args, io) => {
   }
   const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
+  const adapted = adaptationLines(run.adaptations, 5);
+  if (adapted.length > 0) io.out(['  adapted:', ...adapted.map((l) => `    ${l}`)].join('\n'));
   return EXIT.ok;
 };
 
@@ -50,9 +55,11 @@ function statusJson(run: RunSnapshot) {
   return {
     ...designStatus(run),
     pausedReason: run.pausedReason ?? null,
+    forecast: run.forecast ?? null,
     budget: budgetSummary(run),
     costs: costBreakdown(run),
     quality: qualityStats(run),
+    adaptations: run.adaptations ?? [],
     routing: Object.fromEntries(run.taskOrder.flatMap((id) => {
       const r = run.tasks[id]?.routing;
       return r === undefined ? [] : [[id, { model: r.model, source: r.source, complexity: r.complexity, reasons: r.reasons }]];

@@ -6,6 +6,7 @@ import type { HostMessage, NavigateMessage } from '../../protocol/webview-messag
 import { listRuns } from '../../orchestrator/views/list-runs';
 import { readAgents } from '../../orchestrator/views/read-agents';
 import { evidenceDataUrl } from '../../orchestrator/views/read-evidence';
+import { readRunHistory } from '../../orchestrator/views/run-history';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import type { OrchSession } from '../orch-session';
 import { dashboardHtml } from './dashboard-html';
@@ -79,6 +80,7 @@ export class DashboardPanel implements vscode.Disposable {
       reassignDefect: (runId, defectId, to) => reassignFromEditor(this.session.paths, this.extensionPath, runId, defectId, to),
       evidence: (runId, file) => evidenceDataUrl(this.session.paths, runId, file),
       listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
+      history: (roadmap) => readRunHistory(this.session.paths, roadmap),
       post: (message: HostMessage) => void panel.webview.postMessage(message),
       onProblem: (message) => this.output.appendLine(`dashboard: ${message}`),
     }));

@@ -8,6 +8,7 @@ import { foldEvents } from '../../protocol/fold';
 import type { HostMessage } from '../../protocol/webview-messages';
 import { listRuns } from '../../orchestrator/views/list-runs';
 import { readAgents } from '../../orchestrator/views/read-agents';
+import { readRunHistory } from '../../orchestrator/views/run-history';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import { REPO, sampleRunEvents, writeRun } from '../../../test/integration/server-harness';
 import { useTempDir } from '../../../test/support/temp-dir';
@@ -41,6 +42,7 @@ describe('dashboard webview host (postMessage side)', () => {
       reassignDefect: async (runId, defectId, to) => ({ ok: true, value: await reassignDefect({ paths, builtinAgentsDir: agentsDir, homeDir: dir.path }, runId, defectId, to, 'vscode') }),
       listAgents: () => readAgents({ workspace: dir.path, builtinAgentsDir: agentsDir, homeDir: dir.path }),
       evidence: (runId, file) => evidenceDataUrl(paths, runId, file),
+      history: (roadmap) => readRunHistory(paths, roadmap),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
     });
@@ -159,6 +161,23 @@ describe('dashboard webview host (postMessage side)', () => {
     assert.ok(reply.value.agents.some((a) => a.name === 'qa-engineer'), 'built-in roster included');
   });
 
+  it('answers a history request with one point per run of the roadmap, as GET /api/v1/history reads it', async () => {
+    const second = await writeRun(dir.path, 'run-2', [...sampleRunEvents(), { type: 'run.finished', state: 'completed' }]);
+    await second.close();
+    host.receive({ type: 'history', id: 21, roadmap: 'roadmap.md' });
+    const [answer] = await waitFor(1);
+    assert.equal(answer?.type, 'reply');
+    const reply = answer?.type === 'reply' ? answer.reply : undefined;
+    assert.ok(reply?.ok === true, JSON.stringify(reply));
+    const history = reply.value as { runs: { runId: string; verified: number; tasks: number; costPerVerifiedUsd: number | null; state: string }[] };
+    assert.deepEqual(history.runs.map((r) => r.runId).sort(), ['run-1', 'run-2']);
+    const done = history.runs.find((r) => r.runId === 'run-2');
+    assert.deepEqual(done && [done.state, done.verified, done.tasks, done.costPerVerifiedUsd], ['completed', 1, 3, 0.42]);
+    host.receive({ type: 'history', id: 22, roadmap: 'other.md' });
+    const [none] = await waitFor(1);
+    assert.deepEqual(none, { type: 'reply', id: 22, reply: { ok: true, value: { roadmapFile: 'other.md', runs: [] } } });
+  });
+
   it('answers an agents request with an error reply when the registry cannot be read', async () => {
     const failing = new WebviewHost({
       tails,
@@ -168,6 +187,7 @@ describe('dashboard webview host (postMessage side)', () => {
       reassignDefect: async () => ({ ok: false, error: 'unused' }),
       evidence: async () => ({ ok: false, error: 'unused' }),
       listAgents: () => Promise.reject(new Error('EIO: i/o error, scandir agents')),
+      history: () => Promise.reject(new Error('unused')),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
     });

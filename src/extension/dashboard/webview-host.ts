@@ -1,6 +1,7 @@
 import type { AgentsReply, RunSummary, ToClientMessage } from '../../protocol/dashboard-messages';
 import { parsePageMessage, type HostMessage, type NavigateMessage, type RunAction } from '../../protocol/webview-messages';
 import type { ApiReply } from '../../protocol/dashboard-messages';
+import type { RunHistory } from '../../protocol/run-history';
 import { DashboardSession } from '../../orchestrator/views/dashboard-session';
 import type { RunTails } from '../../orchestrator/views/run-tails';
 
@@ -17,6 +18,8 @@ export interface WebviewHostOptions {
   readonly evidence: (runId: string, file: string) => Promise<ApiReply<string>>;
   /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
   readonly listAgents: () => Promise<AgentsReply>;
+  /** The runs of a roadmap, as the HTTP server's `GET /api/v1/history` reads them. */
+  readonly history: (roadmap: string) => Promise<RunHistory>;
   readonly post: (message: HostMessage) => void;
   readonly onProblem: (message: string) => void;
 }
@@ -82,6 +85,13 @@ export class WebviewHost {
           .then((value): ApiReply<AgentsReply> => ({ ok: true, value }))
           .catch((error: unknown): ApiReply<AgentsReply> => ({ ok: false, error: `could not read the agent registry: ${error instanceof Error ? error.message : String(error)}` }))
           .then((reply) => this.post({ type: 'agents', id: message.id, reply }));
+        return;
+      case 'history':
+        void this.options
+          .history(message.roadmap)
+          .then((value): ApiReply<unknown> => ({ ok: true, value }))
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: `could not read the run history: ${error instanceof Error ? error.message : String(error)}` }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
         return;
     }
   }

@@ -4,6 +4,7 @@ import { BROWSER_ENGINES } from '../../protocol/browser-check';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import { ALERT_KINDS } from '../../protocol/events-alerts';
 import { InputError, InputErrors } from '../errors';
+import { adaptSettings } from './adapt-settings';
 
 const modelOverride = z
   .object({
@@ -89,6 +90,8 @@ export const configSchema = z
     alerts: z.array(alertWebhook).default([]),
     /** Leader cross-verification: a reviewer agent reads each reviewed task's diff, brief and evidence. */
     review: reviewSettings.default({}),
+    /** Adaptation during a run: ordering, model tiers, load spreading, adaptive parallelism. */
+    adapt: adaptSettings.default({ enabled: true, quietSec: 30, holdSec: 5, agentBudgetShare: 0.9 }),
   })
   .strict();
 

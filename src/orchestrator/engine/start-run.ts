@@ -11,6 +11,7 @@ import { InputError } from '../errors';
 import { EventLog } from '../events/event-log';
 import { systemClock, type Clock } from '../ports';
 import { routingRecordsOf } from '../router/cross-run-history';
+import { outcomeRecordsOf } from '../learning/outcomes-of';
 import { ModelCatalog } from '../router/model-catalog';
 import { lazyOpenaiAttempt } from '../openai/lazy-openai-attempt';
 import { redactor, secretsOf } from '../security/redact-secrets';
@@ -179,6 +180,7 @@ async function withRun(
     // and, as when a task finishes, failing to write a lesson for later runs must not stop this one.
     const outcomes = state === undefined ? [] : routingRecordsOf(state, runId, ModelCatalog.build(deps.config.models));
     await store.upsertRouting(outcomes).catch((error: unknown) => log.append({ type: 'warning.raised', message: `could not write run ${runId}'s routing outcomes to ${deps.paths.storeFile}: ${(error as Error).message}` }));
+    await store.upsertOutcomes(state === undefined ? [] : outcomeRecordsOf(state, runId, ModelCatalog.build(deps.config.models))).catch((error: unknown) => log.append({ type: 'warning.raised', message: `could not write run ${runId}'s attempt outcomes to ${deps.paths.storeFile}: ${(error as Error).message}` }));
     const snapshot = (): RunSnapshot => {
       if (state === undefined) throw new InputError(`run ${runId} has an empty event log`, { file: log.file });
       return state;
@@ -205,7 +207,7 @@ async function withRun(
       registry: deps.registry,
       state: snapshot,
     };
-    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd });
+    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
     await log.flush();
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: snapshot().state, startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
     return { runId, result, snapshot: snapshot(), integrationBranch: worktrees?.integrationBranch };

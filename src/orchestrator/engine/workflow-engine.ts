@@ -3,11 +3,19 @@ import { existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import type { RunState } from '../../protocol/domain';
 import type { EngineContext } from './engine-context';
+import type { Assignment } from './assign-agents';
 import { executeTask, PROVIDER_WIDE, type TaskEnd } from './execute-task';
 import { schedule } from './scheduler';
 import { RunRouter } from '../router/run-router';
 import { CrossRunHistory } from '../router/cross-run-history';
 import { ModelCatalog } from '../router/model-catalog';
+import { RunAdapter, withSpreads } from '../adapt/run-adapter';
+import type { DurationEstimator } from '../adapt/order-ready';
+import { systemClock, type Clock } from '../ports';
+import { forecastLive } from '../learning/forecast-hook';
+import { learnedDurations } from '../adapt/learned-durations';
+import { OrchStore } from '../store/orch-store';
+import type { OutcomeRecord } from '../store/outcome-record';
 
 // Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
 const CLAUDE_RSS_BYTES = 350 * 1024 * 1024;
@@ -16,6 +24,11 @@ export interface EngineOptions {
   /** Upper bound on attempts running at once (before per-agent and memory limits). */
   readonly parallel: number;
   readonly budgetUsd?: number;
+  /** Predicted task durations for ordering ready work; absent, the plain order stands. */
+  readonly estimateDurationMs?: DurationEstimator;
+  readonly clock?: Clock;
+  /** Free memory in bytes now (tests simulate pressure through it). */
+  readonly freeMemory?: () => number;
 }
 
 export type EngineResult = Extract<RunState, 'completed' | 'failed' | 'cancelled' | 'paused'>;
@@ -35,8 +48,10 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   const forward = () => stop.abort();
   outer.signal.addEventListener('abort', forward, { once: true });
   const inFlight = new Map<string, Promise<TaskEnd>>();
+  // A teammate may take a saturated agent's task (adapt/spread-load.ts): the run's own copy.
+  const assignments = withSpreads(outer.assignments, outer.state(), outer.registry);
   try {
-    return await dispatch({ ...outer, signal: stop.signal }, options, inFlight);
+    return await dispatch({ ...outer, signal: stop.signal, assignments }, options, inFlight, assignments);
   } catch (error) {
     stop.abort();
     await Promise.allSettled(inFlight.values());
@@ -47,15 +62,46 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   }
 }
 
-async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>): Promise<EngineResult> {
-  const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
-  const perAgent = new Map<string, number>();
+async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, assignments: Map<string, Assignment>): Promise<EngineResult> {
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
-  const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier });
+  await forecastLive(ctx, options.parallel);
+  const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';
+  const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>
     learning.record(ctx.state(), taskId).catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not record ${taskId}'s routing outcome in ${ctx.paths.storeFile}: ${(error as Error).message}` }).then(() => undefined));
-  const limit = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling()));
+  const estimate = options.estimateDurationMs ?? learnedDurations(await storedOutcomes(ctx.paths.storeFile), ctx.tasks, assignments, ModelCatalog.build(ctx.config.models));
+  const freeMemory = options.freeMemory ?? freemem;
+  const ceiling = ctx.worktrees === undefined ? 1 : Math.max(1, Math.min(options.parallel, memoryCeiling(freeMemory())));
+  const adapter = new RunAdapter({
+    ...ctx.config.adapt,
+    enabled: adapting,
+    clock: options.clock ?? systemClock,
+    append: (e) => ctx.log.append(e),
+    ceiling,
+    memory: { free: freeMemory, perAgent: CLAUDE_RSS_BYTES },
+    run: ctx.state(),
+    ...(estimate === undefined ? {} : { estimate }),
+    ...(ctx.registry === undefined ? {} : { registry: ctx.registry }),
+  });
+  const unwatch = ctx.log.subscribe(adapter.watch.listener);
+  try {
+    return await dispatchLoop(ctx, options, inFlight, { router, adapter, assignments, learn });
+  } finally {
+    unwatch();
+  }
+}
+
+interface LoopParts {
+  readonly router: RunRouter;
+  readonly adapter: RunAdapter;
+  readonly assignments: Map<string, Assignment>;
+  readonly learn: (taskId: string) => Promise<void>;
+}
+
+async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, { router, adapter, assignments, learn }: LoopParts): Promise<EngineResult> {
+  const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
+  const perAgent = new Map<string, number>();
   if (ctx.worktrees === undefined) {
     await ctx.log.append({ type: 'warning.raised', message: 'the workspace is not a git repository: tasks run one at a time in the workspace itself' });
   }
@@ -90,17 +136,23 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
       await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `budget of $${budget.toFixed(2)} used ($${ctx.state().costUsd.toFixed(4)} spent)` });
       return 'paused';
     }
+    await adapter.adjust(inFlight.size);
+    const limit = adapter.limit;
     const decision = schedule(ctx.state(), ctx.config.phases);
+    const ready = await adapter.order(decision.ready, ctx.state(), (t) => phaseRank(ctx.config.phases, t.phase));
     for (const { task, reason } of decision.blocked) {
       await ctx.log.append({ type: 'task.blocked', taskId: task.id, reason });
     }
     const overBudget = budget !== undefined && ctx.state().costUsd >= budget;
     const unaffordable: string[] = [];
     let waiting = false;
-    for (const task of overBudget ? [] : decision.ready) {
+    for (const task of overBudget ? [] : ready) {
       if (inFlight.size >= limit) break;
       if (inFlight.has(task.id)) continue;
-      const agent = ctx.assignments.get(task.id)?.agent;
+      const assigned = assignments.get(task.id);
+      const spread = assigned === undefined ? undefined : await adapter.spread(task, assigned, ctx.tasks.get(task.id)?.task.agent !== undefined, ctx.state(), (name) => perAgent.get(name) ?? 0);
+      if (spread !== undefined) assignments.set(task.id, spread);
+      const agent = assignments.get(task.id)?.agent;
       const busy = perAgent.get(agent?.name ?? '') ?? 0;
       if (agent?.maxParallel !== undefined && busy >= agent.maxParallel) continue;
       // The predicted cost of its attempt must fit what the budgets leave, before it starts.
@@ -130,7 +182,7 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     }
     // The next wave's worktrees are added while this one works, so its dispatch need not wait.
     if (ctx.worktrees !== undefined && !overBudget) {
-      for (const task of decision.ready.filter((t) => !inFlight.has(t.id)).slice(0, limit)) ctx.worktrees.prefetch(task.id);
+      for (const task of ready.filter((t) => !inFlight.has(t.id)).slice(0, limit)) ctx.worktrees.prefetch(task.id);
     }
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
     for (const task of Object.values(ctx.state().tasks)) {
@@ -149,7 +201,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     }
     if (inFlight.size === 0) break;
     // A running attempt's first report may let a task that waited for it start.
-    await Promise.race<unknown>(waiting ? [...inFlight.values(), router.spend.reported()] : [...inFlight.values()]);
+    // A 429 or 529 wakes the round too, so the back-off is decided at once, not at some task's end.
+    await Promise.race<unknown>([...inFlight.values(), adapter.changed(), ...(waiting ? [router.spend.reported()] : [])]);
   }
   await Promise.allSettled(inFlight.values());
   await settleWorktrees(ctx);
@@ -185,6 +238,19 @@ function runWideFailure(ctx: EngineContext, earlier: ReadonlySet<string>): strin
   return attempt === undefined ? undefined : `${attempt.id} failed (${attempt.failure}): ${attempt.message ?? ''}`;
 }
 
-function memoryCeiling(): number {
-  return Math.max(1, Math.floor((freemem() * 0.8) / CLAUDE_RSS_BYTES));
+function memoryCeiling(free: number): number {
+  return Math.max(1, Math.floor((free * 0.8) / CLAUDE_RSS_BYTES));
+}
+
+// Predictions only inform the order: an unreadable store means the plain order, not a failed run.
+function storedOutcomes(file: string): Promise<readonly OutcomeRecord[]> {
+  return OrchStore.open(file).then(
+    (store) => store.outcomes,
+    (): readonly OutcomeRecord[] => [],
+  );
+}
+
+function phaseRank(phases: readonly string[], phase: string | undefined): number {
+  const i = phases.indexOf(phase ?? '');
+  return i < 0 ? phases.length : i;
 }

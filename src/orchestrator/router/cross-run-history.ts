@@ -6,6 +6,7 @@ import type { RunSnapshot, TaskSnapshot } from '../../protocol/run-snapshot';
 import { OrchStore, type RoutingRecord } from '../store/orch-store';
 import type { ModelCatalog } from './model-catalog';
 import type { RoutedOutcome } from './routing-history';
+import { taskOutcomeRecords } from '../learning/outcomes-of';
 
 const FINISHED = new Set(['verified', 'blocked', 'failed']);
 
@@ -26,10 +27,11 @@ export class CrossRunHistory {
     return new CrossRunHistory(store, runId, catalog, earlier);
   }
 
-  /** Records the task's outcome once it is final; a task still in play records nothing. */
+  /** Records the task's outcome, and its attempts' for the learning store, once it is final; a task still in play records nothing. */
   async record(state: RunSnapshot, taskId: string): Promise<void> {
     const record = routingRecordOf(state, this.runId, taskId, this.catalog);
     if (record !== undefined) await this.store.recordRouting(record);
+    await this.store.upsertOutcomes(taskOutcomeRecords(state, this.runId, taskId, this.catalog));
   }
 }
 

@@ -16,6 +16,7 @@ import { routeTask } from './route-task';
 import { predictAttemptCostUsd, type RoutedOutcome, type RoutingHistory } from './routing-history';
 import { taskComplexity } from './task-complexity';
 import { agentModel } from './agent-model';
+import { tierAdaptation } from '../adapt/model-tier';
 
 export interface RouterPorts {
   readonly config: OrchConfig;
@@ -25,6 +26,8 @@ export interface RouterPorts {
   readonly tasks: ReadonlyMap<string, { readonly task: Task }>;
   /** Earlier runs' outcomes in this workspace: the router starts from them. */
   readonly earlier?: readonly RoutedOutcome[];
+  /** False: a static run, whose tier changes are not logged as adaptations. */
+  readonly adapt?: boolean;
 }
 
 const TIER_RANK: Readonly<Record<Tier, number>> = { fast: 0, balanced: 1, strong: 2 };
@@ -55,13 +58,11 @@ export class RunRouter {
     if (known !== undefined) return known.model;
     const a = this.assignment(taskId);
     const { task } = this.ports.tasks.get(taskId)!;
-    const decision = routeTask(
-      { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a.agent) },
-      this.catalog,
-      this.currentHistory(),
-      this.ports.config.router,
-    );
+    const input = { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a.agent) };
+    const decision = routeTask(input, this.catalog, this.currentHistory(), this.ports.config.router);
     await this.ports.append({ type: 'model.routed', taskId, ...decision });
+    const moved = this.ports.adapt === false ? undefined : tierAdaptation(taskId, input, decision, this.catalog, this.currentHistory(), this.ports.config.router);
+    if (moved !== undefined) await this.ports.append({ type: 'run.adapted', ...moved });
     return decision.model;
   }
 

@@ -5,6 +5,7 @@ import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { RunState } from '../../protocol/domain';
 import { InputError } from '../errors';
+import { outcomeRecord, type OutcomeRecord } from './outcome-record';
 
 // `.orch/orch.json`: the index of runs and what Orch learns across runs. This module is its
 // only writer; the event logs stay the source of truth, so a lost update here is rebuilt from
@@ -55,7 +56,15 @@ export interface OrchData {
   readonly routing?: readonly RoutingRecord[];
   /** Absent in files written before Orch kept lessons. */
   readonly lessons?: readonly LessonRecord[];
+  /** Absent in files written before Orch kept attempt outcomes (the learning store). */
+  readonly outcomes?: readonly OutcomeRecord[];
 }
+
+/**
+ * Attempt outcomes kept, the newest: about a few hundred tasks' worth, enough for predictions
+ * of a roadmap run several times, and about 1 MB of JSON at most.
+ */
+export const OUTCOMES_KEPT = 2000;
 
 const empty: OrchData = { version: 1, runs: [] };
 
@@ -96,6 +105,43 @@ export class OrchStore {
   /** Lessons of closed defects, oldest first. */
   get lessons(): readonly LessonRecord[] {
     return this.db.data.lessons ?? [];
+  }
+
+  /** The learning store: finished attempts of earlier runs (and this one's so far), oldest first. */
+  get outcomes(): readonly OutcomeRecord[] {
+    return this.db.data.outcomes ?? [];
+  }
+
+  /**
+   * Adds attempt outcomes keyed by run and attempt: one already there is replaced, or left as it
+   * is when nothing but its time changed, so a resume that writes a run's outcomes again counts
+   * none twice. Only the newest OUTCOMES_KEPT stay.
+   */
+  async upsertOutcomes(records: readonly OutcomeRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.update((data) => {
+      const key = (r: OutcomeRecord): string => `${r.runId} ${r.attemptId}`;
+      const old = new Map((data.outcomes ?? []).map((r) => [key(r), r]));
+      const fresh = records.filter((r) => {
+        const was = old.get(key(r));
+        return was === undefined || JSON.stringify({ ...was, at: '' }) !== JSON.stringify({ ...r, at: '' });
+      });
+      if (fresh.length === 0) return data;
+      const replaced = new Set(fresh.map(key));
+      const all = [...(data.outcomes ?? []).filter((r) => !replaced.has(key(r))), ...fresh].sort((a, b) => a.at.localeCompare(b.at));
+      return { ...data, outcomes: all.slice(-OUTCOMES_KEPT) };
+    });
+  }
+
+  /** Forgets what Orch learned (outcomes and routing records), keeping the run index and lessons; says how many went. */
+  async resetLearning(): Promise<{ readonly outcomes: number; readonly routing: number }> {
+    let removed = { outcomes: 0, routing: 0 };
+    await this.update((data) => {
+      removed = { outcomes: data.outcomes?.length ?? 0, routing: data.routing?.length ?? 0 };
+      if (removed.outcomes === 0 && removed.routing === 0) return data;
+      return { ...data, outcomes: [], routing: [] };
+    });
+    return removed;
   }
 
   /** Adds lessons, replacing one of the same run and defect (a resume writes it again). */
@@ -210,7 +256,7 @@ const lessonRecord = z.object({
   fixed: z.string(),
   at: z.string(),
 }) satisfies z.ZodType<LessonRecord>;
-const orchFile = z.object({ runs: z.array(z.unknown()), routing: z.array(z.unknown()).optional(), lessons: z.array(z.unknown()).optional() });
+const orchFile = z.object({ runs: z.array(z.unknown()), routing: z.array(z.unknown()).optional(), lessons: z.array(z.unknown()).optional(), outcomes: z.array(z.unknown()).optional() });
 
 function damage(data: unknown): string | undefined {
   const file = orchFile.safeParse(data);
@@ -223,5 +269,8 @@ function damage(data: unknown): string | undefined {
   if (i >= 0) return `routing[${i}] is not a routing record: ${JSON.stringify(routing[i]).slice(0, 120)}`;
   const lessons = file.data.lessons ?? [];
   const l = lessons.findIndex((r) => !lessonRecord.safeParse(r).success);
-  return l < 0 ? undefined : `lessons[${l}] is not a lesson: ${JSON.stringify(lessons[l]).slice(0, 120)}`;
+  if (l >= 0) return `lessons[${l}] is not a lesson: ${JSON.stringify(lessons[l]).slice(0, 120)}`;
+  const outcomes = file.data.outcomes ?? [];
+  const o = outcomes.findIndex((r) => !outcomeRecord.safeParse(r).success);
+  return o < 0 ? undefined : `outcomes[${o}] is not an attempt outcome: ${JSON.stringify(outcomes[o]).slice(0, 120)}`;
 }

@@ -17,6 +17,7 @@ export function breadcrumbs(route: Route, run: RunSnapshot | undefined): readonl
   if (route.level === 'costs') return [...crumbs, { label: 'Costs and quality', href: '#/costs' }];
   if (route.level === 'defects') return [...crumbs, { label: 'Defects', href: '#/defects' }];
   if (route.level === 'messages') return [...crumbs, { label: 'Messages', href: '#/messages' }];
+  if (route.level === 'graphs') return [...crumbs, { label: 'Graphs', href: '#/graphs' }];
   let milestoneId: string | undefined;
   let prdId: string | undefined;
   let taskId: string | undefined;

@@ -60,3 +60,25 @@ function span(fromIso: string, toIso: string | undefined, now: number): number {
   const ms = (toIso === undefined ? now : Date.parse(toIso)) - Date.parse(fromIso);
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
+
+export interface ForecastEta {
+  readonly p50: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly basis: 'history' | 'defaults';
+  readonly tasksLeft: number;
+}
+
+/**
+ * The engine's live forecast (predictions from the learning store over the remaining DAG), as it
+ * stands now: it was made when the last attempt ended, so the time since then is taken off, and
+ * no bound drops below zero. Undefined before the engine made one (older runs): then the median
+ * estimate above stands in.
+ */
+export function forecastEta(run: RunSnapshot, now: number): ForecastEta | undefined {
+  const f = run.forecast;
+  if (f === undefined) return undefined;
+  const since = Math.max(0, now - Date.parse(f.at));
+  const left = (ms: number): number => Math.max(0, ms - (Number.isFinite(since) ? since : 0));
+  return { p50: left(f.etaMs.p50), lo: left(f.etaMs.lo), hi: left(f.etaMs.hi), basis: f.basis, tasksLeft: f.tasksLeft };
+}

@@ -1,5 +1,6 @@
 import type { AgentsReply, ApiReply, RunSummary, ToClientMessage } from '../../../src/protocol/dashboard-messages';
 import { foldEvent } from '../../../src/protocol/fold';
+import type { RunHistory } from '../../../src/protocol/run-history';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
 import { needsClock } from '../lib/live-time';
 import type { RunAction } from '../../../src/protocol/webview-messages';
@@ -53,6 +54,11 @@ export class DashboardState {
 
   evidence(runId: string, file: string): Promise<ApiReply<string>> {
     return this.transport.evidence(runId, file);
+  }
+
+  /** The runs of a roadmap (the learning curve): an error reply when the host cannot read them. */
+  history(roadmap: string): Promise<ApiReply<RunHistory>> {
+    return this.transport.history(roadmap);
   }
 
   async loadAgents(): Promise<void> {

@@ -8,6 +8,7 @@ export type Route =
   | { readonly level: 'costs' }
   | { readonly level: 'defects' }
   | { readonly level: 'messages' }
+  | { readonly level: 'graphs' }
   | { readonly level: 'milestone' | 'prd' | 'task' | 'attempt'; readonly id: string }
   | { readonly level: 'not-found'; readonly path: string };
 
@@ -21,6 +22,7 @@ function parseRoute(hash: string): Route {
   if (path === '/costs') return { level: 'costs' };
   if (path === '/defects') return { level: 'defects' };
   if (path === '/messages') return { level: 'messages' };
+  if (path === '/graphs') return { level: 'graphs' };
   const match = /^\/([a-z]+)\/([^/]+)$/.exec(path);
   const level = match?.[1];
   if (match === null || !LEVELS.includes(level as Level)) return { level: 'not-found', path };
@@ -33,7 +35,7 @@ function parseRoute(hash: string): Route {
 
 function routeHref(route: Route): string {
   if (route.level === 'roadmap') return '#/';
-  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects' || route.level === 'messages') return `#/${route.level}`;
+  if (route.level === 'agents' || route.level === 'costs' || route.level === 'defects' || route.level === 'messages' || route.level === 'graphs') return `#/${route.level}`;
   if (route.level === 'not-found') return `#${route.path}`;
   return `#/${route.level}/${encodeURIComponent(route.id)}`;
 }

@@ -1,4 +1,5 @@
 import type { AgentsReply, ApiReply, ToClientMessage } from '../../../src/protocol/dashboard-messages';
+import type { RunHistory } from '../../../src/protocol/run-history';
 import type { RunAction } from '../../../src/protocol/webview-messages';
 
 // The one seam between the app and its host. The browser build talks WebSocket + HTTP to
@@ -27,5 +28,7 @@ export interface DashboardTransport {
   evidence(runId: string, file: string): Promise<ApiReply<string>>;
   /** The agent registry; an error reply (never a rejection) when it cannot be had. */
   agents(): Promise<ApiReply<AgentsReply>>;
+  /** The runs of a roadmap, oldest first (the learning curve); an error reply when it cannot be had. */
+  history(roadmap: string): Promise<ApiReply<RunHistory>>;
   stop(): void;
 }

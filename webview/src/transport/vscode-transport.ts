@@ -1,4 +1,5 @@
 import type { AgentsReply, ApiReply } from '../../../src/protocol/dashboard-messages';
+import type { RunHistory } from '../../../src/protocol/run-history';
 import { parseHostMessage, type PageMessage, type RunAction } from '../../../src/protocol/webview-messages';
 import { hrefTo } from '../state/hash-router.svelte';
 import type { DashboardTransport, TransportListener } from './transport';
@@ -59,6 +60,11 @@ export class VsCodeTransport implements DashboardTransport {
   async agents(): Promise<ApiReply<AgentsReply>> {
     // parseHostMessage checked the answer's fields against the agents schema.
     return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;
+  }
+
+  async history(roadmap: string): Promise<ApiReply<RunHistory>> {
+    // The host is the extension's own and reads the same fold the server does.
+    return (await this.request('history', (id) => ({ type: 'history', id, roadmap }))) as ApiReply<RunHistory>;
   }
 
   private request(what: string, message: (id: number) => PageMessage): Promise<ApiReply<unknown>> {

@@ -1,4 +1,5 @@
 import type { AgentsReply, ApiReply, ToClientMessage, ToServerMessage } from '../../../src/protocol/dashboard-messages';
+import type { RunHistory } from '../../../src/protocol/run-history';
 import type { RunAction } from '../../../src/protocol/webview-messages';
 import type { DashboardTransport, TransportListener } from './transport';
 
@@ -63,6 +64,15 @@ export class WebSocketTransport implements DashboardTransport {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return (await response.json()) as ApiReply<unknown>;
+  }
+
+  async history(roadmap: string): Promise<ApiReply<RunHistory>> {
+    try {
+      const response = await fetch(`${this.origin}/api/v1/history?roadmap=${encodeURIComponent(roadmap)}`, { headers: { Authorization: `Bearer ${this.token}` } });
+      return (await response.json()) as ApiReply<RunHistory>;
+    } catch (error) {
+      return { ok: false, error: `could not ask orch serve for the run history: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   agents(): Promise<ApiReply<AgentsReply>> {

@@ -1,0 +1,47 @@
+// The engine's one hook into forecasting: a forecast when the run starts or resumes, and a fresh
+// one each time an attempt or a task ends. Forecasts only inform: failing to make one never
+// stops the run, and one made after the log closed is dropped.
+
+import type { EngineContext } from '../engine/engine-context';
+import { ModelCatalog } from '../router/model-catalog';
+import { OrchStore } from '../store/orch-store';
+import type { OutcomeRecord } from '../store/outcome-record';
+import { plannedTasks } from './estimate-plan';
+import { liveForecast } from './live-forecast';
+
+const TRIGGERS = new Set<string>(['attempt.finished', 'task.verified', 'task.blocked', 'task.failed']);
+
+export async function forecastLive(ctx: EngineContext, parallel: number): Promise<void> {
+  try {
+    await start(ctx, parallel);
+  } catch (error) {
+    await ctx.log.append({ type: 'warning.raised', message: `no live forecast for this run: ${(error as Error).message}` }).catch(() => undefined);
+  }
+}
+
+async function start(ctx: EngineContext, parallel: number): Promise<void> {
+  const stored = await OrchStore.open(ctx.paths.storeFile).then(
+    (store): readonly OutcomeRecord[] => store.outcomes,
+    (): readonly OutcomeRecord[] => [],
+  );
+  const catalog = ModelCatalog.build(ctx.config.models);
+  const planned = plannedTasks({ roadmap: ctx.roadmap, assignments: ctx.assignments, catalog, phases: ctx.config.phases }).filter((t) => ctx.state().tasks[t.features.taskId] !== undefined);
+  // Without worktrees the engine runs one task at a time.
+  const slots = ctx.worktrees === undefined ? 1 : parallel;
+  let chain = Promise.resolve();
+  const update = (): Promise<void> => {
+    chain = chain
+      .then(async () => {
+        await ctx.log.append({ type: 'forecast.updated', forecast: liveForecast(planned, ctx.state(), stored, catalog, slots, new Date()) });
+      })
+      .catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not update the forecast: ${(error as Error).message}` }).then(
+        () => undefined,
+        () => undefined,
+      ));
+    return chain;
+  };
+  ctx.log.subscribe((event) => {
+    if (TRIGGERS.has(event.type)) void update();
+  });
+  await update();
+}

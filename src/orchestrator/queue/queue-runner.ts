@@ -1,0 +1,266 @@
+// The coordinator's runner port for `orch run --queue`: instead of spawning the agent, each
+// attempt becomes a BullMQ job a worker takes. What the worker reports comes back in order on the
+// run's Redis stream and goes to the event log; the attempt's work comes back through git. One
+// attempt settles once: a report for an attempt no longer awaited (a dead worker's, a stale job's)
+// is dropped, so no task can complete twice.
+
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AttemptOutcome, NewEvent } from '../../protocol/events';
+import type { AttemptRunner } from '../engine/engine-context';
+import type { EventLog } from '../events/event-log';
+import type { AttemptRequest } from '../runner/attempt-request';
+import { adoptAttemptWork, ensureCodeRemote, publishStart } from './code-remote';
+import { connect, type QueueAddress } from './queue-connection';
+import { keys, parseReport, QUEUE_NAME, type QueueJob, type Report } from './queue-protocol';
+import { WorkerMonitor } from './worker-monitor';
+
+export interface QueueRunnerOptions {
+  readonly address: QueueAddress;
+  /** The workspace's `.orch` folder: the code remote lives there. */
+  readonly orchDir: string;
+  /** The workspace's `worktree.setup`, run on the worker too, and its time limit. */
+  readonly setup?: { readonly command: string; readonly timeoutSec: number };
+  /** How often job states and heartbeats are read. Default 1 s. */
+  readonly pollMs?: number;
+  /** How long a cancelled attempt's worker has to confirm before the attempt is closed anyway. Default 20 s. */
+  readonly cancelGraceMs?: number;
+  /**
+   * Runs what stays on the coordinator: the planner (its PRD submissions are handled in this
+   * process) and consults (a quick read-only question beside a running attempt).
+   */
+  readonly local: AttemptRunner;
+}
+
+interface Pending {
+  readonly job: QueueJob;
+  readonly jobId: string;
+  readonly cwd: string;
+  readonly emit: (event: NewEvent) => void;
+  readonly settle: (outcome: AttemptOutcome) => void;
+  lastSeq: number;
+  worker?: string;
+  settling: boolean;
+}
+
+const outcomeOf = (failure: 'crashed' | 'cancelled', message: string): AttemptOutcome => ({ outcome: 'failed', failure, message, costUsd: 0, costSource: 'estimated', inputTokens: 0, outputTokens: 0, durationMs: 0 });
+
+export class QueueRunner {
+  readonly run: AttemptRunner = (request, emit) => (distributed(request) ? this.runAttempt(request, emit) : this.options.local(request, emit));
+  private readonly redis: Redis;
+  private readonly reader: Redis;
+  private readonly queue: Queue;
+  private readonly pending = new Map<string, Pending>();
+  private log: EventLog | undefined;
+  private monitor: WorkerMonitor | undefined;
+  private readLoop: Promise<void> | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private closed = false;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: QueueRunnerOptions) {
+    const note = (error: Error): void => {
+      this.lastError = error.message;
+    };
+    this.redis = connect(options.address, note);
+    this.reader = connect(options.address, note);
+    this.queue = new Queue(QUEUE_NAME, { connection: options.address.bullmq });
+    this.queue.on('error', note);
+  }
+
+  /** Starts following the run once its log is open: its report stream, the workers' heartbeats. */
+  attach(log: EventLog): void {
+    this.log = log;
+    const append = (event: NewEvent): Promise<unknown> => log.append(event);
+    this.monitor = new WorkerMonitor(this.redis, append, this.options.pollMs ?? 1_000);
+    this.monitor.start();
+    this.monitor.onLost((worker) => {
+      for (const [attemptId, p] of this.pending) if (p.worker === worker) this.finish(attemptId, outcomeOf('crashed', `worker ${worker} was lost (it stopped heartbeating) while it ran this attempt`));
+    });
+    // A resumed run was cancelled before: its jobs may be taken again.
+    void this.redis.del(keys.cancelled(log.runId)).catch(() => undefined);
+    this.readLoop = this.follow(keys.reports(log.runId));
+    this.poller = setInterval(() => void this.checkJobs().catch(() => undefined), this.options.pollMs ?? 1_000);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.poller);
+    await this.monitor?.stop();
+    this.reader.disconnect();
+    await this.readLoop?.catch(() => undefined);
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+
+  private async runAttempt(request: AttemptRequest, emit: (event: NewEvent) => void): Promise<AttemptOutcome> {
+    const log = this.log;
+    if (log === undefined) throw new Error('the queue runner has no run log yet');
+    const remote = await ensureCodeRemote(this.options.orchDir);
+    const startCommit = await publishStart(request.cwd, remote, request.attemptId);
+    const job = jobOf(request, log, { remote, startCommit, setup: this.options.setup });
+    const jobId = `${log.runId}/${request.attemptId}`;
+    await this.dropStaleJobs(job);
+    const outcome = new Promise<AttemptOutcome>((resolve) => {
+      this.pending.set(request.attemptId, { job, jobId, cwd: request.cwd, emit, settle: resolve, lastSeq: 0, settling: false });
+    });
+    const onAbort = (): void => void this.cancel(request.attemptId);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.queue.add('attempt', job, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 });
+      if (request.signal?.aborted === true) onAbort();
+      return await outcome;
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(request.attemptId);
+    }
+  }
+
+  /**
+   * The engine moved on from these attempts of the task (a resume closed them as interrupted):
+   * a waiting job goes, a running one is told to stop, so only the awaited attempt runs.
+   */
+  private async dropStaleJobs(job: QueueJob): Promise<void> {
+    for (const stale of await this.queue.getJobs(['wait', 'delayed', 'prioritized', 'active'])) {
+      const data = stale.data as Partial<QueueJob> | undefined;
+      if (data?.runId !== job.runId || data.taskId !== job.taskId || data.attemptId === job.attemptId) continue;
+      if (stale.id !== undefined && (await this.queue.getJobState(stale.id)) === 'active') {
+        await this.redis.publish(keys.control, JSON.stringify({ action: 'cancel', runId: job.runId, attemptId: data.attemptId }));
+      } else {
+        await stale.remove().catch(() => undefined);
+      }
+    }
+  }
+
+  private async cancel(attemptId: string): Promise<void> {
+    const p = this.pending.get(attemptId);
+    if (p === undefined) return;
+    await this.redis.set(keys.cancelled(p.job.runId), '1', 'EX', 86_400);
+    await this.redis.publish(keys.control, JSON.stringify({ action: 'cancel', runId: p.job.runId, attemptId }));
+    const state = await this.queue.getJobState(p.jobId);
+    if (state !== 'active') {
+      await this.queue.remove(p.jobId).catch(() => undefined);
+      this.finish(attemptId, outcomeOf('cancelled', 'cancelled before a worker took it'));
+      return;
+    }
+    // The worker stops the agent and says so; a worker that never does is not waited for forever.
+    setTimeout(() => this.finish(attemptId, outcomeOf('cancelled', 'cancelled; the worker did not confirm that it stopped')), this.options.cancelGraceMs ?? 20_000).unref();
+  }
+
+  /** Job states the stream cannot tell: failed (stalled: its worker died) or gone (Redis lost it). */
+  private async checkJobs(): Promise<void> {
+    for (const [attemptId, p] of this.pending) {
+      if (p.settling) continue;
+      const state = await this.queue.getJobState(p.jobId);
+      if (state === 'failed') {
+        const job = await this.queue.getJob(p.jobId);
+        this.finish(attemptId, outcomeOf('crashed', `the worker${p.worker === undefined ? '' : ` ${p.worker}`} stopped: ${job?.failedReason ?? 'its job failed'}`));
+      } else if (state === 'unknown' && p.worker === undefined && this.pending.has(attemptId)) {
+        // Redis restarted without the job before any worker took it: enqueue it again.
+        await this.queue.add('attempt', p.job, { jobId: p.jobId, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 });
+      } else if (state === 'unknown' && p.worker !== undefined && !(this.monitor?.alive(p.worker) ?? true)) {
+        this.finish(attemptId, outcomeOf('crashed', `the job is gone from the queue and worker ${p.worker} is lost`));
+      }
+    }
+  }
+
+  private async follow(stream: string): Promise<void> {
+    let lastId = '0';
+    while (!this.closed) {
+      let batch: [string, [string, string[]][]][] | null;
+      try {
+        batch = (await this.reader.xread('COUNT', 200, 'BLOCK', 1_000, 'STREAMS', stream, lastId));
+      } catch {
+        if (this.closed) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      for (const [, entries] of batch ?? []) {
+        for (const [id, fields] of entries) {
+          lastId = id;
+          const report = parseReport(id, fields);
+          if ('error' in report) await this.log?.append({ type: 'warning.raised', message: `ignored a malformed report on ${stream} (${id}): ${report.error}` });
+          else await this.take(report);
+        }
+      }
+    }
+  }
+
+  private async take(report: Report): Promise<void> {
+    const p = this.pending.get(report.attemptId);
+    // Not awaited: a settled attempt's late report, or a stale job the engine already moved on from.
+    if (p === undefined || p.settling) return;
+    if (report.seq <= p.lastSeq) return;
+    if (report.seq !== p.lastSeq + 1) {
+      await this.log?.append({ type: 'warning.raised', message: `reports ${p.lastSeq + 1}-${report.seq - 1} of ${report.attemptId} never arrived on the queue` });
+    }
+    p.lastSeq = report.seq;
+    const body = report.body;
+    if (body.kind === 'placed') {
+      p.worker = body.worker;
+      p.emit({ type: 'attempt.placed', attemptId: report.attemptId, worker: body.worker, host: body.host, jobId: body.jobId });
+      await this.monitor?.poll().catch(() => undefined);
+    } else if (body.kind === 'event') {
+      if ('attemptId' in body.event && body.event.attemptId !== report.attemptId) return;
+      p.emit(body.event);
+    } else {
+      p.settling = true;
+      let outcome = body.outcome;
+      if (body.commit !== undefined) {
+        try {
+          await adoptAttemptWork(p.cwd, p.job.remote, report.attemptId, body.commit);
+        } catch (error) {
+          outcome = { ...outcomeOf('crashed', `the work of ${report.attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
+        }
+      }
+      p.settle(outcome);
+    }
+  }
+
+  private finish(attemptId: string, outcome: AttemptOutcome): void {
+    const p = this.pending.get(attemptId);
+    if (p === undefined || p.settling) return;
+    p.settling = true;
+    p.settle(outcome);
+  }
+
+  /** The last Redis error, for a message when the queue cannot be reached. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+}
+
+/** A task's attempt (`<task>#<n>`), not the planner's nor a consult. */
+function distributed(request: AttemptRequest): boolean {
+  return request.submissions === undefined && request.attemptId.startsWith(`${request.taskId}#`) && /#\d+$/.test(request.attemptId);
+}
+
+function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; startCommit: string; setup: QueueRunnerOptions['setup'] }): QueueJob {
+  return {
+    runId: log.runId,
+    taskId: request.taskId,
+    attemptId: request.attemptId,
+    systemPrompt: request.systemPrompt,
+    prompt: request.prompt,
+    ...(request.resumeSessionId === undefined ? {} : { resumeSessionId: request.resumeSessionId, freshPrompt: freshPrompt(log, request) }),
+    model: request.model,
+    allowedTools: [...request.allowedTools],
+    ...(request.disallowedTools === undefined ? {} : { disallowedTools: [...request.disallowedTools] }),
+    permissionMode: request.permissionMode,
+    ...(request.outputPath === undefined ? {} : { outputPath: request.outputPath }),
+    ...(request.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: request.maxBudgetUsd }),
+    ...(request.maxTurns === undefined ? {} : { maxTurns: request.maxTurns }),
+    timeoutSec: request.timeoutSec,
+    inactivityTimeoutSec: request.inactivityTimeoutSec,
+    ...(code.setup === undefined ? {} : { setup: code.setup.command, setupTimeoutSec: code.setup.timeoutSec }),
+    remote: code.remote,
+    startCommit: code.startCommit,
+    branch: `orch/${log.runId}/${request.taskId.replace(/[^A-Za-z0-9._-]+/g, '-')}`,
+  };
+}
+
+/** The task's first brief with this rework after it: what an agent without the earlier session needs. */
+function freshPrompt(log: EventLog, request: AttemptRequest): string {
+  const first = log.events.find((e) => e.type === 'attempt.started' && e.taskId === request.taskId);
+  return first?.type === 'attempt.started' ? `${first.prompt}\n\n${request.prompt}` : request.prompt;
+}

@@ -1,0 +1,143 @@
+// Distributed runs end to end: a real redis-server, real `orch worker` processes (each in its own
+// folder with its own clone), the real claude CLI on the scripted model, and the coordinator as
+// `orch run --queue`. One run serves several assertions; a worker is killed with SIGKILL mid-attempt.
+
+import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
+import { gitOk } from '../../src/orchestrator/engine/git';
+import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
+import { foldEvent } from '../../src/protocol/fold';
+import type { OrchEvent } from '../../src/protocol/events';
+import type { RunSnapshot } from '../../src/protocol/run-snapshot';
+import { textReply } from '../../src/scripted-model/reply';
+import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import type { RecordedRequest } from '../../src/scripted-model/server';
+import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
+import { startWorker, type WorkerProcess } from '../support/queue-workers';
+import { startRedisServer, type RedisServer } from '../support/redis-server';
+
+const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
+const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
+
+/** Writes the file the task asks for; `slowFile`'s first answer takes long enough to kill its worker. */
+function scenario(slowFile: string, slowMs: number): Scenario {
+  let slowCalls = 0;
+  return (request, context) => {
+    const file = fileOf(request.userText) ?? 'unknown.txt';
+    if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
+    if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
+    return writeTool(file, `${file}\n`)(request, context);
+  };
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; out: string }> {
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+}
+
+function events(file: string): OrchEvent[] {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, limitMs = 90_000): Promise<T> {
+  for (let waited = 0; waited < limitMs; waited += 100) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`never saw ${what}`);
+}
+
+describe('distributed run over BullMQ (orch run --queue, orch worker)', function () {
+  this.timeout(240_000);
+  let dir: string;
+  let redis: RedisServer;
+  let fixture: EngineFixture;
+  let workers: WorkerProcess[] = [];
+  let log: OrchEvent[];
+  let snapshot: RunSnapshot;
+  let killed: string;
+  let run: { code: number | null; out: string };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-queue-'));
+    redis = await startRedisServer();
+    fixture = await engineFixture(dir, {
+      'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }]),
+      'b.md': prd('PRD-B', [{ id: 'T1', file: 'b1.txt' }, { id: 'T2', file: 'b2.txt' }]),
+    }, scenario('b2.txt', 20_000));
+    workers = ['w1', 'w2', 'w3'].map((name) => startWorker(dir, name, redis.url, fixture.env));
+    await Promise.all(workers.map((w) => w.ready));
+    const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--parallel', '3', '--no-dashboard']);
+    const done = finished(coordinator);
+    // The slow task's first attempt is on a worker and its agent is waiting on the model: kill that worker.
+    await fixture.model.waitFor((r) => fileAsked(r) === 'b2.txt', 90_000);
+    killed = await until('the slow attempt placed on a worker', () => {
+      const file = fixture.eventsFile();
+      const placed = file === undefined ? undefined : events(file).find((e) => e.type === 'attempt.placed' && e.attemptId === 'PRD-B/T2#1');
+      return placed?.type === 'attempt.placed' ? placed.worker : undefined;
+    });
+    await workers.find((w) => w.name === killed)!.kill('SIGKILL');
+    // What a worker thought dead but only frozen would send once it woke: a report and an end for
+    // the attempt the coordinator already settled. Neither may reach the log.
+    await until('the dead attempt settled', () => (events(fixture.eventsFile()!).some((e) => e.type === 'attempt.finished' && e.attemptId === 'PRD-B/T2#1') ? true : undefined));
+    const client = new Redis(redis.url);
+    const runId = events(fixture.eventsFile()!)[0]!.runId;
+    const late = { outcome: 'succeeded', costUsd: 9, costSource: 'reported', inputTokens: 1, outputTokens: 1, durationMs: 1 };
+    await client.xadd(`orch:run:${runId}:reports`, '*', 'a', 'PRD-B/T2#1', 'n', '50', 'b', JSON.stringify({ kind: 'event', event: { type: 'attempt.activity', attemptId: 'PRD-B/T2#1', activity: { kind: 'text', text: 'LATE' } } }));
+    await client.xadd(`orch:run:${runId}:reports`, '*', 'a', 'PRD-B/T2#1', 'n', '51', 'b', JSON.stringify({ kind: 'end', worker: killed, outcome: late }));
+    client.disconnect();
+    run = await done;
+    log = events(fixture.eventsFile()!);
+    snapshot = log.reduce<RunSnapshot | undefined>((s, e) => foldEvent(s, e), undefined)!;
+  });
+
+  after(async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    // The killed worker's agent outlives it (its own process group) until a restarted worker of
+    // that name clears it; here nobody restarts it.
+    for (const pid of findMarkedProcesses(`ORCH_WORKER=${killed}`)) process.kill(pid, 'SIGKILL');
+    await fixture?.model.close();
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('completes the two-PRD roadmap with its attempts run by the workers', () => {
+    assert.equal(run.code, 0, run.out);
+    assert.equal(snapshot.state, 'completed');
+    for (const attempt of Object.values(snapshot.attempts)) assert.ok(attempt.worker?.startsWith('w') === true, `${attempt.id} ran on a worker`);
+  });
+
+  it('verifies and merges every task exactly once, the killed worker\'s task on another worker', async () => {
+    const tasks = ['PRD-A/T1', 'PRD-A/T2', 'PRD-A/T3', 'PRD-B/T1', 'PRD-B/T2'];
+    for (const type of ['task.verified', 'task.merged'] as const) {
+      assert.deepEqual(tasks.map((t) => log.filter((e) => e.type === type && e.taskId === t).length), tasks.map(() => 1), `one ${type} per task`);
+    }
+    const dead = snapshot.attempts['PRD-B/T2#1']!;
+    assert.equal(dead.worker, killed);
+    assert.equal(dead.failure, 'crashed');
+    assert.equal(log.filter((e) => e.type === 'attempt.finished' && e.attemptId === 'PRD-B/T2#1').length, 1, 'the dead attempt settled once');
+    assert.ok(!JSON.stringify(log).includes('LATE'), 'its late report was dropped');
+    const next = snapshot.attempts['PRD-B/T2#2']!;
+    assert.equal(next.state, 'succeeded');
+    assert.notEqual(next.worker, killed, 'the next attempt ran on a live worker');
+    const integration = (await gitOk(fixture.workspace, ['branch', '--format=%(refname:short)', '--list', 'orch/*/integration'])).trim();
+    const files = (await gitOk(fixture.workspace, ['ls-tree', '-r', '--name-only', integration])).split('\n');
+    for (const file of ['a1.txt', 'a2.txt', 'a3.txt', 'b1.txt', 'b2.txt']) assert.ok(files.includes(file), `${file} is on ${integration}`);
+  });
+
+  it('shows three workers, the killed one lost', () => {
+    const workersSeen = snapshot.workers ?? {};
+    assert.deepEqual(Object.keys(workersSeen).sort(), ['w1', 'w2', 'w3']);
+    assert.equal(workersSeen[killed]!.state, 'lost');
+    assert.equal(log.filter((e) => e.type === 'worker.lost' && e.worker === killed).length, 1);
+  });
+});

@@ -43,6 +43,15 @@ export interface ReassignDefectMessage {
   readonly model?: string;
 }
 
+/** A file of a run's evidence (a screenshot): answered with a data: URL the page shows as an image. */
+export interface EvidenceMessage {
+  readonly type: 'evidence';
+  readonly id: number;
+  readonly runId: string;
+  /** The file's name in the run's evidence directory. */
+  readonly file: string;
+}
+
 /** Asks for the runs of a roadmap (what `GET /api/v1/history` returns); answered by a `reply` with the same id. */
 export interface HistoryRequest {
   readonly type: 'history';
@@ -50,7 +59,7 @@ export interface HistoryRequest {
   readonly roadmap: string;
 }
 
-export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage | HistoryRequest;
+export type PageMessage = ReadyMessage | SubscribeMessage | ControlMessage | AgentsRequest | AnswerMessage | ReassignDefectMessage | EvidenceMessage | HistoryRequest;
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -87,6 +96,7 @@ const pageSchema = z.discriminatedUnion('type', [
   // The same bounds as the HTTP route's body (answer-schemas.ts).
   z.strictObject({ type: z.literal('answer'), id: requestId, runId, task: z.string().check(z.minLength(1), z.maxLength(200)), text: z.string().check(z.minLength(1), z.maxLength(20_000)) }),
   z.strictObject({ type: z.literal('reassignDefect'), id: requestId, runId, defectId: name, agent: name, model: z.optional(name) }),
+  z.strictObject({ type: z.literal('evidence'), id: requestId, runId, file: z.string().check(z.minLength(1), z.maxLength(255)) }),
   z.strictObject({ type: z.literal('history'), id: requestId, roadmap: z.string().check(z.minLength(1), z.maxLength(4096)) }),
 ]);
 

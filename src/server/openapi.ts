@@ -42,7 +42,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
         ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
         ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } }),
         responses: {
-          [status]: { description: route.summary, content: { 'application/json': { schema: schema(route.bare === true ? route.response : okReply(route.response)) } } },
+          [status]: { description: route.summary, content: route.media === undefined ? { 'application/json': { schema: schema(route.bare === true ? route.response : okReply(route.response)) } } : mediaContent(route.media) },
           ...(route.scope === 'public' ? {} : { '401': errorRef }),
           ...(route.scope === 'control' ? { '403': errorRef } : {}),
           default: errorRef,
@@ -68,6 +68,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
   };
+}
+
+/** A file's bytes: OpenAPI 3.1 describes binary content by its media type, with no schema. */
+function mediaContent(types: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(types.map((type) => [type, {}]));
 }
 
 /** zod names its references `#/$defs/X`; in the document they live under components. */

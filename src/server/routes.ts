@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   agentsSchema,
   cancelReplySchema,
@@ -25,6 +25,8 @@ import { openApiHandler } from './handlers/openapi';
 import { cancelRunHandler, controlRunHandler } from './handlers/run-control-handlers';
 import { reassignDefectHandler } from './handlers/reassign-defect';
 import { runEventsHandler } from './handlers/run-events';
+import { runEvidenceHandler } from './handlers/run-evidence';
+import { EVIDENCE_MEDIA } from '../orchestrator/views/read-evidence';
 import { runHistoryHandler } from './handlers/run-history';
 import { runSnapshotHandler } from './handlers/run-snapshot';
 import { startRunHandler } from './handlers/start-run';
@@ -48,6 +50,8 @@ export interface ApiRoute {
   readonly status?: 200 | 202;
   /** The reply is `response` itself, not `{ok, value}` (the OpenAPI document). */
   readonly bare?: true;
+  /** The reply is a file's own bytes, of one of these types, not JSON (`response` describes nothing then). */
+  readonly media?: readonly string[];
   /** Served under /api/v1 only; the unversioned /api keeps what it had. */
   readonly v1Only?: boolean;
   readonly handler: RouteHandler;
@@ -87,6 +91,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: reassignDefectReplySchema,
     handler: reassignDefectHandler,
   },
+  { method: 'GET', path: '/runs/{runId}/evidence/{file}', scope: 'read', summary: "a file of the run's evidence (a screenshot, a check's log), as its bytes", response: z.string(), media: EVIDENCE_MEDIA, v1Only: true, handler: runEvidenceHandler },
   { method: 'GET', path: '/history', scope: 'read', summary: 'one point per run of a roadmap, oldest first: cost per verified task, wall time, defects per task', query: historyQuerySchema, response: runHistorySchema, v1Only: true, handler: runHistoryHandler },
   { method: 'GET', path: '/agents', scope: 'read', summary: 'the agent registry, as orch agents --json', response: agentsSchema, handler: agentsHandler },
 ];

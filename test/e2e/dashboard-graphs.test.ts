@@ -148,6 +148,7 @@ describe('dashboard in a real browser: graphs', function () {
       control: async () => ({ ok: false, error: 'not in this test' }),
       answer: async () => ({ ok: false, error: 'not in this test' }),
       reassignDefect: async () => ({ ok: false, error: 'not in this test' }),
+      evidence: async () => ({ ok: false, error: 'not in this test' }),
       listAgents: async () => ({ agents: [], invalid: [] }),
       history: (roadmap) => readRunHistory(paths, roadmap),
       post: (message) => void page.evaluate((m) => window.postMessage(m, '*'), message).catch(() => undefined),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
 import { processStartTime, type LockHolder } from '../../src/orchestrator/engine/run-lock';
-import { finish as finishReply, promptIncludes, route, slow } from '../../src/scripted-model/scenarios';
+import { finish as finishReply, hang, promptIncludes, route } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
@@ -37,9 +37,9 @@ describe('orch pause --wait and orch resume when the run has ended (processes)',
 
   it('`orch pause --wait` exits 130 when the run is cancelled before its pause is reached', async () => {
     const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }];
-    // T1's turns are slow so that `orch cancel` (a process that takes seconds to start on a loaded
-    // machine) lands before T1 ends and the pause is reached.
-    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(1000, demoScenario));
+    // T1's model call never answers, so the pause (reached once T1 ends) cannot be reached before
+    // `orch cancel` lands, however long that process takes to start on a loaded machine.
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, route([{ when: promptIncludes('`a.txt`'), then: hang() }], demoScenario));
     try {
       const run = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
       await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt');
@@ -61,7 +61,8 @@ describe('orch pause --wait and orch resume when the run has ended (processes)',
     mkdirSync(join(fixture.workspace, '.orch'));
     writeFileSync(join(fixture.workspace, '.orch', 'config.json'), JSON.stringify({ maxAttempts: 1 }));
     // Stands in for the Orch process between writing run.finished and releasing its lock.
-    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    // It outlives the test on any machine (killed below): the lock must be live while resume reads it.
+    const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
     try {
       const first = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
       assert.equal(await first.done, 1, first.out());

@@ -46,24 +46,25 @@ describe('runner: supervision leaves no process behind', () => {
   // Limits leave the CLI time to start on a loaded 2-core machine (init can take over a second).
   it('the wall-clock timeout ends a hanging model call: timeout, nothing left', async () => {
     server = await startScriptedModel({ scenario: hang() });
-    const running = runAttempt(box.request(server.url, { timeoutSec: 5, inactivityTimeoutSec: 30 }), () => undefined);
-    await server.waitFor((r) => r.replyKind === 'hang', 5_000);
+    // 15 s: at a load of 30 on two cores the CLI has taken over 5 s to send its first request.
+    const running = runAttempt(box.request(server.url, { timeoutSec: 15, inactivityTimeoutSec: 30 }), () => undefined);
+    await server.waitFor((r) => r.replyKind === 'hang', 15_000);
     assert.ok(processes().length > 0, 'the CLI runs while its model call hangs');
     // Orch's MCP tools are served by Orch itself: no Node process of ours per attempt.
     assert.deepEqual(processes().filter((l) => l.split(' ')[1] === process.execPath), []);
     const out = await running;
     assert.equal(out.failure, 'timeout');
-    assert.match(out.message ?? '', /no result within the 5 s attempt timeout/);
+    assert.match(out.message ?? '', /no result within the 15 s attempt timeout/);
     assert.deepEqual(processes(), []);
   });
 
   it('the inactivity timeout ends a silent agent: inactivity, nothing left', async () => {
     server = await startScriptedModel({ scenario: hang() });
     const c = collector();
-    // 6 s, not less: under a full test load the CLI alone has taken over 3 s to say init.
-    const out = await runAttempt(box.request(server.url, { timeoutSec: 30, inactivityTimeoutSec: 6 }), c.emit);
+    // 12 s, not less: at a load of 30 on two cores the CLI alone has taken over 6 s to say init.
+    const out = await runAttempt(box.request(server.url, { timeoutSec: 40, inactivityTimeoutSec: 12 }), c.emit);
     assert.equal(out.failure, 'inactivity');
-    assert.match(out.message ?? '', /no output for 6 s \(inactivity timeout\)/);
+    assert.match(out.message ?? '', /no output for 12 s \(inactivity timeout\)/);
     assert.equal(c.activities('init').length, 1, 'the session had started');
     assert.equal(server.modelRequests()[0]?.replyKind, 'hang');
     assert.deepEqual(processes(), []);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { HostMessage, NavigateMessage } from '../../protocol/webview-messages';
 import { listRuns } from '../../orchestrator/views/list-runs';
 import { readAgents } from '../../orchestrator/views/read-agents';
+import { evidenceDataUrl } from '../../orchestrator/views/read-evidence';
 import { readRunHistory } from '../../orchestrator/views/run-history';
 import { RunTails } from '../../orchestrator/views/run-tails';
 import type { OrchSession } from '../orch-session';
@@ -77,6 +78,7 @@ export class DashboardPanel implements vscode.Disposable {
       control: (runId, action) => controlRun(this.session.paths, runId, action),
       answer: (runId, task, text) => answerRun(this.session.paths, this.tails, runId, task, text),
       reassignDefect: (runId, defectId, to) => reassignFromEditor(this.session.paths, this.extensionPath, runId, defectId, to),
+      evidence: (runId, file) => evidenceDataUrl(this.session.paths, runId, file),
       listAgents: () => readAgents({ workspace: this.session.paths.root, builtinAgentsDir: join(this.extensionPath, 'agents'), homeDir: homedir() }),
       history: (roadmap) => readRunHistory(this.session.paths, roadmap),
       post: (message: HostMessage) => void panel.webview.postMessage(message),

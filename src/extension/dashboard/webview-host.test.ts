@@ -1,6 +1,6 @@
 import { reassignDefect } from '../../orchestrator/defects/reassign-defect';
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventLog } from '../../orchestrator/events/event-log';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
@@ -14,6 +14,7 @@ import { REPO, sampleRunEvents, writeRun } from '../../../test/integration/serve
 import { useTempDir } from '../../../test/support/temp-dir';
 import { answerRun } from './answer-run';
 import { controlRun } from './control-run';
+import { evidenceDataUrl } from '../../orchestrator/views/read-evidence';
 import { WebviewHost } from './webview-host';
 
 const activity = (n: number) => ({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: `step ${n}` } }) as const;
@@ -40,6 +41,7 @@ describe('dashboard webview host (postMessage side)', () => {
       answer: (runId, task, text) => answerRun(paths, tails, runId, task, text),
       reassignDefect: async (runId, defectId, to) => ({ ok: true, value: await reassignDefect({ paths, builtinAgentsDir: agentsDir, homeDir: dir.path }, runId, defectId, to, 'vscode') }),
       listAgents: () => readAgents({ workspace: dir.path, builtinAgentsDir: agentsDir, homeDir: dir.path }),
+      evidence: (runId, file) => evidenceDataUrl(paths, runId, file),
       history: (roadmap) => readRunHistory(paths, roadmap),
       post: (m) => posted.push(m),
       onProblem: (m) => problems.push(m),
@@ -183,6 +185,7 @@ describe('dashboard webview host (postMessage side)', () => {
       control: async () => ({ ok: false, error: 'unused' }),
       answer: async () => ({ ok: false, error: 'unused' }),
       reassignDefect: async () => ({ ok: false, error: 'unused' }),
+      evidence: async () => ({ ok: false, error: 'unused' }),
       listAgents: () => Promise.reject(new Error('EIO: i/o error, scandir agents')),
       history: () => Promise.reject(new Error('unused')),
       post: (m) => posted.push(m),
@@ -191,6 +194,24 @@ describe('dashboard webview host (postMessage side)', () => {
     failing.receive({ type: 'agents', id: 13 });
     const [answer] = await waitFor(1);
     assert.deepEqual(answer, { type: 'agents', id: 13, reply: { ok: false, error: 'could not read the agent registry: EIO: i/o error, scandir agents' } });
+  });
+
+  it("answers an evidence request with the file as a data: URL, and refuses any name that leaves the run's evidence", async () => {
+    const evidence = workspacePaths(dir.path).evidenceDir('run-1');
+    mkdirSync(evidence, { recursive: true });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    writeFileSync(join(evidence, 'PRD-1-T1-1-check1.png'), png);
+    writeFileSync(join(dir.path, 'secret.png'), png);
+    symlinkSync(join(dir.path, 'secret.png'), join(evidence, 'link-out.png'));
+    host.receive({ type: 'evidence', id: 1, runId: 'run-1', file: 'PRD-1-T1-1-check1.png' });
+    const [shown] = await waitFor(1);
+    assert.deepEqual(shown, { type: 'reply', id: 1, reply: { ok: true, value: `data:image/png;base64,${png.toString('base64')}` } });
+    const refused = ['../events.jsonl', '..', 'link-out.png', 'missing.png', '%2e%2e%2fevents.jsonl', 'events.jsonl'];
+    for (const [i, file] of refused.entries()) host.receive({ type: 'evidence', id: 10 + i, runId: 'run-1', file });
+    host.receive({ type: 'evidence', id: 20, runId: '../run-1', file: 'PRD-1-T1-1-check1.png' });
+    const replies = await waitFor(refused.length + 1);
+    for (const reply of replies) assert.ok(reply.type === 'error' || (reply.type === 'reply' && !reply.reply.ok), JSON.stringify(reply));
+    assert.equal(replies.filter((r) => r.type === 'reply').length, refused.length, 'the bad run id is refused by the message schema');
   });
 
   it('holds a navigate until the page is ready and has its run list, then sends it once', async () => {

@@ -14,6 +14,8 @@ export interface WebviewHostOptions {
   readonly answer: (runId: string, task: string, text: string) => Promise<ApiReply<unknown>>;
   /** Gives an open defect to another agent, as the server's reassign route does. */
   readonly reassignDefect: (runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }) => Promise<ApiReply<unknown>>;
+  /** A file of a run's evidence as a data: URL, as the server's evidence route reads it. */
+  readonly evidence: (runId: string, file: string) => Promise<ApiReply<string>>;
   /** The agent registry, as the HTTP server's `GET /api/agents` reads it. */
   readonly listAgents: () => Promise<AgentsReply>;
   /** The runs of a roadmap, as the HTTP server's `GET /api/v1/history` reads them. */
@@ -68,6 +70,12 @@ export class WebviewHost {
       case 'reassignDefect':
         void this.options
           .reassignDefect(message.runId, message.defectId, { agent: message.agent, ...(message.model === undefined ? {} : { model: message.model }) })
+          .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+          .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
+        return;
+      case 'evidence':
+        void this.options
+          .evidence(message.runId, message.file)
           .catch((error: unknown): ApiReply<unknown> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
           .then((reply) => this.post({ type: 'reply', id: message.id, reply }));
         return;

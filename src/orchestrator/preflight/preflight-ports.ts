@@ -1,5 +1,5 @@
 import { execFile, type ExecFileException } from 'node:child_process';
-import { access, constants, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -72,11 +72,15 @@ export const nodePreflightPorts: PreflightPorts = {
     }
   },
   async writeText(path, text) {
+    // Several orch processes of one user write this cache at once: each renames its own whole file into place.
+    const partial = `${path}.${process.pid}.tmp`;
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, text);
+      await writeFile(partial, text);
+      await rename(partial, path);
     } catch {
       // a read-only workspace: the check just runs again next time
+      await rm(partial, { force: true }).catch(() => undefined);
     }
   },
 };

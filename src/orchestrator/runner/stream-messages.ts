@@ -1,6 +1,8 @@
 // Typed views of the claude CLI's stream-json lines. The stream is another program's output, so
 // every field is checked; a line that is not what we expect is reported, never trusted.
 
+import { isAbsolute } from 'node:path';
+
 export type Json = Readonly<Record<string, unknown>>;
 
 export function isObject(value: unknown): value is Json {
@@ -90,6 +92,11 @@ export interface ToolResultBlock {
   readonly toolUseId: string;
   readonly isError: boolean;
   readonly text: string;
+  /**
+   * The CLI cut a long output (a Bash command's, over ~30 KB) to a preview and saved all of it in
+   * this file (`tool_use_result.persistedOutputPath`, which the preview names).
+   */
+  readonly persistedOutputPath?: string;
 }
 
 function resultText(content: unknown): string {
@@ -102,9 +109,14 @@ function resultText(content: unknown): string {
 
 export function readToolResults(m: Json): ToolResultBlock[] {
   if (m.type !== 'user' || !isObject(m.message) || !Array.isArray(m.message.content)) return [];
-  return m.message.content.filter(isObject).flatMap((b) =>
-    b.type === 'tool_result' ? [{ toolUseId: str(b.tool_use_id) ?? '', isError: b.is_error === true, text: resultText(b.content) }] : [],
-  );
+  const persisted = isObject(m.tool_use_result) ? str(m.tool_use_result.persistedOutputPath) : undefined;
+  return m.message.content.filter(isObject).flatMap((b) => {
+    if (b.type !== 'tool_result') return [];
+    const text = resultText(b.content);
+    // The line's one result object belongs to the block whose preview names its file.
+    const own = persisted !== undefined && isAbsolute(persisted) && text.includes(persisted) ? { persistedOutputPath: persisted } : {};
+    return [{ toolUseId: str(b.tool_use_id) ?? '', isError: b.is_error === true, text, ...own }];
+  });
 }
 
 export interface ApiRetryLine {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NewEvent } from '../../protocol/events';
 import { useTempDir } from '../../../test/support/temp-dir';
 import { ArtifactFiles } from './artifact-files';
@@ -50,6 +51,31 @@ describe('StreamTracker', () => {
     if (activity?.kind !== 'text' || activity.truncated === undefined) throw new Error('not truncated');
     assert.match(activity.text, /^a{50}… \[70 more characters in \//);
     assert.equal(readFileSync(activity.truncated, 'utf8'), long);
+  });
+
+  it("copies the whole output the CLI saved for a long tool result, and warns when it cannot", () => {
+    const { t, events } = tracker();
+    const saved = join(dir.path, 'tool-results', 'b1.txt');
+    const whole = `${'line\n'.repeat(30_000)}end\n`;
+    writeFileSync(join(dir.path, 'b1.txt'), whole);
+    const moved = join(dir.path, 'b1.txt');
+    const preview = (path: string) => `<persisted-output>\nOutput too large (146.5KB). Full output saved to: ${path}\n\nPreview (first 2KB):\nline\n...\n</persisted-output>`;
+    const line = (id: string, path: string, text = preview(path)) =>
+      JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: id, content: text }] }, tool_use_result: { stdout: 'line\n', persistedOutputPath: path, persistedOutputSize: whole.length } });
+    t.line(line('tu1', moved));
+    t.line(line('tu2', saved));
+    // A result object whose path its block's text does not name is not that block's.
+    t.line(line('tu3', moved, 'short'));
+    const results = events.flatMap((e) => (e.type === 'attempt.activity' && (e.activity.kind === 'tool-result' || e.activity.kind === 'warning') ? [e.activity] : []));
+    const [first, warning, second, third] = results;
+    if (first?.kind !== 'tool-result' || first.truncated === undefined) throw new Error(JSON.stringify(results));
+    assert.equal(readFileSync(first.truncated, 'utf8'), whole);
+    assert.match(first.text, /^<persisted-output>\nOutput too large/);
+    assert.match(first.text, new RegExp(`more characters in ${first.truncated}\\]$`));
+    assert.equal(warning?.kind, 'warning');
+    assert.match(warning?.kind === 'warning' ? warning.message : '', /could not copy .*only its preview is kept/);
+    assert.equal(second?.kind === 'tool-result' && second.truncated !== undefined && readFileSync(second.truncated, 'utf8'), preview(saved), 'the preview, cut, is all there is');
+    assert.deepEqual(third, { kind: 'tool-result', toolUseId: 'tu3', isError: false, text: 'short' });
   });
 
   it('warns about malformed lines and carries on', () => {

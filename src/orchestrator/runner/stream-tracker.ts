@@ -2,7 +2,7 @@
 // the facts the outcome is computed from (session, models, usage, result, API errors).
 
 import type { Activity, NewEvent } from '../../protocol/events';
-import { clip, clipInput, type ArtifactFiles } from './artifact-files';
+import { clip, clipInput, cut, keepPersisted, type ArtifactFiles } from './artifact-files';
 import { modelMatches } from './model-check';
 import { StreamSpend, type SpendMoment } from './stream-spend';
 import {
@@ -116,7 +116,11 @@ export class StreamTracker {
     if (m.type === 'user') {
       this.o.beforeToolResults?.();
       for (const r of readToolResults(m)) {
-        this.activity({ kind: 'tool-result', toolUseId: r.toolUseId, isError: r.isError, ...clip(r.text, this.o.maxEventChars, this.o.files, 'tool-result') });
+        const whole = r.persistedOutputPath === undefined ? undefined : keepPersisted(r.persistedOutputPath, this.o.files);
+        if (whole !== undefined && !whole.ok) this.warn(whole.problem);
+        // The CLI's preview goes in the event; the whole output, when the CLI kept it, is the artifact.
+        const shown = whole?.ok === true ? { text: cut(r.text, this.o.maxEventChars, whole.file), truncated: whole.file } : clip(r.text, this.o.maxEventChars, this.o.files, 'tool-result');
+        this.activity({ kind: 'tool-result', toolUseId: r.toolUseId, isError: r.isError, ...shown });
       }
       return;
     }

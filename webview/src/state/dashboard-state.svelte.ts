@@ -52,6 +52,10 @@ export class DashboardState {
     return this.transport.reassignDefect(runId, defectId, to);
   }
 
+  evidence(runId: string, file: string): Promise<ApiReply<string>> {
+    return this.transport.evidence(runId, file);
+  }
+
   /** The runs of a roadmap (the learning curve): an error reply when the host cannot read them. */
   history(roadmap: string): Promise<ApiReply<RunHistory>> {
     return this.transport.history(roadmap);

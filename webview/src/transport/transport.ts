@@ -24,6 +24,8 @@ export interface DashboardTransport {
   answer(runId: string, task: string, text: string): Promise<ApiReply<unknown>>;
   /** Gives an open defect to another agent (and model) from the task's next attempt. */
   reassignDefect(runId: string, defectId: string, to: { readonly agent: string; readonly model?: string }): Promise<ApiReply<unknown>>;
+  /** A file of the run's evidence (a screenshot) as an address an image shows (blob: or data:); an error reply when it cannot be had. */
+  evidence(runId: string, file: string): Promise<ApiReply<string>>;
   /** The agent registry; an error reply (never a rejection) when it cannot be had. */
   agents(): Promise<ApiReply<AgentsReply>>;
   /** The runs of a roadmap, oldest first (the learning curve); an error reply when it cannot be had. */

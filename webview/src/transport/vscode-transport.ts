@@ -51,6 +51,12 @@ export class VsCodeTransport implements DashboardTransport {
     return this.request('reassign', (id) => ({ type: 'reassignDefect', id, runId, defectId, ...to }));
   }
 
+  async evidence(runId: string, file: string): Promise<ApiReply<string>> {
+    const reply = await this.request('evidence', (id) => ({ type: 'evidence', id, runId, file }));
+    // Only an image the host read is shown: nothing else may become an image's address.
+    return reply.ok && (typeof reply.value !== 'string' || !reply.value.startsWith('data:')) ? { ok: false, error: 'VS Code sent no image' } : (reply as ApiReply<string>);
+  }
+
   async agents(): Promise<ApiReply<AgentsReply>> {
     // parseHostMessage checked the answer's fields against the agents schema.
     return (await this.request('agents', (id) => ({ type: 'agents', id }))) as ApiReply<AgentsReply>;

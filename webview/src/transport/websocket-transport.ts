@@ -45,6 +45,17 @@ export class WebSocketTransport implements DashboardTransport {
     return this.post(`/api/v1/runs/${encodeURIComponent(runId)}/defects/${encodeURIComponent(defectId)}/reassign`, to);
   }
 
+  /** An image cannot send the token: it is fetched with it and shown from memory. */
+  async evidence(runId: string, file: string): Promise<ApiReply<string>> {
+    try {
+      const response = await fetch(`${this.origin}/api/v1/runs/${encodeURIComponent(runId)}/evidence/${encodeURIComponent(file)}`, { headers: { Authorization: `Bearer ${this.token}` } });
+      if (!response.ok) return (await response.json()) as ApiReply<string>;
+      return { ok: true, value: URL.createObjectURL(await response.blob()) };
+    } catch (error) {
+      return { ok: false, error: `could not fetch ${file}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
   /** A control route: every reply, refusals included, is the API's `{ok, ...}` shape. */
   private async post(path: string, body?: unknown): Promise<ApiReply<unknown>> {
     const response = await fetch(`${this.origin}${path}`, {

@@ -17,6 +17,10 @@ const DIR = join(ROOT, 'test', 'integration');
 
 /** Slowest first, as measured on a loaded two-core machine; a stale list only costs balance. */
 const SLOWEST = [
+  'queue-crash-cancel.test.ts',
+  'queue-workers.test.ts',
+  'learning-estimate.test.ts',
+  'routing-outcomes-resume.test.ts',
   'crash-resume.test.ts',
   'worktree-setup.test.ts',
   'workflow-engine.test.ts',

@@ -10,6 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 interface Group {
   readonly marker: string;
+  /** The leader's start time in clock ticks since boot (0: unknown): no descendant started earlier. */
+  readonly since: number;
 }
 
 const liveGroups = new Map<number, Group>();
@@ -28,29 +30,73 @@ function groupAlive(pgid: number): boolean {
   return signal(-pgid, 0);
 }
 
+let procReadable: boolean | undefined;
+
 function hasProc(): boolean {
+  if (procReadable === undefined) {
+    try {
+      readdirSync('/proc/self');
+      procReadable = true;
+    } catch {
+      procReadable = false;
+    }
+  }
+  return procReadable;
+}
+
+// /proc/PID/stat: the fields after the command's closing parenthesis; `starttime` is field 22.
+function statFields(pid: number): string[] | undefined {
   try {
-    readdirSync('/proc/self');
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Processes (Linux /proc) whose environment carries `NAME=value`. */
-export function findMarkedProcesses(marker: string): number[] {
+/** When `pid` started, in clock ticks since boot, if it is a child of this process (else 0: unknown). */
+function childStartTicks(pid: number): number {
+  const fields = statFields(pid);
+  // Field 4 (ppid) is index 1 here; 22 (starttime) is index 19. The parent check rules out a
+  // reused pid: only a process this one spawned has it as parent.
+  if (fields === undefined || Number(fields[1]) !== process.pid) return 0;
+  const ticks = Number(fields[19]);
+  return Number.isFinite(ticks) ? ticks : 0;
+}
+
+function environCarries(environ: Buffer, marker: Buffer): boolean {
+  for (let at = environ.indexOf(marker); at !== -1; at = environ.indexOf(marker, at + 1)) {
+    const end = at + marker.length;
+    if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * Processes (Linux /proc) whose environment carries `NAME=value`. With `sinceTicks`, only those
+ * started at or after it (clock ticks since boot) are read: a descendant of a leader starts after
+ * it, so older processes cannot carry its marker. Their start time is cheap to read; their
+ * environment is not (it waits on the process's memory map, which a forking process holds).
+ */
+export function findMarkedProcesses(marker: string, sinceTicks = 0): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return [];
   }
+  const wanted = Buffer.from(marker, 'latin1');
   const found: number[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (sinceTicks > 0) {
+      const started = Number(statFields(pid)?.[19]);
+      // Unreadable or gone: the environment read below settles it.
+      if (Number.isFinite(started) && started < sinceTicks) continue;
+    }
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) found.push(pid);
+      if (environCarries(readFileSync(`/proc/${pid}/environ`), wanted)) found.push(pid);
     } catch {
       // gone, or not ours to read
     }
@@ -84,14 +130,14 @@ function descendantsByPs(root: number): number[] {
 }
 
 /** Everything a stop must reach besides the group itself. */
-function stragglers(pgid: number, marker: string, extra: readonly number[]): number[] {
-  return [...new Set([...(hasProc() ? findMarkedProcesses(marker) : descendantsByPs(pgid)), ...extra])];
+function stragglers(pgid: number, group: Group, extra: readonly number[]): number[] {
+  return [...new Set([...(hasProc() ? findMarkedProcesses(group.marker, group.since) : descendantsByPs(pgid)), ...extra])];
 }
 
 function killAllNow(): void {
   for (const [pgid, group] of liveGroups) {
     signal(-pgid, 'SIGKILL');
-    for (const pid of stragglers(pgid, group.marker, [])) signal(pid, 'SIGKILL');
+    for (const pid of stragglers(pgid, group, [])) signal(pid, 'SIGKILL');
   }
   liveGroups.clear();
 }
@@ -122,7 +168,7 @@ function installExitHooks(): void {
 export function spawnGroup(command: string, args: readonly string[], marker: string, options: Omit<SpawnOptions, 'detached'>): ChildProcess {
   installExitHooks();
   const child = spawn(command, args, { ...options, detached: true });
-  if (child.pid !== undefined) liveGroups.set(child.pid, { marker });
+  if (child.pid !== undefined) liveGroups.set(child.pid, { marker, since: hasProc() ? childStartTicks(child.pid) : 0 });
   return child;
 }
 
@@ -155,10 +201,11 @@ function isZombie(pid: number): boolean {
 export async function terminate(pgid: number, marker: string, graceMs: number): Promise<TerminateReport> {
   const termed = new Set<number>();
   const outside = new Set<number>();
+  const group = liveGroups.get(pgid) ?? { marker, since: 0 };
   signal(-pgid, 'SIGTERM');
   // A zombie is dead already; it only waits for a parent (or an init that never reaps) to collect it.
   const alive = (): number[] => {
-    const found = stragglers(pgid, marker, [...outside]).filter((pid) => signal(pid, 0) && !isZombie(pid));
+    const found = stragglers(pgid, group, [...outside]).filter((pid) => signal(pid, 0) && !isZombie(pid));
     for (const pid of found) if (pid !== pgid) outside.add(pid);
     return groupAlive(pgid) ? [pgid, ...found] : found;
   };

@@ -10,8 +10,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 interface Group {
   readonly marker: string;
-  /** The leader's start time in clock ticks since boot (0: unknown): no descendant started earlier. */
-  readonly since: number;
 }
 
 const liveGroups = new Map<number, Group>();
@@ -44,26 +42,6 @@ function hasProc(): boolean {
   return procReadable;
 }
 
-// /proc/PID/stat: the fields after the command's closing parenthesis; `starttime` is field 22.
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** When `pid` started, in clock ticks since boot, if it is a child of this process (else 0: unknown). */
-function childStartTicks(pid: number): number {
-  const fields = statFields(pid);
-  // Field 4 (ppid) is index 1 here; 22 (starttime) is index 19. The parent check rules out a
-  // reused pid: only a process this one spawned has it as parent.
-  if (fields === undefined || Number(fields[1]) !== process.pid) return 0;
-  const ticks = Number(fields[19]);
-  return Number.isFinite(ticks) ? ticks : 0;
-}
-
 function environCarries(environ: Buffer, marker: Buffer): boolean {
   for (let at = environ.indexOf(marker); at !== -1; at = environ.indexOf(marker, at + 1)) {
     const end = at + marker.length;
@@ -73,12 +51,10 @@ function environCarries(environ: Buffer, marker: Buffer): boolean {
 }
 
 /**
- * Processes (Linux /proc) whose environment carries `NAME=value`. With `sinceTicks`, only those
- * started at or after it (clock ticks since boot) are read: a descendant of a leader starts after
- * it, so older processes cannot carry its marker. Their start time is cheap to read; their
- * environment is not (it waits on the process's memory map, which a forking process holds).
+ * Processes (Linux /proc) whose environment carries `NAME=value`. Every process is read: a filter
+ * on start time would need /proc/PID/stat, which measured slower to read than the environment.
  */
-export function findMarkedProcesses(marker: string, sinceTicks = 0): number[] {
+export function findMarkedProcesses(marker: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -90,11 +66,6 @@ export function findMarkedProcesses(marker: string, sinceTicks = 0): number[] {
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    if (sinceTicks > 0) {
-      const started = Number(statFields(pid)?.[19]);
-      // Unreadable or gone: the environment read below settles it.
-      if (Number.isFinite(started) && started < sinceTicks) continue;
-    }
     try {
       if (environCarries(readFileSync(`/proc/${pid}/environ`), wanted)) found.push(pid);
     } catch {
@@ -130,14 +101,14 @@ function descendantsByPs(root: number): number[] {
 }
 
 /** Everything a stop must reach besides the group itself. */
-function stragglers(pgid: number, group: Group, extra: readonly number[]): number[] {
-  return [...new Set([...(hasProc() ? findMarkedProcesses(group.marker, group.since) : descendantsByPs(pgid)), ...extra])];
+function stragglers(pgid: number, marker: string, extra: readonly number[]): number[] {
+  return [...new Set([...(hasProc() ? findMarkedProcesses(marker) : descendantsByPs(pgid)), ...extra])];
 }
 
 function killAllNow(): void {
   for (const [pgid, group] of liveGroups) {
     signal(-pgid, 'SIGKILL');
-    for (const pid of stragglers(pgid, group, [])) signal(pid, 'SIGKILL');
+    for (const pid of stragglers(pgid, group.marker, [])) signal(pid, 'SIGKILL');
   }
   liveGroups.clear();
 }
@@ -168,7 +139,7 @@ function installExitHooks(): void {
 export function spawnGroup(command: string, args: readonly string[], marker: string, options: Omit<SpawnOptions, 'detached'>): ChildProcess {
   installExitHooks();
   const child = spawn(command, args, { ...options, detached: true });
-  if (child.pid !== undefined) liveGroups.set(child.pid, { marker, since: hasProc() ? childStartTicks(child.pid) : 0 });
+  if (child.pid !== undefined) liveGroups.set(child.pid, { marker });
   return child;
 }
 
@@ -201,11 +172,10 @@ function isZombie(pid: number): boolean {
 export async function terminate(pgid: number, marker: string, graceMs: number): Promise<TerminateReport> {
   const termed = new Set<number>();
   const outside = new Set<number>();
-  const group = liveGroups.get(pgid) ?? { marker, since: 0 };
   signal(-pgid, 'SIGTERM');
   // A zombie is dead already; it only waits for a parent (or an init that never reaps) to collect it.
   const alive = (): number[] => {
-    const found = stragglers(pgid, group, [...outside]).filter((pid) => signal(pid, 0) && !isZombie(pid));
+    const found = stragglers(pgid, marker, [...outside]).filter((pid) => signal(pid, 0) && !isZombie(pid));
     for (const pid of found) if (pid !== pgid) outside.add(pid);
     return groupAlive(pgid) ? [pgid, ...found] : found;
   };

@@ -10,13 +10,15 @@ import { gitOk } from '../src/orchestrator/engine/git';
 import { Worktrees } from '../src/orchestrator/engine/worktrees';
 import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import { percentile } from './stats';
-import { runStandIns } from './support/stand-in-run';
+import { runStandIns, type StandInKind } from './support/stand-in-run';
 
 const PACE_MS = 100;
 const STEPS = 5;
 const TASKS = Number(process.env.ORCH_BENCH_GIT_TASKS ?? 200);
 const REPEAT = Number(process.env.ORCH_BENCH_GIT_REPEAT ?? 3);
 const PARALLEL = (process.env.ORCH_BENCH_GIT_PARALLEL ?? '8,32').split(',').map(Number);
+// sh: a POSIX sh stand-in, so the figure is Orch and git; node: a Node process per task, as before.
+const STAND_INS = (process.env.ORCH_BENCH_STAND_IN ?? 'sh,node').split(',') as StandInKind[];
 
 // Independent tasks, so the ideal is plain waves: ceil(tasks / parallel) agent runs back to back.
 function roadmap(tasks: number): Roadmap {
@@ -55,9 +57,9 @@ function childrenCpuMs(): number {
   }
 }
 
-async function oneRun(parallel: number): Promise<{ wallMs: number; verified: number; tasks: number; cpuMs: number; childrenMs: number }> {
+async function oneRun(parallel: number, standIn: StandInKind): Promise<{ wallMs: number; verified: number; tasks: number; cpuMs: number; childrenMs: number }> {
   const before = childrenCpuMs();
-  const { snapshot, wallMs, cpuMicros } = await runStandIns({ prefix: 'orch-bench-git-', roadmap: roadmap(TASKS), parallel, paceMs: PACE_MS, steps: STEPS });
+  const { snapshot, wallMs, cpuMicros } = await runStandIns({ prefix: 'orch-bench-git-', roadmap: roadmap(TASKS), parallel, paceMs: PACE_MS, steps: STEPS, standIn });
   const verified = Object.values(snapshot.tasks).filter((t) => t.state === 'verified').length;
   return { wallMs, verified, tasks: snapshot.taskOrder.length, cpuMs: cpuMicros / 1000, childrenMs: childrenCpuMs() - before };
 }
@@ -112,7 +114,7 @@ async function gitSteps(tasks: number): Promise<void> {
 
 export async function bench(): Promise<void> {
   await gitSteps(Number(process.env.ORCH_BENCH_GIT_STEPS ?? 40));
-  for (const parallel of REPEAT > 0 ? PARALLEL : []) {
+  for (const [standIn, parallel] of STAND_INS.flatMap((kind) => (REPEAT > 0 ? PARALLEL : []).map((p) => [kind, p] as const))) {
     const ratios: number[] = [];
     const walls: number[] = [];
     const ownCpu: number[] = [];
@@ -120,7 +122,7 @@ export async function bench(): Promise<void> {
     let verified = 0;
     let tasks = 0;
     for (let i = 0; i < REPEAT; i++) {
-      const run = await oneRun(parallel);
+      const run = await oneRun(parallel, standIn);
       const idealMs = Math.ceil(run.tasks / parallel) * PACE_MS * STEPS;
       walls.push(run.wallMs);
       ownCpu.push(run.cpuMs / run.tasks);
@@ -132,11 +134,11 @@ export async function bench(): Promise<void> {
     const idealMs = Math.ceil(TASKS / parallel) * PACE_MS * STEPS;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(
-      `git overhead: ${TASKS} stand-in tasks (${PACE_MS * STEPS} ms each), parallel ${parallel}, ${REPEAT} runs: ${verified}/${tasks} verified, ` +
+      `git overhead: ${TASKS} ${standIn} stand-in tasks (${PACE_MS * STEPS} ms each), parallel ${parallel}, ${REPEAT} runs: ${verified}/${tasks} verified, ` +
         `wall median ${s(percentile(walls, 50))} (min ${s(Math.min(...walls))}, max ${s(Math.max(...walls))}) vs ideal ${s(idealMs)}: ` +
         `${percentile(ratios, 50).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x); ` +
         `CPU per task: Orch ${percentile(ownCpu, 50).toFixed(0)} ms (${Math.min(...ownCpu).toFixed(0)}-${Math.max(...ownCpu).toFixed(0)}), ` +
-        `git and the stand-in ${percentile(childCpu, 50).toFixed(0)} ms (${Math.min(...childCpu).toFixed(0)}-${Math.max(...childCpu).toFixed(0)})`,
+        `git and the ${standIn} stand-in ${percentile(childCpu, 50).toFixed(0)} ms (${Math.min(...childCpu).toFixed(0)}-${Math.max(...childCpu).toFixed(0)})`,
     );
   }
 }

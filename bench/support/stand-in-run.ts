@@ -1,5 +1,7 @@
-// A whole `startRun` over stand-in agents (bench/support/stand-in-agent.mjs) in a fresh git
-// repository: what the engine and git benches time, without a model or the claude CLI.
+// A whole `startRun` over stand-in agents in a fresh git repository: what the engine and git
+// benches time, without a model or the claude CLI. The stand-in is a Node script
+// (bench/support/stand-in-agent.mjs) or the same in POSIX sh (stand-in-agent.sh), which leaves
+// out Node's start-up so that what is timed is Orch and git.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +15,9 @@ import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 
 const ROOT = resolve(__dirname, '../..');
-const STAND_IN = join(ROOT, 'bench/support/stand-in-agent.mjs');
+const STAND_INS = { node: join(ROOT, 'bench/support/stand-in-agent.mjs'), sh: join(ROOT, 'bench/support/stand-in-agent.sh') } as const;
+
+export type StandInKind = keyof typeof STAND_INS;
 
 export interface StandInRun {
   readonly snapshot: RunSnapshot;
@@ -23,7 +27,7 @@ export interface StandInRun {
 }
 
 /** Runs `roadmap` at `parallel`; each stand-in agent takes `steps` turns of `paceMs`. */
-export async function runStandIns(options: { readonly prefix: string; readonly roadmap: Roadmap; readonly parallel: number; readonly paceMs: number; readonly steps: number }): Promise<StandInRun> {
+export async function runStandIns(options: { readonly prefix: string; readonly roadmap: Roadmap; readonly parallel: number; readonly paceMs: number; readonly steps: number; readonly standIn?: StandInKind }): Promise<StandInRun> {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
   try {
     const ws = join(dir, 'ws');
@@ -41,7 +45,7 @@ export async function runStandIns(options: { readonly prefix: string; readonly r
         config: { ...defaultConfig, parallel: options.parallel },
         registry,
         runAttempt: (request, emit) => runAttempt({ ...request, orchTools: false }, emit),
-        claudePath: STAND_IN,
+        claudePath: STAND_INS[options.standIn ?? 'node'],
         env: { ...process.env, STAND_IN_PACE_MS: String(options.paceMs), STAND_IN_STEPS: String(options.steps) },
         signal: new AbortController().signal,
       },

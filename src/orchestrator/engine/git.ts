@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execOffThread, type ExecResult } from './exec-off-thread';
 
-export interface GitResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type GitResult = ExecResult;
 
 // Orch commits on the user's behalf in worktrees; a machine without a configured identity
 // (CI, containers) must still work, and the commits should say who made them.
@@ -12,12 +8,7 @@ const identity = ['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c
 
 /** Runs git with an argument array (never a shell) and returns the outcome without throwing. */
 export function git(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<GitResult> {
-  return new Promise((resolve) => {
-    execFile('git', [...identity, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return execOffThread({ file: 'git', args: [...identity, ...args], cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } });
 }
 
 /** Like `git`, but a non-zero exit is an error quoting the command and git's own words. */

@@ -28,16 +28,32 @@ function groupAlive(pgid: number): boolean {
   return signal(-pgid, 0);
 }
 
+let procReadable: boolean | undefined;
+
 function hasProc(): boolean {
-  try {
-    readdirSync('/proc/self');
-    return true;
-  } catch {
-    return false;
+  if (procReadable === undefined) {
+    try {
+      readdirSync('/proc/self');
+      procReadable = true;
+    } catch {
+      procReadable = false;
+    }
   }
+  return procReadable;
 }
 
-/** Processes (Linux /proc) whose environment carries `NAME=value`. */
+function environCarries(environ: Buffer, marker: Buffer): boolean {
+  for (let at = environ.indexOf(marker); at !== -1; at = environ.indexOf(marker, at + 1)) {
+    const end = at + marker.length;
+    if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * Processes (Linux /proc) whose environment carries `NAME=value`. Every process is read: a filter
+ * on start time would need /proc/PID/stat, which measured slower to read than the environment.
+ */
 export function findMarkedProcesses(marker: string): number[] {
   let entries: string[];
   try {
@@ -45,12 +61,13 @@ export function findMarkedProcesses(marker: string): number[] {
   } catch {
     return [];
   }
+  const wanted = Buffer.from(marker, 'latin1');
   const found: number[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) found.push(pid);
+      if (environCarries(readFileSync(`/proc/${pid}/environ`), wanted)) found.push(pid);
     } catch {
       // gone, or not ours to read
     }

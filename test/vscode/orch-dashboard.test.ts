@@ -69,6 +69,21 @@ describe('Orch dashboard in a VS Code webview (code-server)', function () {
     assert.notEqual(themeBackground, 'rgba(0, 0, 0, 0)', 'VS Code defines --vscode-editor-background in the page');
     assert.equal(pageBackground, themeBackground);
     await page.screenshot({ path: join(screenshots, 'dashboard-webview-roadmap.png') });
+    // The graphs draw here too, under the webview's policy, the run history asked of the extension host.
+    await view.getByRole('link', { name: 'Graphs' }).click();
+    await view.locator('[data-graph="timeline"] canvas').waitFor();
+    await view.locator('.learning table tbody tr').first().waitFor({ state: 'attached' });
+    const drawn = await view.locator('body').evaluate<number, undefined>(`(() => {
+      const canvas = document.querySelector('[data-graph="timeline"] canvas');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn += 1;
+      return drawn;
+    })()`);
+    assert.ok(drawn > 1000, `the timeline drew ${drawn} pixels`);
+    await page.screenshot({ path: join(screenshots, 'dashboard-webview-graphs.png') });
+    await view.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Roadmap' }).click();
+    await view.getByRole('heading', { level: 1, name: 'GREETING SERVICE ROADMAP' }).waitFor();
   });
 
   it('drills down by clicking and receives appended events without a reload', async () => {

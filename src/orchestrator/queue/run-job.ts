@@ -9,7 +9,7 @@ import type { AttemptOutcome, NewEvent } from '../../protocol/events';
 import { git, gitOk } from '../engine/git';
 import { runAttempt } from '../runner/run-attempt';
 import { runSetupCommand } from '../worktree/setup-command';
-import { attemptRef, startRef } from './code-remote';
+import { attemptRef, pushAttemptWork, startRef } from './code-remote';
 import type { QueueJob, ReportBody } from './queue-protocol';
 
 export interface WorkerPlace {
@@ -104,7 +104,7 @@ async function commitAndPush(job: QueueJob, dir: string, setupMade: readonly str
   if (setupMade.length > 0) await gitOk(dir, ['reset', '-q', '--', ...setupMade]);
   if ((await git(dir, ['diff', '--cached', '--quiet'])).code !== 0) await gitOk(dir, ['commit', '-q', '-m', `${job.taskId}: work of ${job.attemptId} on worker ${worker}`]);
   const commit = (await gitOk(dir, ['rev-parse', 'HEAD'])).trim();
-  await gitOk(dir, ['push', '-q', '--force', job.remote, `${commit}:${attemptRef(job.attemptId)}`, `${commit}:refs/heads/${job.branch}`]);
+  await pushAttemptWork(dir, job.remote, job.attemptId, commit, job.branch);
   return commit;
 }
 

@@ -43,7 +43,13 @@ export async function pushAttemptWork(dir: string, remote: string, attemptId: st
  * had worked here.
  */
 export async function adoptAttemptWork(cwd: string, remote: string, attemptId: string, commit: string): Promise<void> {
-  const fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
+  let fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
+  // The fetch checks connectivity against every worktree's HEAD, and the engine adds and removes
+  // other tasks' worktrees meanwhile: one caught half made or half gone fails it; it is tried again.
+  for (let tries = 1; fetched.code !== 0 && tries < 5 && /worktrees\//.test(fetched.stderr); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * tries));
+    fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
+  }
   if (fetched.code !== 0) throw new Error(`commit ${commit} of ${attemptRef(attemptId)} is not on ${remote}: ${fetched.stderr.trim()}`);
   await gitOk(cwd, ['reset', '-q', '--hard', commit]);
 }

@@ -27,7 +27,7 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   const dir = join(place.folder, 'worktrees', job.runId, job.taskId.replace(/[^A-Za-z0-9._-]+/g, '-'));
   let setupMade: string[];
   try {
-    await checkout(place.folder, job, dir);
+    await oneAtATime(join(place.folder, 'repo.git'), () => checkout(place.folder, job, dir));
     setupMade = await runSetup(place, job, dir, signal);
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: failed(signal.aborted ? 'cancelled' : 'crashed', `worker ${place.name} could not prepare the worktree: ${(error as Error).message}`) });
@@ -67,6 +67,17 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: { ...failed('crashed', `worker ${place.name} could not push the work: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource } });
   }
+}
+
+// A worker's jobs share its clone, and git fails when two of them init it, fetch into it or add a
+// worktree to it at once (a fetch reads the placeholder HEAD of a worktree being added as a bad
+// object): those steps take turns, per clone.
+const cloneTurns = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(repo: string, step: () => Promise<T>): Promise<T> {
+  const next = (cloneTurns.get(repo) ?? Promise.resolve()).then(step, step);
+  cloneTurns.set(repo, next.catch(() => undefined));
+  return next;
 }
 
 /** The worker's clone gets the job's start commit; the task's worktree is made (or reset) at it. */

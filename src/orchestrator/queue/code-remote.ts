@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitOk } from '../engine/git';
+import { git, gitOk } from '../engine/git';
 
 export const startRef = (attemptId: string): string => `refs/orch/start/${refSafe(attemptId)}`;
 export const attemptRef = (attemptId: string): string => `refs/orch/attempts/${refSafe(attemptId)}`;
@@ -28,12 +28,28 @@ export async function publishStart(cwd: string, remote: string, attemptId: strin
 }
 
 /**
+ * Pushes an attempt's commit to its own ref and the task branch, both or neither. The attempt ref
+ * must not exist yet: a second run of the same attempt is refused rather than overwriting the work
+ * the first one already reported.
+ */
+export async function pushAttemptWork(dir: string, remote: string, attemptId: string, commit: string, branch: string): Promise<void> {
+  const ref = attemptRef(attemptId);
+  await gitOk(dir, ['push', '-q', '--atomic', `--force-with-lease=${ref}:`, remote, `${commit}:${ref}`, `+${commit}:refs/heads/${branch}`]);
+}
+
+/**
  * Brings the attempt's pushed work into the coordinator's task worktree: its branch moves to the
- * worker's commit, as if the agent had worked here. The commit must be the one the report names.
+ * commit the worker's report names (fetched by its id, whatever the ref says now), as if the agent
+ * had worked here.
  */
 export async function adoptAttemptWork(cwd: string, remote: string, attemptId: string, commit: string): Promise<void> {
-  await gitOk(cwd, ['fetch', '-q', '--no-tags', remote, attemptRef(attemptId)]);
-  const fetched = (await gitOk(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
-  if (fetched !== commit) throw new Error(`${attemptRef(attemptId)} on ${remote} is ${fetched}, but the worker reported ${commit}`);
+  let fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
+  // The fetch checks connectivity against every worktree's HEAD, and the engine adds and removes
+  // other tasks' worktrees meanwhile: one caught half made or half gone fails it; it is tried again.
+  for (let tries = 1; fetched.code !== 0 && tries < 5 && /worktrees\//.test(fetched.stderr); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * tries));
+    fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
+  }
+  if (fetched.code !== 0) throw new Error(`commit ${commit} of ${attemptRef(attemptId)} is not on ${remote}: ${fetched.stderr.trim()}`);
   await gitOk(cwd, ['reset', '-q', '--hard', commit]);
 }

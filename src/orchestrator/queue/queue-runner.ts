@@ -12,7 +12,7 @@ import type { EventLog } from '../events/event-log';
 import type { AttemptRequest } from '../runner/attempt-request';
 import { adoptAttemptWork, ensureCodeRemote, publishStart } from './code-remote';
 import { connect, type QueueAddress } from './queue-connection';
-import { keys, parseReport, QUEUE_NAME, type QueueJob, type Report } from './queue-protocol';
+import { keys, parseReport, QUEUE_NAME, type QueueJob, type Report, type ReportBody } from './queue-protocol';
 import { WorkerMonitor } from './worker-monitor';
 
 export interface QueueRunnerOptions {
@@ -43,6 +43,10 @@ interface Pending {
   settling: boolean;
 }
 
+// A completed job stays an hour: a coordinator lagging behind the report stream still sees it as
+// completed rather than gone, and adding it again under its id is a no-op, so it never runs twice.
+const JOB_OPTIONS = { attempts: 1, removeOnComplete: { age: 3_600 }, removeOnFail: 1_000 } as const;
+
 const outcomeOf = (failure: 'crashed' | 'cancelled', message: string): AttemptOutcome => ({ outcome: 'failed', failure, message, costUsd: 0, costSource: 'estimated', inputTokens: 0, outputTokens: 0, durationMs: 0 });
 
 export class QueueRunner {
@@ -57,6 +61,8 @@ export class QueueRunner {
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
   private lastError: string | undefined;
+  /** The report stream's entry the read loop is at: what comes after it has not been taken yet. */
+  private readId = '0';
 
   constructor(private readonly options: QueueRunnerOptions) {
     const note = (error: Error): void => {
@@ -74,9 +80,7 @@ export class QueueRunner {
     const append = (event: NewEvent): Promise<unknown> => log.append(event);
     this.monitor = new WorkerMonitor(this.redis, append, this.options.pollMs ?? 1_000);
     this.monitor.start();
-    this.monitor.onLost((worker) => {
-      for (const [attemptId, p] of this.pending) if (p.worker === worker) this.finish(attemptId, outcomeOf('crashed', `worker ${worker} was lost (it stopped heartbeating) while it ran this attempt`));
-    });
+    this.monitor.onLost((worker) => void this.lost(worker).catch(() => undefined));
     // A resumed run was cancelled before: its jobs may be taken again.
     void this.redis.del(keys.cancelled(log.runId)).catch(() => undefined);
     this.readLoop = this.follow(keys.reports(log.runId));
@@ -107,7 +111,7 @@ export class QueueRunner {
     const onAbort = (): void => void this.cancel(request.attemptId);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.queue.add('attempt', job, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 });
+      await this.queue.add('attempt', job, { jobId, ...JOB_OPTIONS });
       if (request.signal?.aborted === true) onAbort();
       return await outcome;
     } finally {
@@ -147,29 +151,56 @@ export class QueueRunner {
     setTimeout(() => this.finish(attemptId, outcomeOf('cancelled', 'cancelled; the worker did not confirm that it stopped')), this.options.cancelGraceMs ?? 20_000).unref();
   }
 
-  /** Job states the stream cannot tell: failed (stalled: its worker died) or gone (Redis lost it). */
-  private async checkJobs(): Promise<void> {
+  /** A worker that finished its attempt before it stopped has its end report on the stream: that one is not lost. */
+  private async lost(worker: string): Promise<void> {
+    for (const [attemptId, p] of this.pending) {
+      if (p.worker !== worker || p.settling) continue;
+      if ((await this.unreadReports(p)).includes('end')) continue;
+      this.finish(attemptId, outcomeOf('crashed', `worker ${worker} was lost (it stopped heartbeating) while it ran this attempt`));
+    }
+  }
+
+  /**
+   * Job states the stream cannot tell: failed (stalled: its worker died) or gone (Redis lost it).
+   * Run by the poller; public so a test can run it at a chosen moment.
+   */
+  async checkJobs(): Promise<void> {
     for (const [attemptId, p] of this.pending) {
       if (p.settling) continue;
       const state = await this.queue.getJobState(p.jobId);
+      // A gone job whose reports the read loop has not reached yet was taken (a worker may even
+      // have finished it): it is neither lost nor to be run again. Read after the state, so a job
+      // that completed before that read has all its reports on the stream already.
+      if (state === 'unknown' && (await this.unreadReports(p)).length > 0) continue;
       if (state === 'failed') {
         const job = await this.queue.getJob(p.jobId);
         this.finish(attemptId, outcomeOf('crashed', `the worker${p.worker === undefined ? '' : ` ${p.worker}`} stopped: ${job?.failedReason ?? 'its job failed'}`));
       } else if (state === 'unknown' && p.worker === undefined && this.pending.has(attemptId)) {
         // Redis restarted without the job before any worker took it: enqueue it again.
-        await this.queue.add('attempt', p.job, { jobId: p.jobId, attempts: 1, removeOnComplete: true, removeOnFail: 1_000 });
+        await this.queue.add('attempt', p.job, { jobId: p.jobId, ...JOB_OPTIONS });
       } else if (state === 'unknown' && p.worker !== undefined && !(this.monitor?.alive(p.worker) ?? true)) {
         this.finish(attemptId, outcomeOf('crashed', `the job is gone from the queue and worker ${p.worker} is lost`));
       }
     }
   }
 
+  /** The kinds of this attempt's reports on the stream that the read loop has not taken yet. */
+  private async unreadReports(p: Pending): Promise<ReportBody['kind'][]> {
+    // From the entry being taken (inclusive): it may still be on its way through `take`.
+    const entries = await this.redis.xrange(keys.reports(p.job.runId), this.readId === '0' ? '-' : this.readId, '+');
+    const kinds: ReportBody['kind'][] = [];
+    for (const [id, fields] of entries) {
+      const report = parseReport(id, fields);
+      if (!('error' in report) && report.attemptId === p.job.attemptId && report.seq > p.lastSeq) kinds.push(report.body.kind);
+    }
+    return kinds;
+  }
+
   private async follow(stream: string): Promise<void> {
-    let lastId = '0';
     while (!this.closed) {
       let batch: [string, [string, string[]][]][] | null;
       try {
-        batch = (await this.reader.xread('COUNT', 200, 'BLOCK', 1_000, 'STREAMS', stream, lastId));
+        batch = (await this.reader.xread('COUNT', 200, 'BLOCK', 1_000, 'STREAMS', stream, this.readId));
       } catch {
         if (this.closed) return;
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -177,7 +208,7 @@ export class QueueRunner {
       }
       for (const [, entries] of batch ?? []) {
         for (const [id, fields] of entries) {
-          lastId = id;
+          this.readId = id;
           const report = parseReport(id, fields);
           if ('error' in report) await this.log?.append({ type: 'warning.raised', message: `ignored a malformed report on ${stream} (${id}): ${report.error}` });
           else await this.take(report);

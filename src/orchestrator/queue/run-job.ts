@@ -9,7 +9,7 @@ import type { AttemptOutcome, NewEvent } from '../../protocol/events';
 import { git, gitOk } from '../engine/git';
 import { runAttempt } from '../runner/run-attempt';
 import { runSetupCommand } from '../worktree/setup-command';
-import { attemptRef, startRef } from './code-remote';
+import { attemptRef, pushAttemptWork, startRef } from './code-remote';
 import type { QueueJob, ReportBody } from './queue-protocol';
 
 export interface WorkerPlace {
@@ -27,7 +27,7 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   const dir = join(place.folder, 'worktrees', job.runId, job.taskId.replace(/[^A-Za-z0-9._-]+/g, '-'));
   let setupMade: string[];
   try {
-    await checkout(place.folder, job, dir);
+    await oneAtATime(join(place.folder, 'repo.git'), () => checkout(place.folder, job, dir));
     setupMade = await runSetup(place, job, dir, signal);
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: failed(signal.aborted ? 'cancelled' : 'crashed', `worker ${place.name} could not prepare the worktree: ${(error as Error).message}`) });
@@ -69,6 +69,17 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   }
 }
 
+// A worker's jobs share its clone, and git fails when two of them init it, fetch into it or add a
+// worktree to it at once (a fetch reads the placeholder HEAD of a worktree being added as a bad
+// object): those steps take turns, per clone.
+const cloneTurns = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(repo: string, step: () => Promise<T>): Promise<T> {
+  const next = (cloneTurns.get(repo) ?? Promise.resolve()).then(step, step);
+  cloneTurns.set(repo, next.catch(() => undefined));
+  return next;
+}
+
 /** The worker's clone gets the job's start commit; the task's worktree is made (or reset) at it. */
 async function checkout(folder: string, job: QueueJob, dir: string): Promise<void> {
   const repo = join(folder, 'repo.git');
@@ -104,7 +115,7 @@ async function commitAndPush(job: QueueJob, dir: string, setupMade: readonly str
   if (setupMade.length > 0) await gitOk(dir, ['reset', '-q', '--', ...setupMade]);
   if ((await git(dir, ['diff', '--cached', '--quiet'])).code !== 0) await gitOk(dir, ['commit', '-q', '-m', `${job.taskId}: work of ${job.attemptId} on worker ${worker}`]);
   const commit = (await gitOk(dir, ['rev-parse', 'HEAD'])).trim();
-  await gitOk(dir, ['push', '-q', '--force', job.remote, `${commit}:${attemptRef(job.attemptId)}`, `${commit}:refs/heads/${job.branch}`]);
+  await pushAttemptWork(dir, job.remote, job.attemptId, commit, job.branch);
   return commit;
 }
 

@@ -3,16 +3,9 @@
 
 import type { RunSnapshot, WorkerSnapshot } from './run-snapshot';
 
-export interface WorkerRow {
-  readonly name: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly slots: number;
-  readonly slotsInUse: number;
-  readonly lastHeartbeatAt: string;
+export interface WorkerRow extends Omit<WorkerSnapshot, 'lostReason'> {
   /** Seconds from the last heartbeat to `now`; null when the worker's time does not parse. */
   readonly heartbeatAgeSec: number | null;
-  readonly state: WorkerSnapshot['state'];
   readonly lostReason: string | null;
   /** Attempts running on it now, in the order they started. */
   readonly running: readonly string[];

@@ -3,41 +3,17 @@
 // processes, the real claude CLI on the scripted model.
 
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import type { OrchEvent } from '../../src/protocol/events';
-import { textReply } from '../../src/scripted-model/reply';
-import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
-import type { RecordedRequest } from '../../src/scripted-model/server';
+import type { Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
 import { startWorker, type WorkerProcess } from '../support/queue-workers';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
-
-const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
-const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
-
-/** Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. */
-function scenario(slowFile: string, slowMs: number): Scenario {
-  let slowCalls = 0;
-  return (request, context) => {
-    const file = fileOf(request.userText) ?? 'unknown.txt';
-    if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
-    if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
-    return writeTool(file, `${file}\n`)(request, context);
-  };
-}
-
-function finished(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
+import { fileAsked, finished, scenario } from '../support/queue-scenario';
 
 function events(file: string | undefined): OrchEvent[] {
   return file === undefined || !existsSync(file) ? [] : readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);

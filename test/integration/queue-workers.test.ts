@@ -3,45 +3,20 @@
 // `orch run --queue`. One run serves several assertions; a worker is killed with SIGKILL mid-attempt.
 
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import { foldEvent } from '../../src/protocol/fold';
 import type { OrchEvent } from '../../src/protocol/events';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
-import { textReply } from '../../src/scripted-model/reply';
-import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
-import type { RecordedRequest } from '../../src/scripted-model/server';
 import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
 import { startWorker, type WorkerProcess } from '../support/queue-workers';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
-
-const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
-const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
-
-/** Writes the file the task asks for; `slowFile`'s first answer takes long enough to kill its worker. */
-function scenario(slowFile: string, slowMs: number): Scenario {
-  let slowCalls = 0;
-  return (request, context) => {
-    const file = fileOf(request.userText) ?? 'unknown.txt';
-    if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
-    if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
-    return writeTool(file, `${file}\n`)(request, context);
-  };
-}
-
-function finished(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
+import { fileAsked, finished, scenario } from '../support/queue-scenario';
 
 function events(file: string): OrchEvent[] {
   return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);

@@ -6,14 +6,8 @@ import type { OutcomeRecord } from '../store/outcome-record';
 import { titleWords, type TaskFeatures } from './task-features';
 
 /** A finished task of an earlier run: its attempts added up. */
-export interface TaskSample {
+export interface TaskSample extends TaskFeatures {
   readonly runId: string;
-  readonly taskId: string;
-  readonly fingerprint: string;
-  readonly title: string;
-  readonly phase: string;
-  readonly agent: string;
-  readonly complexity: number;
   /** The model of its first attempt, whose first pass the risk is about. */
   readonly model: string;
   readonly durationMs: number;

@@ -1,0 +1,30 @@
+// The scripted model and helpers both distributed-run test files share: each task writes the file
+// its brief asks for, and one named file's first answer is slow enough to kill what runs it.
+
+import type { ChildProcess } from 'node:child_process';
+import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
+import { textReply } from '../../src/scripted-model/reply';
+import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import type { RecordedRequest } from '../../src/scripted-model/server';
+
+export const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
+export const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
+
+/** Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. */
+export function scenario(slowFile: string, slowMs: number): Scenario {
+  let slowCalls = 0;
+  return (request, context) => {
+    const file = fileOf(request.userText) ?? 'unknown.txt';
+    if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
+    if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
+    return writeTool(file, `${file}\n`)(request, context);
+  };
+}
+
+/** The process's exit code and everything it printed. */
+export function finished(child: ChildProcess): Promise<{ code: number | null; out: string }> {
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+}

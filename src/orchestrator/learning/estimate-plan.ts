@@ -81,7 +81,8 @@ export function estimatePlan(input: PlanInput, outcomes: readonly OutcomeRecord[
     return { taskId: t.features.taskId, durationMs: roundMs(p.durationMs), costUsd: roundUsd(p.costUsd), risk: roundRisk(p.risk), basis: p.basis, samples: p.samples };
   });
   const onDefaults = taskForecasts.filter((t) => t.basis === 'defaults').map((t) => t.taskId);
-  const basis = taskForecasts.length > 0 && onDefaults.length === taskForecasts.length ? 'defaults' : 'history';
+  // Nothing rests on history unless some task's estimate does: a roadmap with no tasks included.
+  const basis = onDefaults.length === taskForecasts.length ? 'defaults' : 'history';
   const note = defaultsNote(onDefaults, taskForecasts.length);
   return {
     basis,
@@ -100,6 +101,7 @@ export function simTask(t: PlannedTask, p: TaskPrediction, elapsedMs?: number): 
 
 /** Names the tasks on defaults: all of them, or which when only some had no history. */
 function defaultsNote(onDefaults: readonly string[], total: number): string | undefined {
+  if (total === 0) return 'no tasks to estimate: the roadmap has no PRD with tasks yet';
   if (onDefaults.length === 0) return undefined;
   if (onDefaults.length === total) return DEFAULTS_NOTE;
   const named = onDefaults.slice(0, 5).join(', ') + (onDefaults.length > 5 ? ` and ${onDefaults.length - 5} more` : '');

@@ -32,6 +32,11 @@ describe('plan estimates and the live forecast (pure)', () => {
     assert.ok(e.run.costUsd.p50 > e.prds[0]!.costUsd.p50);
   });
 
+  it('says a roadmap with no tasks rests on no history, and why', () => {
+    const e = estimatePlan({ ...input, roadmap: roadmapWith([]) }, [], 4);
+    assert.deepEqual([e.basis, e.tasks.length, e.note], ['defaults', 0, 'no tasks to estimate: the roadmap has no PRD with tasks yet']);
+  });
+
   it('counts down as tasks finish, and lists a task sent back as at risk, saying why', () => {
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const bodies: NewEvent[] = [

@@ -40,9 +40,11 @@ function estimateText(e: PlanEstimate): string {
   const width = Math.max(4, ...e.tasks.map((t) => t.taskId.length));
   const rows = e.tasks.map((t) => `${t.taskId.padEnd(width)}  ${duration(t.durationMs).padEnd(24)}  ${cost(t.costUsd).padEnd(26)}  ${formatRisk(t.risk).padStart(4)}  ${t.basis === 'history' ? `${t.samples} like it` : 'defaults'}`);
   const group = (label: string, g: PlanEstimate['run']): string => `${label}: wall time ${duration(g.wallMs)}, cost ${cost(g.costUsd)}, risk ${formatRisk(g.risk)}`;
+  const head = [`Estimate at parallel ${e.parallel} (basis: ${e.basis}; 80% intervals in brackets)`, ...(e.note === undefined ? [] : [`note: ${e.note}`])];
+  // No tasks: an empty table and a zero run would read as a real estimate of nothing.
+  if (e.tasks.length === 0) return head.join('\n');
   return [
-    `Estimate at parallel ${e.parallel} (basis: ${e.basis}; 80% intervals in brackets)`,
-    ...(e.note === undefined ? [] : [`note: ${e.note}`]),
+    ...head,
     '',
     `${'task'.padEnd(width)}  ${'duration p50 [lo–hi]'.padEnd(24)}  ${'cost p50 [lo–hi]'.padEnd(26)}  risk  from`,
     ...rows,

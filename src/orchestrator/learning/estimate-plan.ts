@@ -83,7 +83,7 @@ export function estimatePlan(input: PlanInput, outcomes: readonly OutcomeRecord[
   const onDefaults = taskForecasts.filter((t) => t.basis === 'defaults').map((t) => t.taskId);
   // Nothing rests on history unless some task's estimate does: a roadmap with no tasks included.
   const basis = onDefaults.length === taskForecasts.length ? 'defaults' : 'history';
-  const note = defaultsNote(onDefaults, taskForecasts.length);
+  const note = taskForecasts.length === 0 ? noTasksNote(input.roadmap) : defaultsNote(onDefaults, taskForecasts.length);
   return {
     basis,
     ...(note === undefined ? {} : { note }),
@@ -100,8 +100,15 @@ export function simTask(t: PlannedTask, p: TaskPrediction, elapsedMs?: number): 
 }
 
 /** Names the tasks on defaults: all of them, or which when only some had no history. */
+// A roadmap of milestones alone is how most runs start: the planner writes their PRDs during the run.
+function noTasksNote(roadmap: PlanInput['roadmap']): string {
+  const milestones = roadmap.phases.flatMap((p) => p.milestones);
+  const unplanned = milestones.filter((m) => m.prds.every((prd) => prd.tasks.length === 0)).length;
+  if (unplanned === 0) return 'no tasks to estimate: the roadmap has no PRD with tasks yet';
+  return `no tasks to estimate yet: ${unplanned} of ${milestones.length} milestones have no PRD with tasks; the planning agent writes them during the run (or \`orch plan --infer\` first), and their estimates follow`;
+}
+
 function defaultsNote(onDefaults: readonly string[], total: number): string | undefined {
-  if (total === 0) return 'no tasks to estimate: the roadmap has no PRD with tasks yet';
   if (onDefaults.length === 0) return undefined;
   if (onDefaults.length === total) return DEFAULTS_NOTE;
   const named = onDefaults.slice(0, 5).join(', ') + (onDefaults.length > 5 ? ` and ${onDefaults.length - 5} more` : '');

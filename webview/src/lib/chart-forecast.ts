@@ -1,6 +1,7 @@
 import type { ForecastBasis } from '../../../src/protocol/forecast';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
 import { minutesSince, type ChartPoint } from './chart-cost';
+import { runMinutes } from './format';
 
 export interface ForecastRow {
   readonly at: string;
@@ -24,9 +25,6 @@ export interface VerifiedAgainstForecast {
 
 const minutes = (ms: number): number => ms / 60_000;
 
-function formatMinutes(m: number): string {
-  return m >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`;
-}
 
 /** Tasks verified over time against the live forecast's projected finish and its 80% band. */
 export function verifiedAgainstForecast(run: RunSnapshot, nowMs: number): VerifiedAgainstForecast {
@@ -58,9 +56,9 @@ export function verifiedAgainstForecast(run: RunSnapshot, nowMs: number): Verifi
   const head = `${times.length} of ${total} task${total === 1 ? '' : 's'} verified`;
   const tail =
     projection !== undefined
-      ? `; the latest forecast (${latest?.basis === 'history' ? 'from history' : 'from defaults'}) puts the finish at ${formatMinutes(projection.p50.x)} after the start (80%: ${formatMinutes(projection.lo.x)} to ${formatMinutes(projection.hi.x)}).`
+      ? `; the latest forecast (${latest?.basis === 'history' ? 'from history' : 'from defaults'}) puts the finish at ${runMinutes(projection.p50.x)} after the start (80%: ${runMinutes(projection.lo.x)} to ${runMinutes(projection.hi.x)}).`
       : rows.length > 0
-        ? `; ${rows.length} forecast${rows.length === 1 ? '' : 's'} were made during the run, the last putting the finish at ${formatMinutes(rows[rows.length - 1]?.finish.p50 ?? 0)}.`
+        ? `; ${rows.length} forecast${rows.length === 1 ? '' : 's'} were made during the run, the last putting the finish at ${runMinutes(rows[rows.length - 1]?.finish.p50 ?? 0)}.`
         : '; no forecast was made.';
   return { total, actual, ...(projection === undefined ? {} : { projection }), finishes: rows.map((r) => ({ x: r.finish.p50, y: total })), rows, summary: head + tail };
 }

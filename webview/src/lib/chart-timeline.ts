@@ -1,6 +1,7 @@
 import { attemptModel } from '../../../src/protocol/model-of-record';
 import type { RunSnapshot } from '../../../src/protocol/run-snapshot';
 import { minutesSince } from './chart-cost';
+import { runMinutes } from './format';
 
 /**
  * `verified`: the attempt whose work the task kept; `sent-back`: it finished but verification or
@@ -89,6 +90,6 @@ export function attemptTimeline(run: RunSnapshot, nowMs: number): AttemptTimelin
   const summary =
     bars.length === 0
       ? 'No attempt has started yet.'
-      : `${bars.length} attempt${bars.length === 1 ? '' : 's'} by ${agents.length} agent${agents.length === 1 ? '' : 's'} over ${Math.round(span)} min, at most ${peak} at once; ${reworks} rework${reworks === 1 ? '' : 's'}, ${count('sent-back')} sent back, ${count('failed')} failed, ${count('running')} running.`;
+      : `${bars.length} attempt${bars.length === 1 ? '' : 's'} by ${agents.length} agent${agents.length === 1 ? '' : 's'} over ${runMinutes(span)}, at most ${peak} at once; ${reworks} rework${reworks === 1 ? '' : 's'}, ${count('sent-back')} sent back, ${count('failed')} failed, ${count('running')} running.`;
   return { lanes, bars, peak, summary };
 }

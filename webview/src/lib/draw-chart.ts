@@ -15,6 +15,7 @@ import {
   type ChartType,
 } from 'chart.js';
 import type { ChartColours } from './theme-colours';
+import { runMinutes } from './format';
 
 // Only what the graphs use, registered once: the rest of Chart.js is left out of the bundle.
 Chart.register(LineController, LineElement, PointElement, ScatterController, BarController, BarElement, CategoryScale, LinearScale, Filler, Legend, Tooltip);
@@ -34,12 +35,12 @@ export function drawChart<T extends ChartType>(canvas: HTMLCanvasElement, colour
   return () => chart.destroy();
 }
 
-/** An x axis of minutes since the run started, labelled `12 min` or `1.5 h`. */
+/** An x axis of minutes since the run started, labelled `40 s`, `12 min` or `1.5 h`. */
 export function minutesAxis(title: string): { type: 'linear'; min: number; title: { display: boolean; text: string }; ticks: { callback: (value: string | number) => string } } {
   return {
     type: 'linear',
     min: 0,
     title: { display: true, text: title },
-    ticks: { callback: (value) => (Number(value) >= 90 ? `${(Number(value) / 60).toFixed(1)} h` : `${Math.round(Number(value))} min`) },
+    ticks: { callback: (value) => runMinutes(Number(value)) },
   };
 }

@@ -39,6 +39,12 @@ export function usd(value: number): string {
   return value >= 100 ? `$${value.toFixed(0)}` : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(value === 0 ? 2 : 4)}`;
 }
 
+/** Minutes since a run started, as a person reads them: seconds under 2 min, hours from 90 min. */
+export function runMinutes(m: number): string {
+  if (m < 2) return `${Math.round(m * 60)} s`;
+  return m >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`;
+}
+
 export function tokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }

@@ -14,6 +14,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The session id from /proc/PID/stat, or undefined when the process is gone. */
+function sessionOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return undefined;
+  }
+}
+
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
@@ -41,7 +51,9 @@ describe('process groups: the scan for an attempt\'s processes', function () {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     const escaped = Number(await new Promise<string>((resolve) => leader.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
-    await until(() => findMarkedProcesses(marker).includes(escaped));
+    // `$!` is known as soon as sh forks, before the child has run setsid: stopping the group then
+    // would take the child down with it and leave nothing outside to find (seen on a loaded CI).
+    await until(() => sessionOf(escaped) === escaped && findMarkedProcesses(marker).includes(escaped));
     const report = await terminate(leader.pid!, marker, 5_000);
     assert.ok(report.outside.includes(escaped), `the escaped sleep ${escaped} was stopped: ${JSON.stringify(report)}`);
     await until(() => !alive(escaped));

@@ -95,8 +95,12 @@ describe('the learning store and estimates across a real run (orch plan --estima
     assert.ok(events.findIndex((e) => e.type === 'forecast.updated') < firstAttempt, 'a forecast before the first attempt');
     assert.equal(forecasts[0]!.forecast.tasksLeft, 3);
     assert.equal(forecasts[0]!.forecast.basis, 'defaults');
-    const finished = events.filter((e) => e.type === 'attempt.finished').length;
-    assert.ok(forecasts.length >= finished + 1, `${forecasts.length} forecasts for ${finished} attempts`);
+    // Ends close together share one forecast made after them (forecast-hook.ts), so what holds is
+    // that every finished attempt is followed by a forecast, not one forecast each.
+    const lastForecast = events.map((e) => e.type).lastIndexOf('forecast.updated');
+    const lastFinished = events.map((e) => e.type).lastIndexOf('attempt.finished');
+    assert.ok(lastFinished > firstAttempt && lastForecast > lastFinished, `the last forecast (event ${lastForecast}) comes after the last finished attempt (event ${lastFinished})`);
+    assert.ok(forecasts.length >= 2, `${forecasts.length} forecasts`);
     const last: LiveForecast = run.snapshot.forecast!;
     assert.equal(last.tasksLeft, 0);
     assert.deepEqual(last.etaMs, { p50: 0, lo: 0, hi: 0 });

@@ -72,14 +72,29 @@ export function taskSamples(outcomes: readonly OutcomeRecord[]): TaskSample[] {
   });
 }
 
+// A live forecast compares every task left with every sample: each title is split into words once.
+const WORDS_KEPT = 10_000;
+const wordSets = new Map<string, ReadonlySet<string>>();
+
+function wordSet(title: string): ReadonlySet<string> {
+  let words = wordSets.get(title);
+  if (words === undefined) {
+    if (wordSets.size >= WORDS_KEPT) wordSets.clear();
+    words = new Set(titleWords(title));
+    wordSets.set(title, words);
+  }
+  return words;
+}
+
 /** How unlike a task an earlier one is: 0 for the same task on the same model, 1 and up for others. */
 function distance(f: TaskFeatures, s: TaskSample, model: string | undefined): number {
   const otherModel = model !== undefined && s.model !== model ? 0.5 : 0;
   if (s.fingerprint === f.fingerprint) return otherModel;
-  const a = titleWords(f.title);
-  const b = new Set(titleWords(s.title));
-  const shared = a.filter((w) => b.has(w)).length;
-  const union = a.length + b.size - shared;
+  const a = wordSet(f.title);
+  const b = wordSet(s.title);
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  const union = a.size + b.size - shared;
   const titles = union === 0 ? 0 : 1 - shared / union;
   return 1 + 3 * Math.abs(f.complexity - s.complexity) + (s.phase === f.phase ? 0 : 0.5) + (s.agent === f.agent ? 0 : 0.5) + titles + otherModel;
 }

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { findMarkedProcesses, spawnGroup, terminate } from './process-group';
+import { findMarkedOffThread } from './proc-scan-off-thread';
 
 function alive(pid: number): boolean {
   try {
@@ -42,6 +43,8 @@ describe('process groups: the scan for an attempt\'s processes', function () {
     children.push(exact, longer);
     await until(() => findMarkedProcesses(marker).includes(exact.pid!));
     assert.deepEqual(findMarkedProcesses(marker), [exact.pid]);
+    // The scan terminate() makes, on a worker thread: the same answer.
+    assert.deepEqual(await findMarkedOffThread(marker), [exact.pid]);
   });
 
   it('stops a process that left the group for a session of its own', async () => {

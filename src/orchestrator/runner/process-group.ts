@@ -7,6 +7,7 @@
 
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { findMarkedOffThread } from './proc-scan-off-thread';
 
 interface Group {
   readonly marker: string;
@@ -105,6 +106,13 @@ function stragglers(pgid: number, marker: string, extra: readonly number[]): num
   return [...new Set([...(hasProc() ? findMarkedProcesses(marker) : descendantsByPs(pgid)), ...extra])];
 }
 
+/** The same, with the /proc scan made off the event loop (findMarkedOffThread). */
+async function stragglersSoon(pgid: number, marker: string, extra: readonly number[]): Promise<number[]> {
+  if (!hasProc()) return stragglers(pgid, marker, extra);
+  const marked = (await findMarkedOffThread(marker)) ?? findMarkedProcesses(marker);
+  return [...new Set([...marked, ...extra])];
+}
+
 function killAllNow(): void {
   for (const [pgid, group] of liveGroups) {
     signal(-pgid, 'SIGKILL');
@@ -174,14 +182,14 @@ export async function terminate(pgid: number, marker: string, graceMs: number): 
   const outside = new Set<number>();
   signal(-pgid, 'SIGTERM');
   // A zombie is dead already; it only waits for a parent (or an init that never reaps) to collect it.
-  const alive = (): number[] => {
-    const found = stragglers(pgid, marker, [...outside]).filter((pid) => signal(pid, 0) && !isZombie(pid));
+  const alive = async (): Promise<number[]> => {
+    const found = (await stragglersSoon(pgid, marker, [...outside])).filter((pid) => signal(pid, 0) && !isZombie(pid));
     for (const pid of found) if (pid !== pgid) outside.add(pid);
     return groupAlive(pgid) ? [pgid, ...found] : found;
   };
   const deadline = Date.now() + graceMs;
   let killed = false;
-  for (let left = alive(); left.length > 0; left = alive()) {
+  for (let left = await alive(); left.length > 0; left = await alive()) {
     for (const pid of left) {
       if (termed.has(pid) || pid === pgid) continue;
       termed.add(pid);

@@ -1,7 +1,6 @@
 import type { EventLog } from '../orchestrator/events/event-log';
 import type { RunDeps, RunOutcome } from '../orchestrator/engine/start-run';
 import { runAttempt } from '../orchestrator/runner/run-attempt';
-import { openQueueRunner } from '../orchestrator/queue/open-queue-runner';
 import type { CliIo } from './cli-io';
 import { UsageError } from './run-cli';
 import { printProgress } from './progress-printer';
@@ -22,7 +21,8 @@ export async function driveRun(
 ): Promise<number> {
   // Workers get the code, and give the work back, through git.
   if (flags.queue !== undefined && flags['no-git'] === true) throw new UsageError('--queue needs git worktrees (workers get the code through git); drop --no-git');
-  const queue = flags.queue === undefined ? undefined : await openQueueRunner(flags.queue, setup, runAttempt);
+  // Loaded only for a queue: the Redis client and its codecs are a quarter of the CLI's start-up.
+  const queue = flags.queue === undefined ? undefined : await (await import('../orchestrator/queue/open-queue-runner')).openQueueRunner(flags.queue, setup, runAttempt);
   const stopDashboard = await serveWhileRunning(io, setup, flags);
   const control = cancelOnSignals(io);
   try {

@@ -61,5 +61,7 @@ async function start(ctx: EngineContext, parallel: number): Promise<void> {
     else if (later === undefined) (later = setTimeout(now, wait)).unref();
   });
   lastAt = Date.now();
-  await update();
+  // Appended (in a microtask queued now) before the engine dispatches, but the dispatch does
+  // not wait for it to be on disk: a forecast is never needed for a resume.
+  void update();
 }

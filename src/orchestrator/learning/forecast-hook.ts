@@ -50,17 +50,17 @@ async function start(ctx: EngineContext, parallel: number): Promise<void> {
   const now = (): void => {
     if (later !== undefined) clearTimeout(later);
     later = undefined;
-    lastAt = Date.now();
+    lastAt = performance.now();
     void update();
   };
   const allEnded = (): boolean => planned.every((t) => ENDED.has(ctx.state().tasks[t.features.taskId]?.state ?? 'verified'));
   ctx.log.subscribe((event) => {
     if (!TRIGGERS.has(event.type)) return;
-    const wait = lastAt + MIN_GAP_MS - Date.now();
+    const wait = lastAt + MIN_GAP_MS - performance.now();
     if (wait <= 0 || allEnded()) now();
     else if (later === undefined) (later = setTimeout(now, wait)).unref();
   });
-  lastAt = Date.now();
+  lastAt = performance.now();
   // Appended (in a microtask queued now) before the engine dispatches, but the dispatch does
   // not wait for it to be on disk: a forecast is never needed for a resume.
   void update();

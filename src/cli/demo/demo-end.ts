@@ -5,14 +5,19 @@ import { packageRoot } from '../package-root';
 
 /** How to review and take the demo's result: `orch` is rarely on PATH right after `npm run demo`. */
 export function printReviewHints(io: CliIo, workspace: string): void {
-  const orch = `node ${join(packageRoot(), 'dist', 'cli.js')}`;
+  const orch = `node ${shellWord(join(packageRoot(), 'dist', 'cli.js'))}`;
   io.out('\nreview the verified work:');
-  io.out(`  cd ${workspace}`);
+  io.out(`  cd ${shellWord(workspace)}`);
   io.out(`  ${orch} diff --stat            # what changed; without --stat the whole diff, --task PRD-1/T2 one task`);
   io.out(`  ${orch} merge                  # take it into main`);
   io.out('  git log --oneline --graph --all');
   const dashboard = dashboardUrl(workspace);
   if (dashboard !== undefined) io.out(`dashboard: ${dashboard}`);
+}
+
+// The hints are pasted into a shell: a temporary folder or an install path may hold spaces.
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 function dashboardUrl(workspace: string): string | undefined {

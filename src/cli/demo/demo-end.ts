@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from '../cli-io';
 import { packageRoot } from '../package-root';
+import { shellWord } from '../shell-word';
 
 /** How to review and take the demo's result: `orch` is rarely on PATH right after `npm run demo`. */
 export function printReviewHints(io: CliIo, workspace: string): void {
@@ -13,11 +14,6 @@ export function printReviewHints(io: CliIo, workspace: string): void {
   io.out('  git log --oneline --graph --all');
   const dashboard = dashboardUrl(workspace);
   if (dashboard !== undefined) io.out(`dashboard: ${dashboard}`);
-}
-
-// The hints are pasted into a shell: a temporary folder or an install path may hold spaces.
-function shellWord(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 function dashboardUrl(workspace: string): string | undefined {

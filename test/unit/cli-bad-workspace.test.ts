@@ -17,7 +17,7 @@ describe('orch with a missing workspace or roadmap', () => {
     return { code, err };
   }
 
-  for (const args of [['serve', '--port', '0'], ['token', 'create', '--name', 'ci', '--scope', 'read'], ['backup'], ['status']]) {
+  for (const args of [['serve', '--port', '0'], ['token', 'create', '--name', 'ci', '--scope', 'read'], ['backup'], ['status'], ['plan', 'roadmap.md']]) {
     it(`orch ${args[0]} --workspace on a missing folder exits 2 and makes no folder`, async () => {
       const missing = join(root, `no ${args[0]} here`);
       const { code, err } = await orch([...args, '--workspace', missing]);

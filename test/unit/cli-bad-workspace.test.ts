@@ -33,4 +33,11 @@ describe('orch with a missing workspace or roadmap', () => {
     assert.ok(err.includes(`${join(root, 'notes missing.md')}: roadmap file not found`), err);
     assert.doesNotMatch(err, /asking the planner/);
   });
+
+  it('orch plan --infer --estimate is a usage error (exit 2) before the planner is asked', async () => {
+    const { code, err } = await orch(['plan', 'notes.md', '--infer', '--estimate']);
+    assert.equal(code, 2, err);
+    assert.match(err, /--infer and --estimate do not go together/);
+    assert.doesNotMatch(err, /asking the planner/);
+  });
 });

@@ -40,6 +40,7 @@ export const planCommand: Command = async (args, io) => {
   const workspaceDir = workspaceOf(io, values.workspace).root;
   const roadmapFile = resolve(io.cwd, positionals[0] as string);
   if (values.parallel !== undefined && values.estimate !== true) throw new UsageError('--parallel only goes with --estimate');
+  if (values.infer === true && values.estimate === true) throw new UsageError('--infer and --estimate do not go together: infer the roadmap first, save it, then estimate it');
   if (values.infer === true) {
     return planInfer(io, roadmapFile, { workspace: workspaceDir, json: values.json === true, ...(values['claude-path'] === undefined ? {} : { claudePath: values['claude-path'] }) });
   }

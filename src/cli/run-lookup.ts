@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { foldEvents } from '../protocol/fold';
 import type { RunSnapshot } from '../protocol/run-snapshot';
@@ -24,6 +25,17 @@ export async function readRun(paths: WorkspacePaths, runId: string): Promise<Run
   return state;
 }
 
+/** The workspace a command works on; a `--workspace` that is not a folder is bad input, never made for it. */
 export function workspaceOf(io: CliIo, workspace: string | undefined): WorkspacePaths {
-  return workspacePaths(resolve(io.cwd, workspace ?? '.'));
+  const root = resolve(io.cwd, workspace ?? '.');
+  if (workspace !== undefined && !isDirectory(root)) throw new InputError(`workspace ${root} is not a directory`, undefined, 'pass --workspace with an existing folder');
+  return workspacePaths(root);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

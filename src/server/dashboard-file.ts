@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { dashboardAnswers } from '../orchestrator/workspace/stale-dashboard-file';
 
 export interface DashboardFile {
   readonly url: string;
@@ -16,11 +17,30 @@ export async function writeDashboardFile(file: string, contents: DashboardFile):
   await rename(temp, file);
 }
 
-/** Removes the file only while it still names this server: a newer server may have replaced it. */
-export async function removeDashboardFile(file: string, token: string): Promise<void> {
+/** The file as another server left it, if it names one. */
+export async function readDashboardFile(file: string): Promise<DashboardFile | undefined> {
+  try {
+    const { url, port, token } = JSON.parse(await readFile(file, 'utf8')) as Partial<DashboardFile>;
+    return typeof url === 'string' && typeof port === 'number' && typeof token === 'string' ? { url, port, token } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the file only while it still names this server: a newer server may have replaced it.
+ * Two servers may share a workspace (`orch run` with its dashboard, and `orch serve`): when the
+ * later one stops, the file names the earlier one again if it still answers.
+ */
+export async function removeDashboardFile(file: string, token: string, previous?: DashboardFile): Promise<void> {
   try {
     const current = JSON.parse(await readFile(file, 'utf8')) as Partial<DashboardFile>;
-    if (current.token === token) await rm(file, { force: true });
+    if (current.token !== token) return;
+    if (previous !== undefined && previous.token !== token && (await dashboardAnswers(previous.url, previous.token))) {
+      await writeDashboardFile(file, previous);
+      return;
+    }
+    await rm(file, { force: true });
   } catch {
     // Already gone or unreadable: nothing of ours to remove.
   }

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { workspacePaths } from '../orchestrator/workspace/workspace-paths';
 import { AuthRateLimiter } from './auth-rate-limiter';
-import { removeDashboardFile, writeDashboardFile } from './dashboard-file';
+import { readDashboardFile, removeDashboardFile, writeDashboardFile } from './dashboard-file';
 import { handleRequest } from './handle-request';
 import { listenOnFreePort } from './listen';
 import { listRuns } from '../orchestrator/views/list-runs';
@@ -130,6 +130,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }, options.tokenCheckMs ?? 250);
   tokenCheck.unref();
 
+  const previous = await readDashboardFile(paths.dashboardFile);
   try {
     await writeDashboardFile(paths.dashboardFile, { url, port, token });
   } catch (error) {
@@ -150,7 +151,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       server.closeAllConnections();
       await closed;
       await tails.closeAll();
-      await removeDashboardFile(paths.dashboardFile, token);
+      await removeDashboardFile(paths.dashboardFile, token, previous);
     })();
     return closing;
   };

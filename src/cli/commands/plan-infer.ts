@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inferRoadmap } from '../../orchestrator/engine/infer-roadmap';
+import { readRoadmap } from '../../orchestrator/plan/load-plan';
 import { runAttempt } from '../../orchestrator/runner/run-attempt';
 import { type CliIo } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
@@ -11,6 +12,8 @@ import { cancelOnSignals, prepareRun } from '../run-setup';
 import { planJson } from './plan';
 
 export async function planInfer(io: CliIo, roadmapFile: string, options: { workspace?: string; claudePath?: string; json: boolean }): Promise<number> {
+  // A missing roadmap is bad input (exit 2), found before the planner is asked anything.
+  await readRoadmap(roadmapFile);
   const setup = await prepareRun(io, options);
   const signals = cancelOnSignals(io);
   // A read-only command leaves nothing in the workspace; the planner's stream is kept only if it fails.

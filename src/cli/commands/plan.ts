@@ -12,6 +12,7 @@ import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { planInfer } from './plan-infer';
 import { planEstimate } from './plan-estimate';
+import { workspaceOf } from '../run-lookup';
 
 export interface PlanJson {
   readonly phases: readonly {
@@ -36,9 +37,10 @@ export const planCommand: Command = async (args, io) => {
     { json: { type: 'boolean' }, workspace: { type: 'string' }, infer: { type: 'boolean' }, 'claude-path': { type: 'string' }, estimate: { type: 'boolean' }, parallel: { type: 'string' } },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
-  const workspaceDir = resolve(io.cwd, values.workspace ?? '.');
+  const workspaceDir = workspaceOf(io, values.workspace).root;
   const roadmapFile = resolve(io.cwd, positionals[0] as string);
   if (values.parallel !== undefined && values.estimate !== true) throw new UsageError('--parallel only goes with --estimate');
+  if (values.infer === true && values.estimate === true) throw new UsageError('--infer and --estimate do not go together: infer the roadmap first, save it, then estimate it');
   if (values.infer === true) {
     return planInfer(io, roadmapFile, { workspace: workspaceDir, json: values.json === true, ...(values['claude-path'] === undefined ? {} : { claudePath: values['claude-path'] }) });
   }

@@ -8,6 +8,7 @@ import { restoreBackup } from '../../orchestrator/backup/restore-backup';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs } from '../run-cli';
+import { shellWord } from '../shell-word';
 
 /** `orch restore FILE [--into DIR] [--force]`: DIR defaults to the workspace (the current folder). */
 export const restoreCommand: Command = async (args, io) => {
@@ -28,7 +29,9 @@ export const restoreCommand: Command = async (args, io) => {
   const result = hadAuditLog ? await cliAuditedValue(io, paths, what, restore) : await restore();
   if (!hadAuditLog) await cliAuditedValue(io, paths, what, () => Promise.resolve(result));
   io.out(`restored ${archive} into ${result.into}: ${result.files} file(s), ${result.branches} branch(es), ${result.sessions} claude session(s)`);
-  for (const run of result.manifest.runs) io.out(`  run ${run.runId}: ${run.state} at event ${run.lastSeq}${run.state === 'running' || run.state === 'paused' ? ` (continue it with: orch resume ${run.runId})` : ''}`);
+  // Restored elsewhere, the resume must name the folder: it is not the one the person is in.
+  const where = into === resolve(io.cwd) ? '' : ` --workspace ${shellWord(into)}`;
+  for (const run of result.manifest.runs) io.out(`  run ${run.runId}: ${run.state} at event ${run.lastSeq}${run.state === 'running' || run.state === 'paused' ? ` (continue it with: orch resume ${run.runId}${where})` : ''}`);
   if (result.kept.length > 0) io.out(`  kept this workspace's own ${result.kept.join(' and ')} (a restore never rolls them back)`);
   if (result.replaced.length > 0) io.out(`  replaced newer state (--force): ${result.replaced.join('; ')}`);
   return EXIT.ok;

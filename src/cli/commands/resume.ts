@@ -76,12 +76,16 @@ async function resumeParsed({ values }: ReturnType<typeof parseResumeArgs>, io: 
     io.out(`run ${runId} is ${after.state}`);
     return EXIT.ok;
   }
+  const run = await readRun(paths, runId);
+  // Refused before the preflight, the dashboard and the lock: a finished run has nothing to spend on.
+  if (run.state === 'completed') {
+    throw new InputError(`run ${runId} is completed; nothing to resume`, { file: paths.eventsFile(runId) }, "start a new run with 'orch run <roadmap.md>'");
+  }
   const setup = await prepareRun(io, { workspace: values.workspace, claudePath: values['claude-path'] });
   const tasks = values.task;
   const noGit = values['no-git'] === true;
   // What the resume will run, from the plan the run logged: its unverified tasks, except the
   // stopped ones that --task leaves out.
-  const run = await readRun(paths, runId);
   if (run.roadmap !== undefined) {
     const retry = tasks === undefined ? undefined : new Set(selectRetryTasks(run, tasks, paths.eventsFile(runId)));
     const willRun = (id: string): boolean => {

@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from '../cli-io';
 import { packageRoot } from '../package-root';
+import { shellWord } from '../shell-word';
 
 /** How to review and take the demo's result: `orch` is rarely on PATH right after `npm run demo`. */
 export function printReviewHints(io: CliIo, workspace: string): void {
-  const orch = `node ${join(packageRoot(), 'dist', 'cli.js')}`;
+  const orch = `node ${shellWord(join(packageRoot(), 'dist', 'cli.js'))}`;
   io.out('\nreview the verified work:');
-  io.out(`  cd ${workspace}`);
+  io.out(`  cd ${shellWord(workspace)}`);
   io.out(`  ${orch} diff --stat            # what changed; without --stat the whole diff, --task PRD-1/T2 one task`);
   io.out(`  ${orch} merge                  # take it into main`);
   io.out('  git log --oneline --graph --all');

@@ -25,7 +25,8 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Roadmap> {
   };
 }
 
-async function readRoadmap(file: string): Promise<string> {
+/** The roadmap's text; a missing file or a folder is bad input naming the path. */
+export async function readRoadmap(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {

@@ -14,12 +14,13 @@ export async function removeStaleDashboardFile(file: string, timeoutMs = 1_000):
     await rm(file, { force: true });
     return true;
   }
-  if (typeof contents.url === 'string' && typeof contents.token === 'string' && (await answers(contents.url, contents.token, timeoutMs))) return false;
+  if (typeof contents.url === 'string' && typeof contents.token === 'string' && (await dashboardAnswers(contents.url, contents.token, timeoutMs))) return false;
   await rm(file, { force: true });
   return true;
 }
 
-async function answers(url: string, token: string, timeoutMs: number): Promise<boolean> {
+/** Whether a dashboard server still serves `url` with `token`. */
+export async function dashboardAnswers(url: string, token: string, timeoutMs = 1_000): Promise<boolean> {
   try {
     const reply = await fetch(new URL('/api/runs', url), { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
     return reply.status === 200;

@@ -115,7 +115,7 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
     if (pacedRetry) paced += 1;
 
     const retryNumber = totals.tries;
-    const spent = pacedRetry ? paced > (policy.maxPacedRetries ?? 0) : retryNumber - paced > policy.maxRetries;
+    const spent = pacedRetry ? paced > (policy.maxPacedRetries ?? DEFAULT_RETRY_POLICY.maxPacedRetries ?? 0) : retryNumber - paced > policy.maxRetries;
     if (last.outcome === 'succeeded' || !retryable(last.failure, policy) || spent) {
       return outcomeOf(last, totals, startedAt, model);
     }

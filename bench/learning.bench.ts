@@ -15,7 +15,8 @@
 //   workspace of its own, WORLD_CONCURRENCY (3) seeds at once. `orch run` is dist/cli.js with
 //   the real claude CLI against the scripted model: every figure is the product as users run it.
 // - then adaptation against a static run on two rate-limit storms (bench/support/world-storm.ts;
-//   WORLD_STORM=0 skips it, blackout or quota runs one).
+//   WORLD_STORM=0 skips it, blackout or quota runs one; WORLD_LEARNING=0 skips the curves and
+//   runs the storms alone).
 // Nothing in the world was tuned to the roadmap's goals; where a goal is missed the bench says
 // by how much and what in the world or in Orch stands in the way.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -105,6 +106,7 @@ function goalLine(label: string, series: readonly number[], perSeed: readonly (r
 
 export async function bench(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (the bench runs orch as users run it)`);
+  if (process.env.WORLD_LEARNING === '0') return stormComparison();
   const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
   const t0 = performance.now();
   const curves = await inBatches(seeds, CONCURRENCY, seedCurve);

@@ -5,7 +5,7 @@ import type { Adaptation } from './run-snapshot';
 /** What changed, in a few words: `4 -> 2`, `haiku -> sonnet`, `backend-engineer -> frontend-engineer`. */
 export function adaptationChange(a: Adaptation): string {
   if (a.kind === 'order') return `${a.taskId ?? 'a task'} first`;
-  const what = a.kind === 'parallelism' ? 'parallel' : (a.taskId ?? '');
+  const what = a.kind === 'parallelism' ? 'parallel' : a.kind === 'request-rate' ? 'tries' : (a.taskId ?? '');
   const change = a.from !== undefined && a.to !== undefined ? `${a.from} -> ${a.to}` : (a.to ?? '');
   return [what, change].filter((p) => p !== '').join(' ');
 }

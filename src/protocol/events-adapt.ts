@@ -1,11 +1,11 @@
 // Decisions the engine took during a run to fit the work to what it saw: the order of ready
 // work, a model moved up or down a tier, a task handed to a less busy teammate, the number of
-// attempts it lets run at once. Each carries its reason, so a person can tell why a run behaved
+// attempts it lets run at once, the pace at which tries of the claude CLI may start. Each carries its reason, so a person can tell why a run behaved
 // differently from its plan.
 
 import type { EventEnvelope } from './events';
 
-export type AdaptationKind = 'order' | 'model-tier' | 'load-spread' | 'parallelism';
+export type AdaptationKind = 'order' | 'model-tier' | 'load-spread' | 'parallelism' | 'request-rate';
 
 export interface AdaptationBody {
   readonly kind: AdaptationKind;

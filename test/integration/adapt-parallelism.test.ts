@@ -1,7 +1,9 @@
 // Adaptive parallelism against the real claude CLI: the scripted model answers the first calls
 // of the run with 429 (retry-after 1 s), then works. The engine must halve its parallelism with
 // the reason, hold it while the burst lasts, ramp back to --parallel once attempts succeed in a
-// quiet interval, and still verify every task. One run, several assertions read from its log.
+// quiet interval, pace every attempt's tries through one shared window (cut once for the burst,
+// lifted once tries succeed), lose no attempt to the 429s, and still verify every task. One
+// run, several assertions read from its log.
 
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
   let events: OrchEvent[] = [];
   let adapted: RunAdapted[] = [];
   let parallelism: RunAdapted[] = [];
+  let pace: RunAdapted[] = [];
   let status = '';
 
   before(async () => {
@@ -42,6 +45,7 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
     }
     adapted = events.filter((e): e is RunAdapted => e.type === 'run.adapted');
     parallelism = adapted.filter((e) => e.kind === 'parallelism');
+    pace = adapted.filter((e) => e.kind === 'request-rate');
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,6 +65,29 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
     assert.ok(ups.length > 0, `never ramped up: ${JSON.stringify(steps)}`);
     assert.match(ups[0]!.reason, /no rate limit, overload or memory pressure for \d+\.\d s and \d+ attempt\(s\) succeeded/);
     assert.ok(steps.every(([, to]) => to! >= 1 && to! <= PARALLEL), JSON.stringify(steps));
+  });
+
+  it('paced the tries of every attempt through one shared window, cut once per burst, and lifted the pace once tries succeeded', () => {
+    const steps = pace.map((e) => `${e.from} -> ${e.to}: ${e.reason}`);
+    const cuts = pace.filter((e) => /429 answer\(s\) since the last change/.test(e.reason));
+    assert.ok(cuts.length > 0, steps.join('\n'));
+    assert.equal(pace[0]!.from, 'unlimited', steps.join('\n'));
+    assert.match(pace[0]!.reason, /^1 429 answer\(s\) since the last change \(the last asking to wait 1 s\): every attempt's tries now wait for one shared window and start at most \d+(\.\d)? a minute/);
+    // Four 429s, all to tries started before the first cut (the same burst): fewer decisions than 429s.
+    const limited = events.filter((e) => e.type === 'attempt.activity' && e.activity.kind === 'retry' && e.activity.errorStatus === 429 && /#1$/.test(e.attemptId));
+    assert.ok(cuts.length < new Set(limited.map((e) => (e.type === 'attempt.activity' ? e.attemptId : ''))).size, steps.join('\n'));
+    const last = pace.at(-1)!;
+    assert.equal(last.to, 'unlimited', steps.join('\n'));
+    assert.match(last.reason, /tries got their answers, none hit a new 429 in the \d+\.\d s since the last cut.*: back to the rate before the storm/);
+  });
+
+  it('lost no attempt to the 429s: each task verified on its first attempt, its retries waiting for the window', () => {
+    const attempts = Object.values(outcome.snapshot.attempts);
+    assert.deepEqual(
+      attempts.filter((a) => a.state !== 'succeeded').map((a) => [a.id, a.state, a.failure, a.message]),
+      [],
+    );
+    assert.equal(attempts.length, TASKS.length);
   });
 
   it('never started a task beyond the limit in force', () => {
@@ -88,5 +115,6 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
     const section = status.slice(at);
     assert.match(section, /\n {4}\d\d:\d\d:\d\d parallelism parallel 4 -> 2: \d+ 429 answer/);
     assert.match(section, /\n {4}\d\d:\d\d:\d\d parallelism parallel \d -> \d: no rate limit/);
+    assert.match(status, /\n {4}\d\d:\d\d:\d\d request-rate tries \S+ -> unlimited: \d+ tries got their answers/);
   });
 });

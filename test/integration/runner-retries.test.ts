@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { AttemptOutcome } from '../../src/protocol/events';
 import type { RetryPolicy } from '../../src/orchestrator/runner/attempt-request';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
+import { RequestPacer } from '../../src/orchestrator/adapt/request-pacer';
+import { systemClock } from '../../src/orchestrator/ports';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { authFailed, finish, overloaded, rateLimited, steps, times, writeFile, writeTool } from '../../src/scripted-model/scenarios';
 import { collector, useRunnerSandbox } from '../support/runner-harness';
@@ -87,6 +89,27 @@ describe('runner: retries owned by Orch', () => {
     assert.deepEqual([out.failure, out.retryAfterSec], ['rate-limited', 30]);
     assert.deepEqual(orchRetries(c), []);
     assert.equal(server.modelRequests().length, 1);
+  });
+
+  it('under the shared pace, 429 retries wait for its window and do not use up the retries; past their own allowance the attempt ends', async () => {
+    // A floor of 600 tries a minute: the waits are the 1 s windows the 429s ask for.
+    const pace = (): RequestPacer => new RequestPacer({ clock: systemClock, log: async () => undefined, settings: { floorPerMin: 600, increasePerMin: 60, rampTries: 4, windowMs: 1_000 } });
+    server = await startScriptedModel({ scenario: times(2, rateLimited(1), writeFile('a.txt', 'after the storm')) });
+    const c = collector();
+    const out = await runAttempt(box.request(server.url, { retry: { ...POLICY, maxRetries: 1, pace: pace() } }), c.emit);
+    assert.equal(out.outcome, 'succeeded', out.message);
+    assert.equal(readFileSync(join(box.cwd, 'a.txt'), 'utf8'), 'after the storm');
+    // One retry allowed, yet two paced 429s were retried: Orch's retry lines grow the allowance,
+    // 1 + 1 and 1 + 2 (the claude CLI's own lines, its retries held at one, say 1).
+    const mine = c.activities('retry').filter((r) => (r as { maxRetries: number }).maxRetries > 1);
+    assert.deepEqual(mine.map((r) => (r as { maxRetries: number }).maxRetries), [2, 3]);
+    await server.close();
+
+    server = await startScriptedModel({ scenario: rateLimited(1) });
+    const spent = await runAttempt(box.request(server.url, { retry: { ...POLICY, maxRetries: 0, maxPacedRetries: 1, pace: pace() } }), () => undefined);
+    assert.equal(spent.failure, 'rate-limited');
+    assert.match(spent.message ?? '', /\(after 2 tries\)$/);
+    assert.equal(server.modelRequests().length, 2);
   });
 
   it('gives up after the retry budget, saying how many tries it took', async () => {

@@ -55,6 +55,17 @@ describe('adaptive parallelism', () => {
     assert.equal(stepParallelism(s, quiet(1), 51_000, settings).change?.to, 2);
   });
 
+  it('ramps from the last news, not from 429s of the same burst, keeping the successes and saying how many came meanwhile', () => {
+    const fast = { ceiling: 4, holdMs: 5_000, quietMs: 5_000 };
+    let s = stepParallelism(initialParallelism(4, 0), limited('a'), 0, fast).state;
+    s = stepParallelism(s, quiet(1), 2_000, fast).state;
+    s = stepParallelism(s, limited('b', 429, false), 3_000, fast).state;
+    assert.equal(stepParallelism(s, quiet(0), 4_000, fast).change, undefined);
+    const up = stepParallelism(s, quiet(0), 5_000, fast);
+    assert.deepEqual([up.change?.from, up.change?.to], [2, 3]);
+    assert.match(up.change!.reason, /for 5\.0 s and 1 attempt\(s\) succeeded \(1 429\/529 answer\(s\) meanwhile went to tries already paced or started before the back-off: no news\): one more at once/);
+  });
+
   it('starts a resumed run at the limit its log last set, never above the ceiling', () => {
     assert.equal(initialParallelism(8, 0, 2).limit, 2);
     assert.equal(initialParallelism(4, 0, 6).limit, 4);

@@ -1,15 +1,16 @@
 // Adaptive parallelism as a pure step function: the engine feeds it what it saw (rate limits,
 // overloads, memory short of one more claude, attempts that succeeded) and the clock's time; it
 // answers with the new limit and, when the limit moved, why. Halve on pressure, add one back
-// after a quiet interval with successes: the classic additive-increase / multiplicative-decrease
-// of congestion control, which settles under a provider's rate limit without a model of it.
+// after a few quiet seconds with successes: additive-increase / multiplicative-decrease. The
+// request pace (request-rate.ts) does the same on the rate of tries, which is what a quota
+// counts; this limit guards memory and overload, and halves once on a storm's first 429s.
 
 export interface ParallelismSettings {
   /** The ceiling: `--parallel` (or the memory ceiling at the start, if lower). */
   readonly ceiling: number;
   /** After a back-off, memory pressure within this long counts as the same shortage. */
   readonly holdMs: number;
-  /** How long without pressure, with successes in it, before the limit rises by one. */
+  /** How long without new pressure, with successes in it, before the limit rises by one. */
   readonly quietMs: number;
 }
 
@@ -23,6 +24,10 @@ export interface ParallelismState {
   readonly backedOffAt: number | undefined;
   /** Attempts that succeeded since the limit last moved. */
   readonly successes: number;
+  /** When pressure that was news (a fresh 429 or 529, memory) was last seen: the ramp waits from it. */
+  readonly newsAt?: number;
+  /** 429s and 529s since the limit last moved that were the same burst (no news). */
+  readonly stale?: number;
 }
 
 export type Pressure =
@@ -59,20 +64,24 @@ export function stepParallelism(
     // under the new limit can tell it is still too high; memory, only once the hold has passed.
     const held = state.backedOffAt !== undefined && now - state.backedOffAt < settings.holdMs;
     const news = seen.pressure.filter((p) => (p.kind === 'rate-limited' ? p.fresh : !held));
-    if (state.limit <= 1 || news.length === 0) return { state: { ...state, pressureAt: now, successes: 0 } };
+    // Memory short now, held or not, is no time to add a process.
+    const blocking = seen.pressure.some((p) => p.kind === 'memory' || p.fresh);
+    const stale = (state.stale ?? 0) + seen.pressure.filter((p) => p.kind === 'rate-limited' && !p.fresh).length;
+    if (state.limit <= 1 || news.length === 0) return { state: { ...state, pressureAt: now, successes: blocking ? 0 : successes, stale, ...(blocking ? { newsAt: now } : {}) } };
     const to = Math.max(1, Math.floor(state.limit / 2));
     return {
-      state: { limit: to, changedAt: now, pressureAt: now, backedOffAt: now, successes: 0 },
+      state: { limit: to, changedAt: now, pressureAt: now, backedOffAt: now, successes: 0, newsAt: now, stale: 0 },
       change: { from: state.limit, to, reason: pressureReason(news) },
     };
   }
-  const quietSince = Math.max(state.changedAt, state.pressureAt ?? state.changedAt);
+  const quietSince = Math.max(state.changedAt, state.newsAt ?? state.changedAt);
   if (state.limit < settings.ceiling && successes > 0 && now - quietSince >= settings.quietMs) {
     const to = state.limit + 1;
-    const quietSec = ((now - (state.pressureAt ?? state.changedAt)) / 1000).toFixed(1);
+    const quietSec = ((now - (state.newsAt ?? state.changedAt)) / 1000).toFixed(1);
+    const stale = (state.stale ?? 0) > 0 ? ` (${state.stale} 429/529 answer(s) meanwhile went to tries already paced or started before the back-off: no news)` : '';
     return {
-      state: { ...state, limit: to, changedAt: now, successes: 0 },
-      change: { from: state.limit, to, reason: `no rate limit, overload or memory pressure for ${quietSec} s and ${successes} attempt(s) succeeded: one more at once, up to ${settings.ceiling}` },
+      state: { ...state, limit: to, changedAt: now, successes: 0, stale: 0 },
+      change: { from: state.limit, to, reason: `no rate limit, overload or memory pressure for ${quietSec} s and ${successes} attempt(s) succeeded${stale}: one more at once, up to ${settings.ceiling}` },
     };
   }
   return { state: { ...state, successes } };

@@ -12,6 +12,7 @@ import type { Clock } from '../ports';
 import { orderByPredictedDuration, type DurationEstimator } from './order-ready';
 import { initialParallelism, stepParallelism, type ParallelismState, type Pressure } from './parallelism';
 import { PressureWatch } from './pressure-watch';
+import { RequestPacer } from './request-pacer';
 import { spreadLoad, type AgentLoad } from './spread-load';
 
 export interface AdapterPorts {
@@ -33,12 +34,15 @@ export interface AdapterPorts {
 
 export class RunAdapter {
   readonly watch = new PressureWatch();
+  /** The shared request pace every attempt's tries go through; none in a static run. */
+  readonly pace: RequestPacer | undefined;
   private parallelism: ParallelismState;
   private lastOrder: string | undefined;
 
   constructor(private readonly ports: AdapterPorts) {
     const last = (ports.run.adaptations ?? []).filter((a) => a.kind === 'parallelism').at(-1)?.to;
     this.parallelism = initialParallelism(ports.ceiling, ports.clock.now().getTime(), last === undefined ? undefined : Number(last));
+    this.pace = ports.enabled ? new RequestPacer({ clock: ports.clock, log: (a) => this.log(a) }) : undefined;
   }
 
   /** How many attempts may run at once now. */
@@ -55,7 +59,10 @@ export class RunAdapter {
   async adjust(inFlight: number): Promise<void> {
     const seen = this.watch.drain();
     if (!this.ports.enabled) return;
-    const pressure: Pressure[] = [...seen.pressure];
+    // Once the limit was halved for a storm the pace is holding, its 429s are the pace's to answer
+    // (fewer tries a minute), not this limit's: attempts that think between requests can overlap.
+    const paced = this.pace?.limiting === true && this.parallelism.backedOffAt !== undefined;
+    const pressure: Pressure[] = seen.pressure.map((p) => (paced && p.kind === 'rate-limited' && p.status === 429 ? { ...p, fresh: false } : p));
     const free = this.ports.memory.free();
     // Room for fewer than one more agent while some run: starting another would swap or be killed.
     if (inFlight > 0 && free * 0.8 < this.ports.memory.perAgent) pressure.push({ kind: 'memory', freeBytes: free, neededBytes: this.ports.memory.perAgent });

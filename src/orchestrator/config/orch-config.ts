@@ -91,7 +91,7 @@ export const configSchema = z
     /** Leader cross-verification: a reviewer agent reads each reviewed task's diff, brief and evidence. */
     review: reviewSettings.default({}),
     /** Adaptation during a run: ordering, model tiers, load spreading, adaptive parallelism. */
-    adapt: adaptSettings.default({ enabled: true, quietSec: 30, holdSec: 5, agentBudgetShare: 0.9 }),
+    adapt: adaptSettings.default({ enabled: true, quietSec: 5, holdSec: 5, agentBudgetShare: 0.9 }),
   })
   .strict();
 

@@ -66,7 +66,6 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
   await forecastLive(ctx, options.parallel);
   const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';
-  const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting });
   // orch.json only carries lessons to later runs: failing to write one must not stop this run.
   const learn = (taskId: string): Promise<void> =>
     learning.record(ctx.state(), taskId).catch((error: unknown) => ctx.log.append({ type: 'warning.raised', message: `could not record ${taskId}'s routing outcome in ${ctx.paths.storeFile}: ${(error as Error).message}` }).then(() => undefined));
@@ -84,6 +83,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
     ...(estimate === undefined ? {} : { estimate }),
     ...(ctx.registry === undefined ? {} : { registry: ctx.registry }),
   });
+  const pace = adapter.pace === undefined ? {} : { pace: adapter.pace };
+  const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting, ...pace });
   const unwatch = ctx.log.subscribe(adapter.watch.listener);
   try {
     return await dispatchLoop(ctx, options, inFlight, { router, adapter, assignments, learn });

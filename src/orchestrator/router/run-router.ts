@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../runner/attempt-reques
 import type { Task } from '../../protocol/domain';
 import { BudgetGuard, type Allowance } from './budget-guard';
 import { SpendWatch } from './spend-watch';
-import type { SpendReport } from '../runner/attempt-request';
+import type { RequestPace, SpendReport } from '../runner/attempt-request';
 import { historyFromRun } from './history-from-run';
 import { ModelCatalog, type ModelInfo, type Tier } from './model-catalog';
 import { routeTask } from './route-task';
@@ -28,6 +28,8 @@ export interface RouterPorts {
   readonly earlier?: readonly RoutedOutcome[];
   /** False: a static run, whose tier changes are not logged as adaptations. */
   readonly adapt?: boolean;
+  /** The run's shared request pace, when adaptation is on: every attempt's tries go through it. */
+  readonly pace?: RequestPace;
 }
 
 const TIER_RANK: Readonly<Record<Tier, number>> = { fast: 0, balanced: 1, strong: 2 };
@@ -158,6 +160,7 @@ export class RunRouter {
     const chain = pinned && !this.ports.config.router.fallbackPinned ? [] : this.catalog.fallbackChain(model);
     return {
       ...DEFAULT_RETRY_POLICY,
+      ...(this.ports.pace === undefined ? {} : { pace: this.ports.pace }),
       maxRetries: Math.max(DEFAULT_RETRY_POLICY.maxRetries, chain.length + 1),
       retryOn: [...DEFAULT_RETRY_POLICY.retryOn, 'model-error'],
       onRetryableFailure: async (failure, _retry, current) => {

@@ -75,10 +75,34 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   readonly retryOn: readonly FailureClass[];
   readonly onRetryableFailure?: (failure: AttemptOutcome, retryNumber: number, model: string) => RetryDecision | Promise<RetryDecision>;
+  /**
+   * The run's shared request pace: every try waits for it, and a 429 retry waits for its
+   * window instead of backing off alone. Such retries do not use up `maxRetries` (up to
+   * `maxPacedRetries`): an attempt must not fail because a quota it shares ran dry.
+   */
+  readonly pace?: RequestPace;
+  readonly maxPacedRetries?: number;
+}
+
+/** What the pace handed a try: when it was let through. */
+export interface PaceTicket {
+  readonly grantedAt: number;
+}
+
+export interface RequestPace {
+  /** Resolves when the try may start; undefined when the signal stopped the wait. */
+  acquire(signal: AbortSignal | undefined): Promise<PaceTicket | undefined>;
+  /** The try met a 429 that asked to wait `retryAfterSec`. */
+  limited(ticket: PaceTicket, retryAfterSec: number | undefined): void;
+  /** The try ended otherwise; `ok` when it got its answers. */
+  done(ticket: PaceTicket, ok: boolean): void;
+  /** What a try asking now would wait, in ms. */
+  waitMs(): number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 2,
+  maxPacedRetries: 12,
   baseDelayMs: 2_000,
   maxDelayMs: 120_000,
   retryOn: ['overloaded', 'rate-limited'],

@@ -77,8 +77,15 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
   let model = req.model;
   let prompt = req.prompt;
   let resumeSessionId = req.resumeSessionId;
+  const pace = policy.pace;
+  let paced = 0;
+  let previous: TryResult | undefined;
 
   for (;;) {
+    const ticket = await pace?.acquire(req.signal);
+    if (pace !== undefined && ticket === undefined && previous !== undefined) {
+      return outcomeOf(previous, totals, startedAt, model, { failure: 'cancelled', message: 'cancelled while waiting to retry' });
+    }
     const remaining = req.maxBudgetUsd === undefined ? undefined : Math.max(0, req.maxBudgetUsd - totals.costUsd);
     totals.tries += 1;
     const last = await runClaudeOnce(
@@ -97,22 +104,33 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
     totals.estimated ||= last.costSource === 'estimated';
     totals.inputTokens += last.inputTokens;
     totals.outputTokens += last.outputTokens;
+    previous = last;
+    // A 429 under the shared pace is the run's quota running dry, not this attempt failing:
+    // it waits for the shared window and counts against its own, larger allowance.
+    const pacedRetry = ticket !== undefined && last.failure === 'rate-limited';
+    if (ticket !== undefined) {
+      if (pacedRetry) pace?.limited(ticket, last.retryAfterSec);
+      else pace?.done(ticket, last.outcome === 'succeeded');
+    }
+    if (pacedRetry) paced += 1;
 
     const retryNumber = totals.tries;
-    if (last.outcome === 'succeeded' || !retryable(last.failure, policy) || retryNumber > policy.maxRetries) {
+    const spent = pacedRetry ? paced > (policy.maxPacedRetries ?? DEFAULT_RETRY_POLICY.maxPacedRetries ?? 0) : retryNumber - paced > policy.maxRetries;
+    if (last.outcome === 'succeeded' || !retryable(last.failure, policy) || spent) {
       return outcomeOf(last, totals, startedAt, model);
     }
     if (req.maxBudgetUsd !== undefined && totals.costUsd >= req.maxBudgetUsd) return outcomeOf(last, totals, startedAt, model);
     const decision = policy.onRetryableFailure === undefined ? { action: 'retry' as const } : await policy.onRetryableFailure(outcomeOf(last, totals, startedAt, model), retryNumber, model);
     if (decision.action === 'stop') return outcomeOf(last, totals, startedAt, model);
-    const delayMs = decision.delayMs ?? retryDelayMs(policy, retryNumber, last.retryAfterSec);
+    // Paced, the wait is the shared window's (the pace honours the retry-after), not a back-off of its own.
+    const delayMs = pacedRetry ? 0 : (decision.delayMs ?? retryDelayMs(policy, retryNumber, last.retryAfterSec));
     // A wait longer than the policy allows is the scheduler's call (e.g. pause), not ours.
-    if (delayMs > policy.maxDelayMs) return outcomeOf(last, totals, startedAt, model);
+    if (Math.max(delayMs, pacedRetry ? (last.retryAfterSec ?? 0) * 1000 : 0) > policy.maxDelayMs) return outcomeOf(last, totals, startedAt, model);
     const errorStatus = statusOf(last.failure);
     emit({
       type: 'attempt.activity',
       attemptId: req.attemptId,
-      activity: { kind: 'retry', attempt: retryNumber, maxRetries: policy.maxRetries, delayMs, ...(errorStatus === undefined ? {} : { errorStatus }) },
+      activity: { kind: 'retry', attempt: retryNumber, maxRetries: policy.maxRetries + paced, delayMs: pacedRetry ? (pace?.waitMs() ?? 0) : delayMs, ...(errorStatus === undefined ? {} : { errorStatus }) },
     });
     if (decision.model !== undefined && decision.model !== model) {
       emit({ type: 'attempt.activity', attemptId: req.attemptId, activity: { kind: 'warning', message: `retrying with model ${decision.model} instead of ${model} after: ${last.message ?? last.failure ?? 'a failure'}` } });

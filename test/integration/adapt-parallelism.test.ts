@@ -15,6 +15,7 @@ import type { OrchEvent } from '../../src/protocol/events';
 import type { RunAdapted } from '../../src/protocol/events-adapt';
 import { rateLimited, times } from '../../src/scripted-model/scenarios';
 import { runCli } from '../../src/cli/run-cli';
+import { adaptationChange } from '../../src/protocol/adaptation-text';
 import { engineFixture, prd } from '../support/engine-fixture';
 
 const PARALLEL = 4;
@@ -109,12 +110,20 @@ describe('adaptive parallelism under 429s from the scripted model', function () 
     assert.deepEqual(outcome.snapshot.adaptations?.map((a) => a.seq), adapted.map((e) => e.seq));
   });
 
-  it('lists the decisions under "adapted:" in orch status', () => {
+  it('lists the newest decisions under "adapted:" in orch status, each with its change and reason', () => {
     const at = status.indexOf('\n  adapted:\n');
     assert.ok(at >= 0, status);
-    const section = status.slice(at);
-    assert.match(section, /\n {4}\d\d:\d\d:\d\d parallelism parallel 4 -> 2: \d+ 429 answer/);
-    assert.match(section, /\n {4}\d\d:\d\d:\d\d parallelism parallel \d -> \d: no rate limit/);
-    assert.match(status, /\n {4}\d\d:\d\d:\d\d request-rate tries \S+ -> unlimited: \d+ tries got their answers/);
+    // How many decisions a run makes depends on the machine's timing (a loaded one may see a second
+    // burst), so the section is checked against the run's own log, not against a fixed count.
+    const lines = status.slice(at + '\n  adapted:\n'.length).split('\n').filter((l) => l.startsWith('    ')).map((l) => l.trim());
+    const shown = adapted.slice(-5);
+    if (adapted.length > 5) assert.equal(lines.shift(), `(${adapted.length - 5} earlier)`, status);
+    assert.equal(lines.length, shown.length, status);
+    shown.forEach((e, i) => {
+      assert.ok(lines[i]!.includes(` ${e.kind} ${adaptationChange(e)}`) && lines[i]!.endsWith(`: ${e.reason}`), `${lines[i]} shows ${JSON.stringify(e)}`);
+    });
+    assert.match(parallelism[0]!.reason, /\d+ 429 answer/);
+    assert.ok(parallelism.some((e) => /no rate limit/.test(e.reason)), JSON.stringify(parallelism));
+    assert.ok(pace.some((e) => e.to === 'unlimited' && /\d+ tries got their answers/.test(e.reason)), JSON.stringify(pace));
   });
 });

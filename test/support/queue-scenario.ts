@@ -10,13 +10,18 @@ import type { RecordedRequest } from '../../src/scripted-model/server';
 export const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
 export const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
 
-/** Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. */
-export function scenario(slowFile: string, slowMs: number): Scenario {
+/**
+ * Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. `reworkFile` holds
+ * its own name first and `done` from its rework on (the rework's text names the task's title).
+ */
+export function scenario(slowFile: string, slowMs: number, reworkFile?: string): Scenario {
   let slowCalls = 0;
+  let reworkCalls = 0;
   return (request, context) => {
-    const file = fileOf(request.userText) ?? 'unknown.txt';
+    const file = fileOf(request.userText) ?? (reworkFile !== undefined && request.userText.includes(`(Make ${reworkFile})`) ? reworkFile : 'unknown.txt');
     if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
     if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
+    if (file === reworkFile && reworkCalls++ > 0) return writeTool(file, 'done\n')(request, context);
     return writeTool(file, `${file}\n`)(request, context);
   };
 }

@@ -8,6 +8,7 @@ import { git, gitOk } from '../engine/git';
 
 export const startRef = (attemptId: string): string => `refs/orch/start/${refSafe(attemptId)}`;
 export const attemptRef = (attemptId: string): string => `refs/orch/attempts/${refSafe(attemptId)}`;
+export const evidenceRef = (attemptId: string): string => `refs/orch/evidence/${refSafe(attemptId)}`;
 
 function refSafe(attemptId: string): string {
   return attemptId.replace(/[^A-Za-z0-9._-]+/g, '-');

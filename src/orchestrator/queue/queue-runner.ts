@@ -5,6 +5,7 @@
 // is dropped, so no task can complete twice.
 
 import { Queue } from 'bullmq';
+import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { AttemptOutcome, NewEvent } from '../../protocol/events';
 import type { AttemptRunner } from '../engine/engine-context';
@@ -14,6 +15,9 @@ import { adoptAttemptWork, ensureCodeRemote, publishStart } from './code-remote'
 import { connect, type QueueAddress } from './queue-connection';
 import { keys, parseReport, QUEUE_NAME, type QueueJob, type Report, type ReportBody } from './queue-protocol';
 import { WorkerMonitor } from './worker-monitor';
+import type { CheckGroups } from '../engine/attempt-checks';
+import type { Redact } from '../security/redact-secrets';
+import { relocateResults, unpackEvidence } from './evidence-ref';
 
 export interface QueueRunnerOptions {
   readonly address: QueueAddress;
@@ -30,6 +34,13 @@ export interface QueueRunnerOptions {
    * process) and consults (a quick read-only question beside a running attempt).
    */
   readonly local: AttemptRunner;
+  /**
+   * The run's evidence folder: with it, jobs carry the task's checks, the workers run them and their
+   * evidence files land here. Without it, the coordinator runs every check itself.
+   */
+  readonly evidenceDir?: (runId: string) => string;
+  /** The run's redaction, applied again to the evidence text workers send. */
+  readonly redact?: Redact;
 }
 
 interface Pending {
@@ -55,6 +66,8 @@ export class QueueRunner {
   private readonly reader: Redis;
   private readonly queue: Queue;
   private readonly pending = new Map<string, Pending>();
+  /** Check results of attempts whose end report was taken, until the engine's verdict takes them. */
+  private readonly checked = new Map<string, CheckGroups>();
   private log: EventLog | undefined;
   private monitor: WorkerMonitor | undefined;
   private readLoop: Promise<void> | undefined;
@@ -73,6 +86,13 @@ export class QueueRunner {
     this.queue = new Queue(QUEUE_NAME, { connection: options.address.bullmq });
     this.queue.on('error', note);
   }
+
+  /** The engine's port (EngineContext.workerChecks): the worker's results for this attempt, once. */
+  readonly workerChecks = (attemptId: string): CheckGroups | undefined => {
+    const groups = this.checked.get(attemptId);
+    this.checked.delete(attemptId);
+    return groups;
+  };
 
   /** Starts following the run once its log is open: its report stream, the workers' heartbeats. */
   attach(log: EventLog): void {
@@ -102,7 +122,7 @@ export class QueueRunner {
     if (log === undefined) throw new Error('the queue runner has no run log yet');
     const remote = await ensureCodeRemote(this.options.orchDir);
     const startCommit = await publishStart(request.cwd, remote, request.attemptId);
-    const job = jobOf(request, log, { remote, startCommit, setup: this.options.setup });
+    const job = jobOf(request, log, { remote, startCommit, setup: this.options.setup, verify: this.options.evidenceDir !== undefined });
     const jobId = `${log.runId}/${request.attemptId}`;
     await this.dropStaleJobs(job);
     const outcome = new Promise<AttemptOutcome>((resolve) => {
@@ -244,7 +264,22 @@ export class QueueRunner {
           outcome = { ...outcomeOf('crashed', `the work of ${report.attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
         }
       }
+      // Only an awaited attempt's end gets here: a late report's results never reach a verdict.
+      if (body.checks !== undefined && outcome.outcome === 'succeeded') await this.takeChecks(p, report.attemptId, body);
       p.settle(outcome);
+    }
+  }
+
+  /** The worker's evidence into the run's folder, its results kept for the verdict; on any doubt the coordinator runs the checks. */
+  private async takeChecks(p: Pending, attemptId: string, body: Extract<ReportBody, { kind: 'end' }>): Promise<void> {
+    const into = this.options.evidenceDir?.(p.job.runId);
+    if (into === undefined || body.checks === undefined) return;
+    try {
+      await mkdir(into, { recursive: true });
+      const names = body.evidence === undefined ? [] : await unpackEvidence(p.job.remote, body.evidence.commit, into, this.options.redact);
+      this.checked.set(attemptId, body.evidence === undefined ? body.checks : relocateResults(body.checks, body.evidence.dir, into, names));
+    } catch (error) {
+      p.emit({ type: 'warning.raised', message: `the evidence of ${attemptId}'s checks on worker ${body.worker} could not be taken, so the coordinator runs them: ${(error as Error).message}` });
     }
   }
 
@@ -266,7 +301,7 @@ function distributed(request: AttemptRequest): boolean {
   return request.submissions === undefined && request.attemptId.startsWith(`${request.taskId}#`) && /#\d+$/.test(request.attemptId);
 }
 
-function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; startCommit: string; setup: QueueRunnerOptions['setup'] }): QueueJob {
+function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; startCommit: string; setup: QueueRunnerOptions['setup']; verify: boolean }): QueueJob {
   return {
     runId: log.runId,
     taskId: request.taskId,
@@ -287,6 +322,7 @@ function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; s
     remote: code.remote,
     startCommit: code.startCommit,
     branch: `orch/${log.runId}/${request.taskId.replace(/[^A-Za-z0-9._-]+/g, '-')}`,
+    ...(code.verify && request.verify !== undefined ? { verify: request.verify } : {}),
   };
 }
 

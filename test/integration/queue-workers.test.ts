@@ -46,12 +46,12 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     dir = mkdtempSync(join(tmpdir(), 'orch-queue-'));
     redis = await startRedisServer();
     // A command check that says where it ran (and notes it outside every worktree), and fails
-    // until the rework writes `done`.
-    const check = `      - command: pwd >> ${join(dir, 'checks-ran.txt')}; echo "checked in $(pwd)"; grep -qx done a2.txt`;
+    // until the rework writes its fix.
+    const check = `      - command: pwd >> ${join(dir, 'checks-ran.txt')}; echo "checked in $(pwd)"; test -f a2-fixed.txt`;
     fixture = await engineFixture(dir, {
       'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }]).replace('      - file: a2.txt', `      - file: a2.txt\n${check}`),
       'b.md': prd('PRD-B', [{ id: 'T1', file: 'b1.txt' }, { id: 'T2', file: 'b2.txt' }]),
-    }, scenario('b2.txt', 20_000, 'a2.txt'));
+    }, scenario('b2.txt', 20_000, { file: 'a2.txt', fix: 'a2-fixed.txt' }));
     workers = ['w1', 'w2', 'w3'].map((name) => startWorker(dir, name, redis.url, fixture.env));
     await Promise.all(workers.map((w) => w.ready));
     const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--parallel', '3', '--no-dashboard']);
@@ -144,6 +144,16 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
       assert.match(text, new RegExp(`# cwd ${dir}/w[123]/worktrees/`), name);
       assert.match(text, new RegExp(`# exit ${exit} `), name);
       assert.equal(statSync(join(evidence, name)).mode & 0o777, 0o600, name);
+    }
+  });
+
+  it('leaves no logged report on the run\'s stream', async () => {
+    const client = new Redis(redis.url);
+    try {
+      // Everything was taken and fsynced: only the entry the read loop stopped at may stay.
+      assert.ok((await client.xlen(`orch:run:${snapshot.runId}:reports`)) <= 1);
+    } finally {
+      client.disconnect();
     }
   });
 

@@ -76,6 +76,8 @@ export class QueueRunner {
   private lastError: string | undefined;
   /** The report stream's entry the read loop is at: what comes after it has not been taken yet. */
   private readId = '0';
+  /** The stream holds nothing older than this entry any more. */
+  private trimmedTo = '0';
 
   constructor(private readonly options: QueueRunnerOptions) {
     const note = (error: Error): void => {
@@ -104,12 +106,13 @@ export class QueueRunner {
     // A resumed run was cancelled before: its jobs may be taken again.
     void this.redis.del(keys.cancelled(log.runId)).catch(() => undefined);
     this.readLoop = this.follow(keys.reports(log.runId));
-    this.poller = setInterval(() => void this.checkJobs().catch(() => undefined), this.options.pollMs ?? 1_000);
+    this.poller = setInterval(() => void this.checkJobs().then(() => this.trimReports()).catch(() => undefined), this.options.pollMs ?? 1_000);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poller);
+    await this.trimReports().catch(() => undefined);
     await this.monitor?.stop();
     this.reader.disconnect();
     await this.readLoop?.catch(() => undefined);
@@ -202,6 +205,21 @@ export class QueueRunner {
         this.finish(attemptId, outcomeOf('crashed', `the job is gone from the queue and worker ${p.worker} is lost`));
       }
     }
+  }
+
+  /**
+   * Drops the stream's entries before the one the read loop is at, once what they brought is
+   * fsynced in the log: the stream would otherwise grow by every report of the run. Nothing reads
+   * them again: a resumed coordinator awaits only new attempts (it closes the ones it was awaiting
+   * as interrupted), and the entry being taken, with everything after it, stays.
+   */
+  private async trimReports(): Promise<void> {
+    const log = this.log;
+    const upTo = this.readId;
+    if (log === undefined || upTo === '0' || upTo === this.trimmedTo) return;
+    await log.flush();
+    await this.redis.xtrim(keys.reports(log.runId), 'MINID', upTo);
+    this.trimmedTo = upTo;
   }
 
   /** The kinds of this attempt's reports on the stream that the read loop has not taken yet. */

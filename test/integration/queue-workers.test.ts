@@ -3,7 +3,7 @@
 // `orch run --queue`. One run serves several assertions; a worker is killed with SIGKILL mid-attempt.
 
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,9 +49,17 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     // until the rework writes its fix.
     const check = `      - command: pwd >> ${join(dir, 'checks-ran.txt')}; echo "checked in $(pwd)"; test -f a2-fixed.txt`;
     fixture = await engineFixture(dir, {
-      'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }]).replace('      - file: a2.txt', `      - file: a2.txt\n${check}`),
+      'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }])
+        .replace('      - file: a2.txt', `      - file: a2.txt\n${check}`)
+        .replace('      - file: a1.txt', '      - file: a1.txt\n      - command: grep -qx from-include local.env'),
       'b.md': prd('PRD-B', [{ id: 'T1', file: 'b1.txt' }, { id: 'T2', file: 'b2.txt' }]),
     }, scenario('b2.txt', 20_000, { file: 'a2.txt', fix: 'a2-fixed.txt' }));
+    // A file git ignores that the workspace's .worktreeinclude names: workers get it too.
+    writeFileSync(join(fixture.workspace, '.gitignore'), 'local.env\n');
+    writeFileSync(join(fixture.workspace, '.worktreeinclude'), 'local.env\n');
+    await gitOk(fixture.workspace, ['add', '.gitignore', '.worktreeinclude']);
+    await gitOk(fixture.workspace, ['commit', '-q', '-m', 'include local.env in worktrees']);
+    writeFileSync(join(fixture.workspace, 'local.env'), 'from-include\n');
     workers = ['w1', 'w2', 'w3'].map((name) => startWorker(dir, name, redis.url, fixture.env));
     await Promise.all(workers.map((w) => w.ready));
     const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--parallel', '3', '--no-dashboard']);
@@ -145,6 +153,16 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
       assert.match(text, new RegExp(`# exit ${exit} `), name);
       assert.equal(statSync(join(evidence, name)).mode & 0o777, 0o600, name);
     }
+  });
+
+  it('gives the workers\' worktrees the .worktreeinclude files, which no commit takes', async () => {
+    const verified = log.find((e) => e.type === 'task.verified' && e.taskId === 'PRD-A/T1');
+    assert.ok(verified?.type === 'task.verified');
+    const check = verified.checks.find((c) => c.check === 'command grep -qx from-include local.env');
+    assert.equal(check?.passed, true);
+    assert.match(readFileSync(check.evidencePath!, 'utf8'), new RegExp(`# cwd ${dir}/w[123]/worktrees/`), 'it ran on a worker');
+    const integration = (await gitOk(fixture.workspace, ['branch', '--format=%(refname:short)', '--list', 'orch/*/integration'])).trim();
+    assert.ok(!(await gitOk(fixture.workspace, ['ls-tree', '-r', '--name-only', integration])).split('\n').includes('local.env'));
   });
 
   it('leaves no logged report on the run\'s stream', async () => {

@@ -15,6 +15,7 @@ export async function openQueueRunner(url: string, setup: { readonly paths: Work
     orchDir: setup.paths.orchDir,
     local,
     evidenceDir: (runId) => setup.paths.evidenceDir(runId),
+    root: setup.paths.root,
     redact: redactor(secretsOf(process.env, setup.config.redact)),
     ...(command === undefined ? {} : { setup: { command, timeoutSec: setup.config.worktree.setupTimeoutSec } }),
   });

@@ -49,6 +49,8 @@ export const queueJobSchema = z.object({
   startCommit: z.string().regex(/^[0-9a-f]{40}$/),
   /** The task branch the worker pushes back, `orch/<run>/<task>`. */
   branch: z.string().min(1),
+  /** The workspace's `.worktreeinclude` files: a commit under `refs/orch/include/<run>`, and the paths it holds. */
+  include: z.object({ commit: z.string().regex(/^[0-9a-f]{40}$/), paths: z.array(z.string().min(1)).readonly() }).optional(),
   /** The task's checks, run by the worker after the attempt; absent, the coordinator runs them. */
   verify: jobVerifySchema.optional(),
 });

@@ -18,6 +18,7 @@ import { WorkerMonitor } from './worker-monitor';
 import type { CheckGroups } from '../engine/attempt-checks';
 import type { Redact } from '../security/redact-secrets';
 import { relocateResults, unpackEvidence } from './evidence-ref';
+import { publishIncluded, type IncludePack } from './include-ref';
 
 export interface QueueRunnerOptions {
   readonly address: QueueAddress;
@@ -39,6 +40,8 @@ export interface QueueRunnerOptions {
    * evidence files land here. Without it, the coordinator runs every check itself.
    */
   readonly evidenceDir?: (runId: string) => string;
+  /** The workspace: its `.worktreeinclude` files go to the workers' worktrees. */
+  readonly root?: string;
   /** The run's redaction, applied again to the evidence text workers send. */
   readonly redact?: Redact;
 }
@@ -68,6 +71,8 @@ export class QueueRunner {
   private readonly pending = new Map<string, Pending>();
   /** Check results of attempts whose end report was taken, until the engine's verdict takes them. */
   private readonly checked = new Map<string, CheckGroups>();
+  /** The run's `.worktreeinclude` pack, made once (a local run lists the files once too). */
+  private included: Promise<IncludePack | undefined> | undefined;
   private log: EventLog | undefined;
   private monitor: WorkerMonitor | undefined;
   private readLoop: Promise<void> | undefined;
@@ -125,7 +130,10 @@ export class QueueRunner {
     if (log === undefined) throw new Error('the queue runner has no run log yet');
     const remote = await ensureCodeRemote(this.options.orchDir);
     const startCommit = await publishStart(request.cwd, remote, request.attemptId);
-    const job = jobOf(request, log, { remote, startCommit, setup: this.options.setup, verify: this.options.evidenceDir !== undefined });
+    const root = this.options.root;
+    this.included ??= root === undefined ? Promise.resolve(undefined) : publishIncluded(root, remote, log.runId);
+    const include = await this.included;
+    const job = { ...jobOf(request, log, { remote, startCommit, setup: this.options.setup, verify: this.options.evidenceDir !== undefined }), ...(include === undefined ? {} : { include }) };
     const jobId = `${log.runId}/${request.attemptId}`;
     await this.dropStaleJobs(job);
     const outcome = new Promise<AttemptOutcome>((resolve) => {

@@ -12,6 +12,7 @@ import { runSetupCommand } from '../worktree/setup-command';
 import { attemptRef, pushAttemptWork, startRef } from './code-remote';
 import type { QueueJob, ReportBody } from './queue-protocol';
 import { runWorkerChecks, type WorkerChecks } from './worker-checks';
+import { placeIncluded } from './include-ref';
 
 export interface WorkerPlace {
   readonly name: string;
@@ -29,7 +30,9 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   let setupMade: string[];
   try {
     await oneAtATime(join(place.folder, 'repo.git'), () => checkout(place.folder, job, dir));
-    setupMade = await runSetup(place, job, dir, signal);
+    // As a local run copies them into the task's worktree before its setup; never committed.
+    if (job.include !== undefined) await placeIncluded(join(place.folder, 'repo.git'), job.remote, job.runId, job.include.commit, dir);
+    setupMade = [...(job.include?.paths ?? []), ...(await runSetup(place, job, dir, signal))];
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: failed(signal.aborted ? 'cancelled' : 'crashed', `worker ${place.name} could not prepare the worktree: ${(error as Error).message}`) });
     return;

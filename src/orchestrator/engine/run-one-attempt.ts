@@ -68,6 +68,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
       verify: attemptVerify(ctx, taskId, id),
+      ...(ctx.worktrees === undefined ? {} : { betweenWorktreeChanges: ctx.worktrees.betweenChanges.bind(ctx.worktrees) }),
       signal: ctx.signal,
       messaging: { ...hub.portFor({ taskId, agent: agent.name, attemptId: id }), consult: (name, question) => consultAgent(ctx, { taskId, attemptId: id, cwd, model: plan.model }, name, question) },
     },

@@ -133,6 +133,14 @@ export class Worktrees {
   }
 
   /**
+   * Runs `step` while no worktree is being added or removed: a fetch into the repository checks
+   * every worktree's HEAD, and one caught half made or half gone fails it.
+   */
+  betweenChanges<T>(step: () => Promise<T>): Promise<T> {
+    return this.trees.run(step, 'urgent');
+  }
+
+  /**
    * Starts adding the task's worktree in the background, for a task that is ready but has no
    * slot yet: its `obtain` then finds it made. Its setup still runs at dispatch.
    */

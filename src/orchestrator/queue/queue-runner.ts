@@ -52,6 +52,7 @@ interface Pending {
   readonly cwd: string;
   readonly emit: (event: NewEvent) => void;
   readonly settle: (outcome: AttemptOutcome) => void;
+  readonly betweenWorktreeChanges: AttemptRequest['betweenWorktreeChanges'];
   lastSeq: number;
   worker?: string;
   settling: boolean;
@@ -137,7 +138,7 @@ export class QueueRunner {
     const jobId = `${log.runId}/${request.attemptId}`;
     await this.dropStaleJobs(job);
     const outcome = new Promise<AttemptOutcome>((resolve) => {
-      this.pending.set(request.attemptId, { job, jobId, cwd: request.cwd, emit, settle: resolve, lastSeq: 0, settling: false });
+      this.pending.set(request.attemptId, { job, jobId, cwd: request.cwd, emit, settle: resolve, betweenWorktreeChanges: request.betweenWorktreeChanges, lastSeq: 0, settling: false });
     });
     const onAbort = (): void => void this.cancel(request.attemptId);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -285,7 +286,7 @@ export class QueueRunner {
       let outcome = body.outcome;
       if (body.commit !== undefined) {
         try {
-          await adoptAttemptWork(p.cwd, p.job.remote, report.attemptId, body.commit);
+          await adoptAttemptWork(p.cwd, p.job.remote, report.attemptId, body.commit, p.betweenWorktreeChanges);
         } catch (error) {
           outcome = { ...outcomeOf('crashed', `the work of ${report.attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
         }

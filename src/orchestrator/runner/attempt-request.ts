@@ -50,6 +50,8 @@ export interface AttemptRequest {
   readonly killGraceMs?: number;
   /** Asked as the stream reports spend: a reason stops the try at once, mid-turn (`budget-exceeded`). */
   readonly spendWatch?: SpendWatch;
+  /** Git work in the task's repository that must not overlap a worktree being added or removed (a remote attempt's fetch). */
+  readonly betweenWorktreeChanges?: <T>(step: () => Promise<T>) => Promise<T>;
   /** What the work will be verified against: a runner on another machine (a queue worker) runs the checks there. */
   readonly verify?: AttemptVerify;
 }

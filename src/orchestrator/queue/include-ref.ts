@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gitOk } from '../engine/git';
 import { includedPaths, readIncludePatterns } from '../worktree/worktree-include';
 
-export const includeRef = (runId: string): string => `refs/orch/include/${runId.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
+const includeRef = (runId: string): string => `refs/orch/include/${runId.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
 
 export interface IncludePack {
   readonly commit: string;

@@ -43,6 +43,7 @@ describe('evidence files from a worker to the coordinator, through the code remo
     assert.equal(moved[0]![0]!.evidencePath, join(into, 'PRD-1-T1-1-check1.log'));
     assert.deepEqual(moved[1], results[1]);
     assert.throws(() => relocateResults([[{ ...results[0]![0]!, evidencePath: join(made, 'other.log') }]], made, into, names), /names other\.log, which the worker's evidence does not hold/);
+    assert.throws(() => relocateResults([[{ ...results[0]![0]!, evidencePath: '/etc/passwd' }]], made, into, names), /is \/etc\/passwd, not one of the worker's evidence files/);
   });
 
   it('refuses a second pack for the same attempt, and packs nothing for checks that left no file', async () => {

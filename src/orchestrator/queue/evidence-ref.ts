@@ -65,13 +65,19 @@ export async function unpackEvidence(remote: string, commit: string, intoDir: st
   return names;
 }
 
-/** The results with the worker's evidence paths pointing at the unpacked files; a path to a file not in the pack is refused. */
+/**
+ * The results with the worker's evidence paths pointing at the unpacked files; a path to a file
+ * not in the pack, or an evidence path anywhere else, is refused.
+ */
 export function relocateResults(groups: CheckGroups, fromDir: string, intoDir: string, names: readonly string[]): CheckGroups {
   const prefix = fromDir.endsWith('/') ? fromDir : `${fromDir}/`;
-  return redactDeep(groups, (text) => {
+  const moved = redactDeep(groups, (text) => {
     if (!text.startsWith(prefix)) return text;
     const name = text.slice(prefix.length);
     if (!names.includes(name)) throw new Error(`a check result names ${name}, which the worker's evidence does not hold`);
     return join(intoDir, name);
   });
+  const outside = moved.flat().find((r) => r.evidencePath !== undefined && !r.evidencePath.startsWith(`${intoDir}/`));
+  if (outside !== undefined) throw new Error(`the evidence of "${outside.check}" is ${outside.evidencePath}, not one of the worker's evidence files`);
+  return moved;
 }

@@ -283,18 +283,24 @@ export class QueueRunner {
       p.emit(body.event);
     } else {
       p.settling = true;
-      let outcome = body.outcome;
-      if (body.commit !== undefined) {
-        try {
-          await adoptAttemptWork(p.cwd, p.job.remote, report.attemptId, body.commit, p.betweenWorktreeChanges);
-        } catch (error) {
-          outcome = { ...outcomeOf('crashed', `the work of ${report.attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
-        }
-      }
-      // Only an awaited attempt's end gets here: a late report's results never reach a verdict.
-      if (body.checks !== undefined && outcome.outcome === 'succeeded') await this.takeChecks(p, report.attemptId, body);
-      p.settle(outcome);
+      // Not awaited: the fetch waits for the engine's worktree lane, and other attempts' reports
+      // need not wait with it. Nothing of this attempt comes after its end.
+      void this.settleEnd(p, report.attemptId, body).catch((error: unknown) => p.settle(outcomeOf('crashed', `the end of ${report.attemptId} could not be taken: ${(error as Error).message}`)));
     }
+  }
+
+  private async settleEnd(p: Pending, attemptId: string, body: Extract<ReportBody, { kind: 'end' }>): Promise<void> {
+    let outcome = body.outcome;
+    if (body.commit !== undefined) {
+      try {
+        await adoptAttemptWork(p.cwd, p.job.remote, attemptId, body.commit, p.betweenWorktreeChanges);
+      } catch (error) {
+        outcome = { ...outcomeOf('crashed', `the work of ${attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
+      }
+    }
+    // Only an awaited attempt's end gets here: a late report's results never reach a verdict.
+    if (body.checks !== undefined && outcome.outcome === 'succeeded') await this.takeChecks(p, attemptId, body);
+    p.settle(outcome);
   }
 
   /** The worker's evidence into the run's folder, its results kept for the verdict; on any doubt the coordinator runs the checks. */

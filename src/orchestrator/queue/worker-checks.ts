@@ -28,5 +28,7 @@ export async function runWorkerChecks(place: { readonly name: string; readonly f
   const env = { ORCH_RUN_ID: job.runId, ORCH_WORKER: place.name };
   const checks = await verifyCheckGroups(verify.checks, verifyContextOf(verify, { cwd: dir, evidenceDir, env, signal, redact }));
   const evidence = await packEvidence(join(place.folder, 'repo.git'), evidenceDir, job.remote, job.attemptId);
+  // The coordinator keeps them now (screenshots add up over a run).
+  await rm(evidenceDir, { recursive: true, force: true });
   return { checks, ...(evidence === undefined ? {} : { evidence }) };
 }

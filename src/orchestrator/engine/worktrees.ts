@@ -132,10 +132,7 @@ export class Worktrees {
     return this.trees.run(() => this.addTaskWorktree(taskId), 'urgent');
   }
 
-  /**
-   * Runs `step` while no worktree is being added or removed: a fetch into the repository checks
-   * every worktree's HEAD, and one caught half made or half gone fails it.
-   */
+  /** Runs `step` while no worktree is added or removed: a fetch checks every worktree's HEAD, and a half-made one fails it. */
   betweenChanges<T>(step: () => Promise<T>): Promise<T> {
     return this.trees.run(step, 'urgent');
   }

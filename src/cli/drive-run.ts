@@ -29,6 +29,7 @@ export async function driveRun(
     const outcome = await start({
       ...setup,
       runAttempt: queue?.run ?? runAttempt,
+      ...(queue === undefined ? {} : { workerChecks: queue.workerChecks }),
       env: io.env,
       signal: control.signal,
       pause: control.pause,

@@ -3,7 +3,7 @@
 // `orch run --queue`. One run serves several assertions; a worker is killed with SIGKILL mid-attempt.
 
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,10 +45,21 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'orch-queue-'));
     redis = await startRedisServer();
+    // A command check that says where it ran (and notes it outside every worktree), and fails
+    // until the rework writes its fix.
+    const check = `      - command: pwd >> ${join(dir, 'checks-ran.txt')}; echo "checked in $(pwd)"; test -f a2-fixed.txt`;
     fixture = await engineFixture(dir, {
-      'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }]),
+      'a.md': prd('PRD-A', [{ id: 'T1', file: 'a1.txt' }, { id: 'T2', file: 'a2.txt' }, { id: 'T3', file: 'a3.txt', depends: ['T1'] }])
+        .replace('      - file: a2.txt', `      - file: a2.txt\n${check}`)
+        .replace('      - file: a1.txt', '      - file: a1.txt\n      - command: grep -qx from-include local.env'),
       'b.md': prd('PRD-B', [{ id: 'T1', file: 'b1.txt' }, { id: 'T2', file: 'b2.txt' }]),
-    }, scenario('b2.txt', 20_000));
+    }, scenario('b2.txt', 20_000, { file: 'a2.txt', fix: 'a2-fixed.txt' }));
+    // A file git ignores that the workspace's .worktreeinclude names: workers get it too.
+    writeFileSync(join(fixture.workspace, '.gitignore'), 'local.env\n');
+    writeFileSync(join(fixture.workspace, '.worktreeinclude'), 'local.env\n');
+    await gitOk(fixture.workspace, ['add', '.gitignore', '.worktreeinclude']);
+    await gitOk(fixture.workspace, ['commit', '-q', '-m', 'include local.env in worktrees']);
+    writeFileSync(join(fixture.workspace, 'local.env'), 'from-include\n');
     workers = ['w1', 'w2', 'w3'].map((name) => startWorker(dir, name, redis.url, fixture.env));
     await Promise.all(workers.map((w) => w.ready));
     const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--parallel', '3', '--no-dashboard']);
@@ -107,6 +118,61 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     const integration = (await gitOk(fixture.workspace, ['branch', '--format=%(refname:short)', '--list', 'orch/*/integration'])).trim();
     const files = (await gitOk(fixture.workspace, ['ls-tree', '-r', '--name-only', integration])).split('\n');
     for (const file of ['a1.txt', 'a2.txt', 'a3.txt', 'b1.txt', 'b2.txt']) assert.ok(files.includes(file), `${file} is on ${integration}`);
+  });
+
+  it('runs the task\'s checks on the worker that ran the attempt, never on the coordinator', () => {
+    const ran = readFileSync(join(dir, 'checks-ran.txt'), 'utf8').trimEnd().split('\n');
+    assert.equal(ran.length, 2, 'the failing first attempt and its rework, each checked once');
+    for (const folder of ran) {
+      assert.match(folder, new RegExp(`^${dir}/w[123]/worktrees/`), `${folder} is a worker's worktree`);
+      assert.ok(!folder.startsWith(fixture.workspace), `${folder} is not the coordinator's`);
+    }
+  });
+
+  it('a check failing on a worker raises a defect, and its rework verifies with the worker\'s results', () => {
+    const defects = log.filter((e) => e.type === 'defect.raised' && e.taskId === 'PRD-A/T2');
+    assert.equal(defects.length, 1);
+    const defect = defects[0]!;
+    assert.ok(defect.type === 'defect.raised' && defect.attemptId === 'PRD-A/T2#1');
+    const failedCheck = defect.checks.find((c) => c.check.startsWith('command pwd'))!;
+    assert.equal(failedCheck.passed, false);
+    assert.match(failedCheck.detail, /^exit 1\nchecked in .*\/w[123]\/worktrees\//);
+    assert.equal(snapshot.attempts['PRD-A/T2#2']?.state, 'succeeded');
+    assert.equal(snapshot.tasks['PRD-A/T2']?.state, 'verified');
+  });
+
+  it('brings the worker\'s evidence files to the coordinator\'s evidence folder, named as locally, owner-only', () => {
+    const evidence = join(fixture.workspace, '.orch', 'runs', snapshot.runId, 'evidence');
+    const verified = log.find((e) => e.type === 'task.verified' && e.taskId === 'PRD-A/T2');
+    assert.ok(verified?.type === 'task.verified');
+    const passed = verified.checks.find((c) => c.check.startsWith('command pwd'))!;
+    assert.equal(passed.evidencePath, join(evidence, 'PRD-A-T2-2-check2.log'));
+    for (const [name, exit] of [['PRD-A-T2-1-check2.log', 1], ['PRD-A-T2-2-check2.log', 0]] as const) {
+      const text = readFileSync(join(evidence, name), 'utf8');
+      assert.match(text, new RegExp(`# cwd ${dir}/w[123]/worktrees/`), name);
+      assert.match(text, new RegExp(`# exit ${exit} `), name);
+      assert.equal(statSync(join(evidence, name)).mode & 0o777, 0o600, name);
+    }
+  });
+
+  it('gives the workers\' worktrees the .worktreeinclude files, which no commit takes', async () => {
+    const verified = log.find((e) => e.type === 'task.verified' && e.taskId === 'PRD-A/T1');
+    assert.ok(verified?.type === 'task.verified');
+    const check = verified.checks.find((c) => c.check === 'command grep -qx from-include local.env');
+    assert.equal(check?.passed, true);
+    assert.match(readFileSync(check.evidencePath!, 'utf8'), new RegExp(`# cwd ${dir}/w[123]/worktrees/`), 'it ran on a worker');
+    const integration = (await gitOk(fixture.workspace, ['branch', '--format=%(refname:short)', '--list', 'orch/*/integration'])).trim();
+    assert.ok(!(await gitOk(fixture.workspace, ['ls-tree', '-r', '--name-only', integration])).split('\n').includes('local.env'));
+  });
+
+  it('leaves no logged report on the run\'s stream', async () => {
+    const client = new Redis(redis.url);
+    try {
+      // Everything was taken and fsynced: only the entry the read loop stopped at may stay.
+      assert.ok((await client.xlen(`orch:run:${snapshot.runId}:reports`)) <= 1);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('shows three workers, the killed one lost', () => {

@@ -10,13 +10,19 @@ import type { RecordedRequest } from '../../src/scripted-model/server';
 export const fileOf = (text: string): string | undefined => /Create (\S+) for PRD-/.exec(text)?.[1];
 export const fileAsked = (r: RecordedRequest): string | undefined => fileOf(r.parsed?.userText ?? '');
 
-/** Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. */
-export function scenario(slowFile: string, slowMs: number): Scenario {
+/**
+ * Writes the file the task asks for; `slowFile`'s first answer takes `slowMs`. The task of
+ * `rework.file` (its rework's text names the task's title) writes `rework.fix` from its rework on:
+ * a new file, since the CLI refuses a Write over a file the session has not read.
+ */
+export function scenario(slowFile: string, slowMs: number, rework?: { readonly file: string; readonly fix: string }): Scenario {
   let slowCalls = 0;
+  let reworkCalls = 0;
   return (request, context) => {
-    const file = fileOf(request.userText) ?? 'unknown.txt';
+    const file = fileOf(request.userText) ?? (rework !== undefined && request.userText.includes(`(Make ${rework.file})`) ? rework.file : 'unknown.txt');
     if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
     if (file === slowFile && slowCalls++ === 0) return slow(slowMs, writeTool(file, `${file}\n`))(request, context);
+    if (file === rework?.file && reworkCalls++ > 0) return writeTool(rework.fix, 'done\n')(request, context);
     return writeTool(file, `${file}\n`)(request, context);
   };
 }

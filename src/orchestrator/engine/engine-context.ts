@@ -3,7 +3,7 @@ import type { NewEvent } from '../../protocol/events';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import type { OrchConfig } from '../config/orch-config';
 import type { EventLog } from '../events/event-log';
-import type { AttemptOutcome } from '../../protocol/events';
+import type { AttemptOutcome, CheckResult } from '../../protocol/events';
 import type { AttemptRequest } from '../runner/attempt-request';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { Assignment } from './assign-agents';
@@ -37,5 +37,7 @@ export interface EngineContext {
   readonly pause?: PauseGate;
   /** The agents a reviewer is chosen from; absent, no task is reviewed. */
   readonly registry?: RegistrySnapshot;
+  /** Check results a queue worker reported with an attempt's work (check by check), taken once. */
+  readonly workerChecks?: (attemptId: string) => readonly (readonly CheckResult[])[] | undefined;
   state(): RunSnapshot;
 }

@@ -9,6 +9,7 @@ import { consultAgent } from '../messaging/consult-agent';
 import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } from './task-prompt';
 import { briefLessons } from '../defects/close-defects';
 import { reworkAgent } from '../defects/raise-defect';
+import { attemptVerify } from './attempt-checks';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -66,6 +67,8 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       timeoutSec: ctx.config.attemptTimeoutSec,
       inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
+      verify: attemptVerify(ctx, taskId, id),
+      ...(ctx.worktrees === undefined ? {} : { betweenWorktreeChanges: ctx.worktrees.betweenChanges.bind(ctx.worktrees) }),
       signal: ctx.signal,
       messaging: { ...hub.portFor({ taskId, agent: agent.name, attemptId: id }), consult: (name, question) => consultAgent(ctx, { taskId, attemptId: id, cwd, model: plan.model }, name, question) },
     },

@@ -47,6 +47,8 @@ export interface RunDeps {
   readonly noGit?: boolean;
   /** Called once the run's log is open, so adapters can follow events live. */
   readonly onLog?: (log: EventLog) => void;
+  /** The check results queue workers ran with their attempts (`orch run --queue`). */
+  readonly workerChecks?: EngineContext['workerChecks'];
 }
 
 export interface RunOutcome {
@@ -205,6 +207,7 @@ async function withRun(
       signal: deps.signal,
       pause: deps.pause,
       registry: deps.registry,
+      ...(deps.workerChecks === undefined ? {} : { workerChecks: deps.workerChecks }),
       state: snapshot,
     };
     const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });

@@ -4,7 +4,7 @@ import type { EngineContext } from './engine-context';
 import { blockOnEnvironment, unavailableChecks } from './environment-block';
 import { git } from './git';
 import { changedInPlace } from './in-place-changes';
-import { verifyChecks } from './verify-task';
+import { runAttemptChecks } from './attempt-checks';
 import { raiseDefect } from '../defects/raise-defect';
 import { closeDefects } from '../defects/close-defects';
 import { reviewAttempt } from '../review/run-review';
@@ -25,17 +25,7 @@ export async function verifyAttempt(ctx: EngineContext, taskId: string, cwd: str
     return 'checks-failed';
   }
   const changed = ctx.worktrees === undefined ? await changedInPlace(ctx, taskId, cwd) : await ctx.worktrees.commitTask(taskId, `${taskId}: ${task.title}`);
-  const checks: CheckResult[] = await verifyChecks(task.verify, {
-    cwd,
-    evidenceDir: ctx.paths.evidenceDir(ctx.runId),
-    evidencePrefix: attempt.id.replace(/[^A-Za-z0-9._-]+/g, '-'),
-    defaultCommandTimeoutSec: Math.min(600, ctx.config.attemptTimeoutSec),
-    signal: ctx.signal,
-    env: { ORCH_RUN_ID: ctx.runId },
-    chromiumPath: ctx.config.chromiumPath,
-    browsers: ctx.config.browsers,
-    redact: ctx.redact,
-  });
+  const checks: CheckResult[] = await runAttemptChecks(ctx, taskId, cwd, attempt.id);
   const failed = checks.filter((c) => !c.passed);
   // Nothing the agent did can fix a missing browser or a port another server holds: no rework
   // is paid for, and once the machine is fixed a resume verifies this same attempt.

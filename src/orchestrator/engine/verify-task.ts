@@ -30,19 +30,27 @@ export interface VerifyContext {
 
 /** Runs each check itself (the leader never takes an agent's word) and keeps the output. */
 export async function verifyChecks(checks: readonly VerifyCheck[], ctx: VerifyContext): Promise<CheckResult[]> {
+  return (await verifyCheckGroups(checks, ctx)).flat();
+}
+
+/**
+ * The results check by check (a browser check gives one per engine); `only` runs just the checks
+ * at these positions, named as in a whole round, and leaves the others' groups empty.
+ */
+export async function verifyCheckGroups(checks: readonly VerifyCheck[], ctx: VerifyContext, only?: ReadonlySet<number>): Promise<CheckResult[][]> {
   await mkdir(ctx.evidenceDir, { recursive: true });
-  const results: CheckResult[] = [];
+  const groups: CheckResult[][] = [];
   // The task's browser checks share one Chromium, started by the first of them.
   const browser = browserSession(resolveChromiumPath(ctx.chromiumPath), ctx.cwd, ctx.env);
   const launchers = { firefox: firefoxLauncher(resolveFirefoxPath(), ctx.cwd, ctx.env), webkit: webkitLauncher(resolveWebKitDriver(), ctx.env) };
   try {
     for (const [index, check] of checks.entries()) {
-      results.push(...[await runCheck(check, index, ctx, browser, launchers)].flat());
+      groups.push(only === undefined || only.has(index) ? [await runCheck(check, index, ctx, browser, launchers)].flat() : []);
     }
   } finally {
     await Promise.all([browser.close(), launchers.firefox.close(), launchers.webkit.close()]);
   }
-  return results;
+  return groups;
 }
 
 async function runCheck(check: VerifyCheck, index: number, ctx: VerifyContext, browser: BrowserSession, launchers: BrowserCheckContext['launchers']): Promise<CheckResult | CheckResult[]> {

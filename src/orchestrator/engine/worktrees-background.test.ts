@@ -40,6 +40,15 @@ describe('Worktrees without an integration checkout, ahead of and after need', (
     assert.equal(await gitOk(root, ['status', '--porcelain']), '', "the user's checkout is untouched");
   });
 
+  it('runs a step between worktree changes, never while one is being added (a remote attempt\'s fetch)', async () => {
+    const { w } = await repo();
+    const dir = w.taskDir('P/T9');
+    const adding = w.obtain('P/T9');
+    const seen = await w.betweenChanges(() => Promise.resolve({ made: existsSync(join(dir, '.git')), halfMade: existsSync(`${dir}.adding`) }));
+    assert.deepEqual(seen, { made: true, halfMade: false });
+    assert.equal((await adding).created, true);
+  });
+
   it('merges a branch the integration branch already holds as a no-op, as a resume after a cut merge does', async () => {
     const { root, w } = await repo();
     const dir = await w.forTask('P/T1');

@@ -132,6 +132,11 @@ export class Worktrees {
     return this.trees.run(() => this.addTaskWorktree(taskId), 'urgent');
   }
 
+  /** Runs `step` while no worktree is added or removed: a fetch checks every worktree's HEAD, and a half-made one fails it. */
+  betweenChanges<T>(step: () => Promise<T>): Promise<T> {
+    return this.trees.run(step, 'urgent');
+  }
+
   /**
    * Starts adding the task's worktree in the background, for a task that is ready but has no
    * slot yet: its `obtain` then finds it made. Its setup still runs at dispatch.

@@ -8,6 +8,7 @@ import { git, gitOk } from '../engine/git';
 
 export const startRef = (attemptId: string): string => `refs/orch/start/${refSafe(attemptId)}`;
 export const attemptRef = (attemptId: string): string => `refs/orch/attempts/${refSafe(attemptId)}`;
+export const evidenceRef = (attemptId: string): string => `refs/orch/evidence/${refSafe(attemptId)}`;
 
 function refSafe(attemptId: string): string {
   return attemptId.replace(/[^A-Za-z0-9._-]+/g, '-');
@@ -40,16 +41,11 @@ export async function pushAttemptWork(dir: string, remote: string, attemptId: st
 /**
  * Brings the attempt's pushed work into the coordinator's task worktree: its branch moves to the
  * commit the worker's report names (fetched by its id, whatever the ref says now), as if the agent
- * had worked here.
+ * had worked here. The fetch checks connectivity against every worktree's HEAD: `betweenChanges`
+ * (the engine's worktree lane) keeps other tasks' worktrees from being added or removed meanwhile.
  */
-export async function adoptAttemptWork(cwd: string, remote: string, attemptId: string, commit: string): Promise<void> {
-  let fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
-  // The fetch checks connectivity against every worktree's HEAD, and the engine adds and removes
-  // other tasks' worktrees meanwhile: one caught half made or half gone fails it; it is tried again.
-  for (let tries = 1; fetched.code !== 0 && tries < 5 && /worktrees\//.test(fetched.stderr); tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 200 * tries));
-    fetched = await git(cwd, ['fetch', '-q', '--no-tags', remote, commit]);
-  }
+export async function adoptAttemptWork(cwd: string, remote: string, attemptId: string, commit: string, betweenChanges: <T>(step: () => Promise<T>) => Promise<T> = (step) => step()): Promise<void> {
+  const fetched = await betweenChanges(() => git(cwd, ['fetch', '-q', '--no-tags', remote, commit]));
   if (fetched.code !== 0) throw new Error(`commit ${commit} of ${attemptRef(attemptId)} is not on ${remote}: ${fetched.stderr.trim()}`);
   await gitOk(cwd, ['reset', '-q', '--hard', commit]);
 }

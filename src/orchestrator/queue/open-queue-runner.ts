@@ -3,6 +3,7 @@ import type { AttemptRunner } from '../engine/engine-context';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { checkReachable, parseQueueUrl } from './queue-connection';
 import { QueueRunner } from './queue-runner';
+import { redactor, secretsOf } from '../security/redact-secrets';
 
 /** `--queue URL` of `orch run` and `orch resume`: refused with a clear error unless Redis answers there. */
 export async function openQueueRunner(url: string, setup: { readonly paths: WorkspacePaths; readonly config: OrchConfig }, local: AttemptRunner): Promise<QueueRunner> {
@@ -13,6 +14,9 @@ export async function openQueueRunner(url: string, setup: { readonly paths: Work
     address,
     orchDir: setup.paths.orchDir,
     local,
+    evidenceDir: (runId) => setup.paths.evidenceDir(runId),
+    root: setup.paths.root,
+    redact: redactor(secretsOf(process.env, setup.config.redact)),
     ...(command === undefined ? {} : { setup: { command, timeoutSec: setup.config.worktree.setupTimeoutSec } }),
   });
 }

@@ -5,7 +5,8 @@
 
 import { z } from 'zod';
 import { EVENT_TYPES, type NewEvent } from '../../protocol/events';
-import type { AttemptOutcome } from '../../protocol/events';
+import type { AttemptOutcome, CheckResult } from '../../protocol/events';
+import { checkGroupsSchema, evidencePackSchema, jobVerifySchema, type EvidencePack } from './check-report';
 
 /** The BullMQ queue every attempt job goes to; its jobId is the attempt id, so enqueueing twice is a no-op. */
 export const QUEUE_NAME = 'orch-attempts';
@@ -48,6 +49,10 @@ export const queueJobSchema = z.object({
   startCommit: z.string().regex(/^[0-9a-f]{40}$/),
   /** The task branch the worker pushes back, `orch/<run>/<task>`. */
   branch: z.string().min(1),
+  /** The workspace's `.worktreeinclude` files: a commit under `refs/orch/include/<run>`, and the paths it holds. */
+  include: z.object({ commit: z.string().regex(/^[0-9a-f]{40}$/), paths: z.array(z.string().min(1)).readonly() }).optional(),
+  /** The task's checks, run by the worker after the attempt; absent, the coordinator runs them. */
+  verify: jobVerifySchema.optional(),
 });
 export type QueueJob = z.infer<typeof queueJobSchema>;
 
@@ -84,13 +89,30 @@ const outcomeSchema = z.object({
 export type ReportBody =
   | { readonly kind: 'placed'; readonly worker: string; readonly host: string; readonly jobId: string }
   | { readonly kind: 'event'; readonly event: NewEvent }
-  | { readonly kind: 'end'; readonly worker: string; readonly outcome: AttemptOutcome; readonly commit?: string; readonly ref?: string };
+  | {
+      readonly kind: 'end';
+      readonly worker: string;
+      readonly outcome: AttemptOutcome;
+      readonly commit?: string;
+      readonly ref?: string;
+      /** The job's checks as the worker ran them, check by check; absent (an older worker, checks it could not run), the coordinator runs them. */
+      readonly checks?: readonly (readonly CheckResult[])[];
+      readonly evidence?: EvidencePack;
+    };
 
 const eventTypes = new Set<string>(EVENT_TYPES);
 const reportSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('placed'), worker: z.string(), host: z.string(), jobId: z.string() }),
   z.object({ kind: z.literal('event'), event: z.looseObject({ type: z.string().refine((t) => eventTypes.has(t), 'an Orch event type') }) }),
-  z.object({ kind: z.literal('end'), worker: z.string(), outcome: outcomeSchema, commit: z.string().regex(/^[0-9a-f]{40}$/).optional(), ref: z.string().optional() }),
+  z.object({
+    kind: z.literal('end'),
+    worker: z.string(),
+    outcome: outcomeSchema,
+    commit: z.string().regex(/^[0-9a-f]{40}$/).optional(),
+    ref: z.string().optional(),
+    checks: checkGroupsSchema.optional(),
+    evidence: evidencePackSchema.optional(),
+  }),
 ]);
 
 /** One stream entry: the attempt it belongs to and its place in that attempt's reports (1, 2, ...). */

@@ -5,6 +5,7 @@
 // is dropped, so no task can complete twice.
 
 import { Queue } from 'bullmq';
+import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { AttemptOutcome, NewEvent } from '../../protocol/events';
 import type { AttemptRunner } from '../engine/engine-context';
@@ -14,6 +15,10 @@ import { adoptAttemptWork, ensureCodeRemote, publishStart } from './code-remote'
 import { connect, type QueueAddress } from './queue-connection';
 import { keys, parseReport, QUEUE_NAME, type QueueJob, type Report, type ReportBody } from './queue-protocol';
 import { WorkerMonitor } from './worker-monitor';
+import type { CheckGroups } from '../engine/attempt-checks';
+import type { Redact } from '../security/redact-secrets';
+import { relocateResults, unpackEvidence } from './evidence-ref';
+import { publishIncluded, type IncludePack } from './include-ref';
 
 export interface QueueRunnerOptions {
   readonly address: QueueAddress;
@@ -30,6 +35,15 @@ export interface QueueRunnerOptions {
    * process) and consults (a quick read-only question beside a running attempt).
    */
   readonly local: AttemptRunner;
+  /**
+   * The run's evidence folder: with it, jobs carry the task's checks, the workers run them and their
+   * evidence files land here. Without it, the coordinator runs every check itself.
+   */
+  readonly evidenceDir?: (runId: string) => string;
+  /** The workspace: its `.worktreeinclude` files go to the workers' worktrees. */
+  readonly root?: string;
+  /** The run's redaction, applied again to the evidence text workers send. */
+  readonly redact?: Redact;
 }
 
 interface Pending {
@@ -38,6 +52,7 @@ interface Pending {
   readonly cwd: string;
   readonly emit: (event: NewEvent) => void;
   readonly settle: (outcome: AttemptOutcome) => void;
+  readonly betweenWorktreeChanges: AttemptRequest['betweenWorktreeChanges'];
   lastSeq: number;
   worker?: string;
   settling: boolean;
@@ -55,6 +70,10 @@ export class QueueRunner {
   private readonly reader: Redis;
   private readonly queue: Queue;
   private readonly pending = new Map<string, Pending>();
+  /** Check results of attempts whose end report was taken, until the engine's verdict takes them. */
+  private readonly checked = new Map<string, CheckGroups>();
+  /** The run's `.worktreeinclude` pack, made once (a local run lists the files once too). */
+  private included: Promise<IncludePack | undefined> | undefined;
   private log: EventLog | undefined;
   private monitor: WorkerMonitor | undefined;
   private readLoop: Promise<void> | undefined;
@@ -63,6 +82,8 @@ export class QueueRunner {
   private lastError: string | undefined;
   /** The report stream's entry the read loop is at: what comes after it has not been taken yet. */
   private readId = '0';
+  /** The stream holds nothing older than this entry any more. */
+  private trimmedTo = '0';
 
   constructor(private readonly options: QueueRunnerOptions) {
     const note = (error: Error): void => {
@@ -74,6 +95,13 @@ export class QueueRunner {
     this.queue.on('error', note);
   }
 
+  /** The engine's port (EngineContext.workerChecks): the worker's results for this attempt, once. */
+  readonly workerChecks = (attemptId: string): CheckGroups | undefined => {
+    const groups = this.checked.get(attemptId);
+    this.checked.delete(attemptId);
+    return groups;
+  };
+
   /** Starts following the run once its log is open: its report stream, the workers' heartbeats. */
   attach(log: EventLog): void {
     this.log = log;
@@ -84,12 +112,13 @@ export class QueueRunner {
     // A resumed run was cancelled before: its jobs may be taken again.
     void this.redis.del(keys.cancelled(log.runId)).catch(() => undefined);
     this.readLoop = this.follow(keys.reports(log.runId));
-    this.poller = setInterval(() => void this.checkJobs().catch(() => undefined), this.options.pollMs ?? 1_000);
+    this.poller = setInterval(() => void this.checkJobs().then(() => this.trimReports()).catch(() => undefined), this.options.pollMs ?? 1_000);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poller);
+    await this.trimReports().catch(() => undefined);
     await this.monitor?.stop();
     this.reader.disconnect();
     await this.readLoop?.catch(() => undefined);
@@ -102,11 +131,14 @@ export class QueueRunner {
     if (log === undefined) throw new Error('the queue runner has no run log yet');
     const remote = await ensureCodeRemote(this.options.orchDir);
     const startCommit = await publishStart(request.cwd, remote, request.attemptId);
-    const job = jobOf(request, log, { remote, startCommit, setup: this.options.setup });
+    const root = this.options.root;
+    this.included ??= root === undefined ? Promise.resolve(undefined) : publishIncluded(root, remote, log.runId);
+    const include = await this.included;
+    const job = { ...jobOf(request, log, { remote, startCommit, setup: this.options.setup, verify: this.options.evidenceDir !== undefined }), ...(include === undefined ? {} : { include }) };
     const jobId = `${log.runId}/${request.attemptId}`;
     await this.dropStaleJobs(job);
     const outcome = new Promise<AttemptOutcome>((resolve) => {
-      this.pending.set(request.attemptId, { job, jobId, cwd: request.cwd, emit, settle: resolve, lastSeq: 0, settling: false });
+      this.pending.set(request.attemptId, { job, jobId, cwd: request.cwd, emit, settle: resolve, betweenWorktreeChanges: request.betweenWorktreeChanges, lastSeq: 0, settling: false });
     });
     const onAbort = (): void => void this.cancel(request.attemptId);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -184,6 +216,21 @@ export class QueueRunner {
     }
   }
 
+  /**
+   * Drops the stream's entries before the one the read loop is at, once what they brought is
+   * fsynced in the log: the stream would otherwise grow by every report of the run. Nothing reads
+   * them again: a resumed coordinator awaits only new attempts (it closes the ones it was awaiting
+   * as interrupted), and the entry being taken, with everything after it, stays.
+   */
+  private async trimReports(): Promise<void> {
+    const log = this.log;
+    const upTo = this.readId;
+    if (log === undefined || upTo === '0' || upTo === this.trimmedTo) return;
+    await log.flush();
+    await this.redis.xtrim(keys.reports(log.runId), 'MINID', upTo);
+    this.trimmedTo = upTo;
+  }
+
   /** The kinds of this attempt's reports on the stream that the read loop has not taken yet. */
   private async unreadReports(p: Pending): Promise<ReportBody['kind'][]> {
     // From the entry being taken (inclusive): it may still be on its way through `take`.
@@ -236,15 +283,36 @@ export class QueueRunner {
       p.emit(body.event);
     } else {
       p.settling = true;
-      let outcome = body.outcome;
-      if (body.commit !== undefined) {
-        try {
-          await adoptAttemptWork(p.cwd, p.job.remote, report.attemptId, body.commit);
-        } catch (error) {
-          outcome = { ...outcomeOf('crashed', `the work of ${report.attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
-        }
+      // Not awaited: the fetch waits for the engine's worktree lane, and other attempts' reports
+      // need not wait with it. Nothing of this attempt comes after its end.
+      void this.settleEnd(p, report.attemptId, body).catch((error: unknown) => p.settle(outcomeOf('crashed', `the end of ${report.attemptId} could not be taken: ${(error as Error).message}`)));
+    }
+  }
+
+  private async settleEnd(p: Pending, attemptId: string, body: Extract<ReportBody, { kind: 'end' }>): Promise<void> {
+    let outcome = body.outcome;
+    if (body.commit !== undefined) {
+      try {
+        await adoptAttemptWork(p.cwd, p.job.remote, attemptId, body.commit, p.betweenWorktreeChanges);
+      } catch (error) {
+        outcome = { ...outcomeOf('crashed', `the work of ${attemptId} could not be fetched from ${p.job.remote}: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource };
       }
-      p.settle(outcome);
+    }
+    // Only an awaited attempt's end gets here: a late report's results never reach a verdict.
+    if (body.checks !== undefined && outcome.outcome === 'succeeded') await this.takeChecks(p, attemptId, body);
+    p.settle(outcome);
+  }
+
+  /** The worker's evidence into the run's folder, its results kept for the verdict; on any doubt the coordinator runs the checks. */
+  private async takeChecks(p: Pending, attemptId: string, body: Extract<ReportBody, { kind: 'end' }>): Promise<void> {
+    const into = this.options.evidenceDir?.(p.job.runId);
+    if (into === undefined || body.checks === undefined) return;
+    try {
+      await mkdir(into, { recursive: true });
+      const names = body.evidence === undefined ? [] : await unpackEvidence(p.job.remote, body.evidence.commit, into, this.options.redact);
+      this.checked.set(attemptId, body.evidence === undefined ? body.checks : relocateResults(body.checks, body.evidence.dir, into, names));
+    } catch (error) {
+      p.emit({ type: 'warning.raised', message: `the evidence of ${attemptId}'s checks on worker ${body.worker} could not be taken, so the coordinator runs them: ${(error as Error).message}` });
     }
   }
 
@@ -266,7 +334,7 @@ function distributed(request: AttemptRequest): boolean {
   return request.submissions === undefined && request.attemptId.startsWith(`${request.taskId}#`) && /#\d+$/.test(request.attemptId);
 }
 
-function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; startCommit: string; setup: QueueRunnerOptions['setup'] }): QueueJob {
+function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; startCommit: string; setup: QueueRunnerOptions['setup']; verify: boolean }): QueueJob {
   return {
     runId: log.runId,
     taskId: request.taskId,
@@ -287,6 +355,7 @@ function jobOf(request: AttemptRequest, log: EventLog, code: { remote: string; s
     remote: code.remote,
     startCommit: code.startCommit,
     branch: `orch/${log.runId}/${request.taskId.replace(/[^A-Za-z0-9._-]+/g, '-')}`,
+    ...(code.verify && request.verify !== undefined ? { verify: request.verify } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { runAttempt } from '../runner/run-attempt';
 import { runSetupCommand } from '../worktree/setup-command';
 import { attemptRef, pushAttemptWork, startRef } from './code-remote';
 import type { QueueJob, ReportBody } from './queue-protocol';
+import { runWorkerChecks, type WorkerChecks } from './worker-checks';
+import { placeIncluded } from './include-ref';
 
 export interface WorkerPlace {
   readonly name: string;
@@ -28,7 +30,9 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
   let setupMade: string[];
   try {
     await oneAtATime(join(place.folder, 'repo.git'), () => checkout(place.folder, job, dir));
-    setupMade = await runSetup(place, job, dir, signal);
+    // As a local run copies them into the task's worktree before its setup; never committed.
+    if (job.include !== undefined) await placeIncluded(join(place.folder, 'repo.git'), job.remote, job.runId, job.include.commit, dir);
+    setupMade = [...(job.include?.paths ?? []), ...(await runSetup(place, job, dir, signal))];
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: failed(signal.aborted ? 'cancelled' : 'crashed', `worker ${place.name} could not prepare the worktree: ${(error as Error).message}`) });
     return;
@@ -61,11 +65,26 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
     (event: NewEvent) => void events.push(report({ kind: 'event', event })),
   );
   await Promise.all(events);
+  let commit: string;
   try {
-    const commit = await commitAndPush(job, dir, setupMade, place.name);
-    await report({ kind: 'end', worker: place.name, outcome, commit, ref: attemptRef(job.attemptId) });
+    commit = await commitAndPush(job, dir, setupMade, place.name);
   } catch (error) {
     await report({ kind: 'end', worker: place.name, outcome: { ...failed('crashed', `worker ${place.name} could not push the work: ${(error as Error).message}`), costUsd: outcome.costUsd, costSource: outcome.costSource } });
+    return;
+  }
+  // After the commit, as on the coordinator: what the checks leave in the worktree is not the work.
+  const verified = outcome.outcome === 'succeeded' && !signal.aborted ? await checksOf(place, job, dir, signal, report) : undefined;
+  await report({ kind: 'end', worker: place.name, outcome, commit, ref: attemptRef(job.attemptId), ...verified });
+}
+
+/** The checks' results, or undefined (cancelled, or they could not run here): the coordinator then runs them. */
+async function checksOf(place: WorkerPlace, job: QueueJob, dir: string, signal: AbortSignal, report: (body: ReportBody) => Promise<void>): Promise<WorkerChecks | undefined> {
+  try {
+    const verified = await runWorkerChecks(place, job, dir, signal);
+    return signal.aborted ? undefined : verified;
+  } catch (error) {
+    await report({ kind: 'event', event: { type: 'warning.raised', message: `worker ${place.name} could not run the checks of ${job.attemptId}, so the coordinator runs them: ${(error as Error).message}` } });
+    return undefined;
   }
 }
 

@@ -5,6 +5,8 @@ import type { SpendMoment, TurnUsage } from './stream-spend';
 import type { AttemptOutcome, FailureClass } from '../../protocol/events';
 import type { SubmissionHandlers } from './mcp/submission-endpoint';
 import type { MessagingPort } from './mcp/message-tools';
+import type { VerifyCheck } from '../../protocol/domain';
+import type { BrowserEngine } from '../../protocol/browser-check';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 
@@ -48,6 +50,22 @@ export interface AttemptRequest {
   readonly killGraceMs?: number;
   /** Asked as the stream reports spend: a reason stops the try at once, mid-turn (`budget-exceeded`). */
   readonly spendWatch?: SpendWatch;
+  /** Git work in the task's repository that must not overlap a worktree being added or removed (a remote attempt's fetch). */
+  readonly betweenWorktreeChanges?: <T>(step: () => Promise<T>) => Promise<T>;
+  /** What the work will be verified against: a runner on another machine (a queue worker) runs the checks there. */
+  readonly verify?: AttemptVerify;
+}
+
+/** The task's checks and how a verification round runs them, as plain data a job can carry. */
+export interface AttemptVerify {
+  readonly checks: readonly VerifyCheck[];
+  /** Evidence file names start with it: `<prefix>-check<n>.log`, the same wherever the checks run. */
+  readonly evidencePrefix: string;
+  readonly defaultCommandTimeoutSec: number;
+  readonly chromiumPath?: string;
+  readonly browsers?: readonly BrowserEngine[];
+  /** The config's `redact`: variables, besides credential-looking ones, kept out of evidence. */
+  readonly redactNames: readonly string[];
 }
 
 /** A running try's spend as the stream tells it, turn by turn. */

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
+import { workerMarker } from '../../src/orchestrator/queue/worker-marks';
 import { foldEvent } from '../../src/protocol/fold';
 import type { OrchEvent } from '../../src/protocol/events';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
@@ -90,7 +91,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     // The killed worker's agent outlives it (its own process group) until a restarted worker of
     // that name clears it; here nobody restarts it.
-    for (const pid of findMarkedProcesses(`ORCH_WORKER=${killed}`)) process.kill(pid, 'SIGKILL');
+    for (const pid of findMarkedProcesses(workerMarker({ name: killed, folder: join(dir, killed) }))) process.kill(pid, 'SIGKILL');
     await fixture?.model.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { findMarkedProcesses } from '../runner/process-group';
 import { connect, type QueueAddress } from './queue-connection';
 import { controlSchema, keys, queueJobSchema, QUEUE_NAME, reportFields, type Heartbeat, type ReportBody } from './queue-protocol';
 import { runJob, type WorkerPlace } from './run-job';
+import { workerMarker } from './worker-marks';
 
 // What one real `claude` process holds, with headroom: the same rule as the engine's parallel cap.
 const AGENT_RSS_BYTES = 350 * 1024 * 1024;
@@ -51,8 +52,8 @@ export class QueueWorker {
 
   async start(): Promise<void> {
     await mkdir(this.options.folder, { recursive: true });
-    // Agents an earlier process of this same worker left when it was killed: they would write into worktrees it reuses.
-    for (const pid of findMarkedProcesses(`ORCH_WORKER=${this.options.name}`)) {
+    // Agents an earlier process of this same worker (this folder) left when it was killed: they would write into worktrees it reuses.
+    for (const pid of findMarkedProcesses(workerMarker(this.options))) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

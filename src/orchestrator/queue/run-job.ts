@@ -13,6 +13,7 @@ import { attemptRef, pushAttemptWork, startRef } from './code-remote';
 import type { QueueJob, ReportBody } from './queue-protocol';
 import { runWorkerChecks, type WorkerChecks } from './worker-checks';
 import { placeIncluded } from './include-ref';
+import { workerMarks } from './worker-marks';
 
 export interface WorkerPlace {
   readonly name: string;
@@ -52,7 +53,7 @@ export async function runJob(place: WorkerPlace, job: QueueJob, signal: AbortSig
       permissionMode: job.permissionMode,
       cwd: dir,
       ...(job.outputPath === undefined ? {} : { outputPath: job.outputPath }),
-      env: { ...place.env, ORCH_RUN_ID: job.runId, ORCH_ATTEMPT_ID: job.attemptId, ORCH_WORKER: place.name },
+      env: { ...place.env, ORCH_RUN_ID: job.runId, ORCH_ATTEMPT_ID: job.attemptId, ...workerMarks(place) },
       claudePath: place.claudePath,
       artifactsDir: join(place.folder, 'artifacts', job.runId),
       ...(job.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: job.maxBudgetUsd }),
@@ -118,7 +119,7 @@ async function runSetup(place: WorkerPlace, job: QueueJob, dir: string, signal: 
   if (job.setup === undefined) return [];
   const before = await untracked(dir);
   const marker = `ORCH_RUN_ID=${job.runId}`;
-  const env = Object.fromEntries(Object.entries({ ...place.env, ORCH_RUN_ID: job.runId, ORCH_WORKER: place.name }).filter((e): e is [string, string] => e[1] !== undefined));
+  const env = Object.fromEntries(Object.entries({ ...place.env, ORCH_RUN_ID: job.runId, ...workerMarks(place) }).filter((e): e is [string, string] => e[1] !== undefined));
   const result = await runSetupCommand({ command: job.setup, cwd: dir, env, marker, timeoutSec: job.setupTimeoutSec ?? 600, signal });
   if (result.cancelled) throw new Error('cancelled during the worktree setup');
   if (result.code !== 0) throw new Error(`worktree setup ${JSON.stringify(job.setup)} ${result.timedOut ? 'timed out' : `exited with ${result.code ?? result.signal}`}: ${result.output.slice(-2_000)}`);

@@ -9,6 +9,7 @@ import { verifyCheckGroups } from '../engine/verify-task';
 import { redactor, secretsOf } from '../security/redact-secrets';
 import type { EvidencePack } from './check-report';
 import { packEvidence } from './evidence-ref';
+import { workerMarks } from './worker-marks';
 import type { QueueJob } from './queue-protocol';
 
 export interface WorkerChecks {
@@ -24,8 +25,8 @@ export async function runWorkerChecks(place: { readonly name: string; readonly f
   const evidenceDir = join(place.folder, 'evidence', job.runId, verify.evidencePrefix);
   await rm(evidenceDir, { recursive: true, force: true });
   const redact = redactor(secretsOf({ ...process.env, ...place.env }, verify.redactNames));
-  // ORCH_WORKER marks what the checks start, so a restarted worker of this name clears leftovers.
-  const env = { ORCH_RUN_ID: job.runId, ORCH_WORKER: place.name };
+  // The worker's marks on what the checks start, so a restarted worker in this folder clears leftovers.
+  const env = { ORCH_RUN_ID: job.runId, ...workerMarks(place) };
   const checks = await verifyCheckGroups(verify.checks, verifyContextOf(verify, { cwd: dir, evidenceDir, env, signal, redact }));
   const evidence = await packEvidence(join(place.folder, 'repo.git'), evidenceDir, job.remote, job.attemptId);
   // The coordinator keeps them now (screenshots add up over a run).

@@ -29,7 +29,8 @@ export async function driveRun(
     const outcome = await start({
       ...setup,
       runAttempt: queue?.run ?? runAttempt,
-      ...(queue === undefined ? {} : { workerChecks: queue.workerChecks }),
+      // Agents run on the workers: this machine's free memory must not cap how many are enqueued.
+      ...(queue === undefined ? {} : { workerChecks: queue.workerChecks, freeMemory: () => Number.POSITIVE_INFINITY }),
       env: io.env,
       signal: control.signal,
       pause: control.pause,

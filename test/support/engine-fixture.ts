@@ -33,7 +33,7 @@ export interface EngineFixture {
   readonly eventsFile: () => string | undefined;
   /** A run's events, parsed. */
   events(runId: string): OrchEvent[];
-  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner }): Promise<RunOutcome>;
+  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner; freeMemory?: () => number }): Promise<RunOutcome>;
 }
 
 const ROADMAP = `# Test roadmap
@@ -89,6 +89,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
           registry,
           runAttempt,
           ...(options.runOpenaiAttempt === undefined ? {} : { runOpenaiAttempt: options.runOpenaiAttempt }),
+          ...(options.freeMemory === undefined ? {} : { freeMemory: options.freeMemory }),
           claudePath: CLAUDE_BIN,
           env,
           signal: options.signal ?? new AbortController().signal,

@@ -49,6 +49,11 @@ export interface RunDeps {
   readonly onLog?: (log: EventLog) => void;
   /** The check results queue workers ran with their attempts (`orch run --queue`). */
   readonly workerChecks?: EngineContext['workerChecks'];
+  /**
+   * Memory free for the agents the run starts, which caps its parallelism (os.freemem by default).
+   * A queue run's agents run on workers, each capped by its own governor, so it passes Infinity.
+   */
+  readonly freeMemory?: () => number;
 }
 
 export interface RunOutcome {
@@ -210,7 +215,7 @@ async function withRun(
       ...(deps.workerChecks === undefined ? {} : { workerChecks: deps.workerChecks }),
       state: snapshot,
     };
-    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
+    const result = await runWorkflow(ctx, { parallel, budgetUsd: snapshot().budgetUsd, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(deps.freeMemory === undefined ? {} : { freeMemory: deps.freeMemory }) });
     await log.flush();
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: snapshot().state, startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
     return { runId, result, snapshot: snapshot(), integrationBranch: worktrees?.integrationBranch };

@@ -82,7 +82,7 @@ describe('dashboard in a real browser: drill-down, live updates, back button', f
     // A live event arrives without a reload (the marker survives only in the same document).
     await page.evaluate('window.__samePage = true');
     await run.log.append({ type: 'attempt.activity', attemptId: 'PRD-1/T2#1', activity: { kind: 'text', text: 'Live update from the agent' } });
-    await page.getByText('Live update from the agent').waitFor({ timeout: 5000 });
+    await page.getByText('Live update from the agent').waitFor();
     assert.equal(await page.evaluate('window.__samePage'), true);
     await page.screenshot({ path: screenshotPath('dashboard-attempt-1280.png'), fullPage: true });
 

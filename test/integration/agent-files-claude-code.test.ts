@@ -41,7 +41,7 @@ function listedDescriptions(listing: string, names: readonly string[]): Map<stri
 }
 
 describe('agent files: Orch decides as the real claude CLI does', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const dir = useTempDir('orch-agent-compat-');
   let server: ScriptedModelServer | undefined;
   afterEach(async () => {

@@ -226,13 +226,14 @@ describe('/api/v1: OpenAPI, scoped tokens and the audit log', function () {
   it('a read token opens a read-only socket; revoking it, or its expiry, closes the open socket at once', async () => {
     const file = tokensFile(workspacePaths(dir));
     const revokable = (await createToken(file, { name: 'to-revoke', scope: 'read' })).token;
-    const expiring = (await createToken(file, { name: 'short', scope: 'control', expiresInMs: 1500 })).token;
     const sockets = [TestSocket.connect(server.port), TestSocket.connect(server.port), TestSocket.connect(server.port)];
     try {
       await Promise.all(sockets.map((s) => s.opened));
       const [revoked, expired, dashboard] = sockets as [TestSocket, TestSocket, TestSocket];
-      revoked.send({ type: 'auth', token: revokable });
+      // Made only once its socket is open: all of its 1.5 s is left for the authentication.
+      const expiring = (await createToken(file, { name: 'short', scope: 'control', expiresInMs: 1500 })).token;
       expired.send({ type: 'auth', token: expiring });
+      revoked.send({ type: 'auth', token: revokable });
       dashboard.send({ type: 'auth', token: server.token });
       const greetings = await Promise.all(sockets.map(async (s) => (await s.waitFor(1))[0]));
       assert.deepEqual(greetings.map((g) => (g?.type === 'authenticated' ? (g.scope ?? 'control') : g?.type)), ['read', 'control', 'control']);

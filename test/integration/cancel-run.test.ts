@@ -14,7 +14,7 @@ function processesOfRun(runId: string): number[] {
 
 
 describe('orch cancel', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   const tmp = useTempDir();
 
   it('stops a running run from another process: exit 130, tasks cancelled, no agent process left', async () => {

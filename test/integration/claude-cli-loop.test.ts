@@ -7,7 +7,9 @@ import { writeFile } from '../../src/scripted-model/scenarios';
 import { runClaude } from '../support/claude-harness';
 import { useTempDir } from '../support/temp-dir';
 
-describe('the real claude CLI against the scripted model', () => {
+describe('the real claude CLI against the scripted model', function () {
+  // Longer than the harness's kill timer, so a slow CLI is stopped before the test gives up on it.
+  this.timeout(180_000);
   const dir = useTempDir('orch-cli-loop-');
   let server: ScriptedModelServer | undefined;
   afterEach(async () => server?.close());

@@ -46,7 +46,7 @@ const scenario: Scenario = (request, context) => {
 };
 
 describe('kill -9 and orch resume', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const tmp = useTempDir();
 
   async function setup() {

@@ -23,16 +23,16 @@ function watch(child: ChildProcess): Watched {
   return { out: () => out, done };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; waited < 60_000; waited += 100) {
-    if (check()) return;
+/** Waits for `check`, however long a loaded machine takes, unless the process it waits on ends first. */
+async function until(check: () => boolean, what: string, child: ChildProcess): Promise<void> {
+  while (!check()) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the process ended (${child.exitCode ?? child.signalCode}) before ${what}`);
     await sleep(100);
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('orch pause --wait and orch resume when the run has ended (processes)', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   const tmp = useTempDir();
 
   it('`orch pause --wait` exits 130 when the run is cancelled before its pause is reached', async () => {
@@ -41,10 +41,12 @@ describe('orch pause --wait and orch resume when the run has ended (processes)',
     // `orch cancel` lands, however long that process takes to start on a loaded machine.
     const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, route([{ when: promptIncludes('`a.txt`'), then: hang() }], demoScenario));
     try {
-      const run = watch(fixture.orch(['run', 'roadmap.md', '--no-dashboard']));
-      await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt');
-      const pause = watch(fixture.orch(['pause', '--wait']));
-      await until(() => /asked Orch \(pid \d+\) to pause/.test(pause.out()), 'the pause request');
+      const runner = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
+      const run = watch(runner);
+      await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt', runner);
+      const pauser = fixture.orch(['pause', '--wait']);
+      const pause = watch(pauser);
+      await until(() => /asked Orch \(pid \d+\) to pause/.test(pause.out()), 'the pause request', pauser);
       const cancel = watch(fixture.orch(['cancel']));
       await cancel.done;
       assert.equal(await pause.done, 130, pause.out());

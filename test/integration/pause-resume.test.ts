@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
-import { slow } from '../../src/scripted-model/scenarios';
+import { slow, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
 
@@ -54,21 +54,40 @@ function assertPauseHeld(log: string, atResume: string): void {
   assert.ok(mergedBefore.size > 0, `a task was merged before the pause, so the next one was ready while paused (held back: ${heldBack.map((e) => e.taskId).join(', ')})`);
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; waited < 60_000; waited += 100) {
-    if (check()) return;
+/** Waits for `check`, however long a loaded machine takes, unless the run's process ends first. */
+async function until(check: () => boolean, what: string, run: ChildProcess): Promise<void> {
+  while (!check()) {
+    if (run.exitCode !== null || run.signalCode !== null) throw new Error(`the run ended (${run.exitCode ?? run.signalCode}) before ${what}`);
     await sleep(100);
   }
-  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * T1's model calls wait until the test has asked for the pause: the pause then lands while T1
+ * runs and T2 is held back, however long the asking takes to start on a loaded machine (T1 and
+ * T2 could otherwise both finish first, leaving no task for the pause to hold back).
+ */
+function heldUntilPaused(): { readonly scenario: Scenario; readonly release: () => void } {
+  let release = (): void => {};
+  const asked = new Promise<void>((resolve) => (release = resolve));
+  const paced = slow(400, demoScenario);
+  return {
+    scenario: async (request, context) => {
+      if (request.userText.includes('## Task T1:')) await asked;
+      return paced(request, context);
+    },
+    release,
+  };
 }
 
 describe('pause and resume from the dashboard', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   const tmp = useTempDir();
 
   it('pauses a live run (running tasks finish, none starts), then resumes it to completion', async () => {
     const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }, { id: 'T3', file: 'c.txt', depends: ['T2'] }];
-    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(400, demoScenario));
+    const t1 = heldUntilPaused();
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, t1.scenario);
     // The run's folder appears a moment before its events.jsonl does.
     const logExists = (): boolean => existsSync(fixture.eventsFile() ?? '');
     try {
@@ -76,16 +95,17 @@ describe('pause and resume from the dashboard', function () {
       let out = '';
       run.stdout?.on('data', (c: Buffer) => (out += c.toString()));
       const exit = new Promise<number | null>((resolve) => run.once('exit', resolve));
-      await until(() => /dashboard: (\S+)#token=([0-9a-f]+)/.test(out) && logExists(), 'the dashboard URL');
+      await until(() => /dashboard: (\S+)#token=([0-9a-f]+)/.test(out) && logExists(), 'the dashboard URL', run);
       const [, base, token] = /dashboard: (\S+)#token=([0-9a-f]+)/.exec(out)!;
       const url = new URL(base!);
       const runId = fixture.eventsFile()!.split('/').at(-2)!;
       const log = () => readFileSync(fixture.eventsFile()!, 'utf8');
-      await until(() => log().includes('"attempt.started"'), 'the first attempt');
+      await until(() => log().includes('"attempt.started"'), 'the first attempt', run);
 
       const paused = await post(url, `/api/runs/${runId}/pause`, token!);
       assert.equal(paused.status, 200, paused.body);
-      await until(() => log().includes('"type":"run.paused","reason":"user"'), 'run.paused');
+      t1.release();
+      await until(() => log().includes('"type":"run.paused","reason":"user"'), 'run.paused', run);
       assert.equal(run.exitCode, null, 'the paused run keeps its process and lock');
 
       const atResume = log();
@@ -101,7 +121,8 @@ describe('pause and resume from the dashboard', function () {
 });
 
 describe('orch pause and orch resume of a live run (processes)', function () {
-  this.timeout(120_000);
+  // Seven CLI processes one after another: over 120 s at a load of 20 on one core.
+  this.timeout(300_000);
   const tmp = useTempDir();
 
   function finish(child: ChildProcess): Promise<{ code: number | null; out: string }> {
@@ -113,7 +134,8 @@ describe('orch pause and orch resume of a live run (processes)', function () {
 
   it('`orch pause` pauses the run in its own process; `orch resume` signals that process, which completes the run', async () => {
     const tasks = [{ id: 'T1', file: 'a.txt' }, { id: 'T2', file: 'b.txt', depends: ['T1'] }, { id: 'T3', file: 'c.txt', depends: ['T2'] }];
-    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, slow(400, demoScenario));
+    const t1 = heldUntilPaused();
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', tasks) }, t1.scenario);
     // The run's folder appears a moment before its events.jsonl does.
     const logExists = (): boolean => existsSync(fixture.eventsFile() ?? '');
     try {
@@ -123,11 +145,17 @@ describe('orch pause and orch resume of a live run (processes)', function () {
 
       const run = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
       const ran = finish(run);
-      await until(logExists, 'the run log');
+      await until(logExists, 'the run log', run);
       const log = () => readFileSync(fixture.eventsFile()!, 'utf8');
-      await until(() => log().includes('"attempt.started"'), 'the first attempt');
+      await until(() => log().includes('"attempt.started"'), 'the first attempt', run);
 
-      const paused = await finish(fixture.orch(['pause', '--wait']));
+      const pauser = fixture.orch(['pause', '--wait']);
+      let asked = '';
+      pauser.stdout?.on('data', (c: Buffer) => (asked += c.toString()));
+      const pausing = finish(pauser);
+      await until(() => /asked Orch \(pid \d+\) to pause/.test(asked), 'the pause request', run);
+      t1.release();
+      const paused = await pausing;
       assert.equal(paused.code, 0, paused.out);
       assert.match(paused.out, /asked Orch \(pid \d+\) to pause run \S+: no new task starts/);
       assert.match(paused.out, /is paused; continue it with 'orch resume /);

@@ -21,7 +21,7 @@ export interface ClaudeRunOptions {
   readonly extraArgs?: readonly string[];
   /** Added to (or, when undefined, removed from) the default environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Kill the CLI after this long; default 30 s. */
+  /** Kill the CLI after this long; default 150 s (a loaded machine has taken over 30 s for one short run). */
   readonly timeoutMs?: number;
   /** Reuse a HOME (e.g. to resume a session); default a fresh temp dir, removed afterwards. */
   readonly home?: string;
@@ -89,7 +89,7 @@ export async function runClaude(options: ClaudeRunOptions): Promise<ClaudeRun> {
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill('SIGKILL');
-      }, options.timeoutMs ?? 30_000);
+      }, options.timeoutMs ?? 150_000);
       child.on('error', (error) => {
         clearTimeout(timer);
         fail(error);

@@ -17,7 +17,7 @@ function compileEvents(edit: (source: string) => string): string[] {
 }
 
 describe('the event type list is checked by the compiler', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
 
   it('compiles as it is', () => {
     assert.deepEqual(compileEvents((s) => s), []);

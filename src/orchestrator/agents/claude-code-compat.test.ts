@@ -10,7 +10,7 @@ const REPO = join(__dirname, '..', '..', '..');
 
 // The other direction of compatibility: files Orch ships and reads are files Claude Code itself loads.
 describe('agent files and the real claude CLI', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let ws: TestWorkspace;
   let server: ScriptedModelServer | undefined;
   beforeEach(() => {

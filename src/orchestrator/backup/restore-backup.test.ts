@@ -23,7 +23,7 @@ function logLines(runId: string, count: number): string {
 }
 
 describe('orch restore: what it refuses and what it keeps', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dir = '';
   let ws = '';
   let archive = '';

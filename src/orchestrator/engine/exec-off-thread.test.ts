@@ -8,7 +8,7 @@ import { execOffThread } from './exec-off-thread';
 const env = { ...process.env };
 
 describe('execOffThread: commands run from worker threads', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'orch-exec-off-thread-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,9 +38,10 @@ describe('execOffThread: commands run from worker threads', function () {
     const script = `import { execOffThread } from ${JSON.stringify(join(root, 'src/orchestrator/engine/exec-off-thread'))};
 void execOffThread({ file: '/bin/echo', args: ['done'], cwd: '/', env: process.env, maxBuffer: 1024 }).then((r) => process.stdout.write(r.stdout));`;
     writeFileSync(join(dir, 'one-command.ts'), script);
-    // Killed after 25 s: a pool that kept the process alive fails here rather than hangs.
+    // Killed after 100 s (a loaded machine takes seconds to start tsx and the workers): a pool that
+    // kept the process alive fails here rather than hangs.
     const stdout = await new Promise<string>((ok, fail) =>
-      execFile(process.execPath, ['--import', 'tsx', join(dir, 'one-command.ts')], { cwd: root, timeout: 25_000 }, (error, out) => (error === null ? ok(out) : fail(new Error(error.message)))),
+      execFile(process.execPath, ['--import', 'tsx', join(dir, 'one-command.ts')], { cwd: root, timeout: 100_000 }, (error, out) => (error === null ? ok(out) : fail(new Error(error.message)))),
     );
     assert.equal(stdout, 'done\n');
   });

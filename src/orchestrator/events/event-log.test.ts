@@ -110,7 +110,7 @@ describe('EventLog', () => {
   });
 
   it('keeps every acknowledged event when the writing process is killed with SIGKILL', async function () {
-    this.timeout(20000);
+    this.timeout(60_000);
     // A child appends as fast as it can and reports each acknowledged seq on stdout; we kill it
     // mid-stream and check that every acknowledged event is in the log and the log still opens.
     const script = `

@@ -40,14 +40,27 @@ const PRD = analystPrd('Control', 'requirements', `  - id: T3
       - file: e.txt
 `);
 
+/**
+ * T2's model calls wait until the test has asked for the pause, so the pause lands while T2 runs
+ * and T4 (which waits on T2) is held back, however long the clicks take on a loaded machine
+ * (seen in CI: T2 finished and T4 ran before the Pause click reached Orch).
+ */
+let pauseAsked: () => void = () => undefined;
+const asked = new Promise<void>((resolve) => (pauseAsked = resolve));
+
 /** The OpenAI agent answers; Claude agents write their files slowly (time to pause), except those of `failing` files. */
 function scenario(failing: readonly string[]): Scenario {
+  const paced = slow(800, demoScenario);
   return route(
     [
       { when: (r) => r.api === 'openai', then: costing({ inputTokens: 2_000, outputTokens: 300 }, finish('# Analysis\n\nGreets people.\n')) },
       ...failing.map((file) => ({ when: promptIncludes(`\`${file}\``), then: finish('Done.') })),
+      { when: promptIncludes('`b.txt`'), then: async (request, context) => {
+        await asked;
+        return paced(request, context);
+      } },
     ],
-    slow(800, demoScenario),
+    paced,
   );
 }
 
@@ -123,6 +136,8 @@ describe('Orch: Pause, Resume, Retry Task, the OpenAI key and the browser dashbo
     await page.screenshot({ path: join(screenshots, 'control-running.png') });
     await clickInline(page, rootRow(), 'Pause');
     await notification(page, 'Orch: pausing run').waitFor();
+    // The notification follows the signal to Orch's process, so the pause is in before T2 can end.
+    pauseAsked();
     await rootState('paused').waitFor({ timeout: 60_000 });
     const events = () => readFileSync(join(workspace, '.orch', 'runs', readdirSync(join(workspace, '.orch', 'runs'))[0]!, 'events.jsonl'), 'utf8');
     assert.match(events(), /"type":"run\.paused","reason":"user"/);

@@ -11,9 +11,19 @@ import { openViewContainer, runCommand, treeRow } from './workbench';
 const repoRoot = resolve(__dirname, '..', '..');
 const TITLE = 'GREETING SERVICE ROADMAP';
 
+/** A row's inline actions show only while the pointer is on it; hover afresh until the click lands. */
 async function clickInline(row: Locator, title: string): Promise<void> {
-  await row.hover();
-  await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await row.page().mouse.move(900, 600);
+    await row.hover();
+    try {
+      await row.locator(`.actions .action-label[aria-label^="${title}"]`).click({ timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 describe('Orch: Review Changes in VS Code (code-server)', function () {

@@ -7,9 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+// Two requests dropped by one process within the same millisecond must still sort in the order
+// they were dropped (a random suffix alone put them in either order: a flaky CI run showed it).
+let dropped = 0;
+
 export async function dropRequest(dir: string, request: unknown): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const name = `${Date.now()}-${randomBytes(4).toString('hex')}.json`;
+  dropped = (dropped + 1) % 1e9;
+  const name = `${Date.now()}-${String(dropped).padStart(9, '0')}-${randomBytes(4).toString('hex')}.json`;
   await writeFile(join(dir, `.${name}.tmp`), JSON.stringify(request), { mode: 0o600 });
   await rename(join(dir, `.${name}.tmp`), join(dir, name));
   return join(dir, name);

@@ -23,13 +23,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asciiCurve, convergedAt, median, pct, spread, trendPerStep } from './support/world-report';
-import { CLI, runWorld, worldWorkspace, type WorldRun } from './support/world-run';
+import { CLI, envCount, runWorld, worldWorkspace, type WorldRun } from './support/world-run';
 import { stormComparison } from './support/world-storm';
 import { familyOf, worldTasks } from './support/world';
 
-const ITERATIONS = Math.max(1, Number(process.env.WORLD_ITERATIONS ?? 10));
-const SEEDS = Math.max(1, Number(process.env.WORLD_SEEDS ?? 3));
-const CONCURRENCY = Math.max(1, Number(process.env.WORLD_CONCURRENCY ?? 3));
+const ITERATIONS = envCount('WORLD_ITERATIONS', 10);
+const SEEDS = envCount('WORLD_SEEDS', 3);
+const CONCURRENCY = envCount('WORLD_CONCURRENCY', 3);
 const PARALLEL = 3;
 
 interface Point {

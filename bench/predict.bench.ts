@@ -23,13 +23,13 @@ import { workspacePaths } from '../src/orchestrator/workspace/workspace-paths';
 import type { PlanEstimate, TaskForecast } from '../src/protocol/forecast';
 import { CLAUDE_BIN, claudeEnv } from '../test/support/claude-harness';
 import { auc, brier, coverage, mape, median, pct } from './support/world-report';
-import { CLI, orch, runWorld, worldWorkspace, type WorldRun } from './support/world-run';
+import { CLI, envCount, orch, runWorld, worldWorkspace, type WorldRun } from './support/world-run';
 import { worldTasks } from './support/world';
 
-const SEEDS = Math.max(1, Number(process.env.WORLD_SEEDS ?? 3));
-const HISTORY = Math.max(1, Number(process.env.WORLD_HISTORY ?? 4));
-const HELDOUT = Math.max(1, Number(process.env.WORLD_HELDOUT ?? 2));
-const CONCURRENCY = Math.max(1, Number(process.env.WORLD_CONCURRENCY ?? 3));
+const SEEDS = envCount('WORLD_SEEDS', 3);
+const HISTORY = envCount('WORLD_HISTORY', 4);
+const HELDOUT = envCount('WORLD_HELDOUT', 2);
+const CONCURRENCY = envCount('WORLD_CONCURRENCY', 3);
 const PARALLEL = 3;
 
 interface SeedResult {

@@ -14,6 +14,11 @@ import { setGitIdentity } from '../../test/support/engine-fixture';
 import { WORLD_ROADMAP, worldPrd, type WorldTask } from './world';
 import { worldScenario, type StormWindow } from './world-scenario';
 
+/** A count a world bench reads from its environment (at least 1), with its default. */
+export function envCount(name: string, fallback: number): number {
+  return Math.max(1, Number(process.env[name] ?? fallback));
+}
+
 const ROOT = resolve(__dirname, '../..');
 export const CLI = process.env.ORCH_BENCH_CLI ?? join(ROOT, 'dist/cli.js');
 

@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/orchestrator/config/orch-config';
 import { median, spread } from './world-report';
-import { runWorld, worldWorkspace, type WorldRun } from './world-run';
+import { envCount, runWorld, worldWorkspace, type WorldRun } from './world-run';
 import { worldTasks } from './world';
 import type { StormWindow } from './world-scenario';
 
@@ -27,7 +27,7 @@ const STORMS: readonly { readonly name: string; readonly text: string; readonly 
     storm: { fromMs: 2_000, untilMs: 60_000, retryAfterSec: 3, quota: { calls: 2, perMs: 5_000 } },
   },
 ];
-const REPS = Math.max(1, Number(process.env.WORLD_STORM_REPS ?? 2));
+const REPS = envCount('WORLD_STORM_REPS', 2);
 
 /** The config that turns adaptation off, when this build has the switch; undefined when it has none. */
 function staticConfig(): Readonly<Record<string, unknown>> | undefined {

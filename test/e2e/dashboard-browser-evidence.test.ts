@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { CheckResult, NewEvent } from '../../src/protocol/events';
-import { sampleRoadmap } from '../integration/server-harness';
+import { failedChecksRunEvents } from '../integration/server-harness';
 import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 
 const RUN_ID = '20261202T010000-b40b40';
@@ -56,15 +56,7 @@ const CHECKS: CheckResult[] = [
 ];
 
 function events(): NewEvent[] {
-  return [
-    { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },
-    { type: 'plan.loaded', roadmap: sampleRoadmap },
-    { type: 'task.assigned', taskId: 'PRD-1/T1', agent: 'frontend-engineer', model: 'sonnet', phase: 'implementation', reason: 'phase' },
-    { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'frontend-engineer', model: 'sonnet', prompt: 'Build T1' },
-    { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.1, costSource: 'reported', modelUsed: 'sonnet', inputTokens: 500, outputTokens: 100, durationMs: 3000 },
-    { type: 'task.verifying', taskId: 'PRD-1/T1' },
-    { type: 'defect.raised', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', reason: '2 of 3 checks failed', checks: CHECKS },
-  ];
+  return failedChecksRunEvents(CHECKS, '2 of 3 checks failed');
 }
 
 describe('dashboard in a real browser: a browser check\'s evidence per engine', function () {

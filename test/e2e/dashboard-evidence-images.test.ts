@@ -5,7 +5,7 @@ import type { CheckResult, NewEvent } from '../../src/protocol/events';
 import type { EventLog } from '../../src/orchestrator/events/event-log';
 import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths';
 import type { DashboardServer } from '../../src/server/dashboard-server';
-import { bearer, http, sampleRoadmap, startTestServer, writeRun } from '../integration/server-harness';
+import { bearer, failedChecksRunEvents, http, startTestServer, writeRun } from '../integration/server-harness';
 import { useChromium } from '../support/chromium';
 import { openDashboardPage } from '../support/dashboard-page';
 import { useTempDir } from '../support/temp-dir';
@@ -34,15 +34,7 @@ function events(evidence: string): NewEvent[] {
       ms: 2100,
     },
   };
-  return [
-    { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },
-    { type: 'plan.loaded', roadmap: sampleRoadmap },
-    { type: 'task.assigned', taskId: 'PRD-1/T1', agent: 'frontend-engineer', model: 'sonnet', phase: 'implementation', reason: 'phase' },
-    { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'frontend-engineer', model: 'sonnet', prompt: 'Build T1' },
-    { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.1, costSource: 'reported', modelUsed: 'sonnet', inputTokens: 500, outputTokens: 100, durationMs: 3000 },
-    { type: 'task.verifying', taskId: 'PRD-1/T1' },
-    { type: 'defect.raised', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', reason: '1 of 1 checks failed', checks: [check] },
-  ];
+  return failedChecksRunEvents([check], '1 of 1 checks failed');
 }
 
 describe("dashboard in a real browser: a browser check's screenshots as images", function () {

@@ -5,7 +5,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import type { Roadmap } from '../../src/protocol/domain';
-import type { NewEvent } from '../../src/protocol/events';
+import type { CheckResult, NewEvent } from '../../src/protocol/events';
 import type { ToClientMessage } from '../../src/protocol/dashboard-messages';
 import { EventLog } from '../../src/orchestrator/events/event-log';
 import { OrchStore } from '../../src/orchestrator/store/orch-store';
@@ -113,6 +113,19 @@ export const sampleRoadmap: Roadmap = roadmapWith([
   { milestone: '0.1', prd: { id: 'PRD-1', tasks: [task('PRD-1', 'T1'), task('PRD-1', 'T2', { depends: ['T1'], phase: 'qa' })] } },
   { milestone: '0.2', prd: { id: 'PRD-2', tasks: [task('PRD-2', 'T1', { model: 'opus' })] } },
 ]);
+
+/** A run whose PRD-1/T1 finished its first attempt and failed these checks: the evidence views' case. */
+export function failedChecksRunEvents(checks: readonly CheckResult[], reason: string): NewEvent[] {
+  return [
+    { type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] },
+    { type: 'plan.loaded', roadmap: sampleRoadmap },
+    { type: 'task.assigned', taskId: 'PRD-1/T1', agent: 'frontend-engineer', model: 'sonnet', phase: 'implementation', reason: 'phase' },
+    { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'frontend-engineer', model: 'sonnet', prompt: 'Build T1' },
+    { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.1, costSource: 'reported', modelUsed: 'sonnet', inputTokens: 500, outputTokens: 100, durationMs: 3000 },
+    { type: 'task.verifying', taskId: 'PRD-1/T1' },
+    { type: 'defect.raised', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', reason, checks: [...checks] },
+  ];
+}
 
 /** A run with a plan, one finished attempt and one running: what most views need. */
 export function sampleRunEvents(): NewEvent[] {

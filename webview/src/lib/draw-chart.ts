@@ -35,7 +35,7 @@ export function drawChart<T extends ChartType>(canvas: HTMLCanvasElement, colour
   return () => chart.destroy();
 }
 
-/** An x axis of minutes since the run started, labelled `40 s`, `12 min` or `1.5 h`. */
+/** An x axis of minutes since the run started, its ticks carrying their unit: `40 s`, `12 min` or `1.5 h`. */
 export function minutesAxis(title: string): { type: 'linear'; min: number; title: { display: boolean; text: string }; ticks: { callback: (value: string | number) => string } } {
   return {
     type: 'linear',

@@ -93,7 +93,7 @@ describe('warm starts in a run', function () {
     const f = await engineFixture(tmp.path, { 'w.md': prd(PRD_ID, TASKS.slice(0, 2)) }, scenario(TASKS.slice(0, 2), (task) => {
       if (task === 'T1') env.ORCH_TEST_CHANGED = 'yes';
     }));
-    env = f.env as Record<string, string>;
+    env = f.env;
     try {
       const outcome = await f.run({ parallel: 1 });
       assert.equal(outcome.result, 'completed');

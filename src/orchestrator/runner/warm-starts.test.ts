@@ -79,6 +79,8 @@ describe('warm starts', () => {
     assert.equal(warm.claim(req.attemptId, expectedFor(req), handlers), undefined, 'claimed once');
     claim.child.stdin?.end('the prompt');
     await until(() => !alive(claim.child.pid));
+    // The claimant's now, to close when its CLI is done.
+    claim.identity.tools?.close();
   });
 
   for (const [what, change, why] of [

@@ -7,7 +7,7 @@ import { accessSync, constants, createWriteStream, existsSync, statSync } from '
 import type { NewEvent } from '../../protocol/events';
 import { ArtifactFiles } from './artifact-files';
 import type { AttemptRequest } from './attempt-request';
-import type { InvocationPlan } from './claude-args';
+import { promptLine, type InvocationPlan } from './claude-args';
 import { spawnSpec, writeSpawnFiles, type SpawnIdentity } from './claude-spawn';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
 import { sharedToolServer, type ToolSession, type ToolSessionOptions } from './mcp/orch-tool-server';
@@ -171,7 +171,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   touch();
 
   child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
-  child.stdin?.end(plan.prompt);
+  child.stdin?.end(promptLine(plan.prompt));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     touch();
     rawStream.write(chunk);

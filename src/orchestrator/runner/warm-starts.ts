@@ -23,7 +23,7 @@ export interface WarmLimits {
   readonly killGraceMs: number;
 }
 
-export const DEFAULT_WARM_LIMITS: WarmLimits = { idleMs: 10 * 60_000, killGraceMs: 3_000 };
+const DEFAULT_WARM_LIMITS: WarmLimits = { idleMs: 10 * 60_000, killGraceMs: 3_000 };
 
 const NOT_YET: ToolAnswer = { text: 'this agent has not started its task yet', isError: true };
 const UNCLAIMED_MESSAGING: MessagingPort = {

@@ -9,6 +9,7 @@ import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group
 import { textReply } from '../../src/scripted-model/reply';
 import { writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import type { OrchEvent } from '../../src/protocol/events';
+import type { EventLog } from '../../src/orchestrator/events/event-log';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { liveMarked } from '../support/runner-harness';
 import { useTempDir } from '../support/temp-dir';
@@ -87,7 +88,27 @@ describe('warm starts in a run', function () {
     }
   });
 
-  it('falls back to a fresh CLI when the spawn differs at dispatch, and still verifies the task', async () => {
+  it('falls back to a fresh CLI when the task is routed to another model meanwhile, and verifies it on that model', async () => {
+    let log: EventLog | undefined;
+    // While T1 works, T2 is pinned to another model than the one its CLI was started with.
+    const f = await engineFixture(tmp.path, { 'w.md': prd(PRD_ID, TASKS.slice(0, 2)) }, scenario(TASKS.slice(0, 2), (task) => {
+      if (task === 'T1') void log?.append({ type: 'model.routed', taskId: `${PRD_ID}/T2`, model: 'opus', source: 'pin', complexity: 0.1, reasons: ['pinned by the test'], alternatives: [] });
+    }));
+    try {
+      const outcome = await f.run({ parallel: 1, onLog: (l) => (log = l) });
+      assert.equal(outcome.result, 'completed');
+      const events = f.events(outcome.runId);
+      assert.deepEqual(verified(events), ['PRD-W/T1', 'PRD-W/T2']);
+      const t2 = events.find((e) => e.type === 'attempt.started' && e.attemptId === 'PRD-W/T2#1');
+      assert.equal((t2 as { model?: string } | undefined)?.model, 'opus');
+      assert.deepEqual(warmAttempts(events), [], 'T2 ran on a fresh CLI');
+      assert.deepEqual(liveMarked(`ORCH_ATTEMPT_ID=${PRD_ID}/T2#1`), [], 'the CLI started ahead was stopped');
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it("falls back to a fresh CLI when the agents' environment changed meanwhile, and still verifies the task", async () => {
     let env: Record<string, string> = {};
     // While T1 works, the agents' environment changes: T2's CLI, started before, no longer fits.
     const f = await engineFixture(tmp.path, { 'w.md': prd(PRD_ID, TASKS.slice(0, 2)) }, scenario(TASKS.slice(0, 2), (task) => {

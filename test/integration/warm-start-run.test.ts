@@ -128,16 +128,21 @@ describe('warm starts in a run', function () {
     }
   });
 
-  it('kill -9 of Orch while a CLI waits for its task: resume stops it and completes the run', async () => {
+  it('kill -9 of Orch while a CLI waits for its task: the CLI calls no model, and after resume it is gone and the run completes', async () => {
     let killAt: (() => void) | undefined;
     let resuming = false;
+    let waiting: number[] = [];
+    let marked: number[] = [];
     const f = await engineFixture(
       tmp.path,
       { 'w.md': prd(PRD_ID, TASKS.slice(0, 2)) },
       scenario(
         TASKS.slice(0, 2),
         (task) => {
-          if (task === 'T1') killAt?.();
+          if (task !== 'T1') return;
+          waiting = findMarkedProcesses(`ORCH_ATTEMPT_ID=${PRD_ID}/T2#1`);
+          marked = findMarkedProcesses(`ORCH_RUN_ID=${f.eventsFile()!.split('/').at(-2)!}`);
+          killAt?.();
         },
         // The resumed run takes its tasks in any order: nothing to wait for.
         () => !resuming,
@@ -149,15 +154,19 @@ describe('warm starts in a run', function () {
       killAt = () => first.kill('SIGKILL');
       await firstEnd;
       const runId = f.eventsFile()!.split('/').at(-2)!;
-      const waiting = findMarkedProcesses(`ORCH_ATTEMPT_ID=${PRD_ID}/T2#1`);
-      assert.ok(waiting.length > 0, 'T2\'s CLI outlived the killed Orch, waiting for a prompt');
+      assert.ok(waiting.length > 0, "T2's CLI was waiting when Orch was killed");
+      // What the orphan cleanup of a resume looks for.
+      assert.ok(waiting.every((pid) => marked.includes(pid)), 'it carries the run marker');
       const before = f.events(runId);
       assert.deepEqual(before.filter((e) => e.type === 'attempt.started').map((e) => (e as { attemptId: string }).attemptId), ['PRD-W/T1#1'], 'T2 had not started');
 
       resuming = true;
+      // Its stdin closed with Orch: a stream-json CLI with no message ends without a model call.
+      const asked = (): boolean => f.model.modelRequests().some((r) => /## Task T2:/.test(r.parsed?.userText ?? ''));
+      assert.equal(asked(), false, 'no model call for T2 before the resume');
       const resumed = await exited(f.orch(['resume', '--no-dashboard']));
       assert.equal(resumed.code, 0, resumed.out);
-      assert.deepEqual(liveMarked(`ORCH_ATTEMPT_ID=${PRD_ID}/T2#1`).filter((l) => waiting.includes(Number(l.split(' ')[0]))), [], 'the orphan is gone');
+      assert.deepEqual(liveMarked(`ORCH_ATTEMPT_ID=${PRD_ID}/T2#1`).filter((l) => waiting.includes(Number(l.split(' ')[0]))), [], 'the CLI started ahead is gone');
       const events = f.events(runId);
       assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'gap-free, duplicate-free sequence');
       assert.deepEqual(verified(events), ['PRD-W/T1', 'PRD-W/T2']);

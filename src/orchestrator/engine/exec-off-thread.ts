@@ -19,6 +19,8 @@ interface ExecRequest {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly maxBuffer: number;
+  /** Written to the child's stdin, which is then closed. */
+  readonly input?: string;
 }
 
 interface Reply extends ExecResult {
@@ -31,10 +33,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { execFile } = require('node:child_process');
 parentPort.on('message', (m) => {
-  execFile(m.file, m.args, { cwd: m.cwd, env: m.env, maxBuffer: m.maxBuffer }, (error, stdout, stderr) => {
+  const child = execFile(m.file, m.args, { cwd: m.cwd, env: m.env, maxBuffer: m.maxBuffer }, (error, stdout, stderr) => {
     const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
     parentPort.postMessage({ id: m.id, code, stdout, stderr });
   });
+  if (m.input !== undefined) child.stdin.on('error', () => {}).end(m.input);
 });
 `;
 
@@ -52,10 +55,12 @@ let workersUnavailable = false;
 
 function execFileDirect(request: ExecRequest): Promise<ExecResult> {
   return new Promise((resolve) => {
-    execFile(request.file, [...request.args], { cwd: request.cwd, env: request.env, maxBuffer: request.maxBuffer }, (error, stdout, stderr) => {
+    const child = execFile(request.file, [...request.args], { cwd: request.cwd, env: request.env, maxBuffer: request.maxBuffer }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
+    // A child that exits without reading its input must not fail the write with EPIPE.
+    if (request.input !== undefined) child.stdin?.on('error', () => undefined).end(request.input);
   });
 }
 

@@ -8,6 +8,7 @@ import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeRes
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
 import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-deletions';
+import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
 import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
 import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
@@ -16,10 +17,6 @@ import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './
 export function taskSlug(qualifiedTaskId: string): string {
   return qualifiedTaskId.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
-
-// In a task worktree's own git folder: paths Orch put there (`.worktreeinclude` copies, what
-// the setup installed) that no commit may take, NUL-separated.
-const UNCOMMITTED_LIST = 'orch-uncommitted';
 
 export interface TaskWorktree {
   readonly dir: string;
@@ -354,9 +351,11 @@ export class Worktrees {
     if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
       await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
       // A clean worktree goes in one step. Git refuses one with changes or untracked files: what
-      // is there is committed to its branch first, then the folder goes.
-      if ((await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
-        if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+      // is there is committed to its branch first, then the folder goes. One where Orch put files
+      // is refused for those alone, so it is not offered to git as clean.
+      const keptOut = await readKeptOut(await this.gitDirOf(dir));
+      if (keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        if (!onlyKeptOut(await this.gitOk(dir, ['status', '--porcelain', '-z']), keptOut ?? [])) {
           await this.commitAll(dir, `orch: work in progress on ${taskId}`);
         }
         await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);

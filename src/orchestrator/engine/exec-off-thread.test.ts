@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { closeExecHelpers, execOffThread } from './exec-off-thread';
 
 const env = { ...process.env };
@@ -56,6 +57,21 @@ describe('execOffThread: commands run from small helper processes', function () 
     await execOffThread({ file: '/bin/true', args: [], cwd: dir, env, maxBuffer: 1024 });
     await closeExecHelpers();
     assert.equal((await execOffThread({ file: '/bin/echo', args: ['after'], cwd: dir, env, maxBuffer: 1024 })).stdout, 'after\n');
+  });
+
+  it('leaves no helper behind when Orch is killed with -9: it goes once its command has ended', async () => {
+    const root = resolve(__dirname, '../../..');
+    const marker = join(dir, 'helper-pid');
+    const script = `import { execOffThread } from ${JSON.stringify(join(root, 'src/orchestrator/engine/exec-off-thread'))};
+void execOffThread({ file: '/bin/sh', args: ['-c', 'echo $PPID > ${marker}.tmp && mv ${marker}.tmp ${marker}; sleep 1'], cwd: '/', env: process.env, maxBuffer: 1024 });`;
+    writeFileSync(join(dir, 'killed.ts'), script);
+    const orch = spawn(process.execPath, ['--import', 'tsx', join(dir, 'killed.ts')], { cwd: root, stdio: 'ignore' });
+    for (let waited = 0; !existsSync(marker) && waited < 100_000; waited += 50) await sleep(50);
+    const helper = Number(readFileSync(marker, 'utf8').trim());
+    orch.kill('SIGKILL');
+    assert.notEqual(helper, orch.pid);
+    for (let waited = 0; existsSync(`/proc/${helper}`) && waited < 30_000; waited += 50) await sleep(50);
+    assert.equal(existsSync(`/proc/${helper}`), false, `helper ${helper} outlived its Orch`);
   });
 
   it('does not keep the process alive once its commands are done', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prd } from '../../../test/support/engine-fixture';
 import { useTempDir } from '../../../test/support/temp-dir';
@@ -14,7 +14,7 @@ const ROADMAP = '# R\n\n## Phase 1: Only\n\n### Milestone 1.1: All\n**Focus:** t
 describe('startRun', () => {
   const tmp = useTempDir();
 
-  it("writes a new run's task assignments to its log in one go, not one fsync after another", async () => {
+  it("appends a new run's task assignments together (a group commit), not each once the one before is on disk", async () => {
     const workspace = join(tmp.path, 'ws');
     mkdirSync(join(workspace, 'prds'), { recursive: true });
     writeFileSync(join(workspace, 'roadmap.md'), ROADMAP);
@@ -25,9 +25,11 @@ describe('startRun', () => {
     // Cancelled from the start: the run ends at once, after its assignments.
     const cancelled = new AbortController();
     cancelled.abort();
-    // What the file holds when the last assignment is appended: one at a time, the earlier ones
-    // would already be on disk; together, none is yet.
-    const onDisk: string[][] = [];
+    // Waiting for an append to be durable takes turns of the event loop (the write, then the
+    // fsync): an immediate queued at the first assignment has run by the second if they are
+    // written one after another, and has not if they are appended together.
+    const turnPassed: boolean[] = [];
+    let turned = false;
     const outcome = await startRun(
       {
         paths: workspacePaths(workspace),
@@ -41,13 +43,14 @@ describe('startRun', () => {
         noGit: true,
         onLog: (log) =>
           log.subscribe((event) => {
-            if (event.type !== 'task.assigned' || event.taskId !== 'PRD-1/T4') return;
-            onDisk.push(readFileSync(log.file, 'utf8').split('\n').filter((line) => line.includes('"task.assigned"')));
+            if (event.type !== 'task.assigned') return;
+            if (event.taskId === 'PRD-1/T1') setImmediate(() => (turned = true));
+            else turnPassed.push(turned);
           }),
       },
       { roadmap, milestones: [] },
     );
-    assert.deepEqual(onDisk, [[]]);
+    assert.deepEqual(turnPassed, [false, false, false]);
     assert.deepEqual(
       Object.values(outcome.snapshot.tasks).map((t) => t.agent),
       tasks.map(() => 'backend-engineer'),

@@ -9,7 +9,7 @@ import type { Roadmap } from '../../src/protocol/domain';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig } from '../../src/orchestrator/config/orch-config';
-import { closeExecHelpers } from '../../src/orchestrator/engine/exec-off-thread';
+import { closeExecHelpers } from '../../src/orchestrator/engine/exec-helpers';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import { startRun } from '../../src/orchestrator/engine/start-run';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';

@@ -173,7 +173,7 @@ function pickLane(): Lane | undefined {
 }
 
 /** `execFile` made from a small helper process; resolves with the exit code (1 when it could not run or was signalled). */
-export function execOffThread(request: ExecRequest): Promise<ExecResult> {
+export function execInHelper(request: ExecRequest): Promise<ExecResult> {
   const lane = helpersUnavailable ? undefined : pickLane();
   if (lane === undefined) return execFileDirect(request);
   const id = nextId++;

@@ -15,10 +15,42 @@ const common = {
   external: ['@anthropic-ai/claude-code', 'playwright-core', 'puppeteer-core'],
 };
 
+// The queue's Redis clients and the OpenAI SDK are over half of the CLI's bytes, and only `--queue`,
+// `orch worker` or an OpenAI agent use them: they go in bundles of their own, required at first use,
+// so every other start neither reads them nor keeps them in memory (its forks copy less, too).
+const VENDORS = { bullmq: 'queue', ioredis: 'queue', openai: 'openai' };
+const vendorFile = (name) => `./cli-vendor-${name}.js`;
+const vendorStubs = {
+  name: 'vendor-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^(bullmq|ioredis|openai)$/ }, (args) => ({ path: args.path, namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(vendorFile(VENDORS[args.path]))})[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/cli-vendor-/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+const vendorBundle = (name) => ({
+  ...common,
+  stdin: {
+    contents: `module.exports = { ${Object.keys(VENDORS)
+      .filter((pkg) => VENDORS[pkg] === name)
+      .map((pkg) => `${JSON.stringify(pkg)}: require(${JSON.stringify(pkg)})`)
+      .join(', ')} };`,
+    resolveDir: '.',
+    loader: 'js',
+  },
+  outfile: `dist/${vendorFile(name).slice(2)}`,
+  sourcemap: false,
+});
+
 await Promise.all([
   // `orch` is a small loader (dist/cli.js) that runs the bundle (dist/cli-main.js) from V8's code
   // cache. The bundle has no `import()` left: a script run that way cannot import without a flag.
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', supported: { 'dynamic-import': false }, plugins: [vendorStubs] }),
+  build(vendorBundle('queue')),
+  build(vendorBundle('openai')),
   build({ ...common, entryPoints: ['src/cli/cli-entry.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, sourcemap: false }),
   build({
     ...common,

@@ -9,6 +9,7 @@ import type { Roadmap } from '../../src/protocol/domain';
 import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig } from '../../src/orchestrator/config/orch-config';
+import { closeExecHelpers } from '../../src/orchestrator/engine/exec-helpers';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import { startRun } from '../../src/orchestrator/engine/start-run';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
@@ -52,6 +53,8 @@ export async function runStandIns(options: { readonly prefix: string; readonly r
       { roadmap: options.roadmap, milestones: [], parallel: options.parallel },
     );
     const wallMs = Date.now() - started;
+    // Git ran from helper processes: closed and reaped, their CPU counts as this process's children's.
+    await closeExecHelpers();
     const cpu = process.cpuUsage(cpuBefore);
     return { snapshot: outcome.snapshot, wallMs, cpuMicros: cpu.user + cpu.system };
   } finally {

@@ -85,6 +85,7 @@ describe('kill -9 and orch resume', function () {
     { name: 'during a merge, before the integration branch moved', pauseAt: 'merge-before-update-ref@PRD-C-T2', whileModelWorks: false, t2Calls: (n: number) => n === 2 },
     { name: 'during a merge, after the integration branch moved', pauseAt: 'merge-after-update-ref@PRD-C-T2', whileModelWorks: false, t2Calls: (n: number) => n === 2 },
     { name: "during the background removal of a verified task's worktree", pauseAt: 'cleanup-before-remove@PRD-C-T1', whileModelWorks: false, t2Calls: (n: number) => n >= 2 },
+    { name: "after the worktrees' removal, before the batch that deletes their merged branches", pauseAt: 'branch-deletion@PRD-C-T1', whileModelWorks: false, t2Calls: (n: number) => n === 2 },
     { name: 'while adding a worktree, its checkout cut short', pauseAt: 'worktree-added@PRD-C-T2', cutCheckout: true, whileModelWorks: false, t2Calls: (n: number) => n === 2 },
   ] as { name: string; event?: RegExp; pauseAt?: string; cutCheckout?: boolean; whileModelWorks: boolean; t2Calls: (n: number) => boolean }[]) {
     it(`completes the run after SIGKILL ${point.name}, never re-running a verified task`, async () => {

@@ -1,4 +1,4 @@
-import { execOffThread, type ExecResult } from './exec-off-thread';
+import { execInHelper, type ExecResult } from './exec-helpers';
 
 export type GitResult = ExecResult;
 
@@ -7,8 +7,8 @@ export type GitResult = ExecResult;
 const identity = ['-c', 'user.name=Orch', '-c', 'user.email=orch@localhost', '-c', 'commit.gpgsign=false'];
 
 /** Runs git with an argument array (never a shell) and returns the outcome without throwing. */
-export function git(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<GitResult> {
-  return execOffThread({ file: 'git', args: [...identity, ...args], cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } });
+export function git(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, input?: string): Promise<GitResult> {
+  return execInHelper({ file: 'git', args: [...identity, ...args], cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' }, ...(input === undefined ? {} : { input }) });
 }
 
 /** Like `git`, but a non-zero exit is an error quoting the command and git's own words. */

@@ -7,7 +7,9 @@ import { git as plainGit, gitOk as plainGitOk } from './git';
 import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeResult, type MergeTips } from './merge-without-checkout';
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
-import { parseNumstat } from './worktrees-numstat';
+import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-deletions';
+import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
+import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
 import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
@@ -15,10 +17,6 @@ import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './
 export function taskSlug(qualifiedTaskId: string): string {
   return qualifiedTaskId.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
-
-// In a task worktree's own git folder: paths Orch put there (`.worktreeinclude` copies, what
-// the setup installed) that no commit may take, NUL-separated.
-const UNCOMMITTED_LIST = 'orch-uncommitted';
 
 export interface TaskWorktree {
   readonly dir: string;
@@ -56,6 +54,10 @@ export class Worktrees {
   private readonly backgroundErrors: string[] = [];
   private readonly mergedCommits = new Map<string, MergedCommits>();
   private readonly committed = new Map<string, CommittedChange>();
+  private readonly deletions = new BranchDeletions((args, input) => this.git(this.paths.root, args, input), () => this.gitCommonDir());
+  // Task commits leave git's automatic maintenance to one run at the end of the run: started by
+  // every commit, its check alone costs a process per task.
+  private committedSinceMaintenance = false;
   /** The integration branch as this Orch's last merge left it. */
   private integrationTip: MergedTip | undefined;
   private commonDir: string | undefined;
@@ -98,12 +100,13 @@ export class Worktrees {
     if (existsSync(this.integrationDir)) await this.removeIntegrationWorktree();
     await mkdir(this.paths.worktreesDir, { recursive: true });
     await this.gitOk(root, ['worktree', 'prune']);
+    await deleteMergedLeftovers((args, input) => this.git(root, args, input), this.runId, this.integrationBranch, (slug) => this.paths.worktreeDir(slug));
   }
 
   // Git runs for this run carry its marker, so a resume after a crash finds and stops a merge
   // or hook that outlived the Orch that started it.
-  private git(cwd: string, args: readonly string[]) {
-    return plainGit(cwd, args, { ORCH_RUN_ID: this.runId });
+  private git(cwd: string, args: readonly string[], input?: string) {
+    return plainGit(cwd, args, { ORCH_RUN_ID: this.runId }, input);
   }
 
   private gitOk(cwd: string, args: readonly string[]) {
@@ -169,6 +172,8 @@ export class Worktrees {
       await this.setAsideForeignWorktree(dir);
     }
     await writeFile(adding, `${this.runId}\n`);
+    // A task run again before its merged branch's deletion came round starts from the integration branch, as one whose branch went.
+    if (this.deletions.has(branch)) await this.deletions.flush();
     if (await this.branchExists(branch)) {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
       await this.gitOk(this.paths.root, ['worktree', 'prune']);
@@ -219,7 +224,8 @@ export class Worktrees {
       await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
     }
     // Committed straight away: only a refused commit asks whether anything was staged at all.
-    const commit = await this.git(dir, ['commit', '-q', '-m', message]);
+    const commit = await this.git(dir, ['-c', 'maintenance.auto=false', 'commit', '-q', '-m', message]);
+    this.committedSinceMaintenance = true;
     if (commit.code === 0 || (await this.git(dir, ['diff', '--cached', '--quiet'])).code === 0) return;
     throw new Error(`git commit -q -m ${message} failed in ${dir} (exit ${commit.code}): ${commit.stderr.trim() || commit.stdout.trim()}`);
   }
@@ -301,12 +307,20 @@ export class Worktrees {
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
   cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
-    return this.trees.run(() => this.cleanupNow(taskId), 'background');
+    return this.trees.run(async () => {
+      const { branchKept } = await this.cleanupNow(taskId);
+      await this.deletions.flush();
+      return { branchKept };
+    }, 'background');
   }
 
-  /** `cleanupTask` off the caller's path: `drain` waits for it and reports what failed. */
+  /** `cleanupTask` off the caller's path, its branch deleted in a later batch: `drain` waits for both and reports what failed. */
   cleanupInBackground(taskId: string): void {
-    const done = this.cleanupTask(taskId).catch((error: unknown) => {
+    const removal = this.trees.run(async () => {
+      const result = await this.cleanupNow(taskId);
+      if (result.batchFull) await this.deletions.flush();
+    }, 'background');
+    const done = removal.catch((error: unknown) => {
       this.backgroundErrors.push(`could not remove ${taskId}'s worktree ${this.taskDir(taskId)}: ${(error as Error).message}`);
     });
     this.background.add(done);
@@ -325,18 +339,25 @@ export class Worktrees {
       if (entry.started && (await entry.done.catch(() => undefined))?.created === true) this.cleanupInBackground(taskId);
     }
     while (this.background.size > 0) await Promise.all([...this.background]);
+    await this.trees.run(() => this.deletions.flush(), 'background').catch((error: unknown) => this.backgroundErrors.push((error as Error).message));
+    if (this.committedSinceMaintenance) {
+      this.committedSinceMaintenance = false;
+      await this.git(this.paths.root, ['maintenance', 'run', '--auto', '--quiet']);
+    }
     return this.backgroundErrors.splice(0);
   }
 
-  private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean }> {
+  private async cleanupNow(taskId: string): Promise<{ readonly branchKept: boolean; readonly batchFull?: boolean }> {
     const dir = this.taskDir(taskId);
     // The folder is per task, not per run: another run's worktree there is not this one's to remove.
     if (existsSync(dir) && (await this.checkedOutBranch(dir)) === this.taskBranch(taskId)) {
       await pausePoint('cleanup-before-remove', await this.gitCommonDir(), this.taskBranch(taskId));
       // A clean worktree goes in one step. Git refuses one with changes or untracked files: what
-      // is there is committed to its branch first, then the folder goes.
-      if ((await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
-        if ((await this.gitOk(dir, ['status', '--porcelain'])).trim() !== '') {
+      // is there is committed to its branch first, then the folder goes. One where Orch put files
+      // is refused for those alone, so it is not offered to git as clean.
+      const keptOut = await readKeptOut(await this.gitDirOf(dir));
+      if (keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        if (!onlyKeptOut(await this.gitOk(dir, ['status', '--porcelain', '-z']), keptOut ?? [])) {
           await this.commitAll(dir, `orch: work in progress on ${taskId}`);
         }
         await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
@@ -344,12 +365,12 @@ export class Worktrees {
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:
     // unmerged work stays on its branch.
-    const ref = `refs/heads/${this.taskBranch(taskId)}`;
-    const sha = await this.branchTip(this.taskBranch(taskId));
+    const branch = this.taskBranch(taskId);
+    const sha = await this.branchTip(branch);
     if (sha === undefined) return { branchKept: false };
-    if ((await this.git(this.paths.root, ['merge-base', '--is-ancestor', sha, `refs/heads/${this.integrationBranch}`])).code !== 0) return { branchKept: true };
-    await this.gitOk(this.paths.root, ['update-ref', '-d', ref, sha]);
-    return { branchKept: false };
+    // The tip this Orch merged needs no asking: its merge moved the integration branch, which only moves forward.
+    if (this.mergedCommits.get(taskId)?.head !== sha && (await this.git(this.paths.root, ['merge-base', '--is-ancestor', sha, `refs/heads/${this.integrationBranch}`])).code !== 0) return { branchKept: true };
+    return { branchKept: false, batchFull: this.deletions.add(branch, sha) };
   }
 
   /** Removes a checkout of an integration branch that runs before this version kept. */
@@ -380,21 +401,6 @@ export class Worktrees {
     const committed = this.committed.get(taskId);
     // The tip merged is the one committed and counted then: its counts stand without a git process.
     if (merged !== undefined && committed?.head === merged.head) return committed.lines;
-    const root = this.paths.root;
-    const tip = await this.git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${this.taskBranch(taskId)}`]);
-    if (tip.code !== 0) return undefined;
-    const head = tip.stdout.trim();
-    const known = this.mergedCommits.get(taskId);
-    if (known?.head === head) return this.numstat(`${known.base}...${head}`);
-    // Other tasks may have merged since: the base is the first parent of the merge that took this
-    // tip, not the integration branch as it is now.
-    const merges = await this.git(root, ['rev-list', '--merges', '--first-parent', '--parents', this.integrationBranch]);
-    const merge = merges.stdout.split('\n').map((line) => line.split(' ')).find((commits) => commits[2] === head);
-    return this.numstat(`${merge?.[1] ?? this.integrationBranch}...${head}`);
-  }
-
-  private async numstat(range: string): Promise<readonly FileLineCount[] | undefined> {
-    const diff = await this.git(this.paths.root, ['diff', '--numstat', '-z', range]);
-    return diff.code === 0 ? parseNumstat(diff.stdout) : undefined;
+    return linesOfMergedBranch((args) => this.git(this.paths.root, args), this.integrationBranch, this.taskBranch(taskId), merged);
   }
 }

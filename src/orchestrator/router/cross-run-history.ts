@@ -29,9 +29,7 @@ export class CrossRunHistory {
 
   /** Records the task's outcome, and its attempts' for the learning store, once it is final; a task still in play records nothing. */
   async record(state: RunSnapshot, taskId: string): Promise<void> {
-    const record = routingRecordOf(state, this.runId, taskId, this.catalog);
-    if (record !== undefined) await this.store.recordRouting(record);
-    await this.store.upsertOutcomes(taskOutcomeRecords(state, this.runId, taskId, this.catalog));
+    await this.store.recordTaskEnd(routingRecordOf(state, this.runId, taskId, this.catalog), taskOutcomeRecords(state, this.runId, taskId, this.catalog));
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -84,13 +84,16 @@ export class OrchStore {
   private constructor(
     private readonly db: Low<OrchData>,
     private readonly file: string,
+    /** The file as this store last read or wrote it: unchanged since, it need not be read again. */
+    private seen: string | undefined,
   ) {}
 
   static async open(file: string): Promise<OrchStore> {
     await mkdir(dirname(file), { recursive: true });
     const db = new Low<OrchData>(new JSONFile<OrchData>(file), empty);
+    const seen = await identity(file);
     await read(db, file);
-    return new OrchStore(db, file);
+    return new OrchStore(db, file, seen);
   }
 
   get runs(): readonly RunIndexEntry[] {
@@ -119,18 +122,13 @@ export class OrchStore {
    */
   async upsertOutcomes(records: readonly OutcomeRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.update((data) => {
-      const key = (r: OutcomeRecord): string => `${r.runId} ${r.attemptId}`;
-      const old = new Map((data.outcomes ?? []).map((r) => [key(r), r]));
-      const fresh = records.filter((r) => {
-        const was = old.get(key(r));
-        return was === undefined || JSON.stringify({ ...was, at: '' }) !== JSON.stringify({ ...r, at: '' });
-      });
-      if (fresh.length === 0) return data;
-      const replaced = new Set(fresh.map(key));
-      const all = [...(data.outcomes ?? []).filter((r) => !replaced.has(key(r))), ...fresh].sort((a, b) => a.at.localeCompare(b.at));
-      return { ...data, outcomes: all.slice(-OUTCOMES_KEPT) };
-    });
+    await this.update((data) => withOutcomes(data, records));
+  }
+
+  /** A finished task's routing outcome and its attempts' outcomes, in one write: `upsertRouting` and `upsertOutcomes` together. */
+  async recordTaskEnd(routing: RoutingRecord | undefined, outcomes: readonly OutcomeRecord[]): Promise<void> {
+    if (routing === undefined && outcomes.length === 0) return;
+    await this.update((data) => withOutcomes(routing === undefined ? data : withRouting(data, [routing]), outcomes));
   }
 
   /** Forgets what Orch learned (outcomes and routing records), keeping the run index and lessons; says how many went. */
@@ -174,31 +172,26 @@ export class OrchStore {
    * again after a resume counts none twice and changes nothing a normal finish wrote.
    */
   async upsertRouting(records: readonly RoutingRecord[]): Promise<void> {
-    await this.update((data) => {
-      let all = [...(data.routing ?? [])];
-      let changed = false;
-      for (const record of records) {
-        const old = all.find((r) => r.runId === record.runId && r.taskId === record.taskId);
-        if (old !== undefined && sameOutcome(old, record)) continue;
-        changed = true;
-        all = all.filter((r) => r !== old);
-        // Kept oldest first, so the bound below drops the oldest: an outcome written late goes where its time puts it.
-        const at = all.findIndex((r) => r.at > record.at);
-        all.splice(at < 0 ? all.length : at, 0, record);
-      }
-      return changed ? { ...data, routing: newestPerBucket(all) } : data;
-    });
+    await this.update((data) => withRouting(data, records));
   }
 
   private async update(change: (data: OrchData) => OrchData): Promise<void> {
     const key = resolve(this.file);
     const previous = queues.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
-      await read(this.db, this.file);
+      // Read again only when someone else wrote it: parsing and checking a file of a few thousand
+      // outcomes on every finished task costs more than the rest of the update.
+      const now = await identity(this.file);
+      if (now !== this.seen) {
+        await read(this.db, this.file);
+        this.seen = now;
+      }
       const data = change(this.db.data);
       if (data === this.db.data) return;
       this.db.data = data;
+      this.seen = undefined;
       await this.db.write();
+      this.seen = await identity(this.file);
     });
     const settled = next.catch(() => undefined);
     queues.set(key, settled);
@@ -208,6 +201,43 @@ export class OrchStore {
       if (queues.get(key) === settled) queues.delete(key);
     }
   }
+}
+
+function withOutcomes(data: OrchData, records: readonly OutcomeRecord[]): OrchData {
+  const key = (r: OutcomeRecord): string => `${r.runId} ${r.attemptId}`;
+  const old = new Map((data.outcomes ?? []).map((r) => [key(r), r]));
+  const fresh = records.filter((r) => {
+    const was = old.get(key(r));
+    return was === undefined || JSON.stringify({ ...was, at: '' }) !== JSON.stringify({ ...r, at: '' });
+  });
+  if (fresh.length === 0) return data;
+  const replaced = new Set(fresh.map(key));
+  const all = [...(data.outcomes ?? []).filter((r) => !replaced.has(key(r))), ...fresh].sort((a, b) => a.at.localeCompare(b.at));
+  return { ...data, outcomes: all.slice(-OUTCOMES_KEPT) };
+}
+
+function withRouting(data: OrchData, records: readonly RoutingRecord[]): OrchData {
+  let all = [...(data.routing ?? [])];
+  let changed = false;
+  for (const record of records) {
+    const old = all.find((r) => r.runId === record.runId && r.taskId === record.taskId);
+    if (old !== undefined && sameOutcome(old, record)) continue;
+    changed = true;
+    all = all.filter((r) => r !== old);
+    // Kept oldest first, so the bound below drops the oldest: an outcome written late goes where its time puts it.
+    const at = all.findIndex((r) => r.at > record.at);
+    all.splice(at < 0 ? all.length : at, 0, record);
+  }
+  return changed ? { ...data, routing: newestPerBucket(all) } : data;
+}
+
+/** The file's inode, size and change time: any write (lowdb renames a new file in) changes it. */
+async function identity(file: string): Promise<string> {
+  const s = await stat(file, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return s === undefined ? 'absent' : `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
 function sameOutcome(a: RoutingRecord, b: RoutingRecord): boolean {

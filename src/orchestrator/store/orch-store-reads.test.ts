@@ -1,0 +1,83 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { useTempDir } from '../../../test/support/temp-dir';
+import { OrchStore, type OrchData, type RoutingRecord } from './orch-store';
+import type { OutcomeRecord } from './outcome-record';
+
+const outcome = (runId: string, i: number): OutcomeRecord => ({
+  runId,
+  attemptId: `a${i}`,
+  taskId: `P/T${i}`,
+  prdId: 'P',
+  milestoneId: '1.1',
+  title: `Task ${i}`,
+  fingerprint: `f${i}`,
+  phase: 'implementation',
+  agent: 'backend-engineer',
+  model: 'claude-sonnet-4-5',
+  complexity: 0.2,
+  attempt: 1,
+  durationMs: 1000,
+  costUsd: 0.01,
+  inputTokens: 100,
+  outputTokens: 10,
+  succeeded: true,
+  firstPass: true,
+  defects: 0,
+  taskState: 'verified',
+  at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+});
+
+const routing: RoutingRecord = { runId: 'r1', taskId: 'P/T1', model: 'haiku', agent: 'a', complexity: 0.1, firstPass: true, costUsd: 0.01, at: '2026-01-01T00:00:01Z' };
+
+describe('OrchStore: reads and writes per update', () => {
+  const tmp = useTempDir();
+
+  it('reads the file again only after another writer changed it, never losing that writer\'s records', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const mine = await OrchStore.open(file);
+    const other = await OrchStore.open(file);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- counted, then called with the store's own `this`
+    const read = Low.prototype.read;
+    let reads = 0;
+    Low.prototype.read = function (this: Low<OrchData>) {
+      reads += 1;
+      return read.call(this);
+    };
+    try {
+      for (let i = 1; i <= 3; i++) await mine.upsertOutcomes([outcome('r1', i)]);
+      assert.equal(reads, 0, 'its own writes need no reading back');
+      await other.upsertOutcomes([outcome('r2', 1)]);
+      assert.equal(reads, 1, 'the other store read what the first wrote');
+      await mine.upsertOutcomes([outcome('r1', 4)]);
+      assert.equal(reads, 2, 'and the first read what the other wrote');
+    } finally {
+      Low.prototype.read = read;
+    }
+    const kept = (JSON.parse(readFileSync(file, 'utf8')) as OrchData).outcomes?.map((o) => `${o.runId}/${o.attemptId}`);
+    assert.deepEqual(kept?.sort(), ['r1/a1', 'r1/a2', 'r1/a3', 'r1/a4', 'r2/a1']);
+  });
+
+  it('records a finished task\'s routing outcome and its attempts\' outcomes in one write', async () => {
+    const file = join(tmp.path, 'orch.json');
+    const store = await OrchStore.open(file);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- counted, then called with the store's own `this`
+    const write = Low.prototype.write;
+    let writes = 0;
+    Low.prototype.write = function (this: Low<OrchData>) {
+      writes += 1;
+      return write.call(this);
+    };
+    try {
+      await store.recordTaskEnd(routing, [outcome('r1', 1)]);
+    } finally {
+      Low.prototype.write = write;
+    }
+    assert.equal(writes, 1);
+    const again = await OrchStore.open(file);
+    assert.deepEqual(again.routing, [routing]);
+    assert.deepEqual(again.outcomes.map((o) => o.attemptId), ['a1']);
+  });
+});

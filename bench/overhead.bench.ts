@@ -87,6 +87,8 @@ export async function bench(): Promise<void> {
     line('Orch: task.verified -> next attempt.started', seq.flatMap((r) => r.dispatchMs));
     line('Orch: orch run spawned -> first attempt.started (per run)', [...seq, ...par].map((r) => r.startupMs));
     line('Orch: last task.verified -> process end (per run)', seq.map((r) => r.shutdownMs));
+    const warm = (runs: readonly OrchRun[]) => runs.map((r) => `${r.warmAttempts}/${r.attempts}`).join(' ');
+    console.log(`attempts started on a warm CLI (per run): --parallel 1: ${warm(seq)}; --parallel ${TASKS}: ${warm(par)}; slow: ${warm(slow)} (bare runs are always cold)`);
     console.log('\nCPU per task (user + system), one at a time and at once');
     line('bare claude -p', bare.cpu);
     line('orch run: Orch, the claude CLIs and git', perTask(orchCpu, (r) => r.cpuMs));

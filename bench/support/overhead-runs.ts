@@ -152,6 +152,9 @@ export interface OrchRun {
   readonly dispatchMs: readonly number[];
   /** The last task.verified to the process's end. */
   readonly shutdownMs: number;
+  /** Attempts whose CLI was started ahead, while their task waited for a slot (their init says `warm`). */
+  readonly warmAttempts: number;
+  readonly attempts: number;
 }
 
 interface LoggedEvent {
@@ -159,7 +162,7 @@ interface LoggedEvent {
   readonly at: string;
   readonly attemptId?: string;
   readonly taskId?: string;
-  readonly activity?: { readonly kind: string };
+  readonly activity?: { readonly kind: string; readonly warm?: true };
 }
 
 /** `orch run` as users run it (`node dist/cli.js`, after `npm run build`). */
@@ -197,6 +200,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
   const verifyMs: number[] = [];
   const dispatchMs: number[] = [];
   let lastVerified: number | undefined;
+  let warmAttempts = 0;
   for (const e of events) {
     const attempt = e.attemptId;
     if (e.type === 'attempt.started' && attempt !== undefined) {
@@ -205,6 +209,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
     }
     if (e.type === 'attempt.activity' && e.activity?.kind === 'init' && attempt !== undefined && !inits.has(attempt)) {
       inits.set(attempt, at(e));
+      if (e.activity.warm === true) warmAttempts += 1;
       initMs.push(at(e) - (started.get(attempt) ?? Number.NaN));
     }
     if (e.type === 'attempt.finished' && attempt !== undefined) {
@@ -227,5 +232,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
     verifyMs,
     dispatchMs,
     shutdownMs: endedAt - (lastVerified ?? Number.NaN),
+    warmAttempts,
+    attempts: started.size,
   };
 }

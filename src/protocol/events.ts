@@ -36,7 +36,8 @@ export type FailureClass =
   | 'unknown';
 
 export type Activity =
-  | { readonly kind: 'init'; readonly sessionId: string; readonly model: string; readonly tools: readonly string[] }
+  /** `warm`: the CLI was started while the task waited for a slot, and this attempt claimed it. */
+  | { readonly kind: 'init'; readonly sessionId: string; readonly model: string; readonly tools: readonly string[]; readonly warm?: true }
   | { readonly kind: 'text'; readonly text: string; readonly truncated?: string }
   /** The model's reasoning before it answered; `redacted`: the API sent it encrypted, no text. */
   | { readonly kind: 'thinking'; readonly text: string; readonly redacted?: true; readonly truncated?: string }

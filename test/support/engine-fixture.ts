@@ -8,6 +8,7 @@ import { buildSnapshot } from '../../src/orchestrator/agents/build-snapshot';
 import { defaultConfig, type OrchConfig } from '../../src/orchestrator/config/orch-config';
 import { gitOk } from '../../src/orchestrator/engine/git';
 import type { AttemptRunner } from '../../src/orchestrator/engine/engine-context';
+import type { EventLog } from '../../src/orchestrator/events/event-log';
 import { startRun, type RunOutcome } from '../../src/orchestrator/engine/start-run';
 import { loadPlan } from '../../src/orchestrator/plan/load-plan';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
@@ -33,7 +34,7 @@ export interface EngineFixture {
   readonly eventsFile: () => string | undefined;
   /** A run's events, parsed. */
   events(runId: string): OrchEvent[];
-  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner; freeMemory?: () => number }): Promise<RunOutcome>;
+  run(options?: { parallel?: number; config?: Partial<OrchConfig>; signal?: AbortSignal; milestones?: string[]; runOpenaiAttempt?: AttemptRunner; freeMemory?: () => number; onLog?: (log: EventLog) => void }): Promise<RunOutcome>;
 }
 
 const ROADMAP = `# Test roadmap
@@ -90,6 +91,7 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
           runAttempt,
           ...(options.runOpenaiAttempt === undefined ? {} : { runOpenaiAttempt: options.runOpenaiAttempt }),
           ...(options.freeMemory === undefined ? {} : { freeMemory: options.freeMemory }),
+          ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
           claudePath: CLAUDE_BIN,
           env,
           signal: options.signal ?? new AbortController().signal,

@@ -5,6 +5,7 @@ import type { OrchConfig } from '../config/orch-config';
 import type { EventLog } from '../events/event-log';
 import type { AttemptOutcome, CheckResult } from '../../protocol/events';
 import type { AttemptRequest } from '../runner/attempt-request';
+import type { WarmStarts } from '../runner/warm-starts';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import type { Assignment } from './assign-agents';
 import type { PauseGate } from './pause-gate';
@@ -39,5 +40,7 @@ export interface EngineContext {
   readonly registry?: RegistrySnapshot;
   /** Check results a queue worker reported with an attempt's work (check by check), taken once. */
   readonly workerChecks?: (attemptId: string) => readonly (readonly CheckResult[])[] | undefined;
+  /** CLIs started for the next tasks while they wait for a slot: only with the local claude runner. */
+  readonly warmStarts?: WarmStarts;
   state(): RunSnapshot;
 }

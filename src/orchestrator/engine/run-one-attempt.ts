@@ -10,6 +10,8 @@ import { estimatePromptTokens, reworkPrompt, taskPrompt, type BriefContext } fro
 import { briefLessons } from '../defects/close-defects';
 import { reworkAgent } from '../defects/raise-defect';
 import { attemptVerify } from './attempt-checks';
+import type { AttemptRequest } from '../runner/attempt-request';
+import type { AgentDefinition } from '../agents/agent-types';
 
 const DEFAULT_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'Bash'];
 
@@ -49,34 +51,56 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   const run = ctx.runners[agent.provider];
   const outcome = await run(
     {
-      attemptId: id,
-      taskId,
-      systemPrompt: agent.prompt,
+      ...spawnShape(ctx, { taskId, attemptId: id, cwd, agent, model: plan.model, capUsd: plan.capUsd }),
       prompt,
-      model: plan.model,
-      allowedTools: agent.tools ?? DEFAULT_TOOLS,
-      permissionMode: 'acceptEdits',
-      cwd,
-      ...(spec.output === undefined ? {} : { outputPath: spec.output }),
-      env: { ...ctx.env, ORCH_RUN_ID: ctx.runId, ORCH_ATTEMPT_ID: id },
-      claudePath: ctx.claudePath,
-      artifactsDir: ctx.paths.artifactsDir(ctx.runId),
-      maxBudgetUsd: plan.capUsd,
       retry: plan.router.retryPolicy(taskId, id, plan.model),
       spendWatch: plan.router.spendWatcher(taskId),
-      timeoutSec: ctx.config.attemptTimeoutSec,
-      inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
       resumeSessionId: resumeSession,
       verify: attemptVerify(ctx, taskId, id),
       ...(ctx.worktrees === undefined ? {} : { betweenWorktreeChanges: ctx.worktrees.betweenChanges.bind(ctx.worktrees) }),
+      ...(ctx.warmStarts === undefined ? {} : { warmStarts: ctx.warmStarts }),
       signal: ctx.signal,
-      messaging: { ...hub.portFor({ taskId, agent: agent.name, attemptId: id }), consult: (name, question) => consultAgent(ctx, { taskId, attemptId: id, cwd, model: plan.model }, name, question) },
     },
     // A write that fails here fails again, visibly, at attempt.finished; a live event must not crash Orch.
     (event) => void ctx.log.append(event).catch(() => undefined),
   );
   await ctx.log.append({ type: 'attempt.finished', attemptId: id, ...outcome });
   return ctx.state().attempts[id]!;
+}
+
+export interface SpawnShapeOf {
+  readonly taskId: string;
+  readonly attemptId: string;
+  readonly cwd: string;
+  readonly agent: AgentDefinition;
+  readonly model: string;
+  readonly capUsd: number | undefined;
+}
+
+/**
+ * The part of an attempt's request that decides how its agent is spawned: the dispatch uses it,
+ * and so does a warm start guessing the dispatch ahead (warm-next.ts).
+ */
+export function spawnShape(ctx: EngineContext, a: SpawnShapeOf): Omit<AttemptRequest, 'prompt'> {
+  const { task: spec } = ctx.tasks.get(a.taskId)!;
+  const hub = runMessageHub(ctx);
+  return {
+    attemptId: a.attemptId,
+    taskId: a.taskId,
+    systemPrompt: a.agent.prompt,
+    model: a.model,
+    allowedTools: a.agent.tools ?? DEFAULT_TOOLS,
+    permissionMode: 'acceptEdits',
+    cwd: a.cwd,
+    ...(spec.output === undefined ? {} : { outputPath: spec.output }),
+    env: { ...ctx.env, ORCH_RUN_ID: ctx.runId, ORCH_ATTEMPT_ID: a.attemptId },
+    claudePath: ctx.claudePath,
+    artifactsDir: ctx.paths.artifactsDir(ctx.runId),
+    maxBudgetUsd: a.capUsd,
+    timeoutSec: ctx.config.attemptTimeoutSec,
+    inactivityTimeoutSec: ctx.config.inactivityTimeoutSec,
+    messaging: { ...hub.portFor({ taskId: a.taskId, agent: a.agent.name, attemptId: a.attemptId }), consult: (name, question) => consultAgent(ctx, { taskId: a.taskId, attemptId: a.attemptId, cwd: a.cwd, model: a.model }, name, question) },
+  };
 }
 
 function briefContext(ctx: EngineContext, taskId: string, capUsd: number | undefined, orchTools: boolean): BriefContext {

@@ -5,6 +5,9 @@ import type { RunState } from '../../protocol/domain';
 import type { EngineContext } from './engine-context';
 import type { Assignment } from './assign-agents';
 import { executeTask, PROVIDER_WIDE, type TaskEnd } from './execute-task';
+import { WarmNext } from './warm-next';
+import { runAttempt } from '../runner/run-attempt';
+import { WarmStarts } from '../runner/warm-starts';
 import { schedule } from './scheduler';
 import { RunRouter } from '../router/run-router';
 import { CrossRunHistory } from '../router/cross-run-history';
@@ -51,7 +54,9 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   // A teammate may take a saturated agent's task (adapt/spread-load.ts): the run's own copy.
   const assignments = withSpreads(outer.assignments, outer.state(), outer.registry);
   try {
-    return await dispatch({ ...outer, signal: stop.signal, assignments }, options, inFlight, assignments);
+    // Started ahead only for the local claude runner: another runner (a queue, a test's) spawns elsewhere or nothing.
+    const warmStarts = outer.runners.claude === runAttempt && outer.worktrees !== undefined ? new WarmStarts() : undefined;
+    return await dispatch({ ...outer, signal: stop.signal, assignments, ...(warmStarts === undefined ? {} : { warmStarts }) }, options, inFlight, assignments);
   } catch (error) {
     stop.abort();
     await Promise.allSettled(inFlight.values());
@@ -86,10 +91,15 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const pace = adapter.pace === undefined ? {} : { pace: adapter.pace };
   const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting, ...pace });
   const unwatch = ctx.log.subscribe(adapter.watch.listener);
+  const warmNext = ctx.warmStarts === undefined ? undefined : new WarmNext(ctx, ctx.warmStarts, router);
+  const stopWarm = (): void => void warmNext?.stop();
+  ctx.signal.addEventListener('abort', stopWarm, { once: true });
   try {
-    return await dispatchLoop(ctx, options, inFlight, { router, adapter, assignments, learn });
+    return await dispatchLoop(ctx, options, inFlight, { router, adapter, assignments, learn, ...(warmNext === undefined ? {} : { warmNext }) });
   } finally {
+    ctx.signal.removeEventListener('abort', stopWarm);
     unwatch();
+    await warmNext?.stop();
   }
 }
 
@@ -98,9 +108,10 @@ interface LoopParts {
   readonly adapter: RunAdapter;
   readonly assignments: Map<string, Assignment>;
   readonly learn: (taskId: string) => Promise<void>;
+  readonly warmNext?: WarmNext;
 }
 
-async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, { router, adapter, assignments, learn }: LoopParts): Promise<EngineResult> {
+async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, { router, adapter, assignments, learn, warmNext }: LoopParts): Promise<EngineResult> {
   const earlierAttempts = new Set(Object.keys(ctx.state().attempts));
   const perAgent = new Map<string, number>();
   if (ctx.worktrees === undefined) {
@@ -115,6 +126,7 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
     if (ctx.signal.aborted) break;
     const gate = ctx.pause;
     if (gate?.requested === true) {
+      await warmNext?.stop();
       if (inFlight.size > 0) {
         await Promise.race([...inFlight.values(), gate.changed()]);
         continue;
@@ -182,9 +194,12 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
       inFlight.set(task.id, run);
     }
     // The next wave's worktrees are added while this one works, so its dispatch need not wait.
+    // Their agents' CLIs too, once each worktree is there.
     if (ctx.worktrees !== undefined && !overBudget) {
-      for (const task of ready.filter((t) => !inFlight.has(t.id)).slice(0, limit)) ctx.worktrees.prefetch(task.id);
-    }
+      const worktrees = ctx.worktrees;
+      const next = ready.filter((t) => !inFlight.has(t.id)).slice(0, limit).map((t) => ({ taskId: t.id, worktree: worktrees.prefetch(t.id) }));
+      warmNext?.follow(next, inFlight.keys());
+    } else warmNext?.follow([], inFlight.keys());
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
     for (const task of Object.values(ctx.state().tasks)) {
       if ((task.state === 'running' || task.state === 'verifying') && !inFlight.has(task.id) && inFlight.size < limit) {

@@ -144,8 +144,9 @@ export class Worktrees {
    * Starts adding the task's worktree in the background, for a task that is ready but has no
    * slot yet: its `obtain` then finds it made. Its setup still runs at dispatch.
    */
-  prefetch(taskId: string): void {
-    if (this.prefetched.has(taskId)) return;
+  prefetch(taskId: string): Promise<TaskWorktree | undefined> {
+    const known = this.prefetched.get(taskId);
+    if (known !== undefined) return known.done;
     const entry: Prefetch = { started: false, done: Promise.resolve(undefined) };
     // Registered before it is queued: an idle lane starts the work at once, and it checks this.
     this.prefetched.set(taskId, entry);
@@ -156,6 +157,7 @@ export class Worktrees {
     }, 'background');
     // Its error, if any, is the dispatch's to see: `obtain` awaits this same promise.
     entry.done.catch(() => undefined);
+    return entry.done;
   }
 
   private async addTaskWorktree(taskId: string): Promise<TaskWorktree> {

@@ -58,14 +58,30 @@ export class RunRouter {
   async route(taskId: string): Promise<string> {
     const known = this.ports.state().tasks[taskId]?.routing;
     if (known !== undefined) return known.model;
-    const a = this.assignment(taskId);
-    const { task } = this.ports.tasks.get(taskId)!;
-    const input = { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a.agent) };
+    const input = this.routeInput(taskId);
     const decision = routeTask(input, this.catalog, this.currentHistory(), this.ports.config.router);
     await this.ports.append({ type: 'model.routed', taskId, ...decision });
     const moved = this.ports.adapt === false ? undefined : tierAdaptation(taskId, input, decision, this.catalog, this.currentHistory(), this.ports.config.router);
     if (moved !== undefined) await this.ports.append({ type: 'run.adapted', ...moved });
     return decision.model;
+  }
+
+  /**
+   * What the task's next attempt would be given if it were dispatched now, deciding and reserving
+   * nothing: its model, and its budget cap. A guess for starting its CLI ahead; the dispatch decides.
+   */
+  preview(taskId: string): { readonly model: string; readonly capUsd?: number } | undefined {
+    const model = this.ports.state().tasks[taskId]?.routing?.model ?? routeTask(this.routeInput(taskId), this.catalog, this.currentHistory(), this.ports.config.router).model;
+    const predicted = Math.max(this.predictUsd(taskId, model), this.spend.floorUsd(taskId, model));
+    const allowance = this.budget.allowance(taskId, this.assignment(taskId).agent.name, predicted);
+    if (!allowance.ok) return undefined;
+    return { model, ...(allowance.capUsd === undefined ? {} : { capUsd: allowance.capUsd }) };
+  }
+
+  private routeInput(taskId: string) {
+    const a = this.assignment(taskId);
+    const { task } = this.ports.tasks.get(taskId)!;
+    return { task, phase: a.phase, agentName: a.agent.name, agentProvider: a.agent.provider, agentModel: agentModel(a.agent) };
   }
 
   /**

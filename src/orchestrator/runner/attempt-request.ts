@@ -7,6 +7,7 @@ import type { SubmissionHandlers } from './mcp/submission-endpoint';
 import type { MessagingPort } from './mcp/message-tools';
 import type { VerifyCheck } from '../../protocol/domain';
 import type { BrowserEngine } from '../../protocol/browser-check';
+import type { WarmStarts } from './warm-starts';
 
 export type PermissionMode = 'acceptEdits' | 'default' | 'bypassPermissions' | 'plan';
 
@@ -54,6 +55,8 @@ export interface AttemptRequest {
   readonly betweenWorktreeChanges?: <T>(step: () => Promise<T>) => Promise<T>;
   /** What the work will be verified against: a runner on another machine (a queue worker) runs the checks there. */
   readonly verify?: AttemptVerify;
+  /** CLIs started while their tasks waited for a slot: the first try claims its own if it is exactly its spawn. */
+  readonly warmStarts?: Pick<WarmStarts, 'claim'>;
 }
 
 /** The task's checks and how a verification round runs them, as plain data a job can carry. */

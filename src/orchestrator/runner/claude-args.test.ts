@@ -24,7 +24,7 @@ describe('claude arguments and environment', () => {
   it('builds a stream-json print run with Orch tools allowed and the prompt kept off argv', () => {
     const args = claudeArgs(req, { model: 'claude-opus-4-8', sessionId: 'S', maxBudgetUsd: 0.25 }, { systemPromptFile: '/a/sys.md', mcpConfig: '{}' });
     assert.deepEqual(args, [
-      '-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
+      '-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
       '--model', 'claude-opus-4-8', '--permission-mode', 'acceptEdits',
       '--append-system-prompt-file', '/a/sys.md',
       '--allowedTools', 'Write', 'Bash(git *)', 'mcp__orch__report_progress', 'mcp__orch__attach_evidence', 'mcp__orch__report_no_change',

@@ -2,14 +2,15 @@
 // enforces the wall-clock, inactivity and cancel limits, and always leaves no process behind.
 
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants, createWriteStream, existsSync, statSync } from 'node:fs';
 import type { NewEvent } from '../../protocol/events';
 import { ArtifactFiles } from './artifact-files';
 import type { AttemptRequest } from './attempt-request';
-import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationPlan } from './claude-args';
+import { promptLine, type InvocationPlan } from './claude-args';
+import { spawnSpec, writeSpawnFiles, type SpawnIdentity } from './claude-spawn';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
-import { sharedToolServer, type ToolSession } from './mcp/orch-tool-server';
-import { deliveryHookSettings } from './mcp/delivery-hook';
+import { sharedToolServer, type ToolSession, type ToolSessionOptions } from './mcp/orch-tool-server';
 import { estimateCostUsd } from './model-check';
 import { spawnGroup, terminate, type TerminateReport } from './process-group';
 import { StreamTracker } from './stream-tracker';
@@ -61,6 +62,30 @@ function preflight(req: AttemptRequest): Classified | undefined {
   }
 }
 
+/** The try's own process, spawned now: what every try did before warm starts, and still does without one. */
+async function spawnFresh(req: AttemptRequest, plan: TryPlan, files: ArtifactFiles, handlers: ToolSessionOptions, warn: (message: string) => void): Promise<{ child: ChildProcess; identity: SpawnIdentity }> {
+  // Inherited by every descendant, even those the CLI starts in sessions of their own.
+  const marker = `ORCH_ATTEMPT_MARKER=${randomUUID()}`;
+  let tools: ToolSession | undefined;
+  if (req.orchTools !== false) {
+    try {
+      tools = (await sharedToolServer()).open(handlers);
+    } catch (error) {
+      warn(`Orch's MCP tools could not be served (${(error as Error).message}): the agent runs without report_progress, attach_evidence and report_no_change`);
+    }
+  }
+  const identity: SpawnIdentity = { marker, ...(plan.sessionId === undefined ? {} : { sessionId: plan.sessionId }), ...(tools === undefined ? {} : { tools }) };
+  const spec = spawnSpec(req, plan, files, identity);
+  try {
+    writeSpawnFiles(spec);
+  } catch (error) {
+    tools?.close();
+    throw error;
+  }
+  const child = spawnGroup(spec.binary, [...spec.args], marker, { cwd: spec.cwd, env: { ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return { child, identity };
+}
+
 function failedBeforeStart(c: Classified, plan: TryPlan, startedAt: number): TryResult {
   return { ...c, ...(plan.sessionId === undefined ? {} : { sessionId: plan.sessionId }), costUsd: 0, costSource: 'reported', inputTokens: 0, outputTokens: 0, durationMs: Date.now() - startedAt, progressed: false };
 }
@@ -72,21 +97,19 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
 
   const files = new ArtifactFiles(req.artifactsDir, req.attemptId, plan.tryNumber);
   const graceMs = req.killGraceMs ?? 3_000;
-  // Inherited by every descendant, even those the CLI starts in sessions of their own.
-  const marker = `ORCH_ATTEMPT_MARKER=${randomUUID()}`;
   let stopCause: StopCause | undefined;
   let budgetStop: string | undefined;
   let stopping: Promise<TerminateReport> | undefined;
   // Set once the child exists; the stream callbacks that stop it only fire after that.
-  const leader: { pid?: number } = {};
+  const leader: { pid?: number; marker?: string } = {};
   let linger: NodeJS.Timeout | undefined;
   // Once the leader has exited, late timers and reports must not turn a clean end into a stop.
   let exited = false;
 
   const stop = (cause: StopCause | 'retry' | 'linger'): void => {
-    if (exited || stopping !== undefined || leader.pid === undefined) return;
+    if (exited || stopping !== undefined || leader.pid === undefined || leader.marker === undefined) return;
     if (cause !== 'retry' && cause !== 'linger') stopCause = cause;
-    stopping = terminate(leader.pid, marker, graceMs);
+    stopping = terminate(leader.pid, leader.marker, graceMs);
   };
 
   const tracker = new StreamTracker({
@@ -108,41 +131,23 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     },
   });
 
-  let systemPromptFile: string | undefined;
-  if (req.systemPrompt.trim() !== '') {
-    systemPromptFile = files.path('system-prompt.md');
-    writeFileSync(systemPromptFile, req.systemPrompt);
-  }
-  let mcpConfig: string | undefined;
-  let settingsFile: string | undefined;
-  let tools: ToolSession | undefined;
-  if (req.orchTools !== false) {
-    try {
-      // A report reaches the event stream before the CLI sees the tool's answer, so before its result line.
-      tools = (await sharedToolServer()).open({
-        ...(req.submissions === undefined ? {} : { submissions: req.submissions }),
-        ...(req.messaging === undefined ? {} : { messaging: req.messaging, onBusy: () => touch() }),
-        onReport: (activity) => {
-          touch();
-          tracker.activity(activity);
-        },
-      });
-      mcpConfig = files.path('mcp-config.json');
-      writeFileSync(mcpConfig, orchMcpConfig(tools), { mode: 0o600 });
-      if (tools.hookUrl !== undefined) writeFileSync((settingsFile = files.path('settings.json')), deliveryHookSettings(tools.hookUrl, tools.headers), { mode: 0o600 });
-    } catch (error) {
-      tools?.close();
-      tools = undefined;
-      mcpConfig = undefined;
-      settingsFile = undefined;
-      tracker.warn(`Orch's MCP tools could not be served (${(error as Error).message}): the agent runs without report_progress, attach_evidence and report_no_change`);
-    }
-  }
-
-  const args = claudeArgs(req, plan, { ...(systemPromptFile === undefined ? {} : { systemPromptFile }), ...(mcpConfig === undefined ? {} : { mcpConfig }), ...(settingsFile === undefined ? {} : { settingsFile }) });
-  const child = spawnGroup(req.claudePath, args, marker, { cwd: req.cwd, env: claudeEnv(req, marker), stdio: ['pipe', 'pipe', 'pipe'] });
+  const handlers: ToolSessionOptions = {
+    ...(req.submissions === undefined ? {} : { submissions: req.submissions }),
+    ...(req.messaging === undefined ? {} : { messaging: req.messaging, onBusy: () => touch() }),
+    // A report reaches the event stream before the CLI sees the tool's answer, so before its result line.
+    onReport: (activity) => {
+      touch();
+      tracker.activity(activity);
+    },
+  };
+  // Only a fresh first try is ever started ahead: a retry or a resume spawns as it always did.
+  const warm = plan.tryNumber === 1 && plan.resumeSessionId === undefined ? req.warmStarts?.claim(req.attemptId, (identity) => spawnSpec(req, plan, files, identity), handlers) : undefined;
+  const { child, identity } = warm ?? (await spawnFresh(req, plan, files, handlers, (message) => tracker.warn(message)));
+  tracker.startedWarm = warm !== undefined;
+  const marker = identity.marker;
+  const tools = identity.tools;
   const pid = child.pid;
-  if (pid !== undefined) leader.pid = pid;
+  if (pid !== undefined) Object.assign(leader, { pid, marker });
   const closed = new Promise<void>((resolve) => {
     child.once('close', () => resolve());
     child.once('error', () => resolve());
@@ -166,7 +171,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   touch();
 
   child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
-  child.stdin?.end(plan.prompt);
+  child.stdin?.end(promptLine(plan.prompt));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     touch();
     rawStream.write(chunk);
@@ -224,7 +229,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   const estimate = tracker.estimatedTokens();
   const inputTokens = result?.inputTokens ?? estimate.inputTokens;
   const outputTokens = result?.outputTokens ?? estimate.outputTokens;
-  const sessionId = tracker.sessionId ?? plan.resumeSessionId ?? plan.sessionId;
+  const sessionId = tracker.sessionId ?? plan.resumeSessionId ?? identity.sessionId ?? plan.sessionId;
   return {
     ...classified,
     ...(sessionId === undefined ? {} : { sessionId }),

@@ -47,6 +47,8 @@ export class StreamTracker {
   assistantInputTokens = 0;
   assistantOutputTokens = 0;
   readonly spend = new StreamSpend();
+  /** This try's CLI was started ahead of its dispatch: its init says so. */
+  startedWarm = false;
   private readonly mismatches = new Set<string>();
   private readonly billedMessages = new Set<string>();
 
@@ -80,7 +82,7 @@ export class StreamTracker {
     if (init !== undefined) {
       this.sessionId = init.sessionId;
       this.initModel = init.model;
-      this.activity({ kind: 'init', sessionId: init.sessionId, model: init.model, tools: init.tools });
+      this.activity({ kind: 'init', sessionId: init.sessionId, model: init.model, tools: init.tools, ...(this.startedWarm ? { warm: true as const } : {}) });
       this.checkModel(init.model);
       return;
     }

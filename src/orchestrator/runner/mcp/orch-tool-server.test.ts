@@ -47,6 +47,17 @@ describe("Orch's MCP tools over HTTP (JSON-RPC by hand)", () => {
     return out;
   }
 
+  it('hands a session to the attempt that claims it: its reports go to the new handler, and only for the same tools', async () => {
+    const { session, reports: before } = open();
+    const after: Activity[] = [];
+    assert.equal(session.bind({ submissions: { submit_prd: () => ({ accepted: true, text: 'ok' }) }, onReport: (a) => after.push(a) }), false, 'other tools: not bound');
+    assert.equal(session.bind({ onReport: (a) => after.push(a) }), true);
+    await talk(session, [call(1, 'report_progress', { percent: 10, note: 'claimed' })]);
+    assert.deepEqual([before.length, after.length], [0, 1]);
+    session.close();
+    assert.equal(session.bind({ onReport: () => undefined }), false, 'a closed session is not bound');
+  });
+
   it('initializes, lists its tools and records a progress report in the attempt', async () => {
     const { session, reports } = open();
     const init = await post(session, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't' } } });

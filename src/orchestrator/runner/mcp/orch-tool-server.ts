@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import type { Activity } from '../../../protocol/events';
 import { checkReport, SUBMISSION_TOOLS, toolsFor, type ToolDefinition } from './orch-tools';
 import { callMessageTool, MESSAGE_TOOL_NAMES, MESSAGE_TOOLS, type MessagingPort } from './message-tools';
@@ -38,6 +39,12 @@ export interface ToolSession {
   readonly tools: readonly SubmitToolName[];
   /** Where the CLI's PostToolUse hook asks for messages (same secret), when messaging is on. */
   readonly hookUrl?: string;
+  /**
+   * Hands the session to the attempt that claims a process started ahead of it: its handlers
+   * replace the ones the session was opened with. False (nothing changed) when they would offer
+   * other tools than the process was told about.
+   */
+  bind(options: ToolSessionOptions): boolean;
   close(): void;
 }
 
@@ -133,12 +140,18 @@ export class OrchToolServer {
   open(options: ToolSessionOptions): ToolSession {
     const secret = randomBytes(24).toString('hex');
     const key = keyOf(secret);
-    const submissions = options.submissions ?? {};
-    const tools = submitToolsOf(submissions);
+    const tools = submitToolsOf(options.submissions ?? {});
     const messaging = options.messaging;
-    this.sessions.set(key, { tools: [...toolsFor(tools), ...(messaging === undefined ? [] : MESSAGE_TOOLS)], submissions, onReport: options.onReport, ...(messaging === undefined ? {} : { messaging }), ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }) });
+    const session = sessionOf(options);
+    this.sessions.set(key, session);
     const hookUrl = messaging === undefined ? {} : { hookUrl: this.url.replace(/\/mcp$/, HOOK_PATH) };
-    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, ...hookUrl, close: () => this.sessions.delete(key) };
+    const bind = (next: ToolSessionOptions): boolean => {
+      const rebound = sessionOf(next);
+      if (!this.sessions.has(key) || !isDeepStrictEqual(rebound.tools, session.tools)) return false;
+      this.sessions.set(key, rebound);
+      return true;
+    };
+    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, ...hookUrl, bind, close: () => this.sessions.delete(key) };
   }
 
   close(): Promise<void> {
@@ -224,6 +237,18 @@ export class OrchToolServer {
     session.onReport(checked.activity);
     return toolText(checked.text);
   }
+}
+
+function sessionOf(options: ToolSessionOptions): Session {
+  const submissions = options.submissions ?? {};
+  const messaging = options.messaging;
+  return {
+    tools: [...toolsFor(submitToolsOf(submissions)), ...(messaging === undefined ? [] : MESSAGE_TOOLS)],
+    submissions,
+    onReport: options.onReport,
+    ...(messaging === undefined ? {} : { messaging }),
+    ...(options.onBusy === undefined ? {} : { onBusy: options.onBusy }),
+  };
 }
 
 let shared: Promise<OrchToolServer> | undefined;

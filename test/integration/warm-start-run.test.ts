@@ -88,6 +88,20 @@ describe('warm starts in a run', function () {
     }
   });
 
+  it('starts no CLI ahead when free memory has no room for one more claude process, and still verifies every task', async () => {
+    const f = await engineFixture(tmp.path, { 'w.md': prd(PRD_ID, TASKS.slice(0, 2)) }, scenario(TASKS.slice(0, 2), undefined, () => false));
+    try {
+      // Room for the one working agent (the governor always allows one), none for a waiting one.
+      const outcome = await f.run({ parallel: 1, freeMemory: () => 400 * 1024 * 1024 });
+      assert.equal(outcome.result, 'completed');
+      const events = f.events(outcome.runId);
+      assert.deepEqual(verified(events), ['PRD-W/T1', 'PRD-W/T2']);
+      assert.deepEqual(warmAttempts(events), []);
+    } finally {
+      await f.model.close();
+    }
+  });
+
   it('falls back to a fresh CLI when the task is routed to another model meanwhile, and verifies it on that model', async () => {
     let log: EventLog | undefined;
     // While T1 works, T2 is pinned to another model than the one its CLI was started with.

@@ -21,13 +21,19 @@ import { spawnShape } from './run-one-attempt';
  * - an attempt with a budget cap: the cap depends on what the running attempts will have spent;
  * - an agent that does not run on the claude CLI.
  */
+// Each waiting CLI holds about 300 MB. Slots free up one at a time, so the first two tasks in line
+// are the ones a warm start speeds up; a CLI per slot would cost gigabytes at --parallel 32.
+const MAX_WARM = 2;
+
 export class WarmNext {
   private wanted = new Set<string>();
 
+  /** `room`: how many more claude processes the machine's free memory holds now. */
   constructor(
     private readonly ctx: EngineContext,
     private readonly warm: WarmStarts,
     private readonly router: RunRouter,
+    private readonly room: () => number,
   ) {}
 
   /**
@@ -41,7 +47,7 @@ export class WarmNext {
       if (this.warm.has(id)) wanted.add(id);
     }
     const starts: { id: string; taskId: string; worktree: Promise<TaskWorktree | undefined> }[] = [];
-    for (const { taskId, worktree } of next) {
+    for (const { taskId, worktree } of next.slice(0, Math.min(MAX_WARM, this.room()))) {
       const id = this.firstAttempt(taskId);
       if (id === undefined) continue;
       wanted.add(id);

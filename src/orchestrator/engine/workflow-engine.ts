@@ -91,7 +91,8 @@ async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Ma
   const pace = adapter.pace === undefined ? {} : { pace: adapter.pace };
   const router = new RunRouter({ config: ctx.config, state: () => ctx.state(), append: (e) => ctx.log.append(e), assignments: ctx.assignments, tasks: ctx.tasks, earlier: learning.earlier, adapt: adapting, ...pace });
   const unwatch = ctx.log.subscribe(adapter.watch.listener);
-  const warmNext = ctx.warmStarts === undefined ? undefined : new WarmNext(ctx, ctx.warmStarts, router);
+  // A waiting CLI holds as much memory as a working one: it is started only where one more fits.
+  const warmNext = ctx.warmStarts === undefined ? undefined : new WarmNext(ctx, ctx.warmStarts, router, () => Math.floor((freeMemory() * 0.8) / CLAUDE_RSS_BYTES));
   const stopWarm = (): void => void warmNext?.stop();
   ctx.signal.addEventListener('abort', stopWarm, { once: true });
   try {

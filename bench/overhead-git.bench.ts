@@ -93,7 +93,7 @@ async function gitSteps(tasks: number): Promise<void> {
       const id = `P/T${i}`;
       const prefetched = i % 2 === 1;
       if (prefetched) {
-        w.prefetch(id);
+        void w.prefetch(id);
         // Made once its folder is there and git's work on it done (the marker of an addition gone).
         while (!existsSync(join(w.taskDir(id), 'src')) || existsSync(`${w.taskDir(id)}.adding`)) await sleep(5);
       }

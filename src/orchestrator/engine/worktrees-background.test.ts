@@ -77,8 +77,8 @@ describe('Worktrees without an integration checkout, ahead of and after need', (
 
   it('prefetches a worktree that obtain then finds made, and removes unused prefetches when drained', async () => {
     const { root, w } = await repo();
-    w.prefetch('P/T1');
-    w.prefetch('P/T2');
+    void w.prefetch('P/T1');
+    void w.prefetch('P/T2');
     // Made with nobody waiting for it: the folder appears before anyone obtains it.
     for (let waited = 0; !existsSync(w.taskDir('P/T2')) && waited < 30_000; waited += 50) await sleep(50);
     assert.equal(existsSync(w.taskDir('P/T1')) && existsSync(w.taskDir('P/T2')), true, 'both prefetched');

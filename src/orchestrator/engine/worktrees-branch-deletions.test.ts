@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTempDir } from '../../../test/support/temp-dir';
+import { preparedWorktrees } from '../../../test/support/worktrees-repo';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { git, gitOk } from './git';
 import { Worktrees } from './worktrees';
@@ -11,15 +12,7 @@ describe('Merged task branches deleted in batches', () => {
   const tmp = useTempDir();
 
   async function repo(): Promise<{ root: string; w: Worktrees }> {
-    const root = join(tmp.path, 'ws');
-    mkdirSync(root);
-    await gitOk(root, ['init', '-q', '-b', 'main']);
-    writeFileSync(join(root, 'README.md'), 'hello\n');
-    await gitOk(root, ['add', '-A']);
-    await gitOk(root, ['commit', '-q', '-m', 'init']);
-    const w = new Worktrees(workspacePaths(root), 'run1');
-    await w.prepare();
-    return { root, w };
+    return preparedWorktrees(tmp.path);
   }
 
   async function mergedTask(w: Worktrees, taskId: string, file: string): Promise<void> {

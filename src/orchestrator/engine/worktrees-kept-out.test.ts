@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../../../test/support/temp-dir';
-import { workspacePaths } from '../workspace/workspace-paths';
+import { preparedWorktrees } from '../../../test/support/worktrees-repo';
 import { gitOk } from './git';
 import { Worktrees } from './worktrees';
 import { onlyKeptOut } from './worktrees-kept-out';
@@ -22,14 +22,7 @@ describe('Worktrees holding what Orch put there', () => {
   });
 
   async function worktreeWithSetup(): Promise<{ root: string; w: Worktrees; dir: string }> {
-    const root = join(tmp.path, 'ws');
-    mkdirSync(root);
-    await gitOk(root, ['init', '-q', '-b', 'main']);
-    writeFileSync(join(root, 'README.md'), 'hello\n');
-    await gitOk(root, ['add', '-A']);
-    await gitOk(root, ['commit', '-q', '-m', 'init']);
-    const w = new Worktrees(workspacePaths(root), 'run1');
-    await w.prepare();
+    const { root, w } = await preparedWorktrees(tmp.path);
     const dir = await w.forTask('P/T1');
     mkdirSync(join(dir, 'deps'));
     writeFileSync(join(dir, 'deps', 'lib.js'), 'installed\n');

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../../../test/support/temp-dir';
+import { preparedWorktrees } from '../../../test/support/worktrees-repo';
 import { workspacePaths } from '../workspace/workspace-paths';
 import { gitOk } from './git';
 import { Worktrees, taskSlug } from './worktrees';
@@ -10,15 +11,7 @@ describe('Worktrees', () => {
   const tmp = useTempDir();
 
   async function repo(): Promise<Worktrees> {
-    const root = join(tmp.path, 'ws');
-    mkdirSync(root);
-    await gitOk(root, ['init', '-q', '-b', 'main']);
-    writeFileSync(join(root, 'README.md'), 'hello\n');
-    await gitOk(root, ['add', '-A']);
-    await gitOk(root, ['commit', '-q', '-m', 'init']);
-    const worktrees = new Worktrees(workspacePaths(root), 'run1');
-    await worktrees.prepare();
-    return worktrees;
+    return (await preparedWorktrees(tmp.path)).w;
   }
 
   it('gives each task its own worktree and branch, and merges both when they touch different files', async () => {

@@ -4,31 +4,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { useTempDir } from '../../../test/support/temp-dir';
 import { OrchStore, type OrchData, type RoutingRecord } from './orch-store';
-import type { OutcomeRecord } from './outcome-record';
-
-const outcome = (runId: string, i: number): OutcomeRecord => ({
-  runId,
-  attemptId: `a${i}`,
-  taskId: `P/T${i}`,
-  prdId: 'P',
-  milestoneId: '1.1',
-  title: `Task ${i}`,
-  fingerprint: `f${i}`,
-  phase: 'implementation',
-  agent: 'backend-engineer',
-  model: 'claude-sonnet-4-5',
-  complexity: 0.2,
-  attempt: 1,
-  durationMs: 1000,
-  costUsd: 0.01,
-  inputTokens: 100,
-  outputTokens: 10,
-  succeeded: true,
-  firstPass: true,
-  defects: 0,
-  taskState: 'verified',
-  at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
-});
+import { outcomeRecord } from '../../../test/support/outcome-records';
 
 const routing: RoutingRecord = { runId: 'r1', taskId: 'P/T1', model: 'haiku', agent: 'a', complexity: 0.1, firstPass: true, costUsd: 0.01, at: '2026-01-01T00:00:01Z' };
 
@@ -47,11 +23,11 @@ describe('OrchStore: reads and writes per update', () => {
       return read.call(this);
     };
     try {
-      for (let i = 1; i <= 3; i++) await mine.upsertOutcomes([outcome('r1', i)]);
+      for (let i = 1; i <= 3; i++) await mine.upsertOutcomes([outcomeRecord(i, { runId: 'r1' })]);
       assert.equal(reads, 0, 'its own writes need no reading back');
-      await other.upsertOutcomes([outcome('r2', 1)]);
+      await other.upsertOutcomes([outcomeRecord(1, { runId: 'r2' })]);
       assert.equal(reads, 1, 'the other store read what the first wrote');
-      await mine.upsertOutcomes([outcome('r1', 4)]);
+      await mine.upsertOutcomes([outcomeRecord(4, { runId: 'r1' })]);
       assert.equal(reads, 2, 'and the first read what the other wrote');
     } finally {
       Low.prototype.read = read;
@@ -71,7 +47,7 @@ describe('OrchStore: reads and writes per update', () => {
       return write.call(this);
     };
     try {
-      await store.recordTaskEnd(routing, [outcome('r1', 1)]);
+      await store.recordTaskEnd(routing, [outcomeRecord(1, { runId: 'r1' })]);
     } finally {
       Low.prototype.write = write;
     }

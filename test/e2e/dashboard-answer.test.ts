@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { takeDropped } from '../../src/orchestrator/messaging/answer-drop';
 import type { NewEvent } from '../../src/protocol/events';
 import { sampleRoadmap } from '../integration/server-harness';
+import { auditEntriesOf } from '../support/audit-file';
 import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 
 const RUN_ID = '20261202T020000-d4e5f6';
@@ -36,8 +36,8 @@ describe('dashboard in a real browser: answering a question from the banner', fu
     const runDir = dirname(run.log.file);
     const dropped = await takeDropped(runDir);
     assert.deepEqual(dropped.map((d) => d.answer), [{ taskId: 'PRD-1/T2', text: 'Yes, IPv4 and IPv6.' }]);
-    const audit = readFileSync(join(runDir, '..', '..', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: string; target?: string });
-    assert.deepEqual(audit.filter((e) => e.action === 'answer').map((e) => e.outcome), ['requested', 'succeeded']);
+    const audit = await auditEntriesOf(join(runDir, '..', '..', 'audit.jsonl'), 'answer', 2);
+    assert.deepEqual(audit.map((e) => e.outcome), ['requested', 'succeeded']);
 
     // Once the run records the answer, the question is closed and its banner goes.
     await run.log.append({ type: 'message.sent', messageId: 'a1', from: 'person', to: 'PRD-1/T2', toAgent: 'qa-engineer', text: 'Yes, IPv4 and IPv6.', kind: 'answer', inReplyTo: 'q1' });

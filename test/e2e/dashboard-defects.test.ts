@@ -6,6 +6,7 @@ import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths
 import type { NewEvent } from '../../src/protocol/events';
 import type { DefectOwner } from '../../src/protocol/events-defects';
 import { sampleRoadmap } from '../integration/server-harness';
+import { auditEntriesOf } from '../support/audit-file';
 import { openDashboardPage, useDashboardRun } from '../support/dashboard-page';
 
 const RUN_ID = '20261202T010000-defect';
@@ -81,8 +82,8 @@ describe('dashboard in a real browser: defects and reviews', function () {
     const dropped = readdirSync(dir).filter((n) => n.endsWith('.json'));
     assert.equal(dropped.length, 1);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, dropped[0]!), 'utf8')), { defectId: 'D2', agent: 'qa-engineer', by: 'dashboard' });
-    const audit = readFileSync(resolve(dirname(run.log.file), '../../audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: string; target?: string });
-    assert.deepEqual(audit.filter((e) => e.action === 'defect.reassign').map((e) => [e.outcome, e.target]), [['requested', RUN_ID], ['succeeded', `${RUN_ID}/D2`]]);
+    const audit = await auditEntriesOf(resolve(dirname(run.log.file), '../../audit.jsonl'), 'defect.reassign', 2);
+    assert.deepEqual(audit.map((e) => [e.outcome, e.target]), [['requested', RUN_ID], ['succeeded', `${RUN_ID}/D2`]]);
     // The task page offers it too.
     await page.goto(`${run.server.url}#/task/${encodeURIComponent('PRD-1/T2')}`);
     await page.locator('[data-reassign="D2"] option[value="qa-engineer"]').waitFor({ state: 'attached' });

@@ -1,7 +1,6 @@
 // A worktree made ahead of its task's dispatch (a prefetch, while another task runs) survives a
 // kill -9 at its worst moment: git's checkout cut short, before any agent ran there.
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +10,7 @@ import { textReply } from '../../src/scripted-model/reply';
 import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 const PRD = `---
 id: PRD-P
@@ -39,13 +39,6 @@ const scenario: Scenario = (request, context) => {
   if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
   return task === 'T1' ? slow(2500, writeTool(file, 'one\n'))(request, context) : writeTool(file, 'two\n')(request, context);
 };
-
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
 
 describe('kill -9 while a worktree is made ahead of its task, then orch resume', function () {
   this.timeout(120_000);

@@ -2,7 +2,6 @@
 // the scripted model): claimed at dispatch when it is exactly that spawn, stopped and replaced by
 // a fresh one when not, and gone after a kill -9 of Orch and a resume.
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
@@ -13,6 +12,7 @@ import type { EventLog } from '../../src/orchestrator/events/event-log';
 import { engineFixture, prd } from '../support/engine-fixture';
 import { liveMarked } from '../support/runner-harness';
 import { useTempDir } from '../support/temp-dir';
+import { exited } from '../support/process-exit';
 
 const PRD_ID = 'PRD-W';
 const TASKS = [
@@ -55,13 +55,6 @@ function warmAttempts(events: readonly OrchEvent[]): string[] {
 
 function verified(events: readonly OrchEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'task.verified' ? [e.taskId] : [])).sort();
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; out: string }> {
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
 }
 
 describe('warm starts in a run', function () {

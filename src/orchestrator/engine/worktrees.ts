@@ -10,8 +10,9 @@ import { WorkLane } from './work-lane';
 import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-deletions';
 import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
 import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
+import { commitAll, unresolvedConflicts, worktreeGitDir } from './worktrees-commit';
 import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
-import { indexHasUnmergedEntries, readBranchTip, readCheckedOutBranch } from './worktrees-refs';
+import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
@@ -208,26 +209,13 @@ export class Worktrees {
     await appendFile(list, paths.map((p) => `${p}\0`).join(''));
   }
 
-  // A worktree's `.git` file names its git folder: read, it saves a git process per commit.
-  private async gitDirOf(dir: string): Promise<string> {
-    const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1];
-    if (pointer !== undefined) return resolve(dir, pointer.trim());
-    return (await this.gitOk(dir, ['rev-parse', '--absolute-git-dir'])).trim();
+  private gitDirOf(dir: string): Promise<string> {
+    return worktreeGitDir(dir, this.runId);
   }
 
-  /** Stages everything in `dir` but what Orch put there, and commits it if anything is staged. */
   private async commitAll(dir: string, message: string): Promise<void> {
-    await this.gitOk(dir, ['add', '-A']);
-    const list = join(await this.gitDirOf(dir), UNCOMMITTED_LIST);
-    if (existsSync(list)) {
-      // Back to what the branch has: an untracked copy leaves the index, and nothing else changes.
-      await plainGitOk(dir, ['reset', '-q', `--pathspec-from-file=${list}`, '--pathspec-file-nul'], { ORCH_RUN_ID: this.runId, GIT_LITERAL_PATHSPECS: '1' });
-    }
-    // Committed straight away: only a refused commit asks whether anything was staged at all.
-    const commit = await this.git(dir, ['-c', 'maintenance.auto=false', 'commit', '-q', '-m', message]);
     this.committedSinceMaintenance = true;
-    if (commit.code === 0 || (await this.git(dir, ['diff', '--cached', '--quiet'])).code === 0) return;
-    throw new Error(`git commit -q -m ${message} failed in ${dir} (exit ${commit.code}): ${commit.stderr.trim() || commit.stdout.trim()}`);
+    await commitAll(dir, message, this.runId);
   }
 
   /**
@@ -268,17 +256,8 @@ export class Worktrees {
   }
 
   /** Files of an unfinished merge in the task's worktree that still carry conflict markers. */
-  async unresolvedConflicts(taskId: string): Promise<readonly string[]> {
-    const dir = this.taskDir(taskId);
-    // Read from the index file: most verifications find no conflict without starting git.
-    if ((await indexHasUnmergedEntries(await this.gitDirOf(dir)).catch(() => undefined)) === false) return [];
-    const unmerged = (await this.git(dir, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter((l) => l.length > 0);
-    const marked: string[] = [];
-    for (const file of unmerged) {
-      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-      if (/^<{7} |^>{7} /m.test(text)) marked.push(file);
-    }
-    return marked;
+  unresolvedConflicts(taskId: string): Promise<readonly string[]> {
+    return unresolvedConflicts(this.taskDir(taskId), this.runId);
   }
 
   /** Merges the task's branch into the integration branch; a conflict is reported, never left half-done. */

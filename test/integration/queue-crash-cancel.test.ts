@@ -13,7 +13,7 @@ import type { Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
 import { startWorker, type WorkerProcess } from '../support/queue-workers';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
-import { fileAsked, finished, scenario } from '../support/queue-scenario';
+import { fileAsked, finished, scenario, whileRunning } from '../support/queue-scenario';
 
 function events(file: string | undefined): OrchEvent[] {
   return file === undefined || !existsSync(file) ? [] : readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
@@ -59,7 +59,7 @@ describe('distributed run: coordinator crash and cancel', function () {
     const fixture = await setUp('crash', { 'c.md': prd('PRD-C', [{ id: 'T1', file: 'one.txt' }, { id: 'T2', file: 'two.txt', depends: ['T1'] }]) }, scenario('two.txt', 8_000), 2);
     const first = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--no-dashboard']);
     const firstDone = finished(first);
-    await fixture.model.waitFor((r) => fileAsked(r) === 'two.txt', 90_000);
+    await whileRunning(fixture.model.waitFor((r) => fileAsked(r) === 'two.txt', 90_000), firstDone, workers);
     await until('T2 placed on a worker', () => events(fixture.eventsFile()).some((e) => e.type === 'attempt.placed' && e.attemptId === 'PRD-C/T2#1'));
     first.kill('SIGKILL');
     await firstDone;
@@ -91,7 +91,7 @@ describe('distributed run: coordinator crash and cancel', function () {
     const fixture = await setUp('cancel', { 'd.md': prd('PRD-D', [{ id: 'T1', file: 'slow.txt' }]) }, scenario('slow.txt', 60_000), 1);
     const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--no-dashboard']);
     const done = finished(coordinator);
-    await fixture.model.waitFor((r) => fileAsked(r) === 'slow.txt', 90_000);
+    await whileRunning(fixture.model.waitFor((r) => fileAsked(r) === 'slow.txt', 90_000), done, workers);
     await until('T1 placed on the worker', () => events(fixture.eventsFile()).some((e) => e.type === 'attempt.placed' && e.attemptId === 'PRD-D/T1#1'));
     const runId = events(fixture.eventsFile())[0]!.runId;
     assert.ok(findMarkedProcesses(`ORCH_RUN_ID=${runId}`).length > 0, 'the agent runs on the worker, marked with the run');

@@ -17,7 +17,7 @@ import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
 import { startWorker, type WorkerProcess } from '../support/queue-workers';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
-import { fileAsked, finished, scenario } from '../support/queue-scenario';
+import { fileAsked, finished, scenario, whileRunning } from '../support/queue-scenario';
 
 function events(file: string): OrchEvent[] {
   return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as OrchEvent);
@@ -66,7 +66,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     const coordinator = fixture.orch(['run', 'roadmap.md', '--queue', redis.url, '--parallel', '3', '--no-dashboard']);
     const done = finished(coordinator);
     // The slow task's first attempt is on a worker and its agent is waiting on the model: kill that worker.
-    await fixture.model.waitFor((r) => fileAsked(r) === 'b2.txt', 90_000);
+    await whileRunning(fixture.model.waitFor((r) => fileAsked(r) === 'b2.txt', 90_000), done, workers);
     killed = await until('the slow attempt placed on a worker', () => {
       const file = fixture.eventsFile();
       const placed = file === undefined ? undefined : events(file).find((e) => e.type === 'attempt.placed' && e.attemptId === 'PRD-B/T2#1');

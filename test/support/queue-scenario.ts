@@ -34,3 +34,26 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; ou
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
 }
+
+/**
+ * Waits for `awaited` while the coordinator runs. When the coordinator ends first, or the wait
+ * fails, the error carries what the coordinator and each worker printed: a distributed run that
+ * stalls is otherwise a bare timeout.
+ */
+export async function whileRunning<T>(
+  awaited: Promise<T>,
+  coordinator: Promise<{ code: number | null; out: string }>,
+  workers: readonly { readonly name: string; output(): string }[],
+): Promise<T> {
+  const ended = coordinator.then((run) => Promise.reject(new Error(`the coordinator exited with ${run.code} first`)));
+  try {
+    return await Promise.race([awaited, ended]);
+  } catch (error) {
+    const printed = workers.map((w) => `--- worker ${w.name}:\n${w.output()}`).join('\n');
+    const run = await Promise.race([coordinator, Promise.resolve(undefined)]);
+    const coordinatorOut = run === undefined ? '(still running)' : `exit ${run.code}:\n${run.out}`;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- coordinator ${coordinatorOut}\n${printed}`, { cause: error });
+  } finally {
+    ended.catch(() => undefined);
+  }
+}

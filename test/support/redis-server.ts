@@ -38,19 +38,28 @@ function launch(port: number, dir: string): ChildProcess {
   return spawn(REDIS_SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** The pid of the redis-server answering on the port, or undefined while none does. */
+async function answeringPid(port: number): Promise<string | undefined> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return /^process_id:(\d+)/m.exec(await client.info('server'))?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function untilAnswers(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
   for (let tries = 0; tries < 600; tries++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before answering on 127.0.0.1:${port}: ${stderr()}`);
-    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      // not listening yet
-    } finally {
-      client.disconnect();
-    }
+    const pid = await answeringPid(port);
+    if (pid === String(child.pid)) return;
+    // Free ports are only free when asked: another file's redis-server could hold this one, and
+    // its workers would then take this file's jobs.
+    if (pid !== undefined) throw new Error(`127.0.0.1:${port} is answered by another redis-server (pid ${pid}), not the one started (pid ${child.pid})`);
     await sleep(50);
   }
   throw new Error(`redis-server never answered on 127.0.0.1:${port}: ${stderr()}`);

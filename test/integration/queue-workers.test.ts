@@ -100,6 +100,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
   it('completes the two-PRD roadmap with its attempts run by the workers', () => {
     assert.equal(run.code, 0, run.out);
     assert.equal(snapshot.state, 'completed');
+    assert.equal(log.at(-1)?.type, 'run.finished', 'nothing of the workers is logged after the run\'s end');
     for (const attempt of Object.values(snapshot.attempts)) assert.ok(attempt.worker?.startsWith('w') === true, `${attempt.id} ran on a worker`);
   });
 

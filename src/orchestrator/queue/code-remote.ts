@@ -14,11 +14,24 @@ function refSafe(attemptId: string): string {
   return attemptId.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-/** `.orch/remote.git` in the workspace, created on first use; its path is what the jobs name. */
-export async function ensureCodeRemote(orchDir: string): Promise<string> {
+const creating = new Map<string, Promise<string>>();
+
+/**
+ * `.orch/remote.git` in the workspace, created on first use; its path is what the jobs name.
+ * Attempts dispatched together ask at once: one `git init` serves them all, as two on the same
+ * folder fail on each other's files.
+ */
+export function ensureCodeRemote(orchDir: string): Promise<string> {
   const remote = join(orchDir, 'remote.git');
-  if (!existsSync(join(remote, 'HEAD'))) await gitOk(orchDir, ['init', '-q', '--bare', remote]);
-  return remote;
+  if (existsSync(join(remote, 'HEAD'))) return Promise.resolve(remote);
+  let made = creating.get(remote);
+  if (made === undefined) {
+    made = gitOk(orchDir, ['init', '-q', '--bare', remote])
+      .then(() => remote)
+      .finally(() => creating.delete(remote));
+    creating.set(remote, made);
+  }
+  return made;
 }
 
 /** Publishes the worktree's HEAD as the commit the attempt starts from. */

@@ -105,7 +105,10 @@ export class QueueRunner {
   /** Starts following the run once its log is open: its report stream, the workers' heartbeats. */
   attach(log: EventLog): void {
     this.log = log;
-    const append = (event: NewEvent): Promise<unknown> => log.append(event);
+    // The run's end is its log's last event: what the workers did after it is not the run's.
+    let ended = false;
+    log.subscribe((event) => (ended ||= event.type === 'run.finished'));
+    const append = (event: NewEvent): Promise<unknown> => (ended ? Promise.resolve(undefined) : log.append(event));
     this.monitor = new WorkerMonitor(this.redis, append, this.options.pollMs ?? 1_000);
     this.monitor.start();
     this.monitor.onLost((worker) => void this.lost(worker).catch(() => undefined));

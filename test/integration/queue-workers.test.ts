@@ -40,7 +40,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
   let workers: WorkerProcess[] = [];
   let log: OrchEvent[];
   let snapshot: RunSnapshot;
-  let killed: string;
+  let killed: string | undefined;
   let run: { code: number | null; out: string };
 
   before(async () => {
@@ -91,7 +91,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     // The killed worker's agent outlives it (its own process group) until a restarted worker of
     // that name clears it; here nobody restarts it.
-    for (const pid of findMarkedProcesses(workerMarker({ name: killed, folder: join(dir, killed) }))) process.kill(pid, 'SIGKILL');
+    if (killed !== undefined) for (const pid of findMarkedProcesses(workerMarker({ name: killed, folder: join(dir, killed) }))) process.kill(pid, 'SIGKILL');
     await fixture?.model.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -180,7 +180,7 @@ describe('distributed run over BullMQ (orch run --queue, orch worker)', function
   it('shows three workers, the killed one lost', () => {
     const workersSeen = snapshot.workers ?? {};
     assert.deepEqual(Object.keys(workersSeen).sort(), ['w1', 'w2', 'w3']);
-    assert.equal(workersSeen[killed]!.state, 'lost');
+    assert.equal(workersSeen[killed!]!.state, 'lost');
     assert.equal(log.filter((e) => e.type === 'worker.lost' && e.worker === killed).length, 1);
   });
 });

@@ -35,10 +35,11 @@ export class SpareWorktrees {
 
   /**
    * Makes the worktree at `dir`, its work committed at `sha`, a spare: moved aside, detached at
-   * `sha` (its branch may then go), emptied of all git does not track. False when it cannot be
-   * one here: the caller removes it as before, its folder untouched.
+   * `sha` (its branch may then go), emptied of all git does not track (unless `untracked` says
+   * there is none). False when it cannot be one here: the caller removes it as before, its
+   * folder untouched.
    */
-  async park(dir: string, sha: string): Promise<boolean> {
+  async park(dir: string, sha: string, untracked = true): Promise<boolean> {
     const admin = await this.movable(dir);
     if (admin === undefined) return false;
     const spare = this.freeName();
@@ -48,7 +49,7 @@ export class SpareWorktrees {
     await writeFile(join(admin, 'HEAD'), `${sha}\n`);
     await rm(join(admin, UNCOMMITTED_LIST), { force: true });
     // Ignored files too (an install, a build): a spare starts a task as a new worktree would.
-    if ((await this.git(spare, ['clean', '-ffdxq'])).code !== 0) {
+    if (untracked && (await this.git(spare, ['clean', '-ffdxq'])).code !== 0) {
       await this.discard(spare);
       return true;
     }

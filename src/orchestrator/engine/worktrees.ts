@@ -300,10 +300,13 @@ export class Worktrees {
 
   /** `cleanupTask` off the caller's path, its branch deleted in a later batch: `drain` waits for both and reports what failed. */
   cleanupInBackground(taskId: string): void {
+    // Ahead of the additions while it can become a spare: an agent waiting for a worktree gets it
+    // sooner from a spare made first than from a new one, and on a busy machine background work
+    // would wait for the run's end.
     const removal = this.trees.run(async () => {
       const result = await this.cleanupNow(taskId);
       if (result.batchFull) await this.deletions.flush();
-    }, 'background');
+    }, this.spares.wanted ? 'urgent' : 'background');
     const done = removal.catch((error: unknown) => {
       this.backgroundErrors.push(`could not remove ${taskId}'s worktree ${this.taskDir(taskId)}: ${(error as Error).message}`);
     });
@@ -345,12 +348,13 @@ export class Worktrees {
       // is refused for those alone, so it is not offered to git as clean.
       const keptOut = await readKeptOut(await this.gitDirOf(dir));
       // A spare is only made of a worktree whose work is on its branch, checked: it gets emptied.
-      if (this.spares.wanted || keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
-        if (!onlyKeptOut(await this.gitOk(dir, ['status', '--porcelain', '-z']), keptOut ?? [])) {
-          await this.commitAll(dir, `orch: work in progress on ${taskId}`);
-        }
+      const spare = this.spares.wanted;
+      if (spare || keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        // With the ignored files listed too, an empty answer tells a spare it has nothing to clean.
+        const status = await this.gitOk(dir, ['status', '--porcelain', '-z', ...(spare ? ['--ignored'] : [])]);
+        if (!onlyKeptOut(status, keptOut ?? [])) await this.commitAll(dir, `orch: work in progress on ${taskId}`);
         const tip = await this.branchTip(this.taskBranch(taskId));
-        if (!this.spares.wanted || tip === undefined || !(await this.spares.park(dir, tip))) await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+        if (!spare || tip === undefined || !(await this.spares.park(dir, tip, status !== ''))) await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
       }
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:

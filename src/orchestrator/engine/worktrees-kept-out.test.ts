@@ -19,6 +19,8 @@ describe('Worktrees holding what Orch put there', () => {
     assert.equal(onlyKeptOut('?? depsX/\0', kept), false, 'a name that only starts like a listed one');
     assert.equal(onlyKeptOut('R  .env\0old.env\0', kept), false, 'a rename is the agent\'s');
     assert.equal(onlyKeptOut(' M src/a.ts\0', []), false);
+    assert.equal(onlyKeptOut('!! build/\0!! .cache/x\0?? deps/\0', kept), true, 'ignored files (--ignored) are no commit\'s');
+    assert.equal(onlyKeptOut('!! build/\0?? work.txt\0', kept), false);
   });
 
   async function worktreeWithSetup(): Promise<{ root: string; w: Worktrees; dir: string }> {

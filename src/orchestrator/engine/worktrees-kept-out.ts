@@ -14,13 +14,14 @@ export async function readKeptOut(gitDir: string): Promise<readonly string[] | u
 
 /**
  * Whether `git status --porcelain -z` shows nothing but listed paths (or files inside a listed
- * folder): then nothing in the worktree is the agent's. A rename or copy counts as the agent's.
+ * folder) and ignored ones (`--ignored`: no commit takes them): then nothing in the worktree is
+ * the agent's to commit. A rename or copy counts as the agent's.
  */
 export function onlyKeptOut(statusZ: string, keptOut: readonly string[]): boolean {
   const fields = statusZ.split('\0');
   for (let i = 0; i < fields.length; i++) {
     const entry = fields[i] ?? '';
-    if (entry === '') continue;
+    if (entry === '' || entry.startsWith('!! ')) continue;
     if (entry[0] === 'R' || entry[0] === 'C') return false;
     const path = entry.slice(3).replace(/\/+$/, '');
     if (!keptOut.some((kept) => path === kept || path.startsWith(`${kept}/`))) return false;

@@ -13,6 +13,7 @@ import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { commitAll, unresolvedConflicts, worktreeGitDir } from './worktrees-commit';
 import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
 import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
+import { SpareWorktrees } from './worktrees-spares';
 
 /** `PRD-3/T2` -> `PRD-3-T2`: one path segment, safe for a folder and a branch name. */
 export function taskSlug(qualifiedTaskId: string): string {
@@ -56,6 +57,7 @@ export class Worktrees {
   private readonly mergedCommits = new Map<string, MergedCommits>();
   private readonly committed = new Map<string, CommittedChange>();
   private readonly deletions = new BranchDeletions((args, input) => this.git(this.paths.root, args, input), () => this.gitCommonDir());
+  private readonly spares: SpareWorktrees;
   // Task commits leave git's automatic maintenance to one run at the end of the run: started by
   // every commit, its check alone costs a process per task.
   private committedSinceMaintenance = false;
@@ -69,6 +71,7 @@ export class Worktrees {
   ) {
     this.integrationBranch = `orch/${runId}/integration`;
     this.integrationDir = paths.worktreeDir('_integration');
+    this.spares = new SpareWorktrees(paths.root, paths.worktreesDir, () => this.gitCommonDir(), (cwd, args) => this.git(cwd, args));
   }
 
   static async isGitRepo(dir: string): Promise<boolean> {
@@ -100,6 +103,7 @@ export class Worktrees {
     // move the branch under it.
     if (existsSync(this.integrationDir)) await this.removeIntegrationWorktree();
     await mkdir(this.paths.worktreesDir, { recursive: true });
+    await this.spares.removeAll();
     await this.gitOk(root, ['worktree', 'prune']);
     await deleteMergedLeftovers((args, input) => this.git(root, args, input), this.runId, this.integrationBranch, (slug) => this.paths.worktreeDir(slug));
   }
@@ -179,7 +183,8 @@ export class Worktrees {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
       await this.gitOk(this.paths.root, ['worktree', 'prune']);
       await this.gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
-    } else {
+    } else if (!(await this.spares.takeOut(dir, branch, this.integrationBranch))) {
+      // No spare (or git refused one, which creates no branch): a worktree of its own.
       await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
     await pausePoint('worktree-added', await this.gitCommonDir(), branch);
@@ -295,10 +300,13 @@ export class Worktrees {
 
   /** `cleanupTask` off the caller's path, its branch deleted in a later batch: `drain` waits for both and reports what failed. */
   cleanupInBackground(taskId: string): void {
+    // Ahead of the additions while it can become a spare: an agent waiting for a worktree gets it
+    // sooner from a spare made first than from a new one, and on a busy machine background work
+    // would wait for the run's end.
     const removal = this.trees.run(async () => {
       const result = await this.cleanupNow(taskId);
       if (result.batchFull) await this.deletions.flush();
-    }, 'background');
+    }, this.spares.wanted ? 'urgent' : 'background');
     const done = removal.catch((error: unknown) => {
       this.backgroundErrors.push(`could not remove ${taskId}'s worktree ${this.taskDir(taskId)}: ${(error as Error).message}`);
     });
@@ -318,6 +326,10 @@ export class Worktrees {
       if (entry.started && (await entry.done.catch(() => undefined))?.created === true) this.cleanupInBackground(taskId);
     }
     while (this.background.size > 0) await Promise.all([...this.background]);
+    await this.trees.run(async () => {
+      await this.spares.removeAll();
+      await this.git(this.paths.root, ['worktree', 'prune']);
+    }, 'background');
     await this.trees.run(() => this.deletions.flush(), 'background').catch((error: unknown) => this.backgroundErrors.push((error as Error).message));
     if (this.committedSinceMaintenance) {
       this.committedSinceMaintenance = false;
@@ -335,11 +347,14 @@ export class Worktrees {
       // is there is committed to its branch first, then the folder goes. One where Orch put files
       // is refused for those alone, so it is not offered to git as clean.
       const keptOut = await readKeptOut(await this.gitDirOf(dir));
-      if (keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
-        if (!onlyKeptOut(await this.gitOk(dir, ['status', '--porcelain', '-z']), keptOut ?? [])) {
-          await this.commitAll(dir, `orch: work in progress on ${taskId}`);
-        }
-        await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
+      // A spare is only made of a worktree whose work is on its branch, checked: it gets emptied.
+      const spare = this.spares.wanted;
+      if (spare || keptOut !== undefined || (await this.git(this.paths.root, ['worktree', 'remove', dir])).code !== 0) {
+        // With the ignored files listed too, an empty answer tells a spare it has nothing to clean.
+        const status = await this.gitOk(dir, ['status', '--porcelain', '-z', ...(spare ? ['--ignored'] : [])]);
+        if (!onlyKeptOut(status, keptOut ?? [])) await this.commitAll(dir, `orch: work in progress on ${taskId}`);
+        const tip = await this.branchTip(this.taskBranch(taskId));
+        if (!spare || tip === undefined || !(await this.spares.park(dir, tip, status !== ''))) await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
       }
     }
     // Only a branch the integration branch contains goes, and only at the tip that was checked:

@@ -1,0 +1,114 @@
+// Finished task worktrees kept for the next tasks. `git worktree add` writes every tracked file
+// and `git worktree remove` deletes them all again; a spare moved to the next task's folder and
+// switched to its branch rewrites only the files that differ. A spare holds nothing of value: its
+// work is on its branch before it becomes one, so a start after a crash simply deletes any found.
+
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { GitResult } from './git';
+import { pausePoint } from './test-pause';
+import { UNCOMMITTED_LIST } from './worktrees-kept-out';
+
+type Git = (cwd: string, args: readonly string[]) => Promise<GitResult>;
+
+const SPARE_PREFIX = '.spare-';
+
+/** Enough for the tasks that end while others start; each is a whole checkout on disk. */
+export const SPARE_LIMIT = 4;
+
+export class SpareWorktrees {
+  private readonly spares: string[] = [];
+  private named = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly worktreesDir: string,
+    private readonly gitCommonDir: () => Promise<string>,
+    private readonly git: Git,
+  ) {}
+
+  /** Whether a finished worktree should become a spare rather than be removed. */
+  get wanted(): boolean {
+    return this.spares.length < SPARE_LIMIT;
+  }
+
+  /**
+   * Makes the worktree at `dir`, its work committed at `sha`, a spare: moved aside, detached at
+   * `sha` (its branch may then go), emptied of all git does not track (unless `untracked` says
+   * there is none). False when it cannot be one here: the caller removes it as before, its
+   * folder untouched.
+   */
+  async park(dir: string, sha: string, untracked = true): Promise<boolean> {
+    const admin = await this.movable(dir);
+    if (admin === undefined) return false;
+    const spare = this.freeName();
+    await this.move(dir, spare, admin);
+    await pausePoint('worktree-parked', await this.gitCommonDir(), dir);
+    // Detached by hand as git does it: the branch is no longer checked out anywhere.
+    await writeFile(join(admin, 'HEAD'), `${sha}\n`);
+    await rm(join(admin, UNCOMMITTED_LIST), { force: true });
+    // Ignored files too (an install, a build): a spare starts a task as a new worktree would.
+    if (untracked && (await this.git(spare, ['clean', '-ffdxq'])).code !== 0) {
+      await this.discard(spare);
+      return true;
+    }
+    this.spares.push(spare);
+    return true;
+  }
+
+  /**
+   * Moves a spare to `dir` and checks out `branch`, made there from `start`. False when there is
+   * no spare, or git refused (that spare is then deleted): the caller adds a worktree as before.
+   */
+  async takeOut(dir: string, branch: string, start: string): Promise<boolean> {
+    const spare = this.spares.pop();
+    if (spare === undefined) return false;
+    const admin = await this.movable(spare);
+    if (admin === undefined) {
+      await this.discard(spare);
+      return false;
+    }
+    await this.move(spare, dir, admin);
+    await pausePoint('spare-moved', await this.gitCommonDir(), dir);
+    const switched = await this.git(dir, ['checkout', '-q', '-f', '-b', branch, start]);
+    if (switched.code === 0) return true;
+    await this.discard(dir);
+    return false;
+  }
+
+  /** Deletes every spare, this Orch's and any a crash left; the caller prunes git's registrations. */
+  async removeAll(): Promise<void> {
+    this.spares.length = 0;
+    const names = await readdir(this.worktreesDir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.startsWith(SPARE_PREFIX)).map((n) => rm(join(this.worktreesDir, n), { recursive: true, force: true })));
+  }
+
+  // The worktree's own git folder, when its `.git` file names it by an absolute path (a relative
+  // one would break on the move) and the repository keeps HEAD in a file.
+  private async movable(dir: string): Promise<string | undefined> {
+    const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
+    if (pointer === undefined || !isAbsolute(pointer) || !existsSync(join(pointer, 'HEAD'))) return undefined;
+    if (existsSync(join(await this.gitCommonDir(), 'reftable'))) return undefined;
+    return pointer;
+  }
+
+  // A move as `git worktree move` makes it: the folder renamed, git's record of it rewritten. A
+  // kill between the two leaves a record of a folder that is gone, which `worktree prune` drops.
+  private async move(from: string, to: string, admin: string): Promise<void> {
+    await rename(from, to);
+    await writeFile(join(admin, 'gitdir'), `${join(to, '.git')}\n`);
+  }
+
+  private freeName(): string {
+    for (;;) {
+      const name = join(this.worktreesDir, `${SPARE_PREFIX}${++this.named}`);
+      if (!existsSync(name)) return name;
+    }
+  }
+
+  private async discard(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    await this.git(this.root, ['worktree', 'prune']);
+  }
+}

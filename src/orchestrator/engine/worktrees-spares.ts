@@ -15,7 +15,7 @@ type Git = (cwd: string, args: readonly string[]) => Promise<GitResult>;
 const SPARE_PREFIX = '.spare-';
 
 /** Enough for the tasks that end while others start; each is a whole checkout on disk. */
-export const SPARE_LIMIT = 4;
+const SPARE_LIMIT = 4;
 
 export class SpareWorktrees {
   private readonly spares: string[] = [];

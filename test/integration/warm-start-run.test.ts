@@ -2,8 +2,11 @@
 // the scripted model): claimed at dispatch when it is exactly that spawn, stopped and replaced by
 // a fresh one when not, and gone after a kill -9 of Orch and a resume.
 import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { turnsSinceLastInstruction } from '../../src/cli/demo/demo-scenario';
+import { gitOk } from '../../src/orchestrator/engine/git';
 import { findMarkedProcesses } from '../../src/orchestrator/runner/process-group';
 import { textReply } from '../../src/scripted-model/reply';
 import { writeTool, type Scenario } from '../../src/scripted-model/scenarios';
@@ -76,6 +79,33 @@ describe('warm starts in a run', function () {
         'one attempt per task: nothing of a warm process is logged as an attempt of its own',
       );
       assert.deepEqual(liveMarked(`ORCH_RUN_ID=${runId}`), []);
+    } finally {
+      await f.model.close();
+    }
+  });
+
+  it('with worktree.setup and .worktreeinclude: the waiting task\'s worktree is set up while the current one works, and its CLI starts warm in the set-up folder', async () => {
+    const count = join(tmp.path, 'setup-count');
+    const withChecks = prd(PRD_ID, TASKS).replace(/( {6}- file: \S+\n)/g, '$1      - command: grep -q installed deps/lib.txt && grep -qx local local.env\n');
+    const f = await engineFixture(tmp.path, { 'w.md': withChecks }, scenario(TASKS));
+    try {
+      writeFileSync(join(f.workspace, '.gitignore'), 'deps/\nlocal.env\n');
+      writeFileSync(join(f.workspace, '.worktreeinclude'), 'local.env\n');
+      await gitOk(f.workspace, ['add', '.gitignore', '.worktreeinclude']);
+      await gitOk(f.workspace, ['commit', '-q', '-m', 'ignored deps, an included local file']);
+      writeFileSync(join(f.workspace, 'local.env'), 'local\n');
+      const setup = `mkdir -p deps && echo installed > deps/lib.txt && echo x >> ${count}`;
+      const outcome = await f.run({ parallel: 1, config: { worktree: { setup, setupTimeoutSec: 60 } } });
+      assert.equal(outcome.result, 'completed', JSON.stringify(outcome.snapshot.tasks, null, 1));
+      const events = f.events(outcome.runId);
+      assert.deepEqual(verified(events), ['PRD-W/T1', 'PRD-W/T2', 'PRD-W/T3'], 'each agent\'s folder had what the setup and the include put there');
+      assert.deepEqual(warmAttempts(events), ['PRD-W/T2#1', 'PRD-W/T3#1']);
+      assert.equal(readFileSync(count, 'utf8').trim().split('\n').length, 3, 'one setup per worktree');
+      for (const [task, before] of [['T2', 'T1'], ['T3', 'T2']]) {
+        const setUp = events.findIndex((e) => e.type === 'task.setup.finished' && e.taskId === `${PRD_ID}/${task}`);
+        const previousDone = events.findIndex((e) => e.type === 'attempt.finished' && e.attemptId === `${PRD_ID}/${before}#1`);
+        assert.ok(setUp >= 0 && setUp < previousDone, `${task} was set up while ${before} worked`);
+      }
     } finally {
       await f.model.close();
     }

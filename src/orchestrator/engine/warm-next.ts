@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { attemptId } from '../../protocol/ids';
 import type { RunRouter } from '../router/run-router';
 import type { WarmStarts } from '../runner/warm-starts';
-import { INCLUDE_FILE } from '../worktree/worktree-include';
+import { PREPARED_AHEAD } from '../worktree/prepare-task-worktree';
 import { reworkAgent, reworkModel } from '../defects/raise-defect';
 import type { EngineContext } from './engine-context';
 import type { TaskWorktree } from './worktrees';
@@ -14,9 +12,10 @@ import { spawnShape } from './run-one-attempt';
  * dispatch finds it loaded and waiting for its prompt; stops the ones whose task is no longer next.
  * Only a guess: the dispatch claims a process only if it would spawn exactly that one.
  *
- * Left cold, because the guess would be wrong or the process would start in the wrong folder:
- * - a worktree that gets a `worktree.setup` or `.worktreeinclude` copies: they run at dispatch,
- *   and the CLI reads its settings, CLAUDE.md and .mcp.json from the folder when it starts;
+ * The CLI starts once the worktree is prepared (`.worktreeinclude` copies, `worktree.setup`):
+ * it reads its settings, CLAUDE.md and .mcp.json from the folder when it starts.
+ *
+ * Left cold, because the guess would be wrong:
  * - a task with attempts already (its rework may resume a session, and its brief changes);
  * - an attempt with a budget cap: the cap depends on what the running attempts will have spent;
  * - an agent that does not run on the claude CLI.
@@ -47,7 +46,8 @@ export class WarmNext {
       if (this.warm.has(id)) wanted.add(id);
     }
     const starts: { id: string; taskId: string; worktree: Promise<TaskWorktree | undefined> }[] = [];
-    for (const { taskId, worktree } of next.slice(0, Math.min(MAX_WARM, this.room()))) {
+    // Only tasks whose worktree is prepared ahead: another one's setup would run at its dispatch, under the CLI.
+    for (const { taskId, worktree } of next.slice(0, Math.min(MAX_WARM, PREPARED_AHEAD, this.room()))) {
       const id = this.firstAttempt(taskId);
       if (id === undefined) continue;
       wanted.add(id);
@@ -70,7 +70,6 @@ export class WarmNext {
     const ctx = this.ctx;
     const task = ctx.state().tasks[taskId];
     if (task?.state !== 'pending' || task.attempts.length > 0) return undefined;
-    if (ctx.config.worktree.setup !== undefined || existsSync(join(ctx.paths.root, INCLUDE_FILE))) return undefined;
     const assigned = ctx.assignments.get(taskId)?.agent;
     if (assigned === undefined || reworkAgent(ctx, taskId, assigned).provider !== 'claude') return undefined;
     return attemptId(taskId, 1);

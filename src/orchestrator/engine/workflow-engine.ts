@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../ports';
 import { forecastLive } from '../learning/forecast-hook';
 import { learnedDurations } from '../adapt/learned-durations';
 import { OrchStore } from '../store/orch-store';
+import { prepareAhead, PREPARED_AHEAD, settleAhead } from '../worktree/prepare-task-worktree';
 import type { OutcomeRecord } from '../store/outcome-record';
 
 // Measured: one `claude` process peaks at about 310 MB (docs/notes/claude-cli-facts.md).
@@ -60,6 +61,7 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
   } catch (error) {
     stop.abort();
     await Promise.allSettled(inFlight.values());
+    await settleAhead(outer);
     await outer.worktrees?.drain().catch(() => undefined);
     throw error;
   } finally {
@@ -132,6 +134,7 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
         await Promise.race([...inFlight.values(), gate.changed()]);
         continue;
       }
+      await settleAhead(ctx);
       await ctx.log.append({ type: 'run.paused', reason: 'user', message: `paused by ${gate.by}; running tasks finished first` });
       await gate.untilResumed(ctx.signal);
       if (ctx.signal.aborted) break;
@@ -194,11 +197,12 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
         });
       inFlight.set(task.id, run);
     }
-    // The next wave's worktrees are added while this one works, so its dispatch need not wait.
-    // Their agents' CLIs too, once each worktree is there.
+    // The next wave's worktrees are added while this one works, so its dispatch need not wait;
+    // the first ones are also set up, and their agents' CLIs started once each is ready.
     if (ctx.worktrees !== undefined && !overBudget) {
       const worktrees = ctx.worktrees;
-      const next = ready.filter((t) => !inFlight.has(t.id)).slice(0, limit).map((t) => ({ taskId: t.id, worktree: worktrees.prefetch(t.id) }));
+      const queued = ready.filter((t) => !inFlight.has(t.id)).slice(0, limit);
+      const next = queued.map((t, i) => ({ taskId: t.id, worktree: i < PREPARED_AHEAD ? prepareAhead(ctx, worktrees, t.id) : worktrees.prefetch(t.id) }));
       warmNext?.follow(next, inFlight.keys());
     } else warmNext?.follow([], inFlight.keys());
     // In-flight tasks are running or verifying; also re-dispatch tasks a resume found mid-flight.
@@ -228,6 +232,7 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
 
 // Before the run's last word: the background removals are done, or their failures said.
 async function settleWorktrees(ctx: EngineContext): Promise<void> {
+  await settleAhead(ctx);
   for (const message of (await ctx.worktrees?.drain()) ?? []) await ctx.log.append({ type: 'warning.raised', message });
 }
 

@@ -2,7 +2,7 @@
 // from git, and the lock files a crash left behind removed.
 
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 // Run-time files never belong in the user's history; .git/info/exclude keeps them out of
 // `git status` without touching a tracked file.
@@ -31,4 +31,17 @@ export async function removeStaleLocks(gitCommonDir: string, worktreesDir: strin
   for (const entry of await readdir(refs, { recursive: true }).catch(() => [] as string[])) {
     if (entry.endsWith('.lock')) await rm(join(refs, entry), { force: true });
   }
+}
+
+/** A worktree a kill cut short while git added it (its `.adding` marker is there): nothing ran in it yet. */
+export async function dropHalfAdded(gitCommonDir: string, dir: string, prune: () => Promise<unknown>): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  // Git locks a worktree while adding it, and prune keeps locked ones: its registration goes by hand.
+  const admin = join(gitCommonDir, 'worktrees');
+  for (const name of await readdir(admin).catch(() => [] as string[])) {
+    const gitdir = await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '');
+    if (resolve(gitdir.trim()) === join(dir, '.git')) await rm(join(admin, name), { recursive: true, force: true });
+  }
+  await prune();
+  await rm(`${dir}.adding`, { force: true });
 }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FileLineCount } from '../../protocol/events';
@@ -11,7 +11,7 @@ import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-delet
 import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
 import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { commitAll, unresolvedConflicts, worktreeGitDir } from './worktrees-commit';
-import { excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
+import { dropHalfAdded, excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
 import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 import { SpareWorktrees } from './worktrees-spares';
 
@@ -165,13 +165,18 @@ export class Worktrees {
     return entry.done;
   }
 
+  /** Whether the task's prefetch has begun: its outcome is then the one `obtain` returns. */
+  prefetchStarted(taskId: string): boolean {
+    return this.prefetched.get(taskId)?.started === true;
+  }
+
   private async addTaskWorktree(taskId: string): Promise<TaskWorktree> {
     const dir = this.taskDir(taskId);
     const branch = this.taskBranch(taskId);
     // Present while git adds the worktree: found on resume, it means a kill cut the checkout
     // short, and nothing has run in that folder yet.
     const adding = `${dir}.adding`;
-    if (existsSync(adding)) await this.dropHalfAdded(dir);
+    if (existsSync(adding)) await dropHalfAdded(await this.gitCommonDir(), dir, () => this.gitOk(this.paths.root, ['worktree', 'prune']));
     if (existsSync(dir)) {
       if ((await this.checkedOutBranch(dir)) === branch) return { dir, created: false };
       await this.setAsideForeignWorktree(dir);
@@ -190,18 +195,6 @@ export class Worktrees {
     await pausePoint('worktree-added', await this.gitCommonDir(), branch);
     await rm(adding, { force: true });
     return { dir, created: true };
-  }
-
-  private async dropHalfAdded(dir: string): Promise<void> {
-    await rm(dir, { recursive: true, force: true });
-    // Git locks a worktree while adding it, and prune keeps locked ones: its registration goes by hand.
-    const admin = join(await this.gitCommonDir(), 'worktrees');
-    for (const name of await readdir(admin).catch(() => [] as string[])) {
-      const gitdir = await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '');
-      if (resolve(gitdir.trim()) === join(dir, '.git')) await rm(join(admin, name), { recursive: true, force: true });
-    }
-    await this.gitOk(this.paths.root, ['worktree', 'prune']);
-    await rm(`${dir}.adding`, { force: true });
   }
 
   /**

@@ -5,7 +5,7 @@ import type { TaskSetupOutcome } from '../../protocol/events';
 import type { EventLog } from '../events/event-log';
 import type { EngineContext } from '../engine/engine-context';
 import { git } from '../engine/git';
-import { taskSlug } from '../engine/worktrees';
+import { taskSlug, type TaskWorktree, type Worktrees } from '../engine/worktrees';
 import { DepsCache, depsCacheKey, inTurn, installerOf } from './deps-cache';
 import { runSetupCommand, type SetupCommandResult } from './setup-command';
 import { missingSetupHint } from './setup-hint';
@@ -22,6 +22,44 @@ interface SetupEnd {
 const hinted = new WeakSet<EventLog>();
 // The workspace's ignored files are listed once per run: every worktree gets the same copies.
 const includes = new WeakMap<EventLog, Promise<readonly string[]>>();
+/**
+ * How many of the tasks waiting for a slot get their worktree prepared ahead (the others only
+ * made): a setup can be a whole install, and slots free up one at a time.
+ */
+export const PREPARED_AHEAD = 2;
+
+// Worktrees made and prepared while their tasks wait for a slot, per run.
+const ahead = new WeakMap<EventLog, Map<string, Promise<TaskWorktree | undefined>>>();
+
+/**
+ * Makes and prepares the task's worktree while the task waits for a slot: its dispatch then
+ * finds the folder as its agent gets it, setup done, and a CLI can be started in it ahead. The
+ * worktree is undefined when the task cannot start (its setup failed: the task is blocked), or
+ * when its dispatch came first and made the worktree itself.
+ */
+export function prepareAhead(ctx: EngineContext, worktrees: Worktrees, taskId: string): Promise<TaskWorktree | undefined> {
+  let tasks = ahead.get(ctx.log);
+  if (tasks === undefined) {
+    tasks = new Map();
+    ahead.set(ctx.log, tasks);
+  }
+  let prepared = tasks.get(taskId);
+  if (prepared === undefined) {
+    prepared = worktrees.prefetch(taskId).then(async (made) => (made === undefined || (await prepareMade(ctx, taskId, made)) === undefined ? undefined : made));
+    // Its error, if any, is the dispatch's to see: it awaits this same promise.
+    prepared.catch(() => undefined);
+    tasks.set(taskId, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * Waits for the preparations ahead still running (a setup takes as long as it takes): none of
+ * their events may follow the run's last word, and no folder may go while a setup runs in it.
+ */
+export async function settleAhead(ctx: EngineContext): Promise<void> {
+  await Promise.allSettled([...(ahead.get(ctx.log)?.values() ?? [])]);
+}
 
 /**
  * The folder the task's agent works in, made ready first: `.worktreeinclude` files copied and
@@ -31,7 +69,20 @@ const includes = new WeakMap<EventLog, Promise<readonly string[]>>();
  */
 export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): Promise<string | undefined> {
   if (ctx.worktrees === undefined) return ctx.paths.root;
-  const { dir, created } = await ctx.worktrees.obtain(taskId);
+  const early = ahead.get(ctx.log)?.get(taskId);
+  ahead.get(ctx.log)?.delete(taskId);
+  // Prepared ahead, or being prepared: its outcome is this dispatch's. One still queued is
+  // dropped by `obtain`, which makes the worktree now, and prepared here.
+  if (early !== undefined && ctx.worktrees.prefetchStarted(taskId)) {
+    const made = await early;
+    if (made === undefined) return undefined;
+    await ctx.worktrees.obtain(taskId);
+    return made.dir;
+  }
+  return prepareMade(ctx, taskId, await ctx.worktrees.obtain(taskId));
+}
+
+async function prepareMade(ctx: EngineContext, taskId: string, { dir, created }: TaskWorktree): Promise<string | undefined> {
   const previous = ctx.state().tasks[taskId]?.setup;
   if (!created && (previous?.outcome === 'succeeded' || previous?.outcome === 'reused')) return dir;
   const command = ctx.config.worktree.setup;
@@ -47,14 +98,14 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
   try {
     if (included.length > 0) {
       await copyIncluded(ctx.paths.root, dir, included, ctx.signal);
-      await ctx.worktrees.keepOutOfCommits(taskId, included);
+      await ctx.worktrees?.keepOutOfCommits(taskId, included);
       log.push(`# copied from ${INCLUDE_FILE}: ${included.join(', ')}`);
     }
     if (command !== undefined) {
       const before = await untracked(dir);
       end = await setUp(ctx, taskId, dir, command, log);
       const made = (await untracked(dir)).filter((p) => !before.includes(p));
-      await ctx.worktrees.keepOutOfCommits(taskId, made);
+      await ctx.worktrees?.keepOutOfCommits(taskId, made);
     }
   } catch (error) {
     end = ctx.signal.aborted ? { outcome: 'cancelled' } : { outcome: 'failed', detail: (error as Error).message };

@@ -19,6 +19,8 @@ const SPARE_LIMIT = 4;
 
 export class SpareWorktrees {
   private readonly spares: string[] = [];
+  // Spares being emptied: outside the caller's turn, as deleting an install can take seconds.
+  private readonly cleaning = new Set<Promise<void>>();
   private named = 0;
 
   constructor(
@@ -30,7 +32,7 @@ export class SpareWorktrees {
 
   /** Whether a finished worktree should become a spare rather than be removed. */
   get wanted(): boolean {
-    return this.spares.length < SPARE_LIMIT;
+    return this.spares.length + this.cleaning.size < SPARE_LIMIT;
   }
 
   /**
@@ -48,13 +50,20 @@ export class SpareWorktrees {
     // Detached by hand as git does it: the branch is no longer checked out anywhere.
     await writeFile(join(admin, 'HEAD'), `${sha}\n`);
     await rm(join(admin, UNCOMMITTED_LIST), { force: true });
-    // Ignored files too (an install, a build): a spare starts a task as a new worktree would.
-    if (untracked && (await this.git(spare, ['clean', '-ffdxq'])).code !== 0) {
-      await this.discard(spare);
-      return true;
+    if (!untracked) this.spares.push(spare);
+    else {
+      const cleaned = this.clean(spare).finally(() => this.cleaning.delete(cleaned));
+      this.cleaning.add(cleaned);
     }
-    this.spares.push(spare);
     return true;
+  }
+
+  // Ignored files too (an install, a build): a spare starts a task as a new worktree would. Only
+  // then is it offered; one git cannot empty is deleted, its record left to the next prune (one
+  // now could drop the record of a spare being moved meanwhile).
+  private async clean(spare: string): Promise<void> {
+    if ((await this.git(spare, ['clean', '-ffdxq'])).code === 0) this.spares.push(spare);
+    else await rm(spare, { recursive: true, force: true });
   }
 
   /**
@@ -77,8 +86,14 @@ export class SpareWorktrees {
     return false;
   }
 
+  /** Resolves once the spares being emptied are ready (or deleted). */
+  async cleaned(): Promise<void> {
+    await Promise.allSettled([...this.cleaning]);
+  }
+
   /** Deletes every spare, this Orch's and any a crash left; the caller prunes git's registrations. */
   async removeAll(): Promise<void> {
+    await this.cleaned();
     this.spares.length = 0;
     const names = await readdir(this.worktreesDir).catch(() => [] as string[]);
     await Promise.all(names.filter((n) => n.startsWith(SPARE_PREFIX)).map((n) => rm(join(this.worktreesDir, n), { recursive: true, force: true })));

@@ -283,12 +283,14 @@ export class Worktrees {
   }
 
   /** Removes the task's worktree; its branch goes only when the integration branch contains it. */
-  cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
-    return this.trees.run(async () => {
-      const { branchKept } = await this.cleanupNow(taskId);
+  async cleanupTask(taskId: string): Promise<{ readonly branchKept: boolean }> {
+    const { branchKept } = await this.trees.run(async () => {
+      const result = await this.cleanupNow(taskId);
       await this.deletions.flush();
-      return { branchKept };
+      return result;
     }, 'background');
+    await this.spares.cleaned();
+    return { branchKept };
   }
 
   /** `cleanupTask` off the caller's path, its branch deleted in a later batch: `drain` waits for both and reports what failed. */

@@ -52,7 +52,10 @@ export class SpareWorktrees {
     await rm(join(admin, UNCOMMITTED_LIST), { force: true });
     if (!untracked) this.spares.push(spare);
     else {
-      const cleaned = this.clean(spare).finally(() => this.cleaning.delete(cleaned));
+      // A spare whose cleaning threw is neither offered nor kept: the run's end deletes it.
+      const cleaned = this.clean(spare)
+        .catch(() => undefined)
+        .finally(() => this.cleaning.delete(cleaned));
       this.cleaning.add(cleaned);
     }
     return true;

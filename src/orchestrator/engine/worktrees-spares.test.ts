@@ -77,6 +77,17 @@ describe('Worktrees: a finished task worktree kept as a spare for the next task'
     assert.equal(readFileSync(join(again.dir, 'one.txt'), 'utf8'), 'one\n');
   });
 
+  it('removes a worktree of a repository with submodules instead of keeping it: a spare would keep a checked-out submodule', async () => {
+    const { root, w } = await preparedWorktrees(tmp.path);
+    writeFileSync(join(root, '.gitmodules'), '[submodule "lib"]\n\tpath = lib\n\turl = ../lib\n');
+    await gitOk(root, ['add', '.gitmodules']);
+    await gitOk(root, ['commit', '-q', '-m', 'submodules']);
+    await gitOk(root, ['branch', '-f', w.integrationBranch, 'main']);
+    await w.forTask('P/T1');
+    await w.cleanupTask('P/T1');
+    assert.deepEqual(readdirSync(join(root, '.orch', 'worktrees')), []);
+  });
+
   it('removes a worktree whose .git names its git folder by a relative path instead of moving it', async () => {
     const { root, w } = await preparedWorktrees(tmp.path);
     const dir = await w.forTask('P/T1');

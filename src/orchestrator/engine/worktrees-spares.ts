@@ -103,8 +103,11 @@ export class SpareWorktrees {
   }
 
   // The worktree's own git folder, when its `.git` file names it by an absolute path (a relative
-  // one would break on the move) and the repository keeps HEAD in a file.
+  // one would break on the move) and the repository keeps HEAD in a file. Not with submodules:
+  // `git clean` keeps a checked-out submodule, and the next task would find it where a new
+  // worktree has an empty folder.
   private async movable(dir: string): Promise<string | undefined> {
+    if (existsSync(join(dir, '.gitmodules'))) return undefined;
     const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
     if (pointer === undefined || !isAbsolute(pointer) || !existsSync(join(pointer, 'HEAD'))) return undefined;
     if (existsSync(join(await this.gitCommonDir(), 'reftable'))) return undefined;

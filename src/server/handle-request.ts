@@ -57,16 +57,41 @@ async function guarded(request: RouteRequest & { readonly principal: Principal }
     await appendAudit(context.auditFile, { ...record, outcome: 'refused', error: `token ${principal.name} has ${principal.scope} scope` });
     return sendError(res, 403, `token ${JSON.stringify(principal.name)} has ${principal.scope} scope; ${req.method ?? 'POST'} ${request.url.pathname} needs control`);
   }
-  await audited(
-    context.auditFile,
-    record,
-    () => route.handler(request, context),
-    () => ({
-      ...(request.outcome.target === undefined ? {} : { target: request.outcome.target }),
-      detail: { ...request.outcome.detail, status: res.statusCode },
-      ...(res.statusCode >= 400 ? { failed: `HTTP ${res.statusCode}` } : {}),
-    }),
-  );
+  // The outcome is in the audit log before the reply leaves: a client that reads the log when
+  // the reply arrives (the dashboard, a script) finds it there.
+  const reply = holdEnd(res);
+  try {
+    await audited(
+      context.auditFile,
+      record,
+      () => route.handler(request, context),
+      () => ({
+        ...(request.outcome.target === undefined ? {} : { target: request.outcome.target }),
+        detail: { ...request.outcome.detail, status: res.statusCode },
+        ...(res.statusCode >= 400 ? { failed: `HTTP ${res.statusCode}` } : {}),
+      }),
+    );
+  } finally {
+    reply.release();
+  }
+}
+
+/** Keeps `res.end` from sending until `release`, which sends what the handler ended with. */
+function holdEnd(res: ServerResponse): { release(): void } {
+  const own = Object.getOwnPropertyDescriptor(res, 'end');
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let held: unknown[] | undefined;
+  res.end = ((...args: unknown[]) => {
+    held = args;
+    return res;
+  }) as ServerResponse['end'];
+  return {
+    release() {
+      if (own === undefined) delete (res as { end?: unknown }).end;
+      else Object.defineProperty(res, 'end', own);
+      if (held !== undefined) end(...held);
+    },
+  };
 }
 
 function refused(res: ServerResponse, verdict: GuardVerdict | ReturnType<typeof checkBearer>): boolean {

@@ -197,6 +197,17 @@ describe('/api/v1: OpenAPI, scoped tokens and the audit log', function () {
     for (const e of refusals) assert.deepEqual([e.who.kind, e.who.name], ['token', 'viewer']);
   });
 
+  it("has a control route's outcome in the audit log by the time its reply arrives", async () => {
+    for (const op of operations.filter((o) => o.scope === 'control')) {
+      const before = (await audit()).length;
+      const reply = await call(op, ci, bodyFor(op));
+      const added = (await audit()).slice(before);
+      const requested = added.find((e) => e.action === op.action && e.outcome === 'requested');
+      assert.ok(requested !== undefined, `${op.method} ${op.path} (${reply.status}) was not audited`);
+      assert.ok(added.some((e) => e.ref === requested.seq && e.outcome !== 'requested'), `${op.method} ${op.path}: its reply (${reply.status}) came before its outcome was logged`);
+    }
+  });
+
   it('every control route and every state-changing command leaves an audit entry (by enumeration), and the chain verifies', async () => {
     const entries = await audit();
     for (const op of operations.filter((o) => o.scope === 'control')) {

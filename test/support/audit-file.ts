@@ -1,5 +1,6 @@
-// The server appends an action's outcome to the audit log just after its reply is sent, so a test
-// that acts on the reply waits for that line rather than reading the file at once.
+// The audit entries of an action, read as a test sees them. The server logs a control action's
+// outcome before its reply leaves (api-v1.test.ts checks that); the wait is for entries that other
+// processes write, such as an `orch run` started by the dashboard.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 

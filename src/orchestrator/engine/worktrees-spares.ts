@@ -22,6 +22,7 @@ export class SpareWorktrees {
   // Spares being emptied: outside the caller's turn, as deleting an install can take seconds.
   private readonly cleaning = new Set<Promise<void>>();
   private named = 0;
+  private reftable: boolean | undefined;
 
   constructor(
     private readonly root: string,
@@ -110,8 +111,8 @@ export class SpareWorktrees {
     if (existsSync(join(dir, '.gitmodules'))) return undefined;
     const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
     if (pointer === undefined || !isAbsolute(pointer) || !existsSync(join(pointer, 'HEAD'))) return undefined;
-    if (existsSync(join(await this.gitCommonDir(), 'reftable'))) return undefined;
-    return pointer;
+    this.reftable ??= existsSync(join(await this.gitCommonDir(), 'reftable'));
+    return this.reftable ? undefined : pointer;
   }
 
   // A move as `git worktree move` makes it: the folder renamed, git's record of it rewritten. A

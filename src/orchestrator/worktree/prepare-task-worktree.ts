@@ -69,8 +69,9 @@ export async function settleAhead(ctx: EngineContext): Promise<void> {
  */
 export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): Promise<string | undefined> {
   if (ctx.worktrees === undefined) return ctx.paths.root;
-  const early = ahead.get(ctx.log)?.get(taskId);
-  ahead.get(ctx.log)?.delete(taskId);
+  const tasks = ahead.get(ctx.log);
+  const early = tasks?.get(taskId);
+  tasks?.delete(taskId);
   // Prepared ahead, or being prepared: its outcome is this dispatch's. One still queued is
   // dropped by `obtain`, which makes the worktree now, and prepared here.
   if (early !== undefined && ctx.worktrees.prefetchStarted(taskId)) {

@@ -1,9 +1,8 @@
 // Messages: send -> durable and routed (the sender's tool call may return: the event is fsynced),
-// and send -> in the running recipient's next model request (through the HTTP PostToolUse hook,
-// with the real claude CLI). Then the cost per tool call of the delivery hook, HTTP against a
-// command hook (a process per tool call) and no hook.
+// and send -> in the running recipient's next model request (written on the CLI's stdin while a
+// tool call runs, with the real claude CLI). Then what live delivery costs each tool round.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventLog } from '../src/orchestrator/events/event-log';
@@ -14,7 +13,7 @@ import { foldEvent } from '../src/protocol/fold';
 import type { RunSnapshot } from '../src/protocol/run-snapshot';
 import { startScriptedModel } from '../src/scripted-model/server';
 import { finish, steps, useTool } from '../src/scripted-model/scenarios';
-import { CLAUDE_BIN, claudeEnv, runClaude } from '../test/support/claude-harness';
+import { CLAUDE_BIN, claudeEnv } from '../test/support/claude-harness';
 import { formatMs, percentile } from './stats';
 
 const SENDS = Number(process.env.MESSAGES_BENCH_SENDS ?? 300);
@@ -30,7 +29,10 @@ async function hubOn(root: string): Promise<{ hub: MessageHub; log: EventLog; st
   await log.append({ type: 'plan.loaded', roadmap: { title: 'r', source: { file: 'r.md', line: 1 }, phases: [{ id: '1', title: 'p', milestones: [{ id: '1.1', title: 'm', features: [], successMetrics: [], prds: [prd] }] }] } as never });
   for (const id of ['PRD-1/T1', 'PRD-1/T2']) await log.append({ type: 'attempt.started', taskId: id, attemptId: `${id}#1`, agent: 'a', model: 'm', prompt: '' });
   const members = (): Member[] => ['PRD-1/T1', 'PRD-1/T2'].map((id) => ({ taskId: id, agent: id === 'PRD-1/T1' ? 'sender' : 'receiver', state: state!.tasks[id]!.state }));
-  return { hub: new MessageHub({ append: (e) => log.append(e), state: () => state!, members }), log, state: () => state! };
+  const hub = new MessageHub({ append: (e) => log.append(e), state: () => state!, members });
+  // As the run's hub is (run-message-hub.ts): its notices are what starts a live delivery.
+  log.subscribe((e) => hub.observe(e));
+  return { hub, log, state: () => state! };
 }
 
 async function durable(root: string): Promise<void> {
@@ -88,47 +90,39 @@ async function live(root: string): Promise<void> {
   await model.close();
   await log.close();
   if (out.outcome !== 'succeeded') throw new Error(`the recipient's attempt failed: ${out.failure} ${out.message}`);
-  console.log(`send -> in the running recipient's next model request (HTTP PostToolUse hook, tool calls of 0.3 s, ${latencies.length} sends): p50 ${formatMs(percentile(latencies, 50))}, p95 ${formatMs(percentile(latencies, 95))}`);
+  console.log(`send -> in the running recipient's next model request (stdin, tool calls of 0.3 s, ${latencies.length} sends): p50 ${formatMs(percentile(latencies, 50))}, p95 ${formatMs(percentile(latencies, 95))}`);
 }
 
-/** What the delivery hook costs each tool call: HTTP to Orch, a command (a process per call), or none. */
-async function hookCost(root: string): Promise<void> {
+/** What live delivery costs each tool round: the same attempt with messaging (stdin kept open, echoed) and without. */
+async function deliveryCost(root: string): Promise<void> {
   const calls = 6;
   const model = await startScriptedModel({ scenario: steps(Array.from({ length: calls }, () => useTool('Bash', { command: 'true' })), finish('done')) });
-  const { createServer } = await import('node:http');
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('{}'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  const script = join(root, 'hook.mjs');
-  writeFileSync(script, "process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('{}'));\n");
-  const kinds: Record<string, unknown> = {
-    none: undefined,
-    http: { type: 'http', url: `http://127.0.0.1:${port}/hook`, timeout: 10 },
-    command: { type: 'command', command: `${process.execPath} ${script}` },
-  };
-  const runs = Number(process.env.MESSAGES_BENCH_HOOK_RUNS ?? 3);
+  const { hub, log } = await hubOn(join(root, 'cost'));
+  const runs = Number(process.env.MESSAGES_BENCH_COST_RUNS ?? 3);
   const medians: Record<string, number> = {};
-  for (const [name, hook] of Object.entries(kinds)) {
-    // The gap between consecutive model requests of one turn: the tool call, its hook, and the CLI's own work.
+  for (const kind of ['without', 'with'] as const) {
+    // The gap between consecutive model requests of one turn: the tool call and the CLI's own work around it.
     const gaps: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const cwd = mkdtempSync(join(root, `hook-${name}-`));
-      const settings = join(cwd, 'settings.json');
-      writeFileSync(settings, JSON.stringify(hook === undefined ? {} : { hooks: { PostToolUse: [{ matcher: '*', hooks: [hook] }] } }));
+      const cwd = mkdtempSync(join(root, `cost-${kind}-`));
       const before = model.modelRequests().length;
-      const run = await runClaude({ baseUrl: model.url, cwd, prompt: 'go', extraArgs: ['--settings', settings] });
-      if (run.exitCode !== 0) throw new Error(`claude exited ${run.exitCode}: ${run.stderr}`);
+      const out = await runAttempt(
+        {
+          attemptId: `PRD-1/T2#${i + 1}`, taskId: 'PRD-1/T2', systemPrompt: '', prompt: 'go', model: 'sonnet', allowedTools: ['Bash'], permissionMode: 'acceptEdits', orchTools: false,
+          cwd, env: claudeEnv(model.url, mkdtempSync(join(root, 'home-'))), claudePath: CLAUDE_BIN, artifactsDir: join(root, 'artifacts'), timeoutSec: 120, inactivityTimeoutSec: 60,
+          ...(kind === 'with' ? { messaging: hub.portFor({ taskId: 'PRD-1/T2', agent: 'receiver', attemptId: `PRD-1/T2#${i + 1}` }) } : {}),
+        },
+        () => undefined,
+      );
+      if (out.outcome !== 'succeeded') throw new Error(`the attempt failed: ${out.failure} ${out.message}`);
       const at = model.modelRequests().slice(before).map((r) => r.at);
       for (let k = 1; k < at.length; k++) gaps.push(at[k]! - at[k - 1]!);
     }
-    medians[name] = percentile(gaps, 50);
+    medians[kind] = percentile(gaps, 50);
   }
-  server.close();
   await model.close();
-  console.log(`one tool round (median gap between model requests, ${runs} runs of ${calls} calls): no hook ${formatMs(medians.none ?? 0)}, HTTP hook ${formatMs(medians.http ?? 0)}, command hook (a Node process per call) ${formatMs(medians.command ?? 0)}`);
+  await log.close();
+  console.log(`one tool round (median gap between model requests, ${runs} runs of ${calls} calls): without live delivery ${formatMs(medians.without ?? 0)}, with it (stdin open, echoed) ${formatMs(medians.with ?? 0)}`);
 }
 
 export async function bench(): Promise<void> {
@@ -136,7 +130,7 @@ export async function bench(): Promise<void> {
   try {
     await durable(root);
     await live(root);
-    await hookCost(root);
+    await deliveryCost(root);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -12,9 +12,9 @@ for arg in "$@"; do
   [ "$previous" = --session-id ] && session=$arg
   previous=$arg
 done
-prompt=
-while IFS= read -r line || [ -n "$line" ]; do prompt="$prompt$line
-"; done
+# The prompt is the first stream-json line; like the real CLI, it does not wait for the end of
+# stdin, which Orch keeps open to deliver messages.
+IFS= read -r prompt
 millis=$((pace % 1000))
 case ${#millis} in 1) millis=00$millis ;; 2) millis=0$millis ;; esac
 seconds=$((pace / 1000)).$millis

@@ -83,6 +83,28 @@ describe('the message hub', () => {
     assert.equal(state().messages?.[0]?.state, 'read');
   });
 
+  it("tells a running attempt's live delivery when a message for its task is sent, outside the log's listeners, until it stops listening", async () => {
+    const { hub, events } = hubOver(MEMBERS);
+    const from = { taskId: 'PRD-1/T1', agent: 'backend-engineer' };
+    let told = 0;
+    const stop = hub.portFor({ taskId: 'PRD-1/T2', agent: 'frontend-engineer', attemptId: 'PRD-1/T2#1' }).onArrival(() => told++);
+    const sendAndObserve = async (to: string, text: string): Promise<void> => {
+      await hub.send(from, to, text);
+      hub.observe(events.findLast((e) => e.type === 'message.sent')!);
+    };
+    await sendAndObserve('T2', 'hello');
+    assert.equal(told, 0, 'not from inside the listener');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(told, 1);
+    await sendAndObserve('T3', 'for another task');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(told, 1);
+    stop();
+    await sendAndObserve('T2', 'after the attempt ended');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(told, 1);
+  });
+
   it('keeps a message to a task not started for its brief, and returns one to a finished task with the reason', async () => {
     const { hub, state } = hubOver(MEMBERS);
     const from = { taskId: 'PRD-1/T1', agent: 'backend-engineer' };

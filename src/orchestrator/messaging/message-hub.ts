@@ -33,6 +33,8 @@ export interface Outgoing {
 export class MessageHub {
   /** Open ask_person calls by question id: resolved with the answer's text. */
   private readonly waiting = new Map<string, (answer: { id: string; text: string }) => void>();
+  /** Running attempts' live delivery, by task id: told when a message for the task is sent. */
+  private readonly arrivals = new Map<string, Set<() => void>>();
 
   constructor(private readonly ports: HubPorts) {}
 
@@ -132,12 +134,28 @@ export class MessageHub {
       broadcast: (text, scope) => this.broadcast(sender, text, scope),
       readInbox: () => this.readInbox(sender.taskId, sender.attemptId),
       takeLive: () => this.takeLive(sender.taskId, sender.attemptId),
+      onArrival: (listener) => this.watch(sender.taskId, listener),
       ask: (question) => this.ask(sender, question),
+    };
+  }
+
+  private watch(taskId: string, listener: () => void): () => void {
+    const set = this.arrivals.get(taskId) ?? new Set();
+    this.arrivals.set(taskId, set);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.arrivals.get(taskId) === set) this.arrivals.delete(taskId);
     };
   }
 
   /** Reacts to the run's events: a task that finishes returns what still waited for it. */
   observe(event: OrchEvent): void {
+    if (event.type === 'message.sent') {
+      const listeners = this.arrivals.get(event.to);
+      // After the listeners of the log: a listener that takes the message appends its delivery.
+      if (listeners !== undefined) setImmediate(() => listeners.forEach((listener) => listener()));
+    }
     if (event.type === 'message.sent' && event.kind === 'answer' && event.inReplyTo !== undefined) {
       this.waiting.get(event.inReplyTo)?.({ id: event.messageId, text: event.text });
       return;

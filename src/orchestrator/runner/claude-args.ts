@@ -15,8 +15,6 @@ export interface InvocationFiles {
   readonly systemPromptFile?: string;
   /** The `--mcp-config` JSON for Orch's tools, when they are on. */
   readonly mcpConfig?: string;
-  /** `--settings` JSON with the hook that delivers messages mid-turn. */
-  readonly settingsFile?: string;
 }
 
 export interface InvocationPlan {
@@ -31,6 +29,8 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   // The prompt as a stream-json user message: a CLI started ahead takes it at once (measured
   // write to init 65-127 ms, against 195-323 ms for a plain-text prompt and its end of input).
   const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages'];
+  // Live delivery (live-delivery.ts) learns from the echo that the CLI took a message.
+  if (req.messaging !== undefined) args.push('--replay-user-messages');
   args.push('--model', plan.model, '--permission-mode', req.permissionMode);
   if (files.systemPromptFile !== undefined) args.push('--append-system-prompt-file', files.systemPromptFile);
   // A submission tool only for the attempt that hands one in (the planner's submit_prd).
@@ -39,7 +39,6 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   if (allowed.length > 0) args.push('--allowedTools', ...allowed);
   if (req.disallowedTools !== undefined && req.disallowedTools.length > 0) args.push('--disallowedTools', ...req.disallowedTools);
   if (files.mcpConfig !== undefined) args.push('--mcp-config', files.mcpConfig);
-  if (files.settingsFile !== undefined) args.push('--settings', files.settingsFile);
   if (plan.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(plan.maxBudgetUsd));
   if (req.maxTurns !== undefined) args.push('--max-turns', String(req.maxTurns));
   if (plan.resumeSessionId !== undefined) args.push('--resume', plan.resumeSessionId);
@@ -47,7 +46,7 @@ export function claudeArgs(req: AttemptRequest, plan: InvocationPlan, files: Inv
   return args;
 }
 
-/** The prompt as the one line of stream-json input the CLI gets; stdin ends after it. */
+/** A user message as one line of stream-json input: the prompt, then any message delivered live. */
 export function promptLine(prompt: string): string {
   return `${JSON.stringify({ type: 'user', message: { role: 'user', content: prompt } })}\n`;
 }

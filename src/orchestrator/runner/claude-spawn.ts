@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import type { ArtifactFiles } from './artifact-files';
 import type { AttemptRequest } from './attempt-request';
 import { claudeArgs, claudeEnv, orchMcpConfig, type InvocationFiles, type InvocationPlan } from './claude-args';
-import { deliveryHookSettings } from './mcp/delivery-hook';
 import type { ToolSession } from './mcp/orch-tool-server';
 
 export interface SpawnFile {
@@ -44,10 +43,6 @@ export function spawnSpec(req: AttemptRequest, plan: InvocationPlan, files: Arti
   if (tools !== undefined) {
     named.mcpConfig = files.path('mcp-config.json');
     written.push({ path: named.mcpConfig, content: orchMcpConfig(tools), mode: 0o600 });
-    if (tools.hookUrl !== undefined) {
-      named.settingsFile = files.path('settings.json');
-      written.push({ path: named.settingsFile, content: deliveryHookSettings(tools.hookUrl, tools.headers), mode: 0o600 });
-    }
   }
   const session = identity.sessionId === undefined || plan.resumeSessionId !== undefined ? plan : { ...plan, sessionId: identity.sessionId };
   return { binary: req.claudePath, args: claudeArgs(req, session, named), env: claudeEnv(req, identity.marker), cwd: req.cwd, files: written };

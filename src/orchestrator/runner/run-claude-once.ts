@@ -10,6 +10,7 @@ import type { AttemptRequest } from './attempt-request';
 import { promptLine, type InvocationPlan } from './claude-args';
 import { spawnSpec, writeSpawnFiles, type SpawnIdentity } from './claude-spawn';
 import { classifyRun, type Classified, type StopCause } from './classify-outcome';
+import { LiveDelivery } from './live-delivery';
 import { sharedToolServer, type ToolSession, type ToolSessionOptions } from './mcp/orch-tool-server';
 import { estimateCostUsd } from './model-check';
 import { spawnGroup, terminate, type TerminateReport } from './process-group';
@@ -33,7 +34,7 @@ export interface TryResult extends Classified {
   readonly progressed: boolean;
 }
 
-/** After the result line the CLI should exit promptly; a straggler is stopped after this. */
+/** After its last result line (and the end of its stdin) the CLI should exit promptly; a straggler is stopped after this. */
 const LINGER_AFTER_RESULT_MS = 5_000;
 const STDERR_TAIL = 4_000;
 
@@ -103,6 +104,11 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   // Set once the child exists; the stream callbacks that stop it only fire after that.
   const leader: { pid?: number; marker?: string } = {};
   let linger: NodeJS.Timeout | undefined;
+  // Set once the child exists, with messaging on: stdin then stays open after the prompt.
+  let delivery: LiveDelivery | undefined;
+  const lingerAfterEnd = (): void => {
+    linger ??= setTimeout(() => stop('linger'), LINGER_AFTER_RESULT_MS);
+  };
   // Once the leader has exited, late timers and reports must not turn a clean end into a stop.
   let exited = false;
 
@@ -120,8 +126,12 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     emit,
     onRetrySignal: () => stop('retry'),
     onResult: () => {
-      linger = setTimeout(() => stop('linger'), LINGER_AFTER_RESULT_MS);
+      if (delivery === undefined) lingerAfterEnd();
+      else delivery.resultSeen();
     },
+    onToolCall: (id) => delivery?.toolStarted(id),
+    onToolResult: (id) => delivery?.toolFinished(id),
+    onEcho: (text) => delivery?.echoed(text),
     onSpend: (moment) => {
       if (req.spendWatch === undefined || budgetStop !== undefined || tracker.result !== undefined) return;
       const reason = req.spendWatch({ model: plan.model, earlierTriesUsd: plan.spentBeforeUsd ?? 0, turns: tracker.spend.usage(), moment });
@@ -171,7 +181,10 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
   touch();
 
   child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
-  child.stdin?.end(promptLine(plan.prompt));
+  if (req.messaging !== undefined && child.stdin !== null) {
+    delivery = new LiveDelivery(child.stdin, req.messaging, lingerAfterEnd);
+    delivery.start(plan.prompt);
+  } else child.stdin?.end(promptLine(plan.prompt));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     touch();
     rawStream.write(chunk);
@@ -192,6 +205,7 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   exited = true;
+  delivery?.close();
   clearTimeout(wallClock);
   if (linger !== undefined) clearTimeout(linger);
   if (inactivity !== undefined) clearTimeout(inactivity);

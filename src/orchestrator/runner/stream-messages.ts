@@ -107,6 +107,12 @@ function resultText(content: unknown): string {
     .join('\n');
 }
 
+/** The text of a user line the CLI echoes from its stdin (`isReplay`), as it was written. */
+export function readEcho(m: Json): string | undefined {
+  if (m.type !== 'user' || m.isReplay !== true || !isObject(m.message)) return undefined;
+  return resultText(m.message.content);
+}
+
 export function readToolResults(m: Json): ToolResultBlock[] {
   if (m.type !== 'user' || !isObject(m.message) || !Array.isArray(m.message.content)) return [];
   const persisted = isObject(m.tool_use_result) ? str(m.tool_use_result.persistedOutputPath) : undefined;

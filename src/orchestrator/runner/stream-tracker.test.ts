@@ -42,6 +42,37 @@ describe('StreamTracker', () => {
     assert.equal(t.streamInputTokens, 10);
   });
 
+  it('tells live delivery when tool calls start and end and what the CLI echoed, and records a second turn as one run', () => {
+    const events: NewEvent[] = [];
+    const seen: string[] = [];
+    const t = new StreamTracker({
+      attemptId: 'P/T1#1',
+      requestedModel: 'sonnet',
+      maxEventChars: 50,
+      files: new ArtifactFiles(dir.path, 'P/T1#1', 1),
+      emit: (e) => events.push(e),
+      onRetrySignal: () => undefined,
+      onResult: () => seen.push('result'),
+      onToolCall: (id) => seen.push(`call ${id}`),
+      onToolResult: (id) => seen.push(`done ${id}`),
+      onEcho: (text) => seen.push(`echo ${text}`),
+    });
+    const init = JSON.stringify({ type: 'system', subtype: 'init', session_id: 'S1', model: 'claude-sonnet-5', tools: [] });
+    const echo = (text: string) => JSON.stringify({ type: 'user', message: { role: 'user', content: text }, isReplay: true, session_id: 'S1' });
+    t.line(init);
+    t.line(echo('Do the task.'));
+    t.line(assistant('claude-sonnet-5', [{ type: 'tool_use', id: 'tu1', name: 'Bash', input: { command: 'true' } }]));
+    t.line(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: 'tu1', content: 'ok' }] } }));
+    t.line(echo('[m1] hello'));
+    t.line(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'first', session_id: 'S1', total_cost_usd: 0.1, usage: { input_tokens: 100, output_tokens: 10 } }));
+    t.line(init);
+    t.line(assistant('claude-sonnet-5', [{ type: 'text', text: 'answered m1' }]));
+    t.line(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'second', session_id: 'S1', total_cost_usd: 0.2, usage: { input_tokens: 50, output_tokens: 5 } }));
+    assert.deepEqual(seen, ['echo Do the task.', 'call tu1', 'done tu1', 'echo [m1] hello', 'result', 'result']);
+    assert.deepEqual(kinds(events), ['init', 'tool-call', 'tool-result', 'text'], 'an echo is no tool result, and the second init is no new start');
+    assert.deepEqual([t.result?.text, t.result?.costUsd, t.result?.inputTokens, t.result?.outputTokens], ['second', 0.2, 150, 15], "the session's cost so far, both turns' tokens");
+  });
+
   it('keeps long text whole in a file and cuts it in the event', () => {
     const { t, events } = tracker();
     const long = 'a'.repeat(120);

@@ -9,6 +9,7 @@ import {
   parseLine,
   readApiRetry,
   readAssistant,
+  readEcho,
   readInit,
   readResult,
   readStreamUsage,
@@ -30,6 +31,11 @@ export interface TrackerOptions {
   readonly beforeToolResults?: () => void;
   /** The stream told more about what this run spends. */
   readonly onSpend?: (moment: SpendMoment) => void;
+  /** A tool call began (the CLI runs it now) and ended: live delivery writes only in between. */
+  readonly onToolCall?: (toolUseId: string) => void;
+  readonly onToolResult?: (toolUseId: string) => void;
+  /** The CLI echoed a user line from its stdin (`--replay-user-messages`): it has taken it. */
+  readonly onEcho?: (text: string) => void;
 }
 
 export class StreamTracker {
@@ -49,6 +55,7 @@ export class StreamTracker {
   readonly spend = new StreamSpend();
   /** This try's CLI was started ahead of its dispatch: its init says so. */
   startedWarm = false;
+  private initSeen = false;
   private readonly mismatches = new Set<string>();
   private readonly billedMessages = new Set<string>();
 
@@ -80,6 +87,9 @@ export class StreamTracker {
     }
     const init = readInit(m);
     if (init !== undefined) {
+      // A message taken after the agent's last answer gets a turn of its own, which announces itself again.
+      if (this.initSeen) return;
+      this.initSeen = true;
       this.sessionId = init.sessionId;
       this.initModel = init.model;
       this.activity({ kind: 'init', sessionId: init.sessionId, model: init.model, tools: init.tools, ...(this.startedWarm ? { warm: true as const } : {}) });
@@ -111,13 +121,20 @@ export class StreamTracker {
         } else {
           const { input, truncated } = clipInput(block.input, this.o.maxEventChars, this.o.files, `${block.name}-input`);
           this.activity({ kind: 'tool-call', toolUseId: block.id, name: block.name, input, ...(truncated === undefined ? {} : { truncated }) });
+          this.o.onToolCall?.(block.id);
         }
       }
+      return;
+    }
+    const echoed = readEcho(m);
+    if (echoed !== undefined) {
+      this.o.onEcho?.(echoed);
       return;
     }
     if (m.type === 'user') {
       this.o.beforeToolResults?.();
       for (const r of readToolResults(m)) {
+        this.o.onToolResult?.(r.toolUseId);
         const whole = r.persistedOutputPath === undefined ? undefined : keepPersisted(r.persistedOutputPath, this.o.files);
         if (whole !== undefined && !whole.ok) this.warn(whole.problem);
         // The CLI's preview goes in the event; the whole output, when the CLI kept it, is the artifact.
@@ -143,7 +160,13 @@ export class StreamTracker {
     }
     const result = readResult(m);
     if (result !== undefined) {
-      this.result = result;
+      // A turn of its own for a late message ends with a second result: its cost is the session's
+      // so far (measured), its usage that turn's alone.
+      const before = this.result;
+      this.result =
+        before === undefined
+          ? result
+          : { ...result, inputTokens: before.inputTokens + result.inputTokens, outputTokens: before.outputTokens + result.outputTokens, models: [...new Set([...before.models, ...result.models])] };
       if (result.sessionId !== undefined) this.sessionId ??= result.sessionId;
       this.o.onResult();
     }

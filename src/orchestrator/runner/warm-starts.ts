@@ -32,6 +32,7 @@ const UNCLAIMED_MESSAGING: MessagingPort = {
   readInbox: () => Promise.resolve(NOT_YET),
   ask: () => Promise.resolve(NOT_YET),
   takeLive: () => Promise.resolve(''),
+  onArrival: () => () => undefined,
 };
 
 /** A warm process handed to the attempt that claimed it: its stdout and stderr are still unread. */

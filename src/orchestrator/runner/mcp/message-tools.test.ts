@@ -3,7 +3,7 @@ import { callMessageTool, type MessagingPort, type ToolAnswer } from './message-
 import { OrchToolServer } from './orch-tool-server';
 
 /** An in-memory port: what the hub would answer, recorded. */
-function port(live: string[]): MessagingPort & { calls: string[] } {
+function port(): MessagingPort & { calls: string[] } {
   const calls: string[] = [];
   const ok = (text: string): Promise<ToolAnswer> => Promise.resolve({ text });
   return {
@@ -12,11 +12,12 @@ function port(live: string[]): MessagingPort & { calls: string[] } {
     broadcast: (text, scope) => (calls.push(`broadcast ${scope} ${text}`), ok('Broadcast')),
     readInbox: () => (calls.push('inbox'), ok('Your inbox is empty.')),
     ask: (question) => (calls.push(`ask ${question}`), ok('The person answered (m2): yes')),
-    takeLive: () => Promise.resolve(live.shift() ?? ''),
+    takeLive: () => Promise.resolve(''),
+    onArrival: () => () => undefined,
   };
 }
 
-describe('messaging tools and the delivery hook on the tool server', () => {
+describe('messaging tools on the tool server', () => {
   let server: OrchToolServer;
   before(async () => {
     server = await OrchToolServer.start();
@@ -34,10 +35,9 @@ describe('messaging tools and the delivery hook on the tool server', () => {
     const plain = server.open({ onReport: () => undefined });
     const listed = await post(plain.url, plain.headers, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
     assert.equal(JSON.stringify(listed.json).includes('send_message'), false);
-    assert.equal(plain.hookUrl, undefined);
     plain.close();
 
-    const p = port([]);
+    const p = port();
     const session = server.open({ onReport: () => undefined, messaging: p });
     const tools = await post(session.url, session.headers, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
     const names = (tools.json.result as { tools: { name: string }[] }).tools.map((t) => t.name);
@@ -55,21 +55,11 @@ describe('messaging tools and the delivery hook on the tool server', () => {
   });
 
   it('checks consult arguments before the port, and says when the attempt cannot consult', async () => {
-    const p = port([]);
+    const p = port();
     assert.match((await callMessageTool(p, 'consult', { question: 'Which port?' })).text, /^agent must be a non-empty agent name, got undefined/);
     assert.match((await callMessageTool(p, 'consult', { agent: 'qa-engineer', question: ' ' })).text, /^question must be a non-empty string/);
     assert.deepEqual(await callMessageTool(p, 'consult', { agent: 'qa-engineer', question: 'Which port?' }), { text: 'consult is not available in this attempt', isError: true });
     const consulting = { ...p, consult: (agent: string, question: string) => Promise.resolve({ text: `${agent} answers:\n${question.length}` }) };
     assert.deepEqual(await callMessageTool(consulting, 'consult', { agent: 'qa-engineer', question: 'Which port?' }), { text: 'qa-engineer answers:\n11' });
-  });
-
-  it('answers the PostToolUse hook with the waiting messages as added context, and nothing when none wait', async () => {
-    const session = server.open({ onReport: () => undefined, messaging: port(['[m1] message from PRD-1/T1: hello']) });
-    assert.ok(session.hookUrl?.endsWith('/hook'));
-    const hook = (headers: Readonly<Record<string, string>>) => post(session.hookUrl!, headers, { hook_event_name: 'PostToolUse', tool_name: 'Bash' });
-    assert.deepEqual((await hook(session.headers)).json, { hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: '[m1] message from PRD-1/T1: hello' } });
-    assert.deepEqual((await hook(session.headers)).json, {});
-    assert.equal((await hook({ Authorization: 'Bearer wrong' })).status, 401);
-    session.close();
   });
 });

@@ -15,8 +15,10 @@ export interface MessagingPort {
   readInbox(): Promise<ToolAnswer>;
   /** Waits for the person's answer (orch answer, the dashboard, the editor); the task shows as needing input meanwhile. */
   ask(question: string): Promise<ToolAnswer>;
-  /** Messages for the agent's context right now (after one of its tool calls), recorded as delivered; '' when none wait. */
+  /** Messages for the agent's context right now (while one of its tool calls runs), recorded as delivered; '' when none wait. */
   takeLive(): Promise<string>;
+  /** Calls `listener` (never from inside the event log's listeners) when a message for this agent is sent; returns the unsubscribe. */
+  onArrival(listener: () => void): () => void;
   /** Runs a short read-only attempt of `agent` with `question` as its prompt; its final text is the answer. */
   consult?(agent: string, question: string): Promise<ToolAnswer>;
 }

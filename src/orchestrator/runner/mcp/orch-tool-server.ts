@@ -12,7 +12,6 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Activity } from '../../../protocol/events';
 import { checkReport, SUBMISSION_TOOLS, toolsFor, type ToolDefinition } from './orch-tools';
 import { callMessageTool, MESSAGE_TOOL_NAMES, MESSAGE_TOOLS, type MessagingPort } from './message-tools';
-import { HOOK_PATH, hookAnswer } from './delivery-hook';
 import { MAX_SUBMISSION_BYTES, submitToolsOf, type SubmissionHandlers, type SubmitToolName } from './submission-endpoint';
 
 const SUPPORTED_VERSIONS = ['2025-06-18', '2025-03-26', '2024-11-05'];
@@ -26,7 +25,7 @@ export interface ToolSessionOptions {
   readonly submissions?: SubmissionHandlers;
   /** A report tool's call, checked: called before the tool answers the CLI. */
   readonly onReport: (activity: Activity) => void;
-  /** Messages: send_message, broadcast, read_inbox, and live delivery through the hook. */
+  /** Messages: send_message, broadcast, read_inbox, ask_person (live delivery is the runner's, on stdin). */
   readonly messaging?: MessagingPort;
   /** A tool call is still working (ask_person waits for the person): not an inactive agent. */
   readonly onBusy?: () => void;
@@ -37,8 +36,6 @@ export interface ToolSession {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly tools: readonly SubmitToolName[];
-  /** Where the CLI's PostToolUse hook asks for messages (same secret), when messaging is on. */
-  readonly hookUrl?: string;
   /**
    * Hands the session to the attempt that claims a process started ahead of it: its handlers
    * replace the ones the session was opened with. False (nothing changed) when they would offer
@@ -141,17 +138,15 @@ export class OrchToolServer {
     const secret = randomBytes(24).toString('hex');
     const key = keyOf(secret);
     const tools = submitToolsOf(options.submissions ?? {});
-    const messaging = options.messaging;
     const session = sessionOf(options);
     this.sessions.set(key, session);
-    const hookUrl = messaging === undefined ? {} : { hookUrl: this.url.replace(/\/mcp$/, HOOK_PATH) };
     const bind = (next: ToolSessionOptions): boolean => {
       const rebound = sessionOf(next);
       if (!this.sessions.has(key) || !isDeepStrictEqual(rebound.tools, session.tools)) return false;
       this.sessions.set(key, rebound);
       return true;
     };
-    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, ...hookUrl, bind, close: () => this.sessions.delete(key) };
+    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, bind, close: () => this.sessions.delete(key) };
   }
 
   close(): Promise<void> {
@@ -167,7 +162,6 @@ export class OrchToolServer {
     const session = secret === undefined ? undefined : this.sessions.get(keyOf(secret));
     // The same answer for a wrong secret and an ended attempt: nothing says which attempts exist.
     if (session === undefined) return send(res, 401, rpcError(null, -32001, 'not authorized'), { 'www-authenticate': 'Bearer' });
-    if ((req.url ?? '').split('?')[0] === HOOK_PATH && req.method === 'POST') return send(res, 200, await hookAnswer(session.messaging, await readBody(req)));
     if ((req.url ?? '').split('?')[0] !== MCP_PATH) return send(res, 404, rpcError(null, -32601, `no such path ${req.url ?? ''}`));
     // No server-initiated stream (GET) and no session to end (DELETE): plain JSON answers only.
     if (req.method !== 'POST') return send(res, 405, undefined, { allow: 'POST' });

@@ -1,0 +1,92 @@
+// Live delivery on the real claude CLI's stdin: a message sent while a tool call runs is in the
+// very next model request; one sent while the agent writes its final answer is not written (it
+// would start a turn of its own), stays pending, and the CLI still ends with its one result.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventLog } from '../../src/orchestrator/events/event-log';
+import { MessageHub } from '../../src/orchestrator/messaging/message-hub';
+import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
+import type { OrchEvent } from '../../src/protocol/events';
+import { foldEvent } from '../../src/protocol/fold';
+import type { RunSnapshot } from '../../src/protocol/run-snapshot';
+import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
+import { finish, slow, steps, useTool } from '../../src/scripted-model/scenarios';
+import { collector, useRunnerSandbox } from '../support/runner-harness';
+
+const SENDER = { taskId: 'PRD-1/T1', agent: 'sender' };
+const RECIPIENT = { taskId: 'PRD-1/T2', agent: 'receiver', attemptId: 'PRD-1/T2#1' };
+
+/** A run with two running tasks, its hub wired to the log as the engine wires it. */
+async function runWithHub(dir: string): Promise<{ hub: MessageHub; log: EventLog; events: OrchEvent[] }> {
+  const log = await EventLog.open(join(dir, 'events.jsonl'), 'live');
+  const events: OrchEvent[] = [];
+  let state: RunSnapshot | undefined;
+  log.subscribe((e) => {
+    events.push(e);
+    state = foldEvent(state, e);
+  });
+  await log.append({ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] });
+  const task = (id: string) => ({ id, title: id, description: '', depends: [], verify: [], source: { file: 'p.md', line: 1 } });
+  const prd = { id: 'PRD-1', title: 'p', milestoneId: '1.1', source: { file: 'p.md', line: 1 }, tasks: [task('T1'), task('T2')] };
+  await log.append({ type: 'plan.loaded', roadmap: { title: 'r', source: { file: 'r.md', line: 1 }, phases: [{ id: '1', title: 'p', milestones: [{ id: '1.1', title: 'm', features: [], successMetrics: [], prds: [prd] }] }] } as never });
+  for (const id of ['PRD-1/T1', 'PRD-1/T2']) await log.append({ type: 'attempt.started', taskId: id, attemptId: `${id}#1`, agent: 'a', model: 'm', prompt: '' });
+  const hub = new MessageHub({
+    append: (e) => log.append(e),
+    state: () => state!,
+    members: () => ['PRD-1/T1', 'PRD-1/T2'].map((id) => ({ taskId: id, agent: id === SENDER.taskId ? SENDER.agent : RECIPIENT.agent, state: state!.tasks[id]!.state })),
+  });
+  log.subscribe((e) => hub.observe(e));
+  return { hub, log, events };
+}
+
+describe('runner: live delivery on the CLI stdin (real claude CLI)', function () {
+  this.timeout(120_000);
+  const box = useRunnerSandbox();
+  let server: ScriptedModelServer | undefined;
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-live-'));
+  });
+  afterEach(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts a message sent during a tool call into the next request, and keeps one sent during the final answer for later', async () => {
+    // The final answer takes 2 s: time to send the second message while it is being written.
+    server = await startScriptedModel({ scenario: steps([useTool('Bash', { command: 'sleep 1' })], slow(2_000, finish('All done.'))) });
+    const { hub, log, events } = await runWithHub(dir);
+    const c = collector();
+    let sent: Promise<unknown> | undefined;
+    const out = await runAttempt(
+      { ...box.request(server.url, { attemptId: RECIPIENT.attemptId, taskId: RECIPIENT.taskId, timeoutSec: 60 }), messaging: hub.portFor(RECIPIENT) },
+      (e) => {
+        c.emit(e);
+        if (sent === undefined && e.type === 'attempt.activity' && e.activity.kind === 'tool-call') {
+          sent = (async () => {
+            await hub.send(SENDER, 'T2', 'first: sent while the tool runs');
+            const carried = await server!.waitFor((r) => JSON.stringify(r.body).includes('first: sent while the tool runs'), 30_000);
+            // That request is the final answer's: it is being written now.
+            assert.equal(carried.parsed?.turnSincePrompt, 1);
+            await hub.send(SENDER, 'T2', 'second: sent during the final answer');
+          })();
+        }
+      },
+    );
+    await sent;
+    await log.close();
+    assert.equal(out.outcome, 'succeeded', out.message);
+    const requests = server.modelRequests();
+    assert.equal(requests.length, 2, 'no turn of its own for the second message');
+    assert.ok(!JSON.stringify(requests.map((r) => r.body)).includes('second: sent'), 'the second message never reached the model');
+    const delivered = events.filter((e) => e.type === 'message.delivered');
+    assert.deepEqual(
+      delivered.map((e) => (e.type === 'message.delivered' ? [e.messageId, e.via, e.attemptId] : [])),
+      [['m1', 'live', RECIPIENT.attemptId]],
+      'only the first is delivered; the second waits for a next attempt or is returned',
+    );
+    assert.equal(c.activities('init').length, 1);
+  });
+});

@@ -166,7 +166,7 @@ interface LoggedEvent {
 }
 
 /** `orch run` as users run it (`node dist/cli.js`, after `npm run build`). */
-export async function orchBatch(url: string, root: string, tasks: number, parallel: number): Promise<OrchRun> {
+export async function orchBatch(url: string, root: string, tasks: number, parallel: number, cli = CLI): Promise<OrchRun> {
   const ws = mkdtempSync(join(root, 'ws-'));
   // One HOME for the whole bench, as a user has: what Orch caches per user (the claude --version check) counts.
   const home = join(root, 'home');
@@ -177,7 +177,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
   writeFileSync(preload, `process.on('exit', () => { const c = process.cpuUsage(); require('fs').writeFileSync(process.env.ORCH_BENCH_CPU_REPORT, String((c.user + c.system) / 1000)); });\n`);
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const { done } = timedSpawn(process.execPath, ['--require', preload, CLI, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', CLAUDE_BIN], {
+  const { done } = timedSpawn(process.execPath, ['--require', preload, cli, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', CLAUDE_BIN], {
     cwd: ws,
     env: { ...claudeEnv(url, home), ORCH_BENCH_CPU_REPORT: report },
   });

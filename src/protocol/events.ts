@@ -225,6 +225,8 @@ export type TaskSetupFinished = Body<
     /** Paths copied from the main workspace by `.worktreeinclude`. */
     readonly included: number;
     readonly detail?: string;
+    /** It ran while the task waited for a slot (preparation ahead), not at its dispatch. */
+    readonly ahead?: true;
   }
 >;
 export type TaskSetupOutcome = 'succeeded' | 'failed' | 'reused' | 'cancelled';

@@ -156,8 +156,8 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'task.requeued':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', error: undefined, attemptBase: t.attempts.length }));
     case 'task.setup.finished': {
-      const { command, outcome, durationMs, evidencePath, included, detail } = e;
-      return updateTask(s, e.taskId, (t) => ({ ...t, setup: { command, outcome, durationMs, evidencePath, included, detail, at: e.at } }));
+      const { command, outcome, durationMs, evidencePath, included, detail, ahead } = e;
+      return updateTask(s, e.taskId, (t) => ({ ...t, setup: { command, outcome, durationMs, evidencePath, included, detail, at: e.at, ...(ahead === true ? { ahead } : {}) } }));
     }
     case 'task.cancelled':
       return setTaskState(s, e.taskId, 'cancelled');

@@ -95,6 +95,8 @@ export interface TaskSetup {
   readonly included: number;
   readonly detail?: string;
   readonly at: string;
+  /** It ran while the task waited for a slot, off the task's critical path. */
+  readonly ahead?: true;
 }
 
 export interface TaskRouting {

@@ -106,6 +106,11 @@ describe('warm starts in a run', function () {
         const previousDone = events.findIndex((e) => e.type === 'attempt.finished' && e.attemptId === `${PRD_ID}/${before}#1`);
         assert.ok(setUp >= 0 && setUp < previousDone, `${task} was set up while ${before} worked`);
       }
+      assert.deepEqual(
+        ['T1', 'T2', 'T3'].map((t) => outcome.snapshot.tasks[`${PRD_ID}/${t}`]?.setup?.ahead),
+        [undefined, true, true],
+        'the snapshot (and so the task page) says which setups ran ahead',
+      );
     } finally {
       await f.model.close();
     }

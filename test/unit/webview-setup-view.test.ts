@@ -25,7 +25,13 @@ describe('webview: a task\'s worktree setup', () => {
       exit: 'exit 1',
       tail: 'npm ERR! code ERESOLVE\nnpm ERR! could not resolve',
       evidencePath: '.orch/runs/r/evidence/PRD-1-T1-setup.log',
+      when: 'when the task was dispatched',
     });
+  });
+
+  it('a setup that ran while the task waited for a slot says so', () => {
+    const view = viewAfter({ type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 2_000, evidencePath: 'e.log', included: 0, ahead: true });
+    assert.equal(view.when, 'ahead, while the task waited for a slot');
   });
 
   it('the latest setup counts: a reuse from the cache after a retry has no exit or tail', () => {

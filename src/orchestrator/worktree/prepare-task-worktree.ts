@@ -45,7 +45,7 @@ export function prepareAhead(ctx: EngineContext, worktrees: Worktrees, taskId: s
   }
   let prepared = tasks.get(taskId);
   if (prepared === undefined) {
-    prepared = worktrees.prefetch(taskId).then(async (made) => (made === undefined || (await prepareMade(ctx, taskId, made)) === undefined ? undefined : made));
+    prepared = worktrees.prefetch(taskId).then(async (made) => (made === undefined || (await prepareMade(ctx, taskId, made, true)) === undefined ? undefined : made));
     // Its error, if any, is the dispatch's to see: it awaits this same promise.
     prepared.catch(() => undefined);
     tasks.set(taskId, prepared);
@@ -83,7 +83,7 @@ export async function prepareTaskWorktree(ctx: EngineContext, taskId: string): P
   return prepareMade(ctx, taskId, await ctx.worktrees.obtain(taskId));
 }
 
-async function prepareMade(ctx: EngineContext, taskId: string, { dir, created }: TaskWorktree): Promise<string | undefined> {
+async function prepareMade(ctx: EngineContext, taskId: string, { dir, created }: TaskWorktree, ahead = false): Promise<string | undefined> {
   const previous = ctx.state().tasks[taskId]?.setup;
   if (!created && (previous?.outcome === 'succeeded' || previous?.outcome === 'reused')) return dir;
   const command = ctx.config.worktree.setup;
@@ -116,7 +116,7 @@ async function prepareMade(ctx: EngineContext, taskId: string, { dir, created }:
   // Appended: a setup run again on resume keeps the output of the one that failed before it.
   await appendEvidence(evidencePath, `${log.join('\n')}\n\n`, ctx.redact);
   const detail = end.detail === undefined ? undefined : [end.detail, end.tail].filter((l) => l !== undefined && l !== '').join('\n');
-  await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail });
+  await ctx.log.append({ type: 'task.setup.finished', taskId, command, outcome: end.outcome, durationMs: Date.now() - started, evidencePath, included: included.length, detail, ...(ahead ? { ahead: true as const } : {}) });
   if (end.outcome === 'cancelled') return undefined;
   if (end.outcome === 'failed') {
     const what = command === undefined ? 'worktree setup' : `worktree setup \`${command}\``;

@@ -15,6 +15,8 @@ export interface SetupView {
   /** The last lines of the command's output, kept when it failed. */
   readonly tail: string | undefined;
   readonly evidencePath: string;
+  /** When it ran: at the dispatch, or ahead while the task waited (off its critical path). */
+  readonly when: string;
 }
 
 const OUTCOMES: Readonly<Record<TaskSetup['outcome'], { readonly state: ShownState; readonly note?: string }>> = {
@@ -36,5 +38,6 @@ export function setupView(setup: TaskSetup): SetupView {
     exit: exit === undefined || exit === '' ? undefined : exit,
     tail: tail.length === 0 || tail.join('').trim() === '' ? undefined : tail.join('\n'),
     evidencePath: setup.evidencePath,
+    when: setup.ahead === true ? 'ahead, while the task waited for a slot' : 'when the task was dispatched',
   };
 }

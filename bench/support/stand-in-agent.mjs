@@ -2,6 +2,7 @@
 // A lightweight stand-in for `claude -p --output-format stream-json`: reads its prompt from
 // stdin, streams init, a few assistant messages at a realistic pace, writes the files the
 // task's checks name, and ends with a result line. For scheduling benchmarks only.
+import { Buffer } from 'node:buffer';
 import { mkdirSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A stand-in for the claude CLI where the real one cannot misbehave on demand: it reads its
 // prompt like the real one, then acts out STAND_IN_MODE.
+import { Buffer } from 'node:buffer';
 import { readSync } from 'node:fs';
 
 const mode = process.env.STAND_IN_MODE ?? 'crash';

@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { RunState } from '../../protocol/domain';
+import { compareIsoTimes } from '../../protocol/iso-time';
 import { InputError } from '../errors';
 import { outcomeRecord, type OutcomeRecord } from './outcome-record';
 
@@ -154,7 +155,7 @@ export class OrchStore {
 
   /** The most recently started run, the default for `orch status`, `resume` and `cancel`. */
   latestRun(): RunIndexEntry | undefined {
-    return [...this.db.data.runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+    return [...this.db.data.runs].sort((a, b) => compareIsoTimes(b.startedAt, a.startedAt))[0];
   }
 
   async upsertRun(entry: RunIndexEntry): Promise<void> {
@@ -212,7 +213,7 @@ function withOutcomes(data: OrchData, records: readonly OutcomeRecord[]): OrchDa
   });
   if (fresh.length === 0) return data;
   const replaced = new Set(fresh.map(key));
-  const all = [...(data.outcomes ?? []).filter((r) => !replaced.has(key(r))), ...fresh].sort((a, b) => a.at.localeCompare(b.at));
+  const all = [...(data.outcomes ?? []).filter((r) => !replaced.has(key(r))), ...fresh].sort((a, b) => compareIsoTimes(a.at, b.at));
   return { ...data, outcomes: all.slice(-OUTCOMES_KEPT) };
 }
 

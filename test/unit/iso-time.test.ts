@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compareIsoTimes } from './iso-time';
+import { compareIsoTimes } from '../../src/protocol/iso-time';
 
 describe('compareIsoTimes', () => {
   it('orders times as Date does, across the fields that differ', () => {

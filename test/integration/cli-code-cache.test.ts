@@ -2,6 +2,7 @@
 // command. What must hold whatever the cache holds: the same output and exit code as the bundle
 // run directly, a cache written on first use, and a damaged or unwritable cache only ignored.
 import { strict as assert } from 'node:assert';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,12 @@ describe('orch from its code cache (dist/cli.js)', function () {
 
   const run = (file: string, args: readonly string[], cacheHome: string) =>
     spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+
+  it('is a bundle of ASCII only (non-ASCII in its comments made `?` by the build): the loader reads it as a one-byte string', () => {
+    const bytes = readFileSync(BUNDLE);
+    const first = bytes.findIndex((b) => b > 0x7f);
+    assert.ok(isAscii(bytes), `a non-ASCII byte at ${first}: ${bytes.subarray(Math.max(0, first - 80), first + 20).toString('utf8')}`);
+  });
 
   it('answers as the bundle itself does, writes one cache per command, and ignores a damaged or unwritable one', () => {
     const cacheHome = join(tmp.path, 'cache');

@@ -2,6 +2,7 @@
 // the same task in earlier runs, else of the tasks most like it, else stated defaults. Pure.
 
 import type { Interval } from '../../protocol/forecast';
+import { compareIsoTimes } from '../../protocol/iso-time';
 import type { OutcomeRecord } from '../store/outcome-record';
 import { titleWords, type TaskFeatures } from './task-features';
 
@@ -101,7 +102,7 @@ function distance(f: TaskFeatures, s: TaskSample, model: string | undefined): nu
 
 /** The samples a prediction rests on: the same task's latest runs, else the nearest tasks like it. */
 function similarSamples(samples: readonly TaskSample[], f: TaskFeatures, model?: string): TaskSample[] {
-  const same = samples.filter((s) => s.fingerprint === f.fingerprint).sort((a, b) => b.at.localeCompare(a.at));
+  const same = samples.filter((s) => s.fingerprint === f.fingerprint).sort((a, b) => compareIsoTimes(b.at, a.at));
   if (same.length > 0) {
     const onModel = model === undefined ? [] : same.filter((s) => s.model === model);
     return (onModel.length > 0 ? onModel : same).slice(0, SAME_TASK_KEPT);
@@ -109,7 +110,7 @@ function similarSamples(samples: readonly TaskSample[], f: TaskFeatures, model?:
   return samples
     .map((s) => ({ s, d: distance(f, s, model) }))
     .filter((x) => x.d <= MAX_DISTANCE)
-    .sort((a, b) => a.d - b.d || b.s.at.localeCompare(a.s.at))
+    .sort((a, b) => a.d - b.d || compareIsoTimes(b.s.at, a.s.at))
     .slice(0, NEIGHBOURS)
     .map((x) => x.s);
 }

@@ -37,6 +37,18 @@ describe('the DAG simulation', () => {
     assert.deepEqual(rollUp([{ ...task('a', 10), durationMs: { p50: 10, lo: 5, hi: 20 } }], 1), unsure, 'a fixed seed: the same answer every time');
   });
 
+  it('takes tasks that wait on none of each other and fit the slots as one wave: the longest of them (rollUp draws no simulation for those)', () => {
+    const five = ['a', 'b', 'c', 'd', 'e'].map((id) => task(id, 10, ['outside']));
+    for (const durations of [[3, 9, 4, 1, 2], [7, 7, 7, 7, 7], [0.5, 12.25, 3, 12.5, 1e6]]) {
+      assert.equal(wallTime(five, durations, 5), Math.max(...durations));
+      assert.equal(wallTime(five, durations, 9), Math.max(...durations));
+    }
+    const spread = ['a', 'b', 'c'].map((id, i) => ({ ...task(id, 10), durationMs: { p50: 10 * (i + 1), lo: 5 * (i + 1), hi: 20 * (i + 1) } }));
+    const wave = rollUp(spread, 3);
+    // At least the longest task's median, and never longer than its draws can go.
+    assert.ok(wave.wallMs.p50 >= 30 && wave.wallMs.hi <= 60 * 1.5, JSON.stringify(wave.wallMs));
+  });
+
   it('counts only what is left of a running task', () => {
     assert.equal(rollUp([{ ...task('a', 100), elapsedMs: 60 }], 1).wallMs.p50, 40);
     assert.equal(rollUp([{ ...task('a', 100), elapsedMs: 500 }], 1).wallMs.p50, 10);

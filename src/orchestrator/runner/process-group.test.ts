@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { findMarkedProcesses, spawnGroup, terminate } from './process-group';
-import { findMarkedOffThread } from './proc-scan-off-thread';
+import { findMarkedInSlices } from './proc-scan-sliced';
 
 function alive(pid: number): boolean {
   try {
@@ -43,8 +43,22 @@ describe('process groups: the scan for an attempt\'s processes', function () {
     children.push(exact, longer);
     await until(() => findMarkedProcesses(marker).includes(exact.pid!));
     assert.deepEqual(findMarkedProcesses(marker), [exact.pid]);
-    // The scan terminate() makes, on a worker thread: the same answer.
-    assert.deepEqual(await findMarkedOffThread(marker), [exact.pid]);
+    // The scan terminate() makes, a few processes per turn of the event loop: the same answer.
+    assert.deepEqual(await findMarkedInSlices(marker), [exact.pid]);
+  });
+
+  it('reads a few processes per turn of the event loop, so other work runs during a long scan', async () => {
+    const sleepers = Array.from({ length: 10 }, () => spawn('sleep', ['30']));
+    children.push(...sleepers);
+    let turns = 0;
+    const count = (): void => {
+      turns += 1;
+      if (turns < 1000) setImmediate(count);
+    };
+    setImmediate(count);
+    const before = turns;
+    assert.deepEqual(await findMarkedInSlices(`ORCH_TEST_MARKER=${randomUUID()}`), []);
+    assert.ok(turns > before, 'the event loop turned while the scan ran');
   });
 
   it('stops a process that left the group for a session of its own', async () => {

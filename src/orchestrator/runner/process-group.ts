@@ -7,7 +7,7 @@
 
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { findMarkedOffThread } from './proc-scan-off-thread';
+import { findMarkedInSlices, findMarkedNow } from './proc-scan-sliced';
 
 interface Group {
   readonly marker: string;
@@ -43,37 +43,12 @@ function hasProc(): boolean {
   return procReadable;
 }
 
-function environCarries(environ: Buffer, marker: Buffer): boolean {
-  for (let at = environ.indexOf(marker); at !== -1; at = environ.indexOf(marker, at + 1)) {
-    const end = at + marker.length;
-    if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) return true;
-  }
-  return false;
-}
-
 /**
  * Processes (Linux /proc) whose environment carries `NAME=value`. Every process is read: a filter
  * on start time would need /proc/PID/stat, which measured slower to read than the environment.
  */
 export function findMarkedProcesses(marker: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const wanted = Buffer.from(marker, 'latin1');
-  const found: number[] = [];
-  for (const entry of entries) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      if (environCarries(readFileSync(`/proc/${pid}/environ`), wanted)) found.push(pid);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
+  return findMarkedNow(marker);
 }
 
 /** Descendants of `root` by parent links, through `ps` where there is no /proc. */
@@ -106,11 +81,10 @@ function stragglers(pgid: number, marker: string, extra: readonly number[]): num
   return [...new Set([...(hasProc() ? findMarkedProcesses(marker) : descendantsByPs(pgid)), ...extra])];
 }
 
-/** The same, with the /proc scan made off the event loop (findMarkedOffThread). */
+/** The same, with the /proc scan spread over turns of the event loop (findMarkedInSlices). */
 async function stragglersSoon(pgid: number, marker: string, extra: readonly number[]): Promise<number[]> {
   if (!hasProc()) return stragglers(pgid, marker, extra);
-  const marked = (await findMarkedOffThread(marker)) ?? findMarkedProcesses(marker);
-  return [...new Set([...marked, ...extra])];
+  return [...new Set([...(await findMarkedInSlices(marker)), ...extra])];
 }
 
 function killAllNow(): void {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { useTempDir } from '../../../test/support/temp-dir';
@@ -34,6 +34,34 @@ describe('OrchStore: reads and writes per update', () => {
     }
     const kept = (JSON.parse(readFileSync(file, 'utf8')) as OrchData).outcomes?.map((o) => `${o.runId}/${o.attemptId}`);
     assert.deepEqual(kept?.sort(), ['r1/a1', 'r1/a2', 'r1/a3', 'r1/a4', 'r2/a1']);
+  });
+
+  it('opens a file unchanged since this process last read or wrote it without parsing it again, and reads one changed since', async () => {
+    const file = join(tmp.path, 'orch.json');
+    await (await OrchStore.open(file)).upsertOutcomes([outcomeRecord(1, { runId: 'r1' })]);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- counted, then called with the store's own `this`
+    const read = Low.prototype.read;
+    let reads = 0;
+    Low.prototype.read = function (this: Low<OrchData>) {
+      reads += 1;
+      return read.call(this);
+    };
+    try {
+      const again = await OrchStore.open(file);
+      assert.equal(reads, 0, 'its own write is known');
+      assert.deepEqual(again.outcomes.map((o) => `${o.runId}/${o.attemptId}`), ['r1/a1']);
+      // Another process's write (a new file renamed into place, as lowdb does): read at the next open.
+      const data = JSON.parse(readFileSync(file, 'utf8')) as OrchData;
+      writeFileSync(`${file}.other`, JSON.stringify({ ...data, outcomes: [...(data.outcomes ?? []), outcomeRecord(2, { runId: 'r2' })] }));
+      renameSync(`${file}.other`, file);
+      const changed = await OrchStore.open(file);
+      assert.equal(reads, 1);
+      assert.deepEqual(changed.outcomes.map((o) => `${o.runId}/${o.attemptId}`), ['r1/a1', 'r2/a2']);
+      await OrchStore.open(file);
+      assert.equal(reads, 1, 'and once read, it is known too');
+    } finally {
+      Low.prototype.read = read;
+    }
   });
 
   it('records a finished task\'s routing outcome and its attempts\' outcomes in one write', async () => {

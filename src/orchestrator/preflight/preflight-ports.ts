@@ -66,7 +66,9 @@ export const nodePreflightPorts: PreflightPorts = {
     try {
       const real = await realpath(path);
       const s = await stat(real);
-      return JSON.stringify([real, s.dev, s.ino, s.size, s.mtimeMs, s.ctimeMs]);
+      // No ctime: a hard link made or removed elsewhere (a deps cache linking node_modules) changes
+      // it, and with it the cached `claude --version` answer would go stale for nothing.
+      return JSON.stringify([real, s.dev, s.ino, s.size, s.mtimeMs]);
     } catch {
       return undefined;
     }

@@ -58,9 +58,11 @@ process.stdout.on('error', () => process.exit(0));
 `;
 
 const POOL_SIZE = 3;
-// An idle helper goes after this long: a quiet Orch keeps no process around, and the CPU a
-// helper spent is counted as the CPU of Orch's children once it has exited.
-const IDLE_MS = 2_000;
+// An idle helper goes after this long, so a quiet Orch (the editor's, `orch serve`) keeps no
+// process around. Long enough to outlast the agents of quick tasks: with 2 s, a run of six
+// 3-second tasks started three new helpers for the merges at its end, some 100 ms of CPU each,
+// while the CLIs still used both cores. The run's end still reaps them (beforeExit below).
+const IDLE_MS = 20_000;
 
 type Helper = ChildProcessByStdio<Writable, Readable, null>;
 

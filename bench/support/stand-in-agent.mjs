@@ -2,31 +2,9 @@
 // A lightweight stand-in for `claude -p --output-format stream-json`: reads its prompt from
 // stdin, streams init, a few assistant messages at a realistic pace, writes the files the
 // task's checks name, and ends with a result line. For scheduling benchmarks only.
-import { Buffer } from 'node:buffer';
-import { mkdirSync, readSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-/** The first line of stdin: the stream-json prompt. Like the real CLI, it does not wait for the end of stdin, which Orch keeps open to deliver messages. */
-function firstLine() {
-  const chunks = [];
-  const buffer = Buffer.alloc(65536);
-  for (;;) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      if (error.code === 'EAGAIN') continue;
-      if (error.code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    const chunk = buffer.subarray(0, n);
-    const end = chunk.indexOf(10);
-    chunks.push(Buffer.from(end < 0 ? chunk : chunk.subarray(0, end)));
-    if (end >= 0) break;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { firstLine } from '../../test/support/first-stdin-line.mjs';
 
 const prompt = firstLine();
 const paceMs = Number(process.env.STAND_IN_PACE_MS ?? 100);

@@ -1,32 +1,9 @@
 #!/usr/bin/env node
 // A stand-in for the claude CLI where the real one cannot misbehave on demand: it reads its
 // prompt like the real one, then acts out STAND_IN_MODE.
-import { Buffer } from 'node:buffer';
-import { readSync } from 'node:fs';
+import { firstLine } from './first-stdin-line.mjs';
 
 const mode = process.env.STAND_IN_MODE ?? 'crash';
-/** The first line of stdin: the stream-json prompt. Like the real CLI, it does not wait for the end of stdin, which Orch keeps open to deliver messages. */
-function firstLine() {
-  const chunks = [];
-  const buffer = Buffer.alloc(65536);
-  for (;;) {
-    let n;
-    try {
-      n = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      if (error.code === 'EAGAIN') continue;
-      if (error.code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    const chunk = buffer.subarray(0, n);
-    const end = chunk.indexOf(10);
-    chunks.push(Buffer.from(end < 0 ? chunk : chunk.subarray(0, end)));
-    if (end >= 0) break;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 firstLine();
 const out = (line) => process.stdout.write(`${line}\n`);
 const init = { type: 'system', subtype: 'init', session_id: 'stand-in-session', model: 'claude-sonnet-5', tools: ['Write'] };

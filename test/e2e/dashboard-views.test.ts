@@ -33,7 +33,7 @@ function routedRunEvents(): NewEvent[] {
         { model: 'opus', expectedFirstPass: 0.93, expectedCostUsd: 1.55 },
       ],
     },
-    { type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 12_400, evidencePath: `.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`, included: 1 },
+    { type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 12_400, evidencePath: `.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`, included: 1, ahead: true },
     { type: 'attempt.started', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', agent: 'backend-engineer', model: 'sonnet', prompt: 'Build T1' },
     { type: 'model.fellBack', taskId: 'PRD-1/T1', attemptId: 'PRD-1/T1#1', from: 'sonnet', to: 'haiku', reason: 'overloaded', costUsdBefore: 0.05 },
     { type: 'attempt.finished', attemptId: 'PRD-1/T1#1', outcome: 'succeeded', costUsd: 0.25, costSource: 'reported', modelUsed: 'haiku', inputTokens: 900, outputTokens: 200, durationMs: 4000 },
@@ -164,7 +164,7 @@ describe('dashboard in a real browser: costs, agents and why a model was chosen'
     const setup = page.getByRole('region', { name: 'Worktree setup' });
     assert.deepEqual(
       (await setup.locator('.summary > div').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
-      ['Outcome ✓ succeeded', 'Command npm ci', 'Duration 12.4 s', 'Copied by .worktreeinclude 1 path'],
+      ['Outcome ✓ succeeded', 'Command npm ci', 'Duration 12.4 s', 'Ran ahead, while the task waited for a slot', 'Copied by .worktreeinclude 1 path'],
     );
     await setup.getByText(`.orch/runs/${RUN_ID}/evidence/PRD-1-T1-setup.log`).waitFor();
     await page.getByRole('link', { name: 'Attempt #1' }).click();

@@ -8,13 +8,15 @@ describe('the binary stamp the cached version check is keyed on', () => {
   const dir = useTempDir('orch-stamp-');
 
   it('stays the same when a hard link to the binary is made elsewhere, and changes when the binary is rewritten', async () => {
+    const stamp = nodePreflightPorts.fileStamp;
+    assert.ok(stamp !== undefined, 'the node ports stamp files');
     const bin = join(dir.path, 'claude');
     writeFileSync(bin, 'v1');
-    const before = await nodePreflightPorts.fileStamp(bin);
+    const before = await stamp(bin);
     linkSync(bin, join(dir.path, 'linked-by-a-cache'));
-    assert.equal(await nodePreflightPorts.fileStamp(bin), before);
+    assert.equal(await stamp(bin), before);
     writeFileSync(bin, 'v2 is longer');
-    assert.notEqual(await nodePreflightPorts.fileStamp(bin), before);
-    assert.equal(await nodePreflightPorts.fileStamp(join(dir.path, 'missing')), undefined);
+    assert.notEqual(await stamp(bin), before);
+    assert.equal(await stamp(join(dir.path, 'missing')), undefined);
   });
 });

@@ -8,8 +8,8 @@ describe('the binary stamp the cached version check is keyed on', () => {
   const dir = useTempDir('orch-stamp-');
 
   it('stays the same when a hard link to the binary is made elsewhere, and changes when the binary is rewritten', async () => {
-    const stamp = nodePreflightPorts.fileStamp;
-    assert.ok(stamp !== undefined, 'the node ports stamp files');
+    assert.ok(nodePreflightPorts.fileStamp !== undefined, 'the node ports stamp files');
+    const stamp = (path: string) => nodePreflightPorts.fileStamp?.(path);
     const bin = join(dir.path, 'claude');
     writeFileSync(bin, 'v1');
     const before = await stamp(bin);

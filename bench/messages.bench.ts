@@ -85,8 +85,9 @@ async function live(root: string): Promise<void> {
       })();
     },
   );
-  await sending;
   const out = await attempt;
+  // Set by the attempt's first tool call: only known once the attempt is under way.
+  await sending;
   await model.close();
   await log.close();
   if (out.outcome !== 'succeeded') throw new Error(`the recipient's attempt failed: ${out.failure} ${out.message}`);

@@ -5,38 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventLog } from '../src/orchestrator/events/event-log';
-import type { Member } from '../src/orchestrator/messaging/address-book';
-import { MessageHub } from '../src/orchestrator/messaging/message-hub';
 import { runAttempt } from '../src/orchestrator/runner/run-attempt';
-import { foldEvent } from '../src/protocol/fold';
-import type { RunSnapshot } from '../src/protocol/run-snapshot';
 import { startScriptedModel } from '../src/scripted-model/server';
 import { finish, steps, useTool } from '../src/scripted-model/scenarios';
 import { CLAUDE_BIN, claudeEnv } from '../test/support/claude-harness';
+import { twoTaskHub } from '../test/support/two-task-hub';
 import { formatMs, percentile } from './stats';
 
 const SENDS = Number(process.env.MESSAGES_BENCH_SENDS ?? 300);
 const LIVE = Number(process.env.MESSAGES_BENCH_LIVE ?? 8);
 
-async function hubOn(root: string): Promise<{ hub: MessageHub; log: EventLog; state: () => RunSnapshot }> {
-  const log = await EventLog.open(join(root, 'events.jsonl'), 'bench');
-  let state: RunSnapshot | undefined;
-  log.subscribe((e) => (state = foldEvent(state, e)));
-  await log.append({ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] });
-  const task = (id: string) => ({ id, title: id, description: '', depends: [], verify: [], source: { file: 'p.md', line: 1 } });
-  const prd = { id: 'PRD-1', title: 'p', milestoneId: '1.1', source: { file: 'p.md', line: 1 }, tasks: [task('T1'), task('T2')] };
-  await log.append({ type: 'plan.loaded', roadmap: { title: 'r', source: { file: 'r.md', line: 1 }, phases: [{ id: '1', title: 'p', milestones: [{ id: '1.1', title: 'm', features: [], successMetrics: [], prds: [prd] }] }] } as never });
-  for (const id of ['PRD-1/T1', 'PRD-1/T2']) await log.append({ type: 'attempt.started', taskId: id, attemptId: `${id}#1`, agent: 'a', model: 'm', prompt: '' });
-  const members = (): Member[] => ['PRD-1/T1', 'PRD-1/T2'].map((id) => ({ taskId: id, agent: id === 'PRD-1/T1' ? 'sender' : 'receiver', state: state!.tasks[id]!.state }));
-  const hub = new MessageHub({ append: (e) => log.append(e), state: () => state!, members });
-  // As the run's hub is (run-message-hub.ts): its notices are what starts a live delivery.
-  log.subscribe((e) => hub.observe(e));
-  return { hub, log, state: () => state! };
-}
-
 async function durable(root: string): Promise<void> {
-  const { hub, log } = await hubOn(root);
+  const { hub, log } = await twoTaskHub(root);
   const from = { taskId: 'PRD-1/T1', agent: 'sender', attemptId: 'PRD-1/T1#1' };
   const one: number[] = [];
   for (let i = 0; i < SENDS; i++) {
@@ -57,7 +37,7 @@ async function durable(root: string): Promise<void> {
 
 /** The recipient runs a turn of Bash calls; messages sent while it works are timed to the request that carries them. */
 async function live(root: string): Promise<void> {
-  const { hub, log } = await hubOn(join(root, 'live'));
+  const { hub, log } = await twoTaskHub(join(root, 'live'));
   const bashSteps = Array.from({ length: LIVE * 3 + 2 }, () => useTool('Bash', { command: 'sleep 0.3' }));
   const model = await startScriptedModel({ scenario: steps(bashSteps, finish('done')) });
   const cwd = mkdtempSync(join(root, 'cwd-'));
@@ -98,7 +78,7 @@ async function live(root: string): Promise<void> {
 async function deliveryCost(root: string): Promise<void> {
   const calls = 6;
   const model = await startScriptedModel({ scenario: steps(Array.from({ length: calls }, () => useTool('Bash', { command: 'true' })), finish('done')) });
-  const { hub, log } = await hubOn(join(root, 'cost'));
+  const { hub, log } = await twoTaskHub(join(root, 'cost'));
   const runs = Number(process.env.MESSAGES_BENCH_COST_RUNS ?? 3);
   const medians: Record<string, number> = {};
   for (const kind of ['without', 'with'] as const) {

@@ -5,41 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventLog } from '../../src/orchestrator/events/event-log';
-import { MessageHub } from '../../src/orchestrator/messaging/message-hub';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
-import type { OrchEvent } from '../../src/protocol/events';
-import { foldEvent } from '../../src/protocol/fold';
-import type { RunSnapshot } from '../../src/protocol/run-snapshot';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { finish, slow, steps, useTool } from '../../src/scripted-model/scenarios';
 import { collector, useRunnerSandbox } from '../support/runner-harness';
+import { twoTaskHub } from '../support/two-task-hub';
 
 const SENDER = { taskId: 'PRD-1/T1', agent: 'sender' };
 const RECIPIENT = { taskId: 'PRD-1/T2', agent: 'receiver', attemptId: 'PRD-1/T2#1' };
-
-/** A run with two running tasks, its hub wired to the log as the engine wires it. */
-async function runWithHub(dir: string): Promise<{ hub: MessageHub; log: EventLog; events: OrchEvent[] }> {
-  const log = await EventLog.open(join(dir, 'events.jsonl'), 'live');
-  const events: OrchEvent[] = [];
-  let state: RunSnapshot | undefined;
-  log.subscribe((e) => {
-    events.push(e);
-    state = foldEvent(state, e);
-  });
-  await log.append({ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] });
-  const task = (id: string) => ({ id, title: id, description: '', depends: [], verify: [], source: { file: 'p.md', line: 1 } });
-  const prd = { id: 'PRD-1', title: 'p', milestoneId: '1.1', source: { file: 'p.md', line: 1 }, tasks: [task('T1'), task('T2')] };
-  await log.append({ type: 'plan.loaded', roadmap: { title: 'r', source: { file: 'r.md', line: 1 }, phases: [{ id: '1', title: 'p', milestones: [{ id: '1.1', title: 'm', features: [], successMetrics: [], prds: [prd] }] }] } as never });
-  for (const id of ['PRD-1/T1', 'PRD-1/T2']) await log.append({ type: 'attempt.started', taskId: id, attemptId: `${id}#1`, agent: 'a', model: 'm', prompt: '' });
-  const hub = new MessageHub({
-    append: (e) => log.append(e),
-    state: () => state!,
-    members: () => ['PRD-1/T1', 'PRD-1/T2'].map((id) => ({ taskId: id, agent: id === SENDER.taskId ? SENDER.agent : RECIPIENT.agent, state: state!.tasks[id]!.state })),
-  });
-  log.subscribe((e) => hub.observe(e));
-  return { hub, log, events };
-}
 
 describe('runner: live delivery on the CLI stdin (real claude CLI)', function () {
   this.timeout(120_000);
@@ -57,7 +30,7 @@ describe('runner: live delivery on the CLI stdin (real claude CLI)', function ()
   it('puts a message sent during a tool call into the next request, and keeps one sent during the final answer for later', async () => {
     // The final answer takes 2 s: time to send the second message while it is being written.
     server = await startScriptedModel({ scenario: steps([useTool('Bash', { command: 'sleep 1' })], slow(2_000, finish('All done.'))) });
-    const { hub, log, events } = await runWithHub(dir);
+    const { hub, log, events } = await twoTaskHub(dir);
     const c = collector();
     let sent: Promise<unknown> | undefined;
     const out = await runAttempt(

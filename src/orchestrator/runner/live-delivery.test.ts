@@ -46,6 +46,15 @@ function stdin(): { lines: string[]; ended: boolean; write(chunk: string): void;
   return self;
 }
 
+/** A delivery whose prompt is written, over a fresh stdin and hub. */
+function started(takeWaitMs?: number): { input: ReturnType<typeof stdin>; h: ReturnType<typeof hub>; d: LiveDelivery } {
+  const input = stdin();
+  const h = hub();
+  const d = new LiveDelivery(input, h, () => undefined, takeWaitMs);
+  d.start('go');
+  return { input, h, d };
+}
+
 const userText = (line: string | undefined): unknown => (JSON.parse(line ?? '{}') as { message?: { content?: unknown } }).message?.content;
 const settle = () => sleep(5);
 
@@ -64,10 +73,7 @@ describe('live delivery on the CLI stdin', () => {
   });
 
   it('writes a message only while a tool call runs: one sent during a model turn waits for the next tool call', async () => {
-    const input = stdin();
-    const h = hub();
-    const d = new LiveDelivery(input, h, () => undefined);
-    d.start('go');
+    const { input, h, d } = started();
     h.arrive('[m1] hello');
     await settle();
     assert.equal(input.lines.length, 1, 'not written while no tool runs');
@@ -86,10 +92,7 @@ describe('live delivery on the CLI stdin', () => {
   });
 
   it('lets the CLI answer a message it took after its last answer began, then ends stdin at that turn\'s result', async () => {
-    const input = stdin();
-    const h = hub();
-    const d = new LiveDelivery(input, h, () => undefined);
-    d.start('go');
+    const { input, h, d } = started();
     d.toolStarted('toolu_1');
     h.arrive('[m1] hello');
     await settle();
@@ -105,10 +108,7 @@ describe('live delivery on the CLI stdin', () => {
   });
 
   it('ends stdin after a result line even when a message it wrote is never echoed', async () => {
-    const input = stdin();
-    const h = hub();
-    const d = new LiveDelivery(input, h, () => undefined, 20);
-    d.start('go');
+    const { input, h, d } = started(20);
     d.toolStarted('toolu_1');
     h.arrive('[m1] hello');
     await settle();
@@ -120,12 +120,9 @@ describe('live delivery on the CLI stdin', () => {
   });
 
   it('finishes a message being taken before it decides at a result line', async () => {
-    const input = stdin();
-    const h = hub();
+    const { input, h, d } = started(10_000);
     let release = (): void => undefined;
     h.hold = new Promise<void>((r) => (release = r));
-    const d = new LiveDelivery(input, h, () => undefined, 10_000);
-    d.start('go');
     d.toolStarted('toolu_1');
     h.arrive('[m1] hello');
     d.toolFinished('toolu_1');
@@ -143,10 +140,7 @@ describe('live delivery on the CLI stdin', () => {
   });
 
   it('takes nothing once the CLI has exited, and stops listening to the hub', async () => {
-    const input = stdin();
-    const h = hub();
-    const d = new LiveDelivery(input, h, () => undefined);
-    d.start('go');
+    const { input, h, d } = started();
     assert.equal(h.listeners, 1);
     d.close();
     assert.equal(h.listeners, 0);

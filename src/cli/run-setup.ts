@@ -5,6 +5,7 @@ import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
 import { loadConfig, type OrchConfig } from '../orchestrator/config/orch-config';
 import { withModelsFromEnv } from '../orchestrator/config/models-env';
 import { resolveClaudePath } from '../orchestrator/config/resolve-claude-path';
+import { startExecHelper } from '../orchestrator/engine/exec-helpers';
 import { PauseGate } from '../orchestrator/engine/pause-gate';
 import { resolveChromiumPath } from '../orchestrator/engine/verify-browser';
 import type { PlanNeeds } from '../orchestrator/preflight/plan-needs';
@@ -56,6 +57,8 @@ function nonEmpty(value: string | undefined): boolean {
  * any model call. Prints one `orch: preflight:` line per problem; true when the run may start.
  */
 export async function passesPreflight(io: CliIo, setup: RunSetup, run: { needs: PlanNeeds; git: boolean; setupCommand?: string }): Promise<boolean> {
+  // The run's git work goes through a helper process: it boots while the checks run.
+  if (run.git) startExecHelper();
   const problems = await preflight(
     {
       workspace: setup.paths.root,

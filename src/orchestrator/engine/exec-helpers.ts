@@ -174,6 +174,14 @@ function pickLane(): Lane | undefined {
   return lanes.reduce<Lane | undefined>((best, lane) => (best === undefined || lane.pending.size < best.pending.size ? lane : best), undefined);
 }
 
+/**
+ * Starts a helper now, when none is running, so that a caller about to need git (a run's start)
+ * does not wait for one to boot (some 40 ms of Node start-up) before its first command.
+ */
+export function startExecHelper(): void {
+  if (!helpersUnavailable && lanes.length === 0) openLane();
+}
+
 /** `execFile` made from a small helper process; resolves with the exit code (1 when it could not run or was signalled). */
 export function execInHelper(request: ExecRequest): Promise<ExecResult> {
   const lane = helpersUnavailable ? undefined : pickLane();

@@ -21,6 +21,7 @@ import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { loadPlan } from '../plan/load-plan';
 import { assignAgents, type Assignment } from './assign-agents';
 import { milestonesToPlan, planMilestone } from './plan-milestones';
+import { startExecHelper } from './exec-helpers';
 import type { AttemptRunner, EngineContext } from './engine-context';
 import { killOrphans } from './orphans';
 import type { PauseGate } from './pause-gate';
@@ -124,7 +125,7 @@ export async function resumeRun(deps: RunDeps, runId: string, budgetUsd?: number
  * folder itself. Switching would start tasks from a tree without the work already done.
  */
 async function checkSameIsolation(deps: RunDeps, state: RunSnapshot, logFile: string): Promise<void> {
-  const repo = await Worktrees.isGitRepo(deps.paths.root);
+  const repo = (await git(deps.paths.root, ['rev-parse', '--show-toplevel'])).code === 0;
   const branch = `orch/${state.runId}/integration`;
   const hasBranch = repo && (await git(deps.paths.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
   if (deps.noGit === true && hasBranch) {
@@ -170,6 +171,8 @@ async function withRun(
   command: string,
   prepare: (log: EventLog, state: RunSnapshot | undefined) => Promise<{ assignments: Map<string, Assignment>; parallel: number }>,
 ): Promise<RunOutcome> {
+  // Worktrees are made through a helper process: it boots while the run's files are opened.
+  if (deps.noGit !== true) startExecHelper();
   const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
   await removeStaleDashboardFile(deps.paths.dashboardFile);
   // Agents and checks see both environments, so either may print a key from them.
@@ -195,7 +198,7 @@ async function withRun(
     };
     const { assignments, parallel } = await prepare(log, state);
     await store.upsertRun({ runId, roadmapFile: snapshot().roadmapFile, state: 'running', startedAt: snapshot().startedAt, updatedAt: snapshot().updatedAt });
-    const worktrees = deps.noGit !== true && (await Worktrees.isGitRepo(deps.paths.root)) ? new Worktrees(deps.paths, runId) : undefined;
+    const worktrees = deps.noGit === true ? undefined : await Worktrees.open(deps.paths, runId);
     await worktrees?.prepare();
     const ctx: EngineContext = {
       runId,

@@ -70,6 +70,9 @@ export async function runWorkflow(outer: EngineContext, options: EngineOptions):
 }
 
 async function dispatch(ctx: EngineContext, options: EngineOptions, inFlight: Map<string, Promise<TaskEnd>>, assignments: Map<string, Assignment>): Promise<EngineResult> {
+  // The first wave's worktrees are added while the history is read, the forecast made and the
+  // models routed: git runs in processes of its own, so the first agents start sooner.
+  if (ctx.worktrees !== undefined) for (const task of schedule(ctx.state(), ctx.config.phases).ready.slice(0, options.parallel)) void ctx.worktrees.prefetch(task.id);
   const learning = await CrossRunHistory.open(ctx.paths.storeFile, ctx.runId, ModelCatalog.build(ctx.config.models));
   await forecastLive(ctx, options.parallel);
   const adapting = ctx.config.adapt.enabled && ctx.env.ORCH_ADAPT !== '0';

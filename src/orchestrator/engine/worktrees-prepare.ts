@@ -1,6 +1,7 @@
 // What a run's start does to the repository before any worktree: the run-time files excluded
 // from git, and the lock files a crash left behind removed.
 
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -44,4 +45,23 @@ export async function dropHalfAdded(gitCommonDir: string, dir: string, prune: ()
   }
   await prune();
   await rm(`${dir}.adding`, { force: true });
+}
+
+/** Whether git keeps any worktree record (a fresh repository has none, and then nothing to prune). */
+export async function hasWorktreeRecords(gitCommonDir: string): Promise<boolean> {
+  const names = await readdir(join(gitCommonDir, 'worktrees')).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : undefined));
+  return names === undefined || names.length > 0;
+}
+
+/**
+ * Whether the run has branches besides its integration branch, or the files cannot tell (a
+ * reftable repository). A run whose integration branch was just made has none: no task of it
+ * has started, so a look for its merged leftovers can be skipped.
+ */
+export async function hasOtherRunBranches(gitCommonDir: string, runId: string): Promise<boolean> {
+  if (existsSync(join(gitCommonDir, 'reftable'))) return true;
+  const loose = await readdir(join(gitCommonDir, 'refs', 'heads', 'orch', runId)).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : undefined));
+  if (loose === undefined || loose.some((name) => name !== 'integration')) return true;
+  const packed = await readFile(join(gitCommonDir, 'packed-refs'), 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : undefined));
+  return packed === undefined || packed.includes(` refs/heads/orch/${runId}/`);
 }

@@ -101,4 +101,37 @@ describe('Worktrees', () => {
     assert.deepEqual(await w.cleanupTask('P/T1'), { branchKept: true }, 'nothing but kept-out files changed: no commit, no error');
     assert.equal((await gitOk(join(tmp.path, 'ws'), ['log', '--format=%s', w.taskBranch('P/T1'), '-1'])).trim(), 'T1');
   });
+
+  it('opens only in a git repository, and gives a repository without a commit one to start from', async () => {
+    const plain = join(tmp.path, 'plain');
+    mkdirSync(plain);
+    assert.equal(await Worktrees.open(workspacePaths(plain), 'run1'), undefined);
+    const empty = join(tmp.path, 'empty');
+    mkdirSync(empty);
+    await gitOk(empty, ['init', '-q', '-b', 'main']);
+    const w = await Worktrees.open(workspacePaths(empty), 'run1');
+    assert.ok(w !== undefined);
+    await w.prepare();
+    assert.equal((await gitOk(empty, ['log', '--format=%s', 'orch/run1/integration'])).trim(), 'orch: initial commit');
+    const dir = await w.forTask('P/T1');
+    writeFileSync(join(dir, 'a.txt'), 'first\n');
+    await w.commitTask('P/T1', 'T1');
+    assert.equal((await w.merge('P/T1', 'merge T1')).merged, true);
+  });
+
+  it('deletes a resumed run\'s merged branches whose worktrees are gone, and keeps the others', async () => {
+    const { w, root } = await preparedWorktrees(tmp.path);
+    for (const task of ['P/T1', 'P/T2']) {
+      writeFileSync(join(await w.forTask(task), `${taskSlug(task)}.txt`), `${task}\n`);
+      await w.commitTask(task, task);
+    }
+    assert.equal((await w.merge('P/T1', 'merge T1')).merged, true);
+    // A crash after the merge, before the cleanup: the folder went, the branch stayed.
+    await gitOk(root, ['worktree', 'remove', '--force', w.taskDir('P/T1')]);
+    const resumed = await Worktrees.open(workspacePaths(root), 'run1');
+    await resumed?.prepare();
+    const branches = await gitOk(root, ['branch', '--list', 'orch/run1/*']);
+    assert.doesNotMatch(branches, /P-T1/, 'merged and without a worktree: deleted');
+    assert.match(branches, /orch\/run1\/P-T2/, 'not merged: kept');
+  });
 });

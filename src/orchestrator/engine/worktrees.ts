@@ -11,7 +11,7 @@ import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-delet
 import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
 import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { commitAll, unresolvedConflicts, worktreeGitDir } from './worktrees-commit';
-import { dropHalfAdded, excludeRuntimeFiles, removeStaleLocks } from './worktrees-prepare';
+import { dropHalfAdded, excludeRuntimeFiles, hasOtherRunBranches, hasWorktreeRecords, removeStaleLocks } from './worktrees-prepare';
 import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 import { SpareWorktrees } from './worktrees-spares';
 
@@ -74,9 +74,15 @@ export class Worktrees {
     this.spares = new SpareWorktrees(paths.root, paths.worktreesDir, () => this.gitCommonDir(), (cwd, args) => this.git(cwd, args));
   }
 
-  static async isGitRepo(dir: string): Promise<boolean> {
-    const result = await plainGit(dir, ['rev-parse', '--show-toplevel']);
-    return result.code === 0;
+  /** The run's worktrees when the workspace is a git repository; undefined when it is not. */
+  static async open(paths: WorkspacePaths, runId: string): Promise<Worktrees | undefined> {
+    // One git process answers both questions: a run's start waits for each one.
+    const result = await plainGit(paths.root, ['rev-parse', '--show-toplevel', '--git-common-dir']);
+    const commonDir = result.stdout.split('\n')[1]?.trim();
+    if (result.code !== 0 || commonDir === undefined || commonDir === '') return undefined;
+    const worktrees = new Worktrees(paths, runId);
+    worktrees.commonDir = resolve(paths.root, commonDir);
+    return worktrees;
   }
 
   taskBranch(taskId: string): string {
@@ -90,22 +96,25 @@ export class Worktrees {
   /** Idempotent: a resumed run finds its integration branch where it left it. */
   async prepare(): Promise<void> {
     const root = this.paths.root;
-    await excludeRuntimeFiles(await this.gitCommonDir());
-    if ((await this.git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) {
-      await this.gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
-    }
-    if (!(await this.branchExists(this.integrationBranch))) {
+    const common = await this.gitCommonDir();
+    await excludeRuntimeFiles(common);
+    const fresh = !(await this.branchExists(this.integrationBranch));
+    // A repository without a commit yet gets one: the branch needs a start. Tried first, asked after.
+    if (fresh && (await this.git(root, ['branch', this.integrationBranch, 'HEAD'])).code !== 0) {
+      if ((await this.git(root, ['rev-parse', '--verify', 'HEAD'])).code !== 0) await this.gitOk(root, ['commit', '--allow-empty', '-m', 'orch: initial commit']);
       await this.gitOk(root, ['branch', this.integrationBranch, 'HEAD']);
     }
-    await removeStaleLocks(await this.gitCommonDir(), this.paths.worktreesDir, this.runId);
+    await removeStaleLocks(common, this.paths.worktreesDir, this.runId);
     // A checkout of an integration branch (this run's before an upgrade, or an earlier run's)
     // holds only commits, all on its branch; a checkout left there would go stale as merges
     // move the branch under it.
     if (existsSync(this.integrationDir)) await this.removeIntegrationWorktree();
     await mkdir(this.paths.worktreesDir, { recursive: true });
     await this.spares.removeAll();
-    await this.gitOk(root, ['worktree', 'prune']);
-    await deleteMergedLeftovers((args, input) => this.git(root, args, input), this.runId, this.integrationBranch, (slug) => this.paths.worktreeDir(slug));
+    if (await hasWorktreeRecords(common)) await this.gitOk(root, ['worktree', 'prune']);
+    if (!fresh || (await hasOtherRunBranches(common, this.runId))) {
+      await deleteMergedLeftovers((args, input) => this.git(root, args, input), this.runId, this.integrationBranch, (slug) => this.paths.worktreeDir(slug));
+    }
   }
 
   // Git runs for this run carry its marker, so a resume after a crash finds and stops a merge

@@ -2,12 +2,13 @@
 // very next model request; one sent while the agent writes its final answer is not written (it
 // would start a turn of its own), stays pending, and the CLI still ends with its one result.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAttempt } from '../../src/orchestrator/runner/run-attempt';
 import { startScriptedModel, type ScriptedModelServer } from '../../src/scripted-model/server';
 import { finish, slow, steps, useTool } from '../../src/scripted-model/scenarios';
+import { CLAUDE_BIN } from '../support/claude-harness';
 import { collector, useRunnerSandbox } from '../support/runner-harness';
 import { twoTaskHub } from '../support/two-task-hub';
 
@@ -61,5 +62,26 @@ describe('runner: live delivery on the CLI stdin (real claude CLI)', function ()
       'only the first is delivered; the second waits for a next attempt or is returned',
     );
     assert.equal(c.activities('init').length, 1);
+  });
+
+  it('runs a --claude-path wrapper that reads all of its input first: stdin ends once the CLI stays silent, and the attempt succeeds', async () => {
+    server = await startScriptedModel({ scenario: steps([useTool('Bash', { command: 'true' })], finish('All done.')) });
+    const { hub, log } = await twoTaskHub(dir);
+    const wrapper = join(dir, 'claude-wrapper.sh');
+    // What a wrapper script may do: take the whole input, then hand it to the real CLI.
+    writeFileSync(wrapper, `#!/bin/sh\ninput=$(cat)\nprintf '%s\\n' "$input" | exec ${JSON.stringify(CLAUDE_BIN)} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const c = collector();
+    const out = await runAttempt(
+      { ...box.request(server.url, { attemptId: RECIPIENT.attemptId, taskId: RECIPIENT.taskId, timeoutSec: 60, inactivityTimeoutSec: 30, claudePath: wrapper, silenceMs: 1_500 }), messaging: hub.portFor(RECIPIENT) },
+      c.emit,
+    );
+    await log.close();
+    assert.equal(out.outcome, 'succeeded', out.message);
+    assert.equal(server.modelRequests().length, 2);
+    assert.ok(
+      (c.activities('warning') as { message: string }[]).some((a) => /wrote nothing in the 1\.5 s after its prompt/.test(a.message)),
+      'the user is told why live messages wait for the next attempt',
+    );
   });
 });

@@ -49,6 +49,8 @@ export interface AttemptRequest {
   readonly maxEventChars?: number;
   /** SIGTERM, then SIGKILL after this long. Default 3,000 ms. */
   readonly killGraceMs?: number;
+  /** With messaging, stdin ends when the CLI writes nothing this long after its prompt. Default 30,000 ms. */
+  readonly silenceMs?: number;
   /** Asked as the stream reports spend: a reason stops the try at once, mid-turn (`budget-exceeded`). */
   readonly spendWatch?: SpendWatch;
   /** Git work in the task's repository that must not overlap a worktree being added or removed (a remote attempt's fetch). */

@@ -50,7 +50,7 @@ function stdin(): { lines: string[]; ended: boolean; write(chunk: string): void;
 function started(takeWaitMs?: number): { input: ReturnType<typeof stdin>; h: ReturnType<typeof hub>; d: LiveDelivery } {
   const input = stdin();
   const h = hub();
-  const d = new LiveDelivery(input, h, () => undefined, takeWaitMs);
+  const d = new LiveDelivery(input, h, () => undefined, takeWaitMs === undefined ? {} : { takeWaitMs });
   d.start('go');
   return { input, h, d };
 }
@@ -149,5 +149,36 @@ describe('live delivery on the CLI stdin', () => {
     await settle();
     assert.deepEqual(h.taken, []);
     assert.equal(input.lines.length, 1);
+  });
+
+  it('ends stdin when the CLI says nothing after its prompt (a wrapper reading to the end of its input), and lets it go at its result', async () => {
+    const input = stdin();
+    const h = hub();
+    let ended = 0;
+    const silences: number[] = [];
+    const d = new LiveDelivery(input, h, () => ended++, { silenceMs: 20, onSilent: (ms) => silences.push(ms) });
+    d.start('go');
+    await sleep(60);
+    assert.equal(input.ended, true);
+    assert.deepEqual(silences, [20]);
+    d.toolStarted('toolu_1');
+    h.arrive('[m1] hello');
+    await settle();
+    assert.deepEqual(h.taken, [], 'no message is marked delivered on a closed stdin');
+    assert.equal(ended, 0, 'the CLI is not let go before its result');
+    d.resultSeen();
+    assert.equal(ended, 1);
+  });
+
+  it('keeps stdin open for a CLI that answered its prompt, however long its turn takes', async () => {
+    const input = stdin();
+    const silences: number[] = [];
+    const d = new LiveDelivery(input, hub(), () => undefined, { silenceMs: 20, onSilent: (ms) => silences.push(ms) });
+    d.start('go');
+    d.heard();
+    await sleep(60);
+    assert.equal(input.ended, false);
+    assert.deepEqual(silences, []);
+    d.close();
   });
 });

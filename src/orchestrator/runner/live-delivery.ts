@@ -23,6 +23,21 @@ export interface DeliveryInput {
 /** How long a result line waits for the CLI to take a message it was given before stdin ends anyway. */
 const TAKE_WAIT_MS = 5_000;
 
+/**
+ * How long after its prompt a CLI may stay silent before stdin ends anyway. The real CLI answers
+ * a prompt with its `init` line within seconds, even on a loaded machine; a `--claude-path`
+ * wrapper that reads all of its input before it runs the CLI would wait for an end that never
+ * comes, until the inactivity timeout.
+ */
+const SILENCE_MS = 30_000;
+
+export interface DeliveryTiming {
+  readonly takeWaitMs?: number;
+  readonly silenceMs?: number;
+  /** Stdin ended because the CLI said nothing after its prompt: messages wait for the next attempt. */
+  readonly onSilent?: (silenceMs: number) => void;
+}
+
 export class LiveDelivery {
   private readonly openTools = new Set<string>();
   /** A message may be waiting: set by the hub's notice (and at the start), cleared when taken. */
@@ -31,15 +46,18 @@ export class LiveDelivery {
   /** Texts written and not yet echoed by the CLI. */
   private readonly untaken: string[] = [];
   private ended = false;
+  /** Stdin was ended for a CLI that said nothing: its result line only lets it go. */
+  private silent = false;
   private waitTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
   private readonly unwatch: () => void;
 
   constructor(
     private readonly input: DeliveryInput,
     private readonly messaging: MessagingPort,
-    /** Stdin has ended: the CLI will exit after its current turn. */
+    /** Stdin has ended after a result: the CLI will exit after its current turn. */
     private readonly onEnded: () => void,
-    private readonly takeWaitMs = TAKE_WAIT_MS,
+    private readonly timing: DeliveryTiming = {},
   ) {
     this.unwatch = messaging.onArrival(() => {
       this.wanted = true;
@@ -47,9 +65,25 @@ export class LiveDelivery {
     });
   }
 
-  /** The prompt, as the first line; stdin stays open after it. */
+  /** The prompt, as the first line; stdin stays open after it while the CLI answers. */
   start(prompt: string): void {
     this.input.write(promptLine(prompt));
+    const silenceMs = this.timing.silenceMs ?? SILENCE_MS;
+    this.silenceTimer = setTimeout(() => {
+      this.silent = true;
+      this.close();
+      this.input.end();
+      this.timing.onSilent?.(silenceMs);
+    }, silenceMs);
+    // The CLI's process keeps Orch alive while it runs; this timer alone must not.
+    this.silenceTimer.unref();
+  }
+
+  /** The CLI wrote something: it took its prompt. */
+  heard(): void {
+    if (this.silenceTimer === undefined) return;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
   }
 
   toolStarted(toolUseId: string): void {
@@ -74,9 +108,10 @@ export class LiveDelivery {
 
   /** The CLI ended a turn. Stdin ends unless a message it was given is still to be answered. */
   resultSeen(): void {
+    if (this.silent) return this.onEnded();
     void (this.taking ?? Promise.resolve()).then(() => {
       if (this.untaken.length === 0) this.end();
-      else this.waitTimer ??= setTimeout(() => this.end(), this.takeWaitMs);
+      else this.waitTimer ??= setTimeout(() => this.end(), this.timing.takeWaitMs ?? TAKE_WAIT_MS);
     });
   }
 
@@ -85,6 +120,7 @@ export class LiveDelivery {
     this.ended = true;
     this.unwatch();
     if (this.waitTimer !== undefined) clearTimeout(this.waitTimer);
+    this.heard();
   }
 
   private end(): void {

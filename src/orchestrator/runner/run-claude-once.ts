@@ -182,11 +182,18 @@ export async function runClaudeOnce(req: AttemptRequest, plan: TryPlan, emit: (e
 
   child.stdin?.on('error', () => undefined); // EPIPE when the CLI dies before reading its prompt
   if (req.messaging !== undefined && child.stdin !== null) {
-    delivery = new LiveDelivery(child.stdin, req.messaging, lingerAfterEnd);
+    delivery = new LiveDelivery(child.stdin, req.messaging, lingerAfterEnd, {
+      ...(req.silenceMs === undefined ? {} : { silenceMs: req.silenceMs }),
+      onSilent: (ms) =>
+        tracker.warn(
+          `the CLI wrote nothing in the ${ms / 1000} s after its prompt: its stdin was closed, in case it waits for the end of its input (a --claude-path wrapper that reads all of stdin does). Messages sent to this agent from now on reach it in its next attempt.`,
+        ),
+    });
     delivery.start(plan.prompt);
   } else child.stdin?.end(promptLine(plan.prompt));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     touch();
+    delivery?.heard();
     rawStream.write(chunk);
     const lines = (pending + chunk).split('\n');
     pending = lines.pop() ?? '';

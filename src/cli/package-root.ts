@@ -12,3 +12,8 @@ export function packageRoot(from: string = __dirname): string {
     if (dirname(dir) === dir) throw new Error(`cannot find Orch's package.json above ${from}`);
   }
 }
+
+/** The version in Orch's package.json, as `npm ls` and bug reports name it. */
+export function orchVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -5,8 +5,9 @@ import { closeSharedToolServerIfIdle } from '../orchestrator/runner/mcp/orch-too
 import { processIo, type CliIo, type Command } from './cli-io';
 import { EXIT } from '../protocol/exit-codes';
 import { commands } from './commands';
+import { orchVersion } from './package-root';
 
-const USAGE = `usage: orch <command> [options]
+const USAGE = `usage: orch <command> [options]   (orch --version: the installed version)
 
 commands:
   plan <roadmap.md> [--json]     show the plan tree (--infer: the planner agent structures a free-form roadmap)
@@ -41,6 +42,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`orch ${orchVersion()}`);
+    return EXIT.ok;
   }
   const load: (() => Promise<Command>) | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (load === undefined) {

@@ -98,5 +98,6 @@ function designStatus(run: RunSnapshot) {
 function setupLine(setup: TaskSetup): string {
   const what = setup.command === undefined ? 'worktree prepared' : `\`${setup.command}\``;
   const copied = setup.included > 0 ? `, ${setup.included} .worktreeinclude path(s) copied` : '';
-  return `${what} ${setup.outcome} in ${(setup.durationMs / 1000).toFixed(1)} s${copied} (log: ${setup.evidencePath})`;
+  const when = setup.ahead === true ? ', ahead while the task waited for a slot' : '';
+  return `${what} ${setup.outcome} in ${(setup.durationMs / 1000).toFixed(1)} s${copied}${when} (log: ${setup.evidencePath})`;
 }

@@ -1,0 +1,27 @@
+import { strict as assert } from 'node:assert';
+import type { CliIo } from '../../src/cli/cli-io';
+import { runCli } from '../../src/cli/run-cli';
+import type { NewEvent } from '../../src/protocol/events';
+import { roadmapWith, task } from '../support/builders';
+import { useTempDir } from '../support/temp-dir';
+import { writeRun } from '../integration/server-harness';
+
+const RUN_ID = '20260101T001000-abcdef';
+const roadmap = roadmapWith([{ milestone: '0.1', prd: { id: 'PRD-1', tasks: [task('PRD-1', 'T1'), task('PRD-1', 'T2')] } }]);
+
+describe('orch status: a task\'s worktree setup', () => {
+  const dir = useTempDir('orch-status-setup-');
+
+  it('says when a setup ran ahead, while its task waited for a slot, and not for one run at dispatch', async () => {
+    const setup = (taskId: string, ahead: boolean): NewEvent => ({ type: 'task.setup.finished', taskId, command: 'npm ci', outcome: 'succeeded', durationMs: 2_000, evidencePath: `e-${taskId.slice(-2)}.log`, included: 0, ...(ahead ? { ahead: true as const } : {}) });
+    const log = await writeRun(dir.path, RUN_ID, [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap }, setup('PRD-1/T1', false), setup('PRD-1/T2', true)]);
+    await log.close();
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const io: CliIo = { cwd: dir.path, env: {}, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+    assert.equal(await runCli(['status', RUN_ID], io), 0, stderr.join('\n'));
+    const text = stdout.join('\n');
+    assert.match(text, /setup: `npm ci` succeeded in 2\.0 s \(log: e-T1\.log\)/);
+    assert.match(text, /setup: `npm ci` succeeded in 2\.0 s, ahead while the task waited for a slot \(log: e-T2\.log\)/);
+  });
+});

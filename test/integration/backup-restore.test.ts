@@ -104,6 +104,11 @@ describe('orch backup during a live run, orch restore into another folder, orch 
     const run = finish(fx.orch(['run', 'roadmap.md', '--no-dashboard']));
     // T2 wrote two.txt (its tool result is in this request) and the model is answering slowly.
     await fx.model.waitFor((r) => taskOf(r) === 'T2' && r.parsed !== undefined && turnsSinceLastInstruction(r.parsed) > 0, 90_000);
+    // The CLI writes its session file on its own schedule, which can lag its requests on a busy
+    // machine: a backup carries the sessions saved by then, so the test waits for T2's.
+    const sessions = join(fx.env.HOME ?? '', '.claude', 'projects');
+    const saved = () => existsSync(sessions) && readdirSync(sessions).some((d) => d.endsWith('PRD-B-T2') && readdirSync(join(sessions, d)).some((f) => f.endsWith('.jsonl')));
+    for (let waited = 0; !saved() && waited < 30_000; waited += 50) await sleep(50);
     const backup = await cli(fx.workspace, ['backup', '--out', archive]);
     assert.equal(backup.code, 0, backup.err);
     backupOut = backup.out;

@@ -113,4 +113,24 @@ describe('runner: attempts that work', () => {
     assert.ok(resumed?.messages.some((m) => m.toolUses.some((u) => u.name === 'Write')), 'the earlier tool call is there');
     assert.equal(readFileSync(join(box.cwd, 'b.txt'), 'utf8'), 'second');
   });
+
+  it('starts afresh with the whole brief, in the same attempt, when the session to resume is not there', async () => {
+    server = await startScriptedModel({ scenario: writeFile('c.txt', 'fresh') });
+    const c = collector();
+    const gone = '0b7e4c39-3d6c-4c55-9a57-1e0f8f2b1111';
+    const out = await runAttempt(
+      box.request(server.url, { attemptId: 'PRD-1/T1#2', prompt: 'Rework: also write c.txt', freshPrompt: 'The whole brief: write c.txt.\n\nRework: also write c.txt', resumeSessionId: gone, retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, retryOn: [] } }),
+      c.emit,
+    );
+    assert.equal(out.outcome, 'succeeded', out.message);
+    assert.notEqual(out.sessionId, gone);
+    assert.ok(
+      (c.activities('warning') as { message: string }[]).some((a) => a.message.includes(`the Claude session ${gone} to continue is not on this machine`)),
+      'the user is told why the agent starts over',
+    );
+    const requests = server.modelRequests();
+    assert.ok(requests.length > 0);
+    assert.ok(requests[0]?.parsed?.userText.includes('The whole brief: write c.txt.'), 'the fresh session gets the whole brief');
+    assert.equal(readFileSync(join(box.cwd, 'c.txt'), 'utf8'), 'fresh');
+  });
 });

@@ -37,6 +37,8 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   const hub = runMessageHub(ctx);
   const inbox = hub.pendingBrief(taskId);
   const prompt = [rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework, inbox.text].filter((p) => p !== '').join('\n\n');
+  // Should the CLI no longer have the session (a restored backup, another machine), the agent starts afresh with everything.
+  const freshPrompt = resumeSession === undefined ? undefined : [`${brief()}\n\n${rework ?? ''}`, inbox.text].filter((p) => p.trim() !== '').join('\n\n');
   await ctx.log.append({
     type: 'attempt.started',
     taskId,
@@ -56,6 +58,7 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
       retry: plan.router.retryPolicy(taskId, id, plan.model),
       spendWatch: plan.router.spendWatcher(taskId),
       resumeSessionId: resumeSession,
+      ...(freshPrompt === undefined ? {} : { freshPrompt }),
       verify: attemptVerify(ctx, taskId, id),
       ...(ctx.worktrees === undefined ? {} : { betweenWorktreeChanges: ctx.worktrees.betweenChanges.bind(ctx.worktrees) }),
       ...(ctx.warmStarts === undefined ? {} : { warmStarts: ctx.warmStarts }),

@@ -37,6 +37,8 @@ export interface AttemptRequest {
   readonly inactivityTimeoutSec: number;
   /** Rework: resume this Claude session with `prompt` as the follow-up. */
   readonly resumeSessionId?: string;
+  /** The prompt for a fresh session (the whole brief), when the session to resume is not there. Default `prompt`. */
+  readonly freshPrompt?: string;
   readonly retry?: RetryPolicy;
   readonly signal?: AbortSignal;
   /** Give the agent Orch's MCP tools (report_progress, attach_evidence, report_no_change). Default true. */

@@ -67,6 +67,9 @@ function outcomeOf(last: TryResult, totals: Totals, startedAt: number, model: st
   };
 }
 
+/** What the CLI says when `--resume` names a session it does not have. */
+const SESSION_GONE = /No conversation found with session ID/;
+
 const CONTINUE_PROMPT =
   'Your previous turn was cut short by a model API error before you finished. Continue the task from where you left off.';
 
@@ -80,6 +83,7 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
   const pace = policy.pace;
   let paced = 0;
   let previous: TryResult | undefined;
+  let sessionGone = false;
 
   for (;;) {
     const ticket = await pace?.acquire(req.signal);
@@ -105,6 +109,17 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
     totals.inputTokens += last.inputTokens;
     totals.outputTokens += last.outputTokens;
     previous = last;
+    // The CLI has no such session here (a workspace restored from a backup taken before the CLI
+    // saved it, another machine, a cleared config folder): no model call was made, and nothing
+    // is wrong with the work. The agent starts afresh with its whole brief, in this same attempt.
+    if (resumeSessionId !== undefined && !sessionGone && last.outcome !== 'succeeded' && SESSION_GONE.test(last.message ?? '')) {
+      sessionGone = true;
+      emit({ type: 'attempt.activity', attemptId: req.attemptId, activity: { kind: 'warning', message: `the Claude session ${resumeSessionId} to continue is not on this machine: the agent starts afresh with its whole brief` } });
+      resumeSessionId = undefined;
+      prompt = req.freshPrompt ?? req.prompt;
+      if (ticket !== undefined) pace?.done(ticket, true);
+      continue;
+    }
     // A 429 under the shared pace is the run's quota running dry, not this attempt failing:
     // it waits for the shared window and counts against its own, larger allowance.
     const pacedRetry = ticket !== undefined && last.failure === 'rate-limited';
@@ -115,7 +130,7 @@ export async function runAttempt(req: AttemptRequest, emit: (event: NewEvent) =>
     if (pacedRetry) paced += 1;
 
     const retryNumber = totals.tries;
-    const spent = pacedRetry ? paced > (policy.maxPacedRetries ?? DEFAULT_RETRY_POLICY.maxPacedRetries ?? 0) : retryNumber - paced > policy.maxRetries;
+    const spent = pacedRetry ? paced > (policy.maxPacedRetries ?? DEFAULT_RETRY_POLICY.maxPacedRetries ?? 0) : retryNumber - paced - (sessionGone ? 1 : 0) > policy.maxRetries;
     if (last.outcome === 'succeeded' || !retryable(last.failure, policy) || spent) {
       return outcomeOf(last, totals, startedAt, model);
     }

@@ -47,8 +47,10 @@ export class Worktrees {
   /** Where runs before merges without a checkout kept the integration branch checked out. */
   readonly integrationDir: string;
   // Worktree additions and removals take turns, so tasks get theirs in dispatch order (the first
-  // one dispatched is the one that installs what later worktrees reuse); merges move the one
-  // integration branch, so they take turns too, but in a lane of their own.
+  // one dispatched is the one that installs what later worktrees reuse), and because git cannot
+  // add two at once: an add reads every worktree's record and fails on one still being written
+  // ("failed to read .git/worktrees/<name>/commondir", seen with six adds at once, git 2.39).
+  // Merges move the one integration branch, so they take turns too, in a lane of their own.
   private readonly trees = new WorkLane(1);
   private readonly merges = new WorkLane(1);
   private readonly prefetched = new Map<string, Prefetch>();

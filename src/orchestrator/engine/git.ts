@@ -19,3 +19,10 @@ export async function gitOk(cwd: string, args: readonly string[], env: Readonly<
   }
   return result.stdout;
 }
+
+/**
+ * A checkout writes its files with a worker per core (git 2.32+; older ones ignore the key, and
+ * git itself stays sequential under 100 files). Adds take turns, so a big checkout would hold
+ * every later task of the wave: one of 3,000 files took 2.5 s alone, 1.3 s with two workers.
+ */
+export const PARALLEL_CHECKOUT = ['-c', 'checkout.workers=0'] as const;

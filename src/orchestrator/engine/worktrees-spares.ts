@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { GitResult } from './git';
+import { PARALLEL_CHECKOUT, type GitResult } from './git';
 import { pausePoint } from './test-pause';
 import { UNCOMMITTED_LIST } from './worktrees-kept-out';
 
@@ -84,7 +84,7 @@ export class SpareWorktrees {
     }
     await this.move(spare, dir, admin);
     await pausePoint('spare-moved', await this.gitCommonDir(), dir);
-    const switched = await this.git(dir, ['checkout', '-q', '-f', '-b', branch, start]);
+    const switched = await this.git(dir, [...PARALLEL_CHECKOUT, 'checkout', '-q', '-f', '-b', branch, start]);
     if (switched.code === 0) return true;
     await this.discard(dir);
     return false;

@@ -134,4 +134,21 @@ describe('Worktrees', () => {
     assert.doesNotMatch(branches, /P-T1/, 'merged and without a worktree: deleted');
     assert.match(branches, /orch\/run1\/P-T2/, 'not merged: kept');
   });
+
+  it('checks a big worktree out with a worker per core', async () => {
+    const { w, root } = await preparedWorktrees(tmp.path);
+    // Over git's threshold of 100 files for a parallel checkout.
+    for (let i = 0; i < 150; i++) writeFileSync(join(root, `f${i}.txt`), `${i}\n`);
+    await gitOk(root, ['add', '-A']);
+    await gitOk(root, ['commit', '-q', '-m', 'many files']);
+    await gitOk(root, ['branch', '-f', w.integrationBranch, 'HEAD']);
+    const trace = join(tmp.path, 'trace2.json');
+    process.env.GIT_TRACE2_EVENT = trace;
+    try {
+      await w.forTask('P/T1');
+    } finally {
+      delete process.env.GIT_TRACE2_EVENT;
+    }
+    assert.match(readFileSync(trace, 'utf8'), /"argv":\["git","checkout--worker"\]/);
+  });
 });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FileLineCount } from '../../protocol/events';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
-import { git as plainGit, gitOk as plainGitOk } from './git';
+import { git as plainGit, gitOk as plainGitOk, PARALLEL_CHECKOUT } from './git';
 import { mergeWithoutCheckout, type MergedCommits, type MergedTip, type MergeResult, type MergeTips } from './merge-without-checkout';
 import { pausePoint } from './test-pause';
 import { WorkLane } from './work-lane';
@@ -198,10 +198,10 @@ export class Worktrees {
     if (await this.branchExists(branch)) {
       // A resumed task whose folder is gone: drop the stale registration before re-adding it.
       await this.gitOk(this.paths.root, ['worktree', 'prune']);
-      await this.gitOk(this.paths.root, ['worktree', 'add', dir, branch]);
+      await this.gitOk(this.paths.root, [...PARALLEL_CHECKOUT, 'worktree', 'add', dir, branch]);
     } else if (!(await this.spares.takeOut(dir, branch, this.integrationBranch))) {
       // No spare (or git refused one, which creates no branch): a worktree of its own.
-      await this.gitOk(this.paths.root, ['worktree', 'add', '-b', branch, dir, this.integrationBranch]);
+      await this.gitOk(this.paths.root, [...PARALLEL_CHECKOUT, 'worktree', 'add', '-b', branch, dir, this.integrationBranch]);
     }
     await pausePoint('worktree-added', await this.gitCommonDir(), branch);
     await rm(adding, { force: true });

@@ -39,6 +39,14 @@ describe('execInHelper: commands run from small helper processes', function () {
     assert.notEqual(parent.stdout.trim(), String(process.pid));
   });
 
+  it('opens another helper only once the ones running have two commands in flight each', async () => {
+    await closeExecHelpers();
+    const parents = await Promise.all(Array.from({ length: 3 }, () => execInHelper({ file: '/bin/sh', args: ['-c', 'echo $PPID; sleep 0.3'], cwd: dir, env, maxBuffer: 1024 })));
+    const [a, b, c] = parents.map((p) => p.stdout.trim());
+    assert.equal(a, b, 'a pair shares one helper');
+    assert.notEqual(c, a, 'a third, behind two, gets a helper of its own');
+  });
+
   it('writes the input asked for to the command\'s stdin', async () => {
     const result = await execInHelper({ file: '/bin/cat', args: [], cwd: dir, env, maxBuffer: 1024, input: 'delete refs/heads/a\n' });
     assert.deepEqual(result, { code: 0, stdout: 'delete refs/heads/a\n', stderr: '' });

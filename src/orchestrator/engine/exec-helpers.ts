@@ -167,11 +167,15 @@ function close(lane: Lane): void {
   lane.helper.stdin.end();
 }
 
+// A helper costs about 50 ms of CPU to start: a second one is opened only once every helper
+// already has this many commands in flight (a burst of merges and commits), not for a pair.
+const BUSY = 2;
+
 function pickLane(): Lane | undefined {
-  const free = lanes.find((lane) => lane.pending.size === 0);
-  if (free !== undefined) return free;
-  if (lanes.length < POOL_SIZE && !helpersUnavailable) return openLane() ?? lanes[0];
-  return lanes.reduce<Lane | undefined>((best, lane) => (best === undefined || lane.pending.size < best.pending.size ? lane : best), undefined);
+  const least = lanes.reduce<Lane | undefined>((best, lane) => (best === undefined || lane.pending.size < best.pending.size ? lane : best), undefined);
+  if (least !== undefined && least.pending.size < BUSY) return least;
+  if (lanes.length < POOL_SIZE && !helpersUnavailable) return openLane() ?? least;
+  return least;
 }
 
 /**

@@ -95,12 +95,24 @@ export class SpareWorktrees {
     await Promise.allSettled([...this.cleaning]);
   }
 
-  /** Deletes every spare, this Orch's and any a crash left; the caller prunes git's registrations. */
+  /**
+   * Deletes every spare, this Orch's and any a crash left, with git's record of each that names
+   * it (as `worktree prune` would drop it, without a git process); the caller prunes any other.
+   */
   async removeAll(): Promise<void> {
     await this.cleaned();
     this.spares.length = 0;
     const names = await readdir(this.worktreesDir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(SPARE_PREFIX)).map((n) => rm(join(this.worktreesDir, n), { recursive: true, force: true })));
+    await Promise.all(names.filter((n) => n.startsWith(SPARE_PREFIX)).map((n) => this.remove(join(this.worktreesDir, n))));
+  }
+
+  private async remove(spare: string): Promise<void> {
+    const admin = /^gitdir: (.+)$/m.exec(await readFile(join(spare, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
+    await rm(spare, { recursive: true, force: true });
+    // Only a record that still names this folder: one moved on to a task is that task's.
+    if (admin === undefined || !isAbsolute(admin)) return;
+    const named = await readFile(join(admin, 'gitdir'), 'utf8').catch(() => '');
+    if (named.trim() === join(spare, '.git')) await rm(admin, { recursive: true, force: true });
   }
 
   // The worktree's own git folder, when its `.git` file names it by an absolute path (a relative

@@ -334,7 +334,7 @@ export class Worktrees {
     while (this.background.size > 0) await Promise.all([...this.background]);
     await this.trees.run(async () => {
       await this.spares.removeAll();
-      await this.git(this.paths.root, ['worktree', 'prune']);
+      if (await hasWorktreeRecords(await this.gitCommonDir())) await this.git(this.paths.root, ['worktree', 'prune']);
     }, 'background');
     await this.trees.run(() => this.deletions.flush(), 'background').catch((error: unknown) => this.backgroundErrors.push((error as Error).message));
     if (this.committedSinceMaintenance) {

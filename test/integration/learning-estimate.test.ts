@@ -9,7 +9,7 @@ import type { OrchEvent } from '../../src/protocol/events';
 import type { LiveForecast, PlanEstimate } from '../../src/protocol/forecast';
 import type { RunOutcome } from '../../src/orchestrator/engine/start-run';
 import { textReply } from '../../src/scripted-model/reply';
-import { writeTool, type Scenario } from '../../src/scripted-model/scenarios';
+import { slow, writeTool, type Scenario } from '../../src/scripted-model/scenarios';
 import { engineFixture, prd, type EngineFixture } from '../support/engine-fixture';
 import { exited } from '../support/process-exit';
 
@@ -19,10 +19,12 @@ const PRD = prd('PRD-E', [
   { id: 'T3', file: 'three.txt' },
 ]);
 
+// T2 takes a few seconds: it runs on after T1 and T3 have ended, so the forecast made after
+// their ends (at most one a second, forecast-hook.ts) finds a task still left, however fast the rest.
 const scenario: Scenario = (request, context) => {
   const file = /Create (\S+) for/.exec(request.userText)?.[1] ?? 'x.txt';
   if (turnsSinceLastInstruction(request) > 0) return textReply(`Wrote ${file}.`);
-  return writeTool(file, 'done\n')(request, context);
+  return file === 'two.txt' ? slow(2_500, writeTool(file, 'done\n'))(request, context) : writeTool(file, 'done\n')(request, context);
 };
 
 type Forecasted = Extract<OrchEvent, { type: 'forecast.updated' }>;

@@ -24,4 +24,21 @@ describe('orch status: a task\'s worktree setup', () => {
     assert.match(text, /setup: `npm ci` succeeded in 2\.0 s \(log: e-T1\.log\)/);
     assert.match(text, /setup: `npm ci` succeeded in 2\.0 s, ahead while the task waited for a slot \(log: e-T2\.log\)/);
   });
+
+  it('counts the attempts that ran on a CLI started ahead, and says nothing when none did', async () => {
+    const attempt = (n: number, warm: boolean): NewEvent[] => [
+      { type: 'attempt.started', taskId: `PRD-1/T${n}`, attemptId: `PRD-1/T${n}#1`, agent: 'dev', model: 'haiku', prompt: 'p' },
+      { type: 'attempt.activity', attemptId: `PRD-1/T${n}#1`, activity: { kind: 'init', sessionId: `s${n}`, model: 'claude-haiku', tools: [], ...(warm ? { warm: true as const } : {}) } },
+    ];
+    const status = async (runId: string, events: NewEvent[]): Promise<string> => {
+      const log = await writeRun(dir.path, runId, [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap }, ...events]);
+      await log.close();
+      const out: string[] = [];
+      const err: string[] = [];
+      assert.equal(await runCli(['status', runId], { cwd: dir.path, env: {}, out: (t) => void out.push(t), err: (t) => void err.push(t) }), 0, err.join('\n'));
+      return out.join('\n');
+    };
+    assert.match(await status('20260101T001100-abcdef', [...attempt(1, false), ...attempt(2, true)]), /^ {2}started ahead: 1 of 2 attempt\(s\) ran on a CLI loaded while their task waited for a slot$/m);
+    assert.doesNotMatch(await status('20260101T001200-abcdef', attempt(1, false)), /started ahead/);
+  });
 });

@@ -40,6 +40,8 @@ export const statusCommand: Command = async (args, io) => {
     const setup = run.tasks[`${t.prd}/${t.id}`]?.setup;
     if (setup !== undefined) io.out(`            setup: ${setupLine(setup)}`);
   }
+  const ahead = warmStarts(run);
+  if (ahead.warm > 0) io.out(`  started ahead: ${ahead.warm} of ${ahead.of} attempt(s) ran on a CLI loaded while their task waited for a slot`);
   const byModel = Object.entries(status.costs.byModel).map(([m, c]) => `${m} $${c.totalUsd.toFixed(4)}${c.estimatedUsd > 0 ? ` ($${c.estimatedUsd.toFixed(4)} estimated)` : ''}`);
   if (byModel.length > 0) io.out(`  cost by model: ${byModel.join(', ')}`);
   const adapted = adaptationLines(run.adaptations, 5);
@@ -93,6 +95,12 @@ function designStatus(run: RunSnapshot) {
       };
     }),
   };
+}
+
+/** Attempts whose CLI said it was started ahead (`init` with `warm`), of those that got as far as an `init`. */
+function warmStarts(run: RunSnapshot): { readonly warm: number; readonly of: number } {
+  const inits = Object.values(run.attempts).flatMap((a) => a.activity.filter((x) => x.kind === 'init').slice(0, 1));
+  return { warm: inits.filter((x) => x.kind === 'init' && x.warm === true).length, of: inits.length };
 }
 
 function setupLine(setup: TaskSetup): string {

@@ -77,7 +77,9 @@ export async function engineFixture(dir: string, prds: Readonly<Record<string, s
     eventsFile() {
       const runs = join(workspace, '.orch', 'runs');
       const [runId] = existsSync(runs) ? readdirSync(runs) : [];
-      return runId === undefined ? undefined : join(runs, runId, 'events.jsonl');
+      // The run's folder comes a moment before its log: a caller polling for it reads a file that is there.
+      const file = runId === undefined ? undefined : join(runs, runId, 'events.jsonl');
+      return file !== undefined && existsSync(file) ? file : undefined;
     },
     async run(options = {}) {
       const config: OrchConfig = { ...defaultConfig, attemptTimeoutSec: 60, inactivityTimeoutSec: 30, ...options.config };

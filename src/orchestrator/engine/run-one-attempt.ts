@@ -36,9 +36,11 @@ export async function runOneAttempt(ctx: EngineContext, taskId: string, cwd: str
   // Messages that waited for this task (it had not started, or its last attempt ended first) ride in its brief.
   const hub = runMessageHub(ctx);
   const inbox = hub.pendingBrief(taskId);
-  const prompt = [rework === undefined ? brief() : resumeSession === undefined ? `${brief()}\n\n${rework}` : rework, inbox.text].filter((p) => p !== '').join('\n\n');
+  const withInbox = (text: string): string => [text, inbox.text].filter((p) => p !== '').join('\n\n');
+  const whole = (): string => withInbox(rework === undefined ? brief() : `${brief()}\n\n${rework}`);
+  const prompt = resumeSession === undefined || rework === undefined ? whole() : withInbox(rework);
   // Should the CLI no longer have the session (a restored backup, another machine), the agent starts afresh with everything.
-  const freshPrompt = resumeSession === undefined ? undefined : [`${brief()}\n\n${rework ?? ''}`, inbox.text].filter((p) => p.trim() !== '').join('\n\n');
+  const freshPrompt = resumeSession === undefined ? undefined : whole();
   await ctx.log.append({
     type: 'attempt.started',
     taskId,

@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { git, gitOk } from './git';
 import { UNCOMMITTED_LIST } from './worktrees-kept-out';
-import { indexHasUnmergedEntries } from './worktrees-refs';
+import { gitdirPointer, indexHasUnmergedEntries } from './worktrees-refs';
 
 /** A worktree's `.git` file names its git folder: read, it saves a git process per commit. */
 export async function worktreeGitDir(dir: string, runId: string): Promise<string> {
-  const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1];
-  if (pointer !== undefined) return resolve(dir, pointer.trim());
+  const pointer = await gitdirPointer(dir);
+  if (pointer !== undefined) return resolve(dir, pointer);
   return (await gitOk(dir, ['rev-parse', '--absolute-git-dir'], { ORCH_RUN_ID: runId })).trim();
 }
 

@@ -1,9 +1,11 @@
-// What a run's start does to the repository before any worktree: the run-time files excluded
-// from git, and the lock files a crash left behind removed.
+// What a run's start does to the repository before any worktree (the run-time files excluded
+// from git, the lock files a crash left behind removed), and to a task's folder that an earlier
+// run or a kill left behind.
 
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { git, gitOk } from './git';
 
 // Run-time files never belong in the user's history; .git/info/exclude keeps them out of
 // `git status` without touching a tracked file.
@@ -64,4 +66,21 @@ export async function hasOtherRunBranches(gitCommonDir: string, runId: string): 
   if (loose === undefined || loose.some((name) => name !== 'integration')) return true;
   const packed = await readFile(join(gitCommonDir, 'packed-refs'), 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : undefined));
   return packed === undefined || packed.includes(` refs/heads/orch/${runId}/`);
+}
+
+/**
+ * An earlier run's task worktree in this task's folder: its uncommitted work is committed to
+ * its own branch (where it stays, never deleted), then the folder is freed for this run.
+ */
+export async function setAsideForeignWorktree(dir: string, root: string, runId: string, commitAll: (message: string) => Promise<void>): Promise<void> {
+  const env = { ORCH_RUN_ID: runId };
+  // A folder git does not know as a worktree (git would answer for the main repository from
+  // inside it): keep it, renamed, rather than guess what it holds.
+  const top = await git(dir, ['rev-parse', '--show-toplevel'], env);
+  if (top.code !== 0 || resolve(top.stdout.trim()) !== resolve(dir)) {
+    await rename(dir, `${dir}.stale-${Date.now()}`);
+    return;
+  }
+  if ((await git(dir, ['status', '--porcelain'], env)).stdout.trim() !== '') await commitAll('orch: work left in this worktree by an earlier run');
+  await gitOk(root, ['worktree', 'remove', '--force', dir], env);
 }

@@ -33,6 +33,11 @@ export async function readBranchTip(gitCommonDir: string, branch: string): Promi
   return {};
 }
 
+/** The git folder a worktree's `.git` file names (as written: maybe relative), undefined when there is none to read. */
+export async function gitdirPointer(dir: string): Promise<string | undefined> {
+  return /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
+}
+
 /**
  * The branch checked out in a worktree, from its `.git` file and HEAD: `{ branch }`, `{}` for
  * no worktree there or a detached HEAD, undefined when the files cannot tell.

@@ -9,6 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import { PARALLEL_CHECKOUT, type GitResult } from './git';
 import { pausePoint } from './test-pause';
 import { UNCOMMITTED_LIST } from './worktrees-kept-out';
+import { gitdirPointer } from './worktrees-refs';
 
 type Git = (cwd: string, args: readonly string[]) => Promise<GitResult>;
 
@@ -107,7 +108,7 @@ export class SpareWorktrees {
   }
 
   private async remove(spare: string): Promise<void> {
-    const admin = /^gitdir: (.+)$/m.exec(await readFile(join(spare, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
+    const admin = await gitdirPointer(spare);
     await rm(spare, { recursive: true, force: true });
     // Only a record that still names this folder: one moved on to a task is that task's.
     if (admin === undefined || !isAbsolute(admin)) return;
@@ -121,7 +122,7 @@ export class SpareWorktrees {
   // worktree has an empty folder.
   private async movable(dir: string): Promise<string | undefined> {
     if (existsSync(join(dir, '.gitmodules'))) return undefined;
-    const pointer = /^gitdir: (.+)$/m.exec(await readFile(join(dir, '.git'), 'utf8').catch(() => ''))?.[1]?.trim();
+    const pointer = await gitdirPointer(dir);
     if (pointer === undefined || !isAbsolute(pointer) || !existsSync(join(pointer, 'HEAD'))) return undefined;
     this.reftable ??= existsSync(join(await this.gitCommonDir(), 'reftable'));
     return this.reftable ? undefined : pointer;

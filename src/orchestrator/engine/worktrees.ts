@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FileLineCount } from '../../protocol/events';
@@ -11,7 +11,7 @@ import { BranchDeletions, deleteMergedLeftovers } from './worktrees-branch-delet
 import { onlyKeptOut, readKeptOut, UNCOMMITTED_LIST } from './worktrees-kept-out';
 import { linesOfMergedBranch, parseNumstat } from './worktrees-numstat';
 import { commitAll, unresolvedConflicts, worktreeGitDir } from './worktrees-commit';
-import { dropHalfAdded, excludeRuntimeFiles, hasOtherRunBranches, hasWorktreeRecords, removeStaleLocks } from './worktrees-prepare';
+import { dropHalfAdded, excludeRuntimeFiles, hasOtherRunBranches, hasWorktreeRecords, removeStaleLocks, setAsideForeignWorktree } from './worktrees-prepare';
 import { readBranchTip, readCheckedOutBranch } from './worktrees-refs';
 import { SpareWorktrees } from './worktrees-spares';
 
@@ -190,7 +190,7 @@ export class Worktrees {
     if (existsSync(adding)) await dropHalfAdded(await this.gitCommonDir(), dir, () => this.gitOk(this.paths.root, ['worktree', 'prune']));
     if (existsSync(dir)) {
       if ((await this.checkedOutBranch(dir)) === branch) return { dir, created: false };
-      await this.setAsideForeignWorktree(dir);
+      await setAsideForeignWorktree(dir, this.paths.root, this.runId, (message) => this.commitAll(dir, message));
     }
     await writeFile(adding, `${this.runId}\n`);
     // A task run again before its merged branch's deletion came round starts from the integration branch, as one whose branch went.
@@ -225,24 +225,6 @@ export class Worktrees {
   private async commitAll(dir: string, message: string): Promise<void> {
     this.committedSinceMaintenance = true;
     await commitAll(dir, message, this.runId);
-  }
-
-  /**
-   * An earlier run's task worktree in this task's folder: its uncommitted work is committed to
-   * its own branch (where it stays, never deleted), then the folder is freed for this run.
-   */
-  private async setAsideForeignWorktree(dir: string): Promise<void> {
-    // A folder git does not know as a worktree (git would answer for the main repository from
-    // inside it): keep it, renamed, rather than guess what it holds.
-    const top = await this.git(dir, ['rev-parse', '--show-toplevel']);
-    if (top.code !== 0 || resolve(top.stdout.trim()) !== resolve(dir)) {
-      await rename(dir, `${dir}.stale-${Date.now()}`);
-      return;
-    }
-    if ((await this.git(dir, ['status', '--porcelain'])).stdout.trim() !== '') {
-      await this.commitAll(dir, 'orch: work left in this worktree by an earlier run');
-    }
-    await this.gitOk(this.paths.root, ['worktree', 'remove', '--force', dir]);
   }
 
   private async checkedOutBranch(dir: string): Promise<string | undefined> {

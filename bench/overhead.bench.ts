@@ -2,7 +2,8 @@
 // - the same 6 one-file tasks as 6 bare `claude -p` runs and as `orch run` (real CLI, real git
 //   worktrees, the scripted model in a process of its own), one at a time and 6 at once;
 // - six tasks of about 3 seconds (each model answer waits 1 s) at --parallel 6 against six bare
-//   runs at once;
+//   runs at once, with the fixed part of Orch's time (its start and its end) and the run's CPU
+//   split into the CLIs, Orch's own process, and git;
 // - dispatch to the CLI's `system/init`, for Orch and for a bare CLI;
 // - where Orch's time per task goes at --parallel 1 (start-up, verification and merge, the next
 //   dispatch, the end of the run), from its event log;
@@ -15,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from './stats';
-import { bareBatch, CLI, orchBatch, startModelProcess, type OrchRun } from './support/overhead-runs';
+import { bareBatch, CLI, orchBatch, startModelProcess, timedClaude, type OrchRun } from './support/overhead-runs';
 
 const TASKS = 6;
 const REPS = Number(process.env.OVERHEAD_BENCH_REPS ?? 3);
@@ -35,6 +36,29 @@ function line(label: string, values: readonly number[], unit?: (v: number) => st
 
 const ratio = (v: number) => `${v.toFixed(2)}x`;
 const perTask = (runs: readonly OrchRun[], pick: (r: OrchRun) => number) => runs.map((r) => pick(r) / TASKS);
+
+// Six CLIs starting at once keep both cores busy, so in goal 2 every extra ms of CPU is wall time
+// for someone: this splits orch run's CPU into its CLIs (under a timing wrapper), Orch's own
+// process, and the rest (git and Orch's git helpers), next to bare CLIs in the same repetition.
+async function cpuSplit(slowUrl: string, root: string): Promise<void> {
+  const timed = timedClaude(root);
+  const split = { bare: [] as number[], clis: [] as number[], own: [] as number[], rest: [] as number[] };
+  for (let r = 0; r < REPS; r++) {
+    const bare = await bareBatch(slowUrl, root, TASKS, true);
+    timed.take();
+    const run = await orchBatch(slowUrl, root, TASKS, TASKS, CLI, timed.path);
+    const clis = timed.take().reduce((a, b) => a + b, 0);
+    split.bare.push(bare.cpuMs / TASKS);
+    split.clis.push(clis / TASKS);
+    split.own.push(run.ownCpuMs / TASKS);
+    split.rest.push((run.cpuMs - run.ownCpuMs - clis) / TASKS);
+  }
+  console.log(`CPU per task in the runs of goal 2, split (claude under a timing wrapper, ${REPS} more pairs)`);
+  line('bare claude -p', split.bare);
+  line("Orch's claude CLIs (Orch's flags, MCP tools, prompt)", split.clis);
+  line("Orch's own process", split.own);
+  line("git and Orch's git helpers (the rest)", split.rest);
+}
 
 export async function bench(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (the bench times orch as users run it)`);
@@ -78,6 +102,10 @@ export async function bench(): Promise<void> {
     line(`bare claude -p, ${TASKS} at once`, bare.slow);
     line(`orch run --parallel ${TASKS}`, slow.map((r) => r.wallMs));
     line('orch / bare (goal <= 1.05x)', slow.map((o, i) => o.wallMs / (bare.slow[i] ?? 0)), ratio);
+    line('  of it, orch run spawned -> first attempt.started', slow.map((r) => r.startupMs));
+    line('  of it, last task.verified -> process end', slow.map((r) => r.shutdownMs));
+    line('  those two as a share of bare\'s wall time', slow.map((r, i) => (100 * (r.startupMs + r.shutdownMs)) / (bare.slow[i] ?? 0)), (v) => `${v.toFixed(1)} %`);
+    await cpuSplit(model.slowUrl, root);
     console.log('\nWhere a task\'s time goes, one at a time (per task unless said)');
     line('dispatch -> init, bare (spawn -> system/init)', bare.init);
     line('dispatch -> init, Orch (attempt.started -> init)', seq.flatMap((r) => r.initMs));

@@ -165,8 +165,37 @@ interface LoggedEvent {
   readonly activity?: { readonly kind: string; readonly warm?: true };
 }
 
+/** A `--claude-path` that runs the CLI as its child and adds the CPU of each run (the CLI and
+ * the processes it waited for) to a file, so that an Orch run's CPU can be split between its CLIs
+ * and the rest. Not an `exec`: the shell stays to read the times, at about 1 ms of CPU a run. */
+export interface TimedClaude {
+  readonly path: string;
+  /** CPU ms of each CLI run since the last call (the preflight's `--version` is not counted). */
+  take(): number[];
+}
+
+export function timedClaude(root: string): TimedClaude {
+  const path = join(root, 'timed-claude.sh');
+  const log = join(root, 'timed-claude.log');
+  writeFileSync(log, '');
+  writeFileSync(
+    path,
+    `#!/bin/sh\nif [ "$1" = --version ]; then exec ${JSON.stringify(CLAUDE_BIN)} "$@"; fi\n${JSON.stringify(CLAUDE_BIN)} "$@"\ncode=$?\ntimes >> ${JSON.stringify(log)}\nexit $code\n`,
+    { mode: 0o755 },
+  );
+  return {
+    path,
+    take() {
+      const lines = readFileSync(log, 'utf8').trim().split('\n').filter((l) => l !== '');
+      writeFileSync(log, '');
+      // `times` prints the shell's own times, then its children's (not in a pipe: a subshell's are its own).
+      return lines.filter((_, i) => i % 2 === 1).map((l) => [...l.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0));
+    },
+  };
+}
+
 /** `orch run` as users run it (`node dist/cli.js`, after `npm run build`). */
-export async function orchBatch(url: string, root: string, tasks: number, parallel: number, cli = CLI): Promise<OrchRun> {
+export async function orchBatch(url: string, root: string, tasks: number, parallel: number, cli = CLI, claudePath = CLAUDE_BIN): Promise<OrchRun> {
   const ws = mkdtempSync(join(root, 'ws-'));
   // One HOME for the whole bench, as a user has: what Orch caches per user (the claude --version check) counts.
   const home = join(root, 'home');
@@ -177,7 +206,7 @@ export async function orchBatch(url: string, root: string, tasks: number, parall
   writeFileSync(preload, `process.on('exit', () => { const c = process.cpuUsage(); require('fs').writeFileSync(process.env.ORCH_BENCH_CPU_REPORT, String((c.user + c.system) / 1000)); });\n`);
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const { done } = timedSpawn(process.execPath, ['--require', preload, cli, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', CLAUDE_BIN], {
+  const { done } = timedSpawn(process.execPath, ['--require', preload, cli, 'run', 'roadmap.md', '--workspace', ws, '--parallel', String(parallel), '--no-dashboard', '--claude-path', claudePath], {
     cwd: ws,
     env: { ...claudeEnv(url, home), ORCH_BENCH_CPU_REPORT: report },
   });

@@ -13,7 +13,8 @@ describe('orch status: a task\'s worktree setup', () => {
   const dir = useTempDir('orch-status-setup-');
 
   it('says when a setup ran ahead, while its task waited for a slot, and not for one run at dispatch', async () => {
-    const setup = (taskId: string, ahead: boolean): NewEvent => ({ type: 'task.setup.finished', taskId, command: 'npm ci', outcome: 'succeeded', durationMs: 2_000, evidencePath: `e-${taskId.slice(-2)}.log`, included: 0, ...(ahead ? { ahead: true as const } : {}) });
+    // Written in a folder the workspace has since been moved from: the log is named where it is now.
+    const setup = (taskId: string, ahead: boolean): NewEvent => ({ type: 'task.setup.finished', taskId, command: 'npm ci', outcome: 'succeeded', durationMs: 2_000, evidencePath: `/old/place/.orch/runs/${RUN_ID}/evidence/e-${taskId.slice(-2)}.log`, included: 0, ...(ahead ? { ahead: true as const } : {}) });
     const log = await writeRun(dir.path, RUN_ID, [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap }, setup('PRD-1/T1', false), setup('PRD-1/T2', true)]);
     await log.close();
     const stdout: string[] = [];
@@ -21,8 +22,9 @@ describe('orch status: a task\'s worktree setup', () => {
     const io: CliIo = { cwd: dir.path, env: {}, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
     assert.equal(await runCli(['status', RUN_ID], io), 0, stderr.join('\n'));
     const text = stdout.join('\n');
-    assert.match(text, /setup: `npm ci` succeeded in 2\.0 s \(log: e-T1\.log\)/);
-    assert.match(text, /setup: `npm ci` succeeded in 2\.0 s, ahead while the task waited for a slot \(log: e-T2\.log\)/);
+    const logOf = (name: string) => `(log: .orch/runs/${RUN_ID}/evidence/${name})`;
+    assert.ok(text.includes(`setup: \`npm ci\` succeeded in 2.0 s ${logOf('e-T1.log')}`), text);
+    assert.ok(text.includes(`setup: \`npm ci\` succeeded in 2.0 s, ahead while the task waited for a slot ${logOf('e-T2.log')}`), text);
   });
 
   it('counts the attempts that ran on a CLI started ahead, and says nothing when none did', async () => {

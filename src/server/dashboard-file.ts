@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { dashboardAnswers } from '../orchestrator/workspace/stale-dashboard-file';
+import { ignoreRuntimeFiles } from '../orchestrator/workspace/runtime-ignore';
 
 export interface DashboardFile {
   readonly url: string;
@@ -12,6 +13,7 @@ export interface DashboardFile {
 export async function writeDashboardFile(file: string, contents: DashboardFile): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   await mkdir(dirname(file), { recursive: true });
+  await ignoreRuntimeFiles(dirname(file));
   await rm(temp, { force: true });
   await writeFile(temp, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await rename(temp, file);

@@ -1,4 +1,6 @@
-import { open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ignoreRuntimeFiles } from '../workspace/runtime-ignore';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 import { auditFile, entryHash, GENESIS, localActor, type AuditEntry, type AuditRecord } from './audit-entry';
 import { withFileLock } from './file-lock';
@@ -31,6 +33,8 @@ async function lastLine(file: string): Promise<string | undefined> {
  * returning: a caller that goes on to act has its record on disk first.
  */
 export async function appendAudit(file: string, record: AuditRecord): Promise<AuditEntry> {
+  await mkdir(dirname(file), { recursive: true });
+  await ignoreRuntimeFiles(dirname(file));
   return withFileLock(`${file}.lock`, async () => {
     const last = await lastLine(file);
     let prev = GENESIS;

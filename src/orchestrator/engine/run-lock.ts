@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ignoreRuntimeFiles } from '../workspace/runtime-ignore';
 
 export interface LockHolder {
   readonly pid: number;
@@ -36,6 +37,7 @@ export class LockedError extends Error {
  */
 export async function acquireRunLock(file: string, holder: Omit<LockHolder, 'pid' | 'host' | 'since' | 'startTime'>): Promise<() => Promise<void>> {
   await mkdir(dirname(file), { recursive: true });
+  await ignoreRuntimeFiles(dirname(file));
   const startTime = processStartTime(process.pid);
   const mine: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(startTime === undefined ? {} : { startTime }), ...holder };
   for (let tries = 0; tries < 3; tries++) {

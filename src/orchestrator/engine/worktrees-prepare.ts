@@ -6,10 +6,12 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { git, gitOk } from './git';
+import { RUNTIME_ENTRIES } from '../workspace/runtime-ignore';
 
-// Run-time files never belong in the user's history; .git/info/exclude keeps them out of
-// `git status` without touching a tracked file.
-const EXCLUDES = ['.orch/runs/', '.orch/worktrees/', '.orch/cache/', '.orch/orch.json', '.orch/lock.json', '.orch/dashboard.json'];
+// Run-time files never belong in the user's history. .orch/.gitignore keeps them out of `git
+// status`, unless the user has a .gitignore there of their own: .git/info/exclude covers that case
+// without touching a tracked file.
+const EXCLUDES = RUNTIME_ENTRIES.map((entry) => `.orch/${entry}`);
 
 export async function excludeRuntimeFiles(gitCommonDir: string): Promise<void> {
   const excludeFile = join(gitCommonDir, 'info', 'exclude');

@@ -4,6 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors';
 import { withFileLock } from '../audit/file-lock';
+import { ignoreRuntimeFiles } from '../workspace/runtime-ignore';
 import type { WorkspacePaths } from '../workspace/workspace-paths';
 
 export type TokenScope = 'read' | 'control';
@@ -69,6 +70,7 @@ export function readTokens(file: string): readonly StoredToken[] {
 
 async function writeTokens(file: string, tokens: readonly StoredToken[]): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
+  await ignoreRuntimeFiles(dirname(file));
   const temp = `${file}.${process.pid}.tmp`;
   await rm(temp, { force: true });
   await writeFile(temp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

@@ -35,14 +35,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   try {
     return await (await load())(rest, io);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, name);
   } finally {
     // The run is over: its agents' tool server goes too, unless another command here still uses it.
     await closeSharedToolServerIfIdle();
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, command: string): number {
   if (error instanceof InputError || error instanceof InputErrors) {
     io.err(error instanceof InputError ? `orch: ${error.format()}` : `orch: invalid input:\n${error.message}`);
     return EXIT.usage;
@@ -52,8 +52,9 @@ function reportError(error: unknown, io: CliIo): number {
     io.err(`orch: ${error.message}`);
     return EXIT.usage;
   }
+  // The command's own usage: the whole list would bury the line that matters.
   if (error instanceof UsageError) {
-    io.err(`orch: ${error.message}\n\n${USAGE}`);
+    io.err(`orch: ${error.message}\n\n${commandHelp(command)}`);
     return EXIT.usage;
   }
   io.err(`orch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -39,4 +39,12 @@ describe('orch <command> --help', () => {
     assert.equal(code, 2);
     assert.match(err, /--help/);
   });
+
+  it("answers a usage error with the command's own usage, not the whole list", async () => {
+    const { code, err } = await cli(['run', '--parallel', 'many']);
+    assert.equal(code, 2);
+    assert.match(err, /^orch: expected <roadmap\.md>|^orch: --parallel/);
+    assert.match(err, /--parallel N {8}agents at once/);
+    assert.doesNotMatch(err, /^ {2}(plan|status|token) /m);
+  });
 });

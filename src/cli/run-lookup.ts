@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { RUN_ID_PATTERN } from '../protocol/dashboard-messages';
 import { foldEvents } from '../protocol/fold';
 import type { RunSnapshot } from '../protocol/run-snapshot';
 import { InputError } from '../orchestrator/errors';
@@ -10,6 +11,8 @@ import type { CliIo } from './cli-io';
 
 /** The run a read-only command is about: the one named, else the workspace's latest. */
 export async function findRunId(paths: WorkspacePaths, runId: string | undefined): Promise<string> {
+  // Run ids name folders: one that could leave .orch/runs/ (`../x`) names no run, whatever is there.
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) throw new InputError(`${JSON.stringify(runId)} is not a run id`, undefined, "'orch status' names the latest run; the ids are the folders of .orch/runs/");
   if (runId !== undefined) return runId;
   const latest = (await OrchStore.open(paths.storeFile)).latestRun();
   if (latest === undefined) throw new InputError('no runs in this workspace yet', { file: paths.storeFile }, "start one with 'orch run <roadmap.md>'");

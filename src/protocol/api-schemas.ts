@@ -21,7 +21,7 @@ export const healthSchema = z.strictObject({ status: z.literal('ok') }).meta({ i
 export const runSummarySchema = z
   .strictObject({
     runId: z.string(),
-    state: z.enum([...RUN_STATES, 'unknown']),
+    state: z.enum(RUN_STATES),
     roadmapFile: z.string(),
     startedAt: z.string(),
     updatedAt: z.string(),

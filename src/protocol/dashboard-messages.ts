@@ -12,7 +12,7 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export interface RunSummary {
   readonly runId: string;
-  readonly state: RunState | 'unknown';
+  readonly state: RunState;
   readonly roadmapFile: string;
   readonly startedAt: string;
   readonly updatedAt: string;

@@ -9,16 +9,16 @@ const RUNS_KEPT = 50;
 
 /**
  * The runs of one roadmap in this workspace, oldest first, each folded from its own event log.
- * A run the index lost (state `unknown`) counts when its log names the roadmap; a log that cannot
- * be read is an error naming the file, since a silently shorter curve would mislead.
+ * A run the index lost counts too (listRuns reads its roadmap from its log); a log that cannot be
+ * read is an error naming the file, since a silently shorter curve would mislead.
  */
 export async function readRunHistory(paths: WorkspacePaths, roadmapFile: string): Promise<RunHistory> {
-  const candidates = (await listRuns(paths)).filter((r) => r.roadmapFile === roadmapFile || r.state === 'unknown');
+  const candidates = (await listRuns(paths)).filter((r) => r.roadmapFile === roadmapFile);
   const points: RunHistoryPoint[] = [];
   for (const summary of candidates) {
     if (points.length >= RUNS_KEPT) break;
     const run = foldEvents((await readEventLog(paths.eventsFile(summary.runId))).events);
-    if (run === undefined || (summary.roadmapFile !== roadmapFile && run.roadmapFile !== roadmapFile)) continue;
+    if (run === undefined) continue;
     points.push(historyPoint(run));
   }
   return { roadmapFile, runs: points.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId)) };

@@ -57,4 +57,14 @@ describe('orch token and orch audit', () => {
     const printed = await cli(['audit']);
     assert.match(printed.out, /#1 \S+ cli:\S+ from pid \d+: token\.create requested a/);
   });
+
+  it('audit names the lines it cannot read instead of leaving them out in silence', async () => {
+    assert.equal((await cli(['token', 'create', '--name', 'ci', '--scope', 'read'])).code, 0);
+    const file = join(tmp.path, '.orch', 'audit.jsonl');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{cut short\n`);
+    const listed = await cli(['audit']);
+    assert.equal(listed.code, 0);
+    assert.match(listed.out, /token\.create succeeded/);
+    assert.match(listed.err, /audit\.jsonl:3: 1 line\(s\) not valid JSON, left out \(lines 3\)/);
+  });
 });

@@ -18,13 +18,17 @@ export const auditCommand: Command = async (args, io) => {
     else for (const p of problems) io.err(`orch: audit: ${file}:${p.line}: ${p.message}`);
     return problems.length === 0 ? EXIT.ok : EXIT.taskFailed;
   }
-  const entries = lines.flatMap((l) => {
+  const unreadable: number[] = [];
+  const entries = lines.flatMap((l, i) => {
     try {
       return [JSON.parse(l) as AuditEntry];
     } catch {
+      unreadable.push(i + 1);
       return [];
     }
   });
+  // Shown, never dropped in silence: a damaged line is what an audit log exists to reveal.
+  if (unreadable.length > 0) io.err(`orch: warning: ${file}:${unreadable[0]!}: ${unreadable.length} line(s) not valid JSON, left out (lines ${unreadable.join(', ')}); 'orch audit --verify' checks the chain`);
   if (values.json === true) {
     io.out(JSON.stringify({ entries }, null, 2));
     return EXIT.ok;

@@ -4,6 +4,7 @@ import { BROWSER_ENGINES } from '../../protocol/browser-check';
 import { DEFAULT_PHASES } from '../../protocol/domain';
 import { ALERT_KINDS } from '../../protocol/events-alerts';
 import { InputError, InputErrors } from '../errors';
+import { jsonErrorLine } from '../json-error-line';
 import { adaptSettings } from './adapt-settings';
 
 const modelOverride = z
@@ -141,9 +142,4 @@ function lineOfKey(text: string, key: string | undefined): number {
   if (key === undefined) return 1;
   const index = text.search(new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`));
   return index < 0 ? 1 : text.slice(0, index).split('\n').length;
-}
-
-function jsonErrorLine(text: string, error: unknown): number {
-  const match = /position (\d+)/.exec(String((error as Error).message));
-  return match === null ? 1 : text.slice(0, Number(match[1])).split('\n').length;
 }

@@ -174,11 +174,19 @@ async function withRun(
   // Worktrees are made through a helper process: it boots while the run's files are opened.
   if (deps.noGit !== true) startExecHelper();
   const release = await acquireRunLock(deps.paths.lockFile, { command: `orch ${command}`, runId });
-  await removeStaleDashboardFile(deps.paths.dashboardFile);
   // Agents and checks see both environments, so either may print a key from them.
   const redact = redactor(secretsOf({ ...process.env, ...deps.env }, deps.config.redact));
-  const log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redact);
-  const store = await OrchStore.open(deps.paths.storeFile);
+  let log: EventLog;
+  let store: OrchStore;
+  try {
+    await removeStaleDashboardFile(deps.paths.dashboardFile);
+    // The store before the log: a damaged store stops a new run before its folder exists.
+    store = await OrchStore.open(deps.paths.storeFile);
+    log = await EventLog.open(deps.paths.eventsFile(runId), runId, deps.clock, redact);
+  } catch (error) {
+    await release();
+    throw error;
+  }
   let state: RunSnapshot | undefined;
   for (const event of log.events) state = foldEvent(state, event);
   log.subscribe((event) => {

@@ -22,11 +22,13 @@ describe('OrchStore', () => {
     assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
   });
 
-  it('refuses a damaged file instead of overwriting it with an empty index', async () => {
+  it('refuses a damaged file instead of overwriting it with an empty index, naming the file and line', async () => {
     const file = join(tmp.path, 'orch.json');
-    writeFileSync(file, '{"version":1,"runs":[');
-    await assert.rejects(OrchStore.open(file), SyntaxError);
-    assert.equal(readFileSync(file, 'utf8'), '{"version":1,"runs":[');
+    for (const [text, line] of [['{"version":1,"runs":[', 1], ['{\n  "version": 1,\n  "runs": [}\n', 3], ['', 1]] as const) {
+      writeFileSync(file, text);
+      await assert.rejects(OrchStore.open(file), (e: unknown) => e instanceof InputError && e.file === file && e.line === line && e.hint !== undefined);
+      assert.equal(readFileSync(file, 'utf8'), text);
+    }
   });
 
   it('refuses valid JSON that is not its index, naming what is wrong', async () => {

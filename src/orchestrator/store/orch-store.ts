@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { RunState } from '../../protocol/domain';
 import { compareIsoTimes } from '../../protocol/iso-time';
 import { InputError } from '../errors';
+import { jsonErrorLine } from '../json-error-line';
 import { outcomeRecord, type OutcomeRecord } from './outcome-record';
 
 // `.orch/orch.json`: the index of runs and what Orch learns across runs. This module is its
@@ -275,11 +276,23 @@ function newestPerBucket(all: readonly RoutingRecord[]): RoutingRecord[] {
   return kept;
 }
 
+// True of both ways the file can be bad: the run logs hold each run's own record, and a run
+// resumed is indexed again, but nothing rebuilds what earlier runs taught.
+const DAMAGE_HINT =
+  "move it aside and Orch starts a new one: the run logs under .orch/runs/ are intact, but the run index and what earlier runs taught start over; or put back a good copy, e.g. workspace/.orch/orch.json from an 'orch backup' archive";
+
 /** Reads the file, refusing (never overwriting) one that is not Orch's. */
 async function read(db: Low<OrchData>, file: string): Promise<void> {
-  await db.read();
+  try {
+    await db.read();
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // Read again for the line only when it failed: lowdb parses the file itself.
+    const text = await readFile(file, 'utf8').catch(() => '');
+    throw new InputError(`invalid JSON: ${error.message}; Orch will not overwrite it`, { file, line: jsonErrorLine(text, error) }, DAMAGE_HINT);
+  }
   const bad = damage(db.data);
-  if (bad !== undefined) throw new InputError(`${bad}: the file is damaged; Orch will not overwrite it (its run logs under .orch/runs/ are intact)`, { file });
+  if (bad !== undefined) throw new InputError(`${bad}: the file is damaged; Orch will not overwrite it`, { file }, DAMAGE_HINT);
 }
 
 // Only the routing records are read field by field; runs are shown as written.

@@ -57,6 +57,34 @@ describe('orch pause --wait and orch resume when the run has ended (processes)',
     }
   });
 
+  it('a pause asked for while the last task runs lets the run complete: exit 0, and `orch pause --wait` says so', async () => {
+    // The only task's model calls wait until the pause has been asked for, so it lands mid-task.
+    let release = (): void => {};
+    const asked = new Promise<void>((resolve) => (release = resolve));
+    const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, async (request, context) => {
+      await asked;
+      return demoScenario(request, context);
+    });
+    const runner = fixture.orch(['run', 'roadmap.md', '--no-dashboard']);
+    try {
+      const run = watch(runner);
+      await until(() => fixture.eventsFile() !== undefined && readFileSync(fixture.eventsFile()!, 'utf8').includes('"attempt.started"'), 'the first attempt', runner);
+      const pauser = fixture.orch(['pause', '--wait']);
+      const pause = watch(pauser);
+      await until(() => /asked Orch \(pid \d+\) to pause/.test(pause.out()), 'the pause request', pauser);
+      release();
+      assert.equal(await pause.done, 0, pause.out());
+      assert.match(pause.out(), /run \S+ is completed/);
+      assert.equal(await run.done, 0, run.out());
+      const events = readFileSync(fixture.eventsFile()!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; state?: string; message?: string });
+      assert.deepEqual(events.filter((e) => e.type.startsWith('run.') && e.type !== 'run.started').map((e) => `${e.type} ${e.state ?? ''}`.trim()), ['run.finished completed']);
+      assert.ok(events.some((e) => e.type === 'warning.raised' && /nothing was left to pause/.test(e.message ?? '')), 'the log says why the pause did not hold');
+    } finally {
+      runner.kill('SIGKILL');
+      await fixture.model.close();
+    }
+  });
+
   it('`orch resume` of a finished run whose process still holds the lock reports the end state and its exit code', async () => {
     const failing = route([{ when: promptIncludes('`a.txt`'), then: finishReply('Done.') }], demoScenario);
     const fixture = await engineFixture(tmp.path, { 'a.md': prd('PRD-A', [{ id: 'T1', file: 'a.txt' }]) }, failing);

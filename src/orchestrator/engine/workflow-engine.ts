@@ -137,12 +137,18 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
         await Promise.race([...inFlight.values(), gate.changed()]);
         continue;
       }
-      await settleAhead(ctx);
-      await ctx.log.append({ type: 'run.paused', reason: 'user', message: `paused by ${gate.by}; running tasks finished first` });
-      await gate.untilResumed(ctx.signal);
-      if (ctx.signal.aborted) break;
-      await ctx.log.append({ type: 'run.resumed' });
-      continue;
+      if (workLeft(ctx)) {
+        await settleAhead(ctx);
+        await ctx.log.append({ type: 'run.paused', reason: 'user', message: `paused by ${gate.by}; running tasks finished first` });
+        await gate.untilResumed(ctx.signal);
+        if (ctx.signal.aborted) break;
+        await ctx.log.append({ type: 'run.resumed' });
+        continue;
+      }
+      // Paused with nothing left to start, a finished run would wait for a resume holding its
+      // lock: it ends as it would have without the pause, which is withdrawn.
+      await ctx.log.append({ type: 'warning.raised', message: `${gate.by} came as the last tasks ended: nothing was left to pause, so the run finishes instead` });
+      gate.resume();
     }
     const fatal = runWideFailure(ctx, earlierAttempts);
     if (fatal !== undefined) {
@@ -231,6 +237,12 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
   await Promise.allSettled(inFlight.values());
   await settleWorktrees(ctx);
   return finish(ctx);
+}
+
+/** A task that could still start or is mid-flight after a resume: what a pause would hold back. */
+function workLeft(ctx: EngineContext): boolean {
+  const tasks = Object.values(ctx.state().tasks);
+  return schedule(ctx.state(), ctx.config.phases).ready.length > 0 || tasks.some((t) => t.state === 'running' || t.state === 'verifying');
 }
 
 // Before the run's last word: the background removals are done, or their failures said.

@@ -2,7 +2,7 @@
 // against the scripted model), answers with the run id once that process holds the workspace,
 // and the run completes; the start is in the audit log under the token's name, once.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoScenario } from '../../src/cli/demo/demo-scenario';
@@ -13,7 +13,7 @@ import { workspacePaths } from '../../src/orchestrator/workspace/workspace-paths
 import { CLAUDE_BIN } from '../support/claude-harness';
 import { engineFixture, prd, REPO_ROOT } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
-import { http, startTestServer } from './server-harness';
+import { bearer, http, startTestServer } from './server-harness';
 
 describe('POST /api/v1/runs starts a run that completes', function () {
   this.timeout(180_000);
@@ -59,6 +59,30 @@ describe('POST /api/v1/runs starts a run that completes', function () {
     } finally {
       await server.close();
       await fixture.model.close();
+    }
+  });
+
+  it('answers 400 with every detail of an input error of several lines, without the CLI\'s prefix', async () => {
+    const workspace = join(tmp.path, 'bad-config');
+    mkdirSync(join(workspace, '.orch'), { recursive: true });
+    writeFileSync(join(workspace, 'roadmap.md'), '# Roadmap\n');
+    writeFileSync(join(workspace, '.orch', 'config.json'), '{\n  "parallel": "two",\n  "bogusKey": 1\n}\n');
+    const server = await startTestServer(workspace, { orch: { argv: [process.execPath, '--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, 'src/cli/main.ts')], env: {} } });
+    try {
+      const reply = await http(server.port, {
+        method: 'POST',
+        path: '/api/v1/runs',
+        headers: { ...bearer(server), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ roadmap: 'roadmap.md' }),
+      });
+      assert.equal(reply.status, 400, reply.body);
+      const { ok, error } = reply.json() as { ok: boolean; error: string };
+      assert.equal(ok, false);
+      assert.match(error, /config\.json:2: parallel: /, error);
+      assert.match(error, /config\.json:3: unknown key "bogusKey"/, error);
+      assert.doesNotMatch(error, /(^|\n)orch: /, error);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -71,11 +71,35 @@ export const startRunHandler: RouteHandler = async ({ res, body, outcome }, cont
       return sendJson(res, 202, { ok: true, value: { runId: holder.runId, pid: holder.pid, log } });
     }
     if (exitCode !== undefined) {
-      const said = (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('orch: ') && !l.startsWith('orch: warning'));
-      const why = said.join('; ') || `orch run exited ${exitCode} before starting; see ${log}`;
-      return sendError(res, said.some((l) => l.includes('another Orch process')) ? 409 : exitCode === 2 ? 400 : 500, why);
+      const said = childError(await readFile(logFile, 'utf8').catch(() => ''));
+      const why = said ?? `orch run exited ${exitCode} before starting; see ${log}`;
+      return sendError(res, said?.includes('another Orch process') === true ? 409 : exitCode === 2 ? 400 : 500, why);
     }
   }
   child.kill('SIGTERM');
   return sendError(res, 504, `orch run did not start within ${START_TIMEOUT_MS / 1000} s; stopped it; see ${log}`);
 };
+
+const PREFIX = 'orch: ';
+
+/**
+ * What the child said when it gave up, all of it: an error of several lines (each bad key of a
+ * config file) names its details on the lines after its first. Warnings are not why it stopped,
+ * the usage after a blank line is the CLI's, not the request's, and the CLI's `orch: ` prefix means
+ * nothing in a JSON reply.
+ */
+function childError(log: string): string | undefined {
+  const lines = log.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(PREFIX) && !isWarning(l));
+  if (start === -1) return undefined;
+  const end = lines.indexOf('', start);
+  const said = lines
+    .slice(start, end === -1 ? undefined : end)
+    .filter((l) => !isWarning(l))
+    .map((l) => (l.startsWith(PREFIX) ? l.slice(PREFIX.length) : l));
+  return said.join('\n');
+}
+
+function isWarning(line: string): boolean {
+  return line.startsWith(`${PREFIX}warning`);
+}

@@ -49,6 +49,9 @@ const OPTIONS: Readonly<Record<string, string>> = {
   --task ID           requeue only this failed, blocked or cancelled task (repeatable)
   --budget USD        a new spending limit for the run
   --port N, --no-dashboard, --no-git, --queue URL, --claude-path FILE, --workspace DIR: as for run`,
+  serve: `options:
+  --port N            the port on 127.0.0.1 (default: "dashboardPort" in .orch/config.json, else 8080;
+                      when it is taken, the next free one)`,
 };
 
 const WORKSPACE_NOTE = 'Every command that reads a workspace also takes --workspace DIR (default: the current folder).';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { useTempDir } from '../support/temp-dir';
@@ -86,4 +86,69 @@ describe('dashboard server lifecycle and orch serve', () => {
     assert.equal(code, 2);
     assert.match(stderr, /--port must be a whole number from 0 to 65535, got "eighty"/);
   });
+
+  it('orch serve refuses a bad .orch/config.json with exit 2, naming each bad line, as orch run does', async function () {
+    this.timeout(180_000);
+    mkdirSync(join(dir.path, '.orch'));
+    writeFileSync(join(dir.path, '.orch', 'config.json'), '{\n  "dashboardPort": "eighty",\n  "bogusKey": 1\n}\n');
+    const serve = orchServe(['--port', '0', '--workspace', dir.path]);
+    try {
+      // A served dashboard prints its URL: then the file was not refused.
+      const code = await Promise.race([serve.exited, serve.url().then(() => 'served')]);
+      assert.equal(code, 2, serve.output());
+      assert.match(serve.output(), /config\.json:2: dashboardPort: /);
+      assert.match(serve.output(), /config\.json:3: unknown key "bogusKey"/);
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  });
+
+  it('orch serve listens on "dashboardPort" of .orch/config.json when --port is absent', async function () {
+    this.timeout(180_000);
+    const blocker = await occupy(0);
+    const free = (blocker.address() as { port: number }).port;
+    await new Promise((done) => blocker.close(done));
+    mkdirSync(join(dir.path, '.orch'));
+    writeFileSync(join(dir.path, '.orch', 'config.json'), JSON.stringify({ dashboardPort: free }));
+    const serve = orchServe(['--workspace', dir.path]);
+    try {
+      assert.equal(await serve.url(), free, serve.output());
+      const file = JSON.parse(readFileSync(join(dir.path, '.orch', 'dashboard.json'), 'utf8')) as { port: number };
+      assert.equal(file.port, free);
+      serve.child.kill('SIGTERM');
+      assert.equal(await serve.exited, 0, serve.output());
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  });
 });
+
+/** `orch serve` as its own process, so a test that fails still stops it (by killing it). */
+function orchServe(args: readonly string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  let ended = false;
+  const exited = new Promise<number | null>((done) =>
+    child.on('exit', (code) => {
+      ended = true;
+      done(code);
+    }),
+  );
+  return {
+    child,
+    exited,
+    output: () => `stdout: ${stdout}\nstderr: ${stderr}`,
+    /** The port of the URL it printed; never settles if it exits first. */
+    async url(): Promise<number> {
+      for (;;) {
+        const match = /http:\/\/127\.0\.0\.1:(\d+)\/#token=/.exec(stdout);
+        if (match !== null) return Number(match[1]);
+        if (ended) return new Promise(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { loadConfig } from '../../orchestrator/config/orch-config';
 import { startDashboardServer } from '../../server/dashboard-server';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
@@ -10,9 +11,11 @@ import { workspaceOf } from '../run-lookup';
 /** `orch serve [--port N] [--workspace DIR]`: the dashboard until SIGINT or SIGTERM. */
 export const serveCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, { port: { type: 'string' }, workspace: { type: 'string' } }, { min: 0, max: 0, names: 'no arguments' });
-  const port = values.port === undefined ? 8080 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const paths = workspaceOf(io, values.workspace);
+  // The same file as run's, read the same way: a bad one is refused here too, not served around.
+  const config = await loadConfig(paths.configFile);
+  const port = values.port === undefined ? config.dashboardPort : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const root = packageRoot();
   const server = await startDashboardServer({
     workspace: paths.root,

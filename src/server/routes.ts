@@ -60,7 +60,7 @@ export interface ApiRoute {
 // docs/design.md §5. Run ids never contain '/'.
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/health', scope: 'public', summary: 'says a dashboard is here; no token', response: healthSchema, handler: healthHandler },
-  { method: 'GET', path: '/openapi.json', scope: 'public', summary: 'this document; no token', response: openApiDocumentSchema, bare: true, v1Only: true, handler: openApiHandler },
+  { method: 'GET', path: '/openapi.json', scope: 'read', summary: 'this document', response: openApiDocumentSchema, bare: true, v1Only: true, handler: openApiHandler },
   { method: 'GET', path: '/runs', scope: 'read', summary: "the workspace's runs", response: runSummarySchema.array(), handler: listRunsHandler },
   {
     method: 'POST',

@@ -84,7 +84,7 @@ describe('/api/v1: OpenAPI, scoped tokens and the audit log', function () {
     const file = tokensFile(workspacePaths(dir));
     viewer = (await createToken(file, { name: 'viewer', scope: 'read' })).token;
     ci = (await createToken(file, { name: 'ci', scope: 'control' })).token;
-    const reply = await http(server.port, { path: '/api/v1/openapi.json' });
+    const reply = await http(server.port, { path: '/api/v1/openapi.json', headers: { Authorization: `Bearer ${viewer}` } });
     assert.equal(reply.status, 200, reply.body);
     doc = reply.json() as typeof doc;
     ajv.addSchema(doc, 'openapi.json');
@@ -152,6 +152,15 @@ describe('/api/v1: OpenAPI, scoped tokens and the audit log', function () {
     }
     assert.ok(compiled + files >= operations.length);
     assert.ok(files <= 1, 'only the evidence route answers with bytes');
+  });
+
+  it('serves the document to a read token only: no token is 401 (only health, the page and its assets are open)', async () => {
+    const anonymous = await http(server.port, { path: '/api/v1/openapi.json' });
+    assert.equal(anonymous.status, 401, anonymous.body);
+    assert.equal((anonymous.json() as { ok: boolean }).ok, false);
+    const read = await http(server.port, { path: '/api/v1/openapi.json', headers: { Authorization: `Bearer ${viewer}` } });
+    assert.equal(read.status, 200, read.body);
+    assert.equal((read.json() as { openapi: string }).openapi, '3.1.0');
   });
 
   it('answers every listed route, and the real replies validate against the document (a control token)', async () => {

@@ -1,4 +1,5 @@
 import type { MessageSnapshot } from '../../protocol/fold-messages';
+import { resolveTaskRef } from '../../orchestrator/engine/task-selection';
 import { EXIT } from '../../protocol/exit-codes';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { type Command } from '../cli-io';
@@ -10,9 +11,11 @@ import { findRunId, readRun, workspaceOf } from '../run-lookup';
 export const messagesCommand: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, workspace: { type: 'string' }, task: { type: 'string' } }, { min: 0, max: 1, names: '[runId]' });
   const paths = workspaceOf(io, values.workspace);
-  const run = await readRun(paths, await findRunId(paths, positionals[0]));
-  const task = values.task;
-  const messages = (run.messages ?? []).filter((m) => task === undefined || m.from === task || m.to === task || m.from.endsWith(`/${task}`) || m.to.endsWith(`/${task}`));
+  const runId = await findRunId(paths, positionals[0]);
+  const run = await readRun(paths, runId);
+  // Named as diff, answer and resume name it: a short id two PRDs share, or none has, is refused, not guessed at.
+  const task = values.task === undefined ? undefined : resolveTaskRef(run, values.task, paths.eventsFile(runId));
+  const messages = (run.messages ?? []).filter((m) => task === undefined || m.from === task || m.to === task);
   const questions = openQuestions(run);
   if (values.json === true) {
     io.out(JSON.stringify({ runId: run.runId, messages, questions }, null, 2));

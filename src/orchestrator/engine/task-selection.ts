@@ -33,3 +33,11 @@ export function selectRetryTasks(run: RunSnapshot, ids: readonly string[], where
   }
   return selected;
 }
+
+/** `PRD-1/T2`, or `T2` when only one PRD of the run has it; anything else is an input error at `where`. */
+export function resolveTaskRef(run: RunSnapshot, ref: string, where: string): string {
+  const matches = ref.includes('/') ? (run.tasks[ref] === undefined ? [] : [ref]) : run.taskOrder.filter((q) => splitTaskId(q).taskId === ref);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) throw new InputError(`task ${JSON.stringify(ref)} is ambiguous in run ${run.runId}: ${matches.join(', ')}`, { file: where }, 'name it with its PRD');
+  throw new InputError(`no task ${JSON.stringify(ref)} in run ${run.runId}`, { file: where }, `its tasks: ${run.taskOrder.join(', ') || 'none'}`);
+}

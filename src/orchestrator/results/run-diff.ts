@@ -1,6 +1,6 @@
-import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot } from '../../protocol/run-snapshot';
 import { gitOk } from '../engine/git';
+import { resolveTaskRef } from '../engine/task-selection';
 import { InputError } from '../errors';
 import { branchTip, integrationBranchOf, runBase, taskMerges } from './run-commits';
 
@@ -35,7 +35,7 @@ export class NoVerifiedWorkError extends Error {
  */
 export async function runChanges(root: string, run: RunSnapshot, where: string, taskRef?: string): Promise<ChangeSet> {
   const branch = integrationBranchOf(run.runId);
-  const taskId = taskRef === undefined ? undefined : resolveTask(run, taskRef, where);
+  const taskId = taskRef === undefined ? undefined : resolveTaskRef(run, taskRef, where);
   const tip = await branchTip(root, branch);
   if (tip === undefined) {
     throw new InputError(`run ${run.runId} has no branch ${branch} in ${root}`, { file: where }, 'the run made no git worktrees, or the branch was deleted');
@@ -52,14 +52,6 @@ export async function runChanges(root: string, run: RunSnapshot, where: string, 
   const parent = `${merge.commit}^1`;
   const left = (await gitOk(root, ['rev-parse', parent])).trim();
   return { runId: run.runId, branch, taskId, base: left, head: merge.commit, files: await changedFiles(root, left, merge.commit) };
-}
-
-/** `PRD-1/T2`, or `T2` when only one PRD of the run has it. */
-function resolveTask(run: RunSnapshot, ref: string, where: string): string {
-  const matches = ref.includes('/') ? (run.tasks[ref] === undefined ? [] : [ref]) : run.taskOrder.filter((q) => splitTaskId(q).taskId === ref);
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new InputError(`task ${JSON.stringify(ref)} is ambiguous in run ${run.runId}: ${matches.join(', ')}`, { file: where }, 'name it with its PRD');
-  throw new InputError(`no task ${JSON.stringify(ref)} in run ${run.runId}`, { file: where }, `its tasks: ${run.taskOrder.join(', ') || 'none'}`);
 }
 
 /** The plain unified diff (or diffstat) of a change set, without colour, pager or external tools. */

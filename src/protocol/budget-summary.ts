@@ -1,6 +1,7 @@
 // The run's money in one place, for the end of a run, `orch status` and the dashboard: the
 // budget, what was spent, by how much the spend went over, and how to go on when it paused.
 
+import { formatMoney } from './format-money';
 import type { RunSnapshot } from './run-snapshot';
 
 export interface BudgetSummary {
@@ -37,11 +38,11 @@ export function budgetSummary(run: RunSnapshot): BudgetSummary {
   };
 }
 
-/** `budget $0.50, spent $0.5200: over by $0.0200 (4.0%)`, and the command when paused for budget. */
+/** `budget $0.50, spent $0.52: over by $0.02 (4.0%)`, and the command when paused for budget. */
 export function budgetLines(s: BudgetSummary): string[] {
   if (s.budgetUsd === null) return [];
-  const over = s.overshootUsd > 0 ? `: over by $${s.overshootUsd.toFixed(4)} (${s.overshootPct.toFixed(1)}%)` : `, $${(s.remainingUsd ?? 0).toFixed(4)} left`;
-  const lines = [`budget $${s.budgetUsd.toFixed(2)}, spent $${s.spentUsd.toFixed(4)}${over}`];
+  const over = s.overshootUsd > 0 ? `: over by ${formatMoney(s.overshootUsd)} (${s.overshootPct.toFixed(1)}%)` : `, ${formatMoney(s.remainingUsd ?? 0)} left`;
+  const lines = [`budget ${formatMoney(s.budgetUsd)}, spent ${formatMoney(s.spentUsd)}${over}`];
   if (s.continueWith !== null) lines.push(`paused for budget; continue with: ${s.continueWith}`);
   return lines;
 }

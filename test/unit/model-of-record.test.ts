@@ -70,14 +70,20 @@ describe('the budget summary', () => {
     const s = budgetSummary(state(spent(0.53, true), 0.5));
     assert.ok(Math.abs(s.overshootUsd - 0.03) < 1e-9 && Math.abs(s.overshootPct - 6) < 1e-9);
     assert.equal(s.continueWith, 'orch resume r --budget 1.03');
-    assert.deepEqual(budgetLines(s), ['budget $0.50, spent $0.5300: over by $0.0300 (6.0%)', 'paused for budget; continue with: orch resume r --budget 1.03']);
+    assert.deepEqual(budgetLines(s), ['budget $0.50, spent $0.53: over by $0.03 (6.0%)', 'paused for budget; continue with: orch resume r --budget 1.03']);
   });
 
   it('says what is left under the budget, and nothing without one', () => {
     const under = budgetSummary(state(spent(0.2, false), 0.5));
     assert.equal(under.overshootUsd, 0);
     assert.equal(under.continueWith, null);
-    assert.deepEqual(budgetLines(under), ['budget $0.50, spent $0.2000, $0.3000 left']);
+    assert.deepEqual(budgetLines(under), ['budget $0.50, spent $0.20, $0.30 left']);
     assert.deepEqual(budgetLines(budgetSummary(state(spent(0.2, false)))), []);
+  });
+
+  it('prints a budget under a cent, and the spend against it, to four decimals, never as $0.00', () => {
+    assert.deepEqual(budgetLines(budgetSummary(state([], 0.004))), ['budget $0.0040, spent $0.00, $0.0040 left']);
+    assert.deepEqual(budgetLines(budgetSummary(state(spent(0.0012, false), 0.004))), ['budget $0.0040, spent $0.0012, $0.0028 left']);
+    assert.equal(budgetLines(budgetSummary(state(spent(0.0051, true), 0.004)))[0], 'budget $0.0040, spent $0.0051: over by $0.0011 (27.5%)');
   });
 });

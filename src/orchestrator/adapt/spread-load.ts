@@ -5,6 +5,7 @@
 // rework stays with the agent whose session it continues.
 
 import type { AdaptationBody } from '../../protocol/events-adapt';
+import { formatMoney } from '../../protocol/format-money';
 import type { AgentDefinition, RegistrySnapshot } from '../agents/agent-types';
 
 export interface AgentLoad {
@@ -26,7 +27,7 @@ export interface SpreadCandidate {
 function saturation(agent: AgentDefinition, load: AgentLoad, budgetShare: number): string | undefined {
   if (agent.maxParallel !== undefined && load.busy >= agent.maxParallel) return `${agent.name} runs ${load.busy} of its maxParallel ${agent.maxParallel}`;
   if (agent.budgetUsd !== undefined && load.spentUsd >= agent.budgetUsd * budgetShare) {
-    return `${agent.name} has spent $${load.spentUsd.toFixed(4)} of its $${agent.budgetUsd.toFixed(2)} budget (${Math.round((load.spentUsd / agent.budgetUsd) * 100)}%, the threshold is ${Math.round(budgetShare * 100)}%)`;
+    return `${agent.name} has spent $${load.spentUsd.toFixed(4)} of its ${formatMoney(agent.budgetUsd)} budget (${Math.round((load.spentUsd / agent.budgetUsd) * 100)}%, the threshold is ${Math.round(budgetShare * 100)}%)`;
   }
   return undefined;
 }

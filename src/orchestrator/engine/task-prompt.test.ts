@@ -17,6 +17,12 @@ describe('taskPrompt', () => {
     assert.doesNotMatch(prompt, /SECRET BRIEF/);
   });
 
+  it('states a cap under a cent as it is, not as $0.00', () => {
+    const t1 = task('PRD-1', 'T1');
+    const prompt = taskPrompt(t1, prdOf(t1), { capUsd: 0.004 });
+    assert.match(prompt, /stopped after \$0\.0040 of model cost/);
+  });
+
   it('tells the agent that Orch starts and stops the dev server of a browser check', () => {
     const mine = task('PRD-1', 'T1', {
       verify: [{ kind: 'browser', url: 'http://127.0.0.1:5173/', expect: 'Orders', serve: 'npm run dev' }],

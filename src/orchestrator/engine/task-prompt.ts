@@ -1,6 +1,7 @@
 import { describeStep } from '../../protocol/browser-check';
 import type { Milestone, Prd, Task, VerifyCheck } from '../../protocol/domain';
 import type { CheckResult } from '../../protocol/events';
+import { formatMoney } from '../../protocol/format-money';
 
 // Each agent gets its own brief: its task's title and description verbatim; the other tasks of
 // the PRD by id and title only, so one agent's instructions never leak into another's work.
@@ -119,7 +120,7 @@ function worktreeSection(worktree: WorktreeFacts | undefined): string[] {
 function limitsSection(context: { readonly timeoutSec?: number; readonly capUsd?: number }): string[] {
   const limits = [
     ...(context.timeoutSec === undefined ? [] : [`${formatDuration(context.timeoutSec)} of wall-clock time`]),
-    ...(context.capUsd === undefined ? [] : [`$${context.capUsd.toFixed(2)} of model cost`]),
+    ...(context.capUsd === undefined ? [] : [`${formatMoney(context.capUsd)} of model cost`]),
   ];
   if (limits.length === 0) return [];
   return [`This attempt is stopped after ${limits.join(' or ')}${limits.length > 1 ? ', whichever comes first' : ''}: finish within that.`];

@@ -6,6 +6,16 @@ import type { RunSetup } from './run-setup';
 import { UsageError } from './run-cli';
 
 /**
+ * `[--port N | --no-dashboard]` (docs/design.md §4): alternatives, so both at once is a usage
+ * error rather than a port silently ignored. Checked as the arguments are read, before anything runs.
+ */
+export function checkDashboardFlags(flags: { port?: string; 'no-dashboard'?: boolean }): void {
+  if (flags.port !== undefined && flags['no-dashboard'] === true) {
+    throw new UsageError(`--port ${flags.port} and --no-dashboard do not go together: --port sets the dashboard's port, --no-dashboard serves none; give one`);
+  }
+}
+
+/**
  * `orch run` and `orch resume` serve the dashboard while they work (docs/design.md §4) unless told
  * not to. A dashboard that cannot start is worth a warning, never a failed run.
  */

@@ -13,7 +13,7 @@ import { printReviewHints, untilInterrupted } from '../demo/demo-end';
 import { packageRoot } from '../package-root';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
-import { serveWhileRunning } from '../run-dashboard';
+import { checkDashboardFlags, serveWhileRunning } from '../run-dashboard';
 import { passesPreflight, prepareRun } from '../run-setup';
 import { planNeeds } from '../../orchestrator/preflight/plan-needs';
 import { positiveNumber } from './run';
@@ -33,6 +33,7 @@ export const demoCommand: Command = async (args, io) => {
     { parallel: { type: 'string' }, 'claude-path': { type: 'string' }, exit: { type: 'boolean' }, pace: { type: 'string' }, port: { type: 'string' }, 'no-dashboard': { type: 'boolean' } },
     { min: 0, max: 0, names: 'no arguments' },
   );
+  checkDashboardFlags(values);
   const parallel = positiveNumber(values.parallel, '--parallel', true) ?? 3;
   const exit = values.exit === true;
   const pace = values.pace === undefined ? (exit ? 0 : DEFAULT_PACE_SEC) : Number(values.pace);

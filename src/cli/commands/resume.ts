@@ -11,6 +11,7 @@ import { waitForRun } from '../live-run';
 import { parseCommandArgs } from '../run-cli';
 import { findRunId, readRun, workspaceOf } from '../run-lookup';
 import { driveRun } from '../drive-run';
+import { checkDashboardFlags } from '../run-dashboard';
 import { passesPreflight, prepareRun } from '../run-setup';
 import { exitCodeFor } from '../run-summary';
 import { positiveNumber } from './run';
@@ -27,7 +28,7 @@ export const resumeCommand: Command = async (args, io) => {
 };
 
 function parseResumeArgs(args: readonly string[]) {
-  return parseCommandArgs(
+  const parsed = parseCommandArgs(
     args,
     {
       budget: { type: 'string' },
@@ -41,6 +42,8 @@ function parseResumeArgs(args: readonly string[]) {
     },
     { min: 0, max: 1, names: '[runId]' },
   );
+  checkDashboardFlags(parsed.values);
+  return parsed;
 }
 
 async function resumeParsed({ values }: ReturnType<typeof parseResumeArgs>, io: CliIo, runId: string): Promise<number> {

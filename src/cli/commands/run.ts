@@ -8,6 +8,7 @@ import { workspaceOf } from '../run-lookup';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { driveRun } from '../drive-run';
+import { checkDashboardFlags } from '../run-dashboard';
 import { passesPreflight, prepareRun } from '../run-setup';
 
 export const runCommand: Command = async (args, io) => {
@@ -19,7 +20,7 @@ export const runCommand: Command = async (args, io) => {
 };
 
 function parseRunArgs(args: readonly string[]) {
-  return parseCommandArgs(
+  const parsed = parseCommandArgs(
     args,
     {
       milestone: { type: 'string', multiple: true },
@@ -34,6 +35,8 @@ function parseRunArgs(args: readonly string[]) {
     },
     { min: 1, max: 1, names: '<roadmap.md>' },
   );
+  checkDashboardFlags(parsed.values);
+  return parsed;
 }
 
 async function runParsed({ values, positionals }: ReturnType<typeof parseRunArgs>, io: CliIo): Promise<number> {

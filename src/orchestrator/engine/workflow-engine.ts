@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../ports';
 import { forecastLive } from '../learning/forecast-hook';
 import { learnedDurations } from '../adapt/learned-durations';
 import { OrchStore } from '../store/orch-store';
+import { formatMoney } from '../../protocol/format-money';
 import { prepareAhead, PREPARED_AHEAD, settleAhead } from '../worktree/prepare-task-worktree';
 import type { OutcomeRecord } from '../store/outcome-record';
 
@@ -159,7 +160,7 @@ async function dispatchLoop(ctx: EngineContext, options: EngineOptions, inFlight
     const budget = options.budgetUsd;
     if (budget !== undefined && ctx.state().costUsd >= budget && inFlight.size === 0) {
       await settleWorktrees(ctx);
-      await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `budget of $${budget.toFixed(2)} used ($${ctx.state().costUsd.toFixed(4)} spent)` });
+      await ctx.log.append({ type: 'run.paused', reason: 'budget', message: `budget of ${formatMoney(budget)} used ($${ctx.state().costUsd.toFixed(4)} spent)` });
       return 'paused';
     }
     await adapter.adjust(inFlight.size);

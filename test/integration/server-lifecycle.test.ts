@@ -46,34 +46,19 @@ describe('dashboard server lifecycle and orch serve', () => {
   it('orch serve prints the URL with the token, serves until SIGTERM, then removes .orch/dashboard.json', async function () {
     // A loaded machine has taken over 30 s to start the CLI under tsx: only an exit ends the wait early.
     this.timeout(180_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--workspace', dir.path], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let ended = false;
-    const exited = new Promise<number | null>((done) =>
-      child.on('exit', (code) => {
-        ended = true;
-        done(code);
-      }),
-    );
+    const serve = orchServe(['--port', '0', '--workspace', dir.path]);
     try {
-      let match: RegExpExecArray | null = null;
-      while ((match = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([0-9a-f]{32})/.exec(stdout)) === null) {
-        assert.ok(!ended, `orch serve exited without printing its URL; stdout: ${stdout}; stderr: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const [, port, token] = match;
+      const port = await serve.url();
+      const token = /#token=([0-9a-f]{32})/.exec(serve.output())?.[1];
       const file = JSON.parse(readFileSync(join(dir.path, '.orch', 'dashboard.json'), 'utf8')) as { token: string; port: number };
-      assert.deepEqual([file.port, file.token], [Number(port), token]);
-      const runs = await http(Number(port), { path: '/api/runs', headers: { Authorization: `Bearer ${token}` } });
+      assert.deepEqual([file.port, file.token], [port, token]);
+      const runs = await http(port, { path: '/api/runs', headers: { Authorization: `Bearer ${token ?? ''}` } });
       assert.equal(runs.status, 200);
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, stderr);
+      serve.child.kill('SIGTERM');
+      assert.equal(await serve.exited, 0, serve.output());
       assert.equal(existsSync(join(dir.path, '.orch', 'dashboard.json')), false);
     } finally {
-      child.kill('SIGKILL');
+      serve.child.kill('SIGKILL');
     }
   });
 
@@ -94,7 +79,7 @@ describe('dashboard server lifecycle and orch serve', () => {
     const serve = orchServe(['--port', '0', '--workspace', dir.path]);
     try {
       // A served dashboard prints its URL: then the file was not refused.
-      const code = await Promise.race([serve.exited, serve.url().then(() => 'served')]);
+      const code = await Promise.race([serve.exited, serve.url().then(() => 'served', () => 'exited')]);
       assert.equal(code, 2, serve.output());
       assert.match(serve.output(), /config\.json:2: dashboardPort: /);
       assert.match(serve.output(), /config\.json:3: unknown key "bogusKey"/);
@@ -141,12 +126,12 @@ function orchServe(args: readonly string[]) {
     child,
     exited,
     output: () => `stdout: ${stdout}\nstderr: ${stderr}`,
-    /** The port of the URL it printed; never settles if it exits first. */
+    /** The port of the URL it printed; an error with its output if it exits first. */
     async url(): Promise<number> {
       for (;;) {
         const match = /http:\/\/127\.0\.0\.1:(\d+)\/#token=/.exec(stdout);
         if (match !== null) return Number(match[1]);
-        if (ended) return new Promise(() => undefined);
+        if (ended) throw new Error(`orch serve exited without printing its URL; stdout: ${stdout}; stderr: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

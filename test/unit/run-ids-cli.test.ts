@@ -21,7 +21,7 @@ describe('a run id that names no run', () => {
     return { code: await runCli(args, io), err: err.join('\n') };
   }
 
-  it('is refused by orch cancel without making its folder, inside the workspace or out of it', async () => {
+  it('is refused by orch cancel without making its folder, inside the workspace or out of it, and named as no run by pause', async () => {
     const ws = join(dir.path, 'a', 'b', 'ws');
     mkdirSync(ws, { recursive: true });
     const log = await writeRun(ws, RUN_ID, [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap }]);
@@ -37,6 +37,9 @@ describe('a run id that names no run', () => {
     }
     assert.equal(existsSync(join(dir.path, 'a', 'escaped')), false);
     assert.equal(existsSync(join(ws, '.orch', 'x')), false);
+    const pause = await cli(['pause', 'ghostrun'], ws);
+    assert.equal(pause.code, 2);
+    assert.match(pause.err, /no run ghostrun in this workspace/);
     const status = await cli(['status', '../x'], ws);
     assert.equal(status.code, 2);
     assert.match(status.err, /"\.\.\/x" is not a run id/);

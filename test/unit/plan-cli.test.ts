@@ -151,6 +151,25 @@ describe('orch plan', () => {
     assert.match(bad.stderr, /wrong-phase\.md:8: /);
   });
 
+  it('warns, with file and line, about an agent or a model that orch run would refuse, and still shows the plan', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orch-plan-agents-'));
+    try {
+      writeFileSync(join(dir, 'roadmap.md'), '# R\n\n## Phase 1: P\n\n### Milestone 1.1: M\n');
+      mkdirSync(join(dir, 'prds'));
+      const prd = ['---', 'id: PRD-1', 'milestone: "1.1"', 'title: T', 'tasks:', '  - id: T1', '    title: A', '    description: Do A.', '    agent: nobody-agent', '  - id: T2', '    title: B', '    description: Do B.', '    agent: backend-engineer', '    model: gpt-99-ultra', '---', ''];
+      writeFileSync(join(dir, 'prds', 'PRD-1.md'), prd.join('\n'));
+      const io = captureIo(dir);
+      assert.equal(await runCli(['plan', 'roadmap.md'], io), 0, io.stderr.join('\n'));
+      assert.match(io.stdout.join('\n'), /T1 A \[nobody-agent/);
+      const said = io.stderr.join('\n');
+      assert.match(said, /^orch: warning: prds\/PRD-1\.md:\d+: task T1 names agent "nobody-agent"/m);
+      assert.match(said, /gpt-99-ultra/);
+      assert.match(said, /orch run refuses the plan until these are fixed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 on usage errors', async () => {
     const io = captureIo();
     assert.equal(await runCli(['plan'], io), 2);

@@ -1,13 +1,19 @@
 // `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (docs/design.md §4);
 // with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first; with
 // `--estimate [--parallel N]`, predicted duration, cost and risk from the learning store.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
+import { withModelsFromEnv } from '../../orchestrator/config/models-env';
+import type { OrchConfig } from '../../orchestrator/config/orch-config';
+import { assignAgents } from '../../orchestrator/engine/assign-agents';
+import { packageRoot } from '../package-root';
 import type { Milestone, Phase, Prd, Roadmap, Task } from '../../protocol/domain';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError, InputErrors } from '../../orchestrator/errors';
 import { loadPlan } from '../../orchestrator/plan/load-plan';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
-import { type Command } from '../cli-io';
+import { type CliIo, type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
 import { parseCommandArgs, UsageError } from '../run-cli';
 import { planInfer } from './plan-infer';
@@ -45,8 +51,9 @@ export const planCommand: Command = async (args, io) => {
     return planInfer(io, roadmapFile, { workspace: workspaceDir, json: values.json === true, ...(values['claude-path'] === undefined ? {} : { claudePath: values['claude-path'] }) });
   }
   let plan: Roadmap;
+  let config: OrchConfig;
   try {
-    const config = await loadConfig(workspacePaths(workspaceDir).configFile);
+    config = withModelsFromEnv(await loadConfig(workspacePaths(workspaceDir).configFile), io.env);
     plan = await loadPlan({ roadmapFile, workspaceDir, phases: config.phases });
   } catch (error) {
     throw relativeToCwd(error, io.cwd);
@@ -61,8 +68,27 @@ export const planCommand: Command = async (args, io) => {
   const json = warnings.length === 0 ? planJson(plan) : { ...planJson(plan), warnings };
   io.out(values.json === true ? JSON.stringify(json, null, 2) : planTree(plan, displayPath(roadmapFile, io.cwd)));
   for (const w of warnings) io.err(`orch: warning: ${w.file}:${w.line}: ${w.message}`);
+  for (const problem of await assignmentProblems(plan, workspaceDir, config, io)) io.err(`orch: warning: ${problem}`);
   return EXIT.ok;
 };
+
+/**
+ * What `orch run` would refuse about who does each task (an agent not in the registry, a model
+ * not in the catalog), said while the plan is only being looked at. Warnings, not errors: the
+ * plan is still shown whole, and its JSON keeps its shape.
+ */
+async function assignmentProblems(plan: Roadmap, workspace: string, config: OrchConfig, io: CliIo): Promise<string[]> {
+  const { snapshot } = await buildSnapshot({ workspace, builtinDir: join(packageRoot(), 'agents'), homeDir: io.env.HOME ?? homedir(), phases: config.phases }, undefined);
+  try {
+    assignAgents(plan, [], snapshot, config);
+    return [];
+  } catch (error) {
+    const found = relativeToCwd(error, io.cwd);
+    if (found instanceof InputErrors) return [...found.errors.map((e) => e.format()), "orch run refuses the plan until these are fixed"];
+    if (found instanceof InputError) return [found.format(), "orch run refuses the plan until this is fixed"];
+    throw error;
+  }
+}
 
 export function planJson(plan: Roadmap): PlanJson {
   return {

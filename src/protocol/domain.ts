@@ -66,6 +66,8 @@ export interface Task {
   /** A reviewer agent cross-checks the work after its checks pass; absent: the config and the roadmap decide. */
   readonly review?: boolean;
   readonly source: SourceRef;
+  /** The lines of the task's `agent:` and `model:`, so a problem with either is named where it is. */
+  readonly fieldLines?: { readonly agent?: number; readonly model?: number };
 }
 
 export interface Prd {

@@ -162,8 +162,9 @@ describe('orch plan', () => {
       assert.equal(await runCli(['plan', 'roadmap.md'], io), 0, io.stderr.join('\n'));
       assert.match(io.stdout.join('\n'), /T1 A \[nobody-agent/);
       const said = io.stderr.join('\n');
-      assert.match(said, /^orch: warning: prds\/PRD-1\.md:\d+: task T1 names agent "nobody-agent"/m);
-      assert.match(said, /gpt-99-ultra/);
+      // Named at the task's agent: and model: lines, not at its - id: line.
+      assert.match(said, /^orch: warning: prds\/PRD-1\.md:9: task T1 names agent "nobody-agent"/m);
+      assert.match(said, /^orch: warning: prds\/PRD-1\.md:14: task T2 pins model "gpt-99-ultra"/m);
       assert.match(said, /orch run refuses the plan until these are fixed/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

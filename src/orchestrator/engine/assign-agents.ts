@@ -55,7 +55,7 @@ function agentForPhase(registry: RegistrySnapshot, phase: string): AgentDefiniti
 }
 
 function assignOne(task: Task, registry: RegistrySnapshot, routed: boolean): Omit<Assignment, 'taskId'> | InputError {
-  const where = task.source;
+  const where = { file: task.source.file, line: task.fieldLines?.agent ?? task.source.line };
   let agent: AgentDefinition | undefined;
   let phase = task.phase;
   let reason: string;

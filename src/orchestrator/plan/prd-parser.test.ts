@@ -77,6 +77,7 @@ describe('parsePrd', () => {
             { kind: 'browser', url: 'http://127.0.0.1:5173/', expect: 'Dashboard', screenshot: true },
           ],
           source: { file: 'p.md', line: 6 },
+          fieldLines: { agent: 11, model: 14 },
         },
         { id: 'T2', prdId: 'PRD-3', title: 'Test it', description: 'Write the tests.', depends: ['T1'], verify: [], source: { file: 'p.md', line: 21 } },
       ],

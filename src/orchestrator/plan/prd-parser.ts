@@ -145,6 +145,7 @@ function readTask(r: YamlReader, map: YamlMapNode, prdId: string, phases: readon
     verify,
     ...(review === undefined ? {} : { review }),
     source: { file: r.file, line: r.lineOf(map) },
+    ...fieldLinesOf(r, fields.get('agent'), fields.get('model')),
   };
   return { task, idLine: r.lineOf(fields.get('id')?.value, r.lineOf(map)), dependsLines: depends.map((d) => d.line) };
 }
@@ -251,4 +252,9 @@ function readPath(r: YamlReader, entry: Entry, name: string): string | undefined
     return undefined;
   }
   return path;
+}
+
+function fieldLinesOf(r: YamlReader, agent: Entry, model: Entry): Pick<Task, 'fieldLines'> {
+  if (agent === undefined && model === undefined) return {};
+  return { fieldLines: { ...(agent === undefined ? {} : { agent: r.lineOf(agent.key) }), ...(model === undefined ? {} : { model: r.lineOf(model.key) }) } };
 }

@@ -25,9 +25,10 @@ export function checkModels(task: Task, agent: AgentDefinition, model: string, c
   const errors: InputError[] = [];
   if (task.model !== undefined) {
     const pinned = catalog.get(task.model);
-    if (pinned === undefined) errors.push(new InputError(`task ${task.id} pins model "${task.model}", which is not in the model catalog`, task.source, known(catalog)));
+    const at = { file: task.source.file, line: task.fieldLines?.model ?? task.source.line };
+    if (pinned === undefined) errors.push(new InputError(`task ${task.id} pins model "${task.model}", which is not in the model catalog`, at, known(catalog)));
     else if (pinned.provider !== agent.provider) {
-      errors.push(new InputError(`task ${task.id} pins ${pinned.provider} model "${task.model}" but its agent ${agent.name} runs on ${agent.provider}`, task.source, `pin a ${agent.provider} model or name another agent`));
+      errors.push(new InputError(`task ${task.id} pins ${pinned.provider} model "${task.model}" but its agent ${agent.name} runs on ${agent.provider}`, at, `pin a ${agent.provider} model or name another agent`));
     }
   } else {
     const info = catalog.get(model);

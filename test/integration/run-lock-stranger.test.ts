@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { acquireRunLock, LockedError, processStartTime, type LockHolder } from '../../src/orchestrator/engine/run-lock';
 import { REPO_ROOT } from '../support/engine-fixture';
 import { useTempDir } from '../support/temp-dir';
+import { writeRun } from './server-harness';
 
 function orch(args: readonly string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, ['--import', join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs'), join(REPO_ROOT, 'src/cli/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,7 +32,10 @@ describe('a run lock whose pid was reused by another process', function () {
     stranger.kill('SIGKILL');
   });
 
-  function writeLock(extra: Partial<LockHolder>): string {
+  // The lock of a run that exists: its log says it started and never ended.
+  async function writeLock(extra: Partial<LockHolder>): Promise<string> {
+    const log = await writeRun(tmp.path, 'R1', [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }]);
+    await log.close();
     const file = join(tmp.path, '.orch', 'lock.json');
     mkdirSync(join(tmp.path, '.orch'), { recursive: true });
     const holder: LockHolder = { pid: stranger.pid!, host: hostname(), command: 'orch run', runId: 'R1', since: new Date().toISOString(), ...extra };
@@ -44,7 +48,7 @@ describe('a run lock whose pid was reused by another process', function () {
     ['no start time (an older lock)', {}],
   ] as const) {
     it(`with ${kind}: 'orch pause' refuses (exit 2) and does not signal the stranger`, async () => {
-      writeLock(extra);
+      await writeLock(extra);
       const paused = await orch(['pause', 'R1', '--workspace', tmp.path]);
       assert.equal(paused.code, 2, paused.out);
       assert.match(paused.out, new RegExp(`no live Orch process holds run R1 \\(pid ${stranger.pid} is another process`));
@@ -54,7 +58,7 @@ describe('a run lock whose pid was reused by another process', function () {
     });
 
     it(`with ${kind}: a new run takes the lock over`, async () => {
-      const file = writeLock(extra);
+      const file = await writeLock(extra);
       const release = await acquireRunLock(file, { command: 'orch run', runId: 'R2' });
       const taken = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
       assert.equal(taken.pid, process.pid);
@@ -66,7 +70,7 @@ describe('a run lock whose pid was reused by another process', function () {
   }
 
   it('a lock whose holder is alive with the recorded start time is still held', async () => {
-    const file = writeLock({ startTime: processStartTime(stranger.pid!) });
+    const file = await writeLock({ startTime: processStartTime(stranger.pid!) });
     await assert.rejects(acquireRunLock(file, { command: 'orch run', runId: 'R2' }), LockedError);
     assert.equal((JSON.parse(readFileSync(file, 'utf8')) as LockHolder).runId, 'R1');
   });

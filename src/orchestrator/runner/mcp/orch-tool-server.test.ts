@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import type { Activity } from '../../../protocol/events';
 import { closeSharedToolServerIfIdle, OrchToolServer, sharedToolServer, type ToolSession } from './orch-tool-server';
 import type { SubmissionHandlers } from './submission-endpoint';
@@ -205,5 +206,37 @@ describe("the process's shared tool server", () => {
     assert.equal((await ping(again.url, again.headers)).status, 200);
     again.close();
     await closeSharedToolServerIfIdle();
+  });
+});
+
+describe('an ask_person call the CLI gave up on', () => {
+  it('keeps no process alive once its attempt has ended (a finished orch run exits)', async function () {
+    this.timeout(60_000);
+    // In a process of its own: what is measured is whether that process ends by itself.
+    const script = `
+      const { OrchToolServer } = require(${JSON.stringify(require.resolve('./orch-tool-server'))});
+      (async () => {
+        const server = await OrchToolServer.start();
+        const never = () => new Promise(() => undefined);
+        const messaging = { send: never, broadcast: never, readInbox: never, ask: never, takeLive: async () => '', onArrival: () => () => undefined };
+        const session = server.open({ onReport: () => undefined, messaging });
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask_person', arguments: { question: 'Which colour?' } } });
+        const headers = { ...session.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+        await fetch(session.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(300) }).catch(() => undefined);
+        session.close();
+        await server.close();
+        console.log('closed');
+      })();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const ended = await Promise.race([
+      new Promise<string>((done) => child.once('exit', () => done('exited'))),
+      new Promise<string>((done) => setTimeout(() => done('still running'), 30_000).unref()),
+    ]);
+    child.kill('SIGKILL');
+    assert.match(out, /closed/);
+    assert.equal(ended, 'exited');
   });
 });

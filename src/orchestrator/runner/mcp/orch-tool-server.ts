@@ -105,6 +105,8 @@ function rpcError(id: unknown, code: number, message: string): Json {
 
 export class OrchToolServer {
   private readonly sessions = new Map<string, Session>();
+  /** What a session's calls still hold (an ask_person's busy beat), let go when the session closes. */
+  private readonly holds = new Map<string, Set<() => void>>();
 
   private constructor(
     private readonly server: Server,
@@ -146,10 +148,17 @@ export class OrchToolServer {
       this.sessions.set(key, rebound);
       return true;
     };
-    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, bind, close: () => this.sessions.delete(key) };
+    const close = (): void => {
+      this.sessions.delete(key);
+      for (const release of this.holds.get(key) ?? []) release();
+      this.holds.delete(key);
+    };
+    return { url: this.url, headers: { Authorization: `Bearer ${secret}` }, tools, bind, close };
   }
 
   close(): Promise<void> {
+    for (const releases of this.holds.values()) for (const release of releases) release();
+    this.holds.clear();
     this.sessions.clear();
     return new Promise<void>((resolve) => {
       this.server.closeAllConnections();
@@ -159,9 +168,10 @@ export class OrchToolServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const secret = bearer(req);
-    const session = secret === undefined ? undefined : this.sessions.get(keyOf(secret));
+    const key = secret === undefined ? undefined : keyOf(secret);
+    const session = key === undefined ? undefined : this.sessions.get(key);
     // The same answer for a wrong secret and an ended attempt: nothing says which attempts exist.
-    if (session === undefined) return send(res, 401, rpcError(null, -32001, 'not authorized'), { 'www-authenticate': 'Bearer' });
+    if (session === undefined || key === undefined) return send(res, 401, rpcError(null, -32001, 'not authorized'), { 'www-authenticate': 'Bearer' });
     if ((req.url ?? '').split('?')[0] !== MCP_PATH) return send(res, 404, rpcError(null, -32601, `no such path ${req.url ?? ''}`));
     // No server-initiated stream (GET) and no session to end (DELETE): plain JSON answers only.
     if (req.method !== 'POST') return send(res, 405, undefined, { allow: 'POST' });
@@ -177,14 +187,14 @@ export class OrchToolServer {
     const answers: Json[] = [];
     // One message at a time, so answers keep the order of the requests.
     for (const m of batch ? (message as unknown[]) : [message]) {
-      const answer = await this.handle(session, m);
+      const answer = await this.handle(key, session, m);
       if (answer !== undefined) answers.push(answer);
     }
     if (answers.length === 0) return send(res, 202);
     send(res, 200, batch ? answers : answers[0]);
   }
 
-  private async handle(session: Session, message: unknown): Promise<Json | undefined> {
+  private async handle(key: string, session: Session, message: unknown): Promise<Json | undefined> {
     if (!isRecord(message)) return rpcError(null, -32600, 'invalid request: not a JSON-RPC object');
     const { id, method, params } = message;
     const isRequest = id !== undefined && id !== null;
@@ -197,7 +207,7 @@ export class OrchToolServer {
         return { jsonrpc: '2.0', id, result: { protocolVersion, capabilities: { tools: { listChanged: false } }, serverInfo: { name: 'orch', version: '0.1.0' } } };
       }
       if (method === 'tools/list') return { jsonrpc: '2.0', id, result: { tools: session.tools } };
-      if (method === 'tools/call') return { jsonrpc: '2.0', id, result: await this.call(session, isRecord(params) ? params : {}) };
+      if (method === 'tools/call') return { jsonrpc: '2.0', id, result: await this.call(key, session, isRecord(params) ? params : {}) };
       if (method === 'ping') return { jsonrpc: '2.0', id, result: {} };
       return rpcError(id, -32601, `method not found: ${method}`);
     } catch (error) {
@@ -205,7 +215,7 @@ export class OrchToolServer {
     }
   }
 
-  private async call(session: Session, params: Json): Promise<ToolResult> {
+  private async call(key: string, session: Session, params: Json): Promise<ToolResult> {
     const name = typeof params.name === 'string' ? params.name : '';
     if (SUBMISSION_TOOLS.some((t) => t.name === name)) {
       const handler = session.submissions[name as SubmitToolName];
@@ -222,8 +232,18 @@ export class OrchToolServer {
       }
     }
     if (session.messaging !== undefined && MESSAGE_TOOL_NAMES.includes(name)) {
+      // An ask_person the CLI gave up on (its tool timeout) never gets its answer here: the beat
+      // must end with the attempt's session, and never keep the process alive by itself, or a
+      // finished `orch run` would not exit.
       const beat = setInterval(() => session.onBusy?.(), BUSY_BEAT_MS);
-      const answer = await callMessageTool(session.messaging, name, isRecord(params.arguments) ? params.arguments : {}).finally(() => clearInterval(beat));
+      beat.unref();
+      const release = (): void => clearInterval(beat);
+      const held = this.holds.get(key) ?? new Set<() => void>();
+      this.holds.set(key, held.add(release));
+      const answer = await callMessageTool(session.messaging, name, isRecord(params.arguments) ? params.arguments : {}).finally(() => {
+        release();
+        held.delete(release);
+      });
       return answer.isError === true ? toolError(answer.text) : toolText(answer.text);
     }
     const checked = checkReport(name, params.arguments, session.tools);

@@ -52,7 +52,12 @@ describe('claude arguments and environment', () => {
 
   it('holds the CLI retries at one, drops unset variables and adds the marker', () => {
     const env = claudeEnv(req, 'ORCH_ATTEMPT_MARKER=abc');
-    assert.deepEqual(env, { PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '1', ORCH_ATTEMPT_MARKER: 'abc' });
+    assert.deepEqual(env, { PATH: '/bin', CLAUDE_CODE_MAX_RETRIES: '1', MCP_TOOL_TIMEOUT: '60000', ORCH_ATTEMPT_MARKER: 'abc' });
+  });
+
+  it("lets an MCP tool call (an ask_person waiting for the person) last the attempt's timeout, not the CLI's 60 s, unless the user set one", () => {
+    assert.equal(claudeEnv({ ...req, timeoutSec: 3600 }, 'M=1').MCP_TOOL_TIMEOUT, '3600000');
+    assert.equal(claudeEnv({ ...req, env: { MCP_TOOL_TIMEOUT: '5000' } }, 'M=1').MCP_TOOL_TIMEOUT, '5000');
   });
 
   it("points the CLI at Orch's HTTP tools with the attempt's secret in a header", () => {

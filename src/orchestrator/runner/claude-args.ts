@@ -63,6 +63,10 @@ export function claudeEnv(req: AttemptRequest, marker: string): Record<string, s
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.env)) if (v !== undefined) env[k] = v;
   env.CLAUDE_CODE_MAX_RETRIES = CLI_MAX_RETRIES;
+  // The CLI gives up on an MCP tool call after 60 s by default, so an ask_person waiting for the
+  // person timed out and the agent asked again. The attempt's own timeout bounds the wait instead,
+  // unless the user set one.
+  env.MCP_TOOL_TIMEOUT ??= String(req.timeoutSec * 1000);
   const [name, value] = marker.split('=') as [string, string];
   env[name] = value;
   return env;

@@ -2,7 +2,7 @@
 // next on resume, the CLI prints it, the tree view and the dashboard render it. It never
 // throws on an event it cannot place: a view must survive a log it does not fully understand.
 
-import type { Roadmap, TaskState } from './domain';
+import type { Roadmap } from './domain';
 import type { OrchEvent } from './events';
 import { foldAlerts } from './fold-alerts';
 import { foldDefects } from './fold-defects';
@@ -135,9 +135,9 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
     case 'task.verifying':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verifying', environmentBlocked: undefined }));
     case 'task.verified':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'verified', checks: e.checks, error: undefined, verifiedAt: e.at }));
+      return updateTask(s, e.taskId, (t) => ({ ...settled(t), state: 'verified', checks: e.checks, error: undefined, verifiedAt: e.at }));
     case 'task.failed':
-      return updateTask(s, e.taskId, (t) => ({ ...t, state: 'failed', checks: e.checks, error: e.reason }));
+      return updateTask(s, e.taskId, (t) => ({ ...settled(t), state: 'failed', checks: e.checks, error: e.reason }));
     case 'defect.raised':
       return updateTask(s, e.taskId, (t) => ({ ...t, state: 'pending', checks: e.checks, error: e.reason, defects: t.defects + 1, lastDefect: e.reason }));
     case 'task.merged':
@@ -160,7 +160,7 @@ function apply(s: RunSnapshot, e: OrchEvent): RunSnapshot {
       return updateTask(s, e.taskId, (t) => ({ ...t, setup: { command, outcome, durationMs, evidencePath, included, detail, at: e.at, ...(ahead === true ? { ahead } : {}) } }));
     }
     case 'task.cancelled':
-      return setTaskState(s, e.taskId, 'cancelled');
+      return updateTask(s, e.taskId, (t) => ({ ...settled(t), state: 'cancelled' }));
     case 'run.paused':
       return { ...s, state: 'paused', pausedReason: e.message };
     case 'run.resumed':
@@ -225,8 +225,10 @@ function updateTask(s: RunSnapshot, id: string, change: (t: TaskSnapshot) => Tas
   return { ...s, tasks: { ...s.tasks, [id]: change(task) } };
 }
 
-function setTaskState(s: RunSnapshot, id: string, state: TaskState): RunSnapshot {
-  return updateTask(s, id, (t) => ({ ...t, state }));
+/** A task that has ended waits for no answer: a question its agent left open is no longer one. */
+function settled(t: TaskSnapshot): TaskSnapshot {
+  const { needsInput: _closed, ...rest } = t;
+  return rest;
 }
 
 function updateAttempt(s: RunSnapshot, id: string, change: (a: AttemptSnapshot) => AttemptSnapshot): RunSnapshot {

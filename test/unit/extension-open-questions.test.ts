@@ -23,4 +23,15 @@ describe('the questions the editor asks the person', () => {
     assert.deepEqual(newQuestions(asked, fold([ASKED, ANSWERED])), []);
     assert.equal(fold([ASKED, ANSWERED]).tasks['PRD-1/T1']?.needsInput, undefined);
   });
+
+  it('closes a question its task ended without an answer to: cancelled, failed or verified', () => {
+    assert.equal(fold([ASKED]).tasks['PRD-1/T1']?.needsInput?.messageId, 'm1');
+    for (const end of [
+      { type: 'task.cancelled', taskId: 'PRD-1/T1' },
+      { type: 'task.failed', taskId: 'PRD-1/T1', reason: 'gave up', checks: [] },
+      { type: 'task.verified', taskId: 'PRD-1/T1', checks: [] },
+    ]) {
+      assert.equal(fold([ASKED, end]).tasks['PRD-1/T1']?.needsInput, undefined, end.type);
+    }
+  });
 });

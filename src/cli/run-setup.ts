@@ -1,6 +1,4 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildSnapshot } from '../orchestrator/agents/build-snapshot';
+import { resolve } from 'node:path';
 import type { RegistrySnapshot } from '../orchestrator/agents/agent-types';
 import { loadConfig, type OrchConfig } from '../orchestrator/config/orch-config';
 import { withModelsFromEnv } from '../orchestrator/config/models-env';
@@ -15,6 +13,7 @@ import { workspacePaths, type WorkspacePaths } from '../orchestrator/workspace/w
 import type { CliIo } from './cli-io';
 import { EXIT } from '../protocol/exit-codes';
 import { packageRoot } from './package-root';
+import { workspaceAgents } from './workspace-agents';
 
 export interface RunSetup {
   readonly paths: WorkspacePaths;
@@ -31,10 +30,7 @@ export async function prepareRun(io: CliIo, options: { workspace?: string; claud
   const paths = workspacePaths(root);
   const config = withModelsFromEnv(await loadConfig(paths.configFile), io.env);
   const home = packageRoot();
-  const { snapshot } = await buildSnapshot(
-    { workspace: root, builtinDir: join(home, 'agents'), homeDir: io.env.HOME ?? homedir(), phases: config.phases },
-    undefined,
-  );
+  const snapshot = await workspaceAgents(io, root, config.phases);
   for (const issue of snapshot.invalid) io.err(`orch: warning: skipped ${issue.file}:${issue.line}: ${issue.message} (${issue.hint})`);
   const claudePath = resolveClaudePath({ flag: options.claudePath, env: io.env, configPath: config.claudePath, packageRoot: home });
   const claudePathFrom =

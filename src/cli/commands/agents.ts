@@ -1,14 +1,13 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { AgentDefinition, AgentIssue, RegistrySnapshot } from '../../orchestrator/agents/agent-types';
-import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError } from '../../orchestrator/errors';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
 import { type Command } from '../cli-io';
 import { EXIT } from '../../protocol/exit-codes';
-import { packageRoot } from '../package-root';
+import { workspaceAgents } from '../workspace-agents';
 import { parseCommandArgs } from '../run-cli';
 
 /** `orch agents [--json] [--workspace DIR]`: the merged registry; invalid files are listed, not fatal. */
@@ -18,7 +17,7 @@ export const agentsCommand: Command = async (args, io) => {
   if (!isDirectory(workspace)) throw new InputError(`workspace ${workspace} is not a directory`, undefined, 'pass --workspace with an existing folder');
   const config = await loadConfig(workspacePaths(workspace).configFile);
   const homeDir = io.env.HOME ?? homedir();
-  const { snapshot } = await buildSnapshot({ workspace, homeDir, builtinDir: join(packageRoot(), 'agents'), phases: config.phases }, undefined);
+  const snapshot = await workspaceAgents(io, workspace, config.phases);
 
   if (values.json === true) {
     io.out(JSON.stringify(agentsJson(snapshot), null, 2));

@@ -2,11 +2,8 @@
 // per task, PRD, milestone and run from the learning store, before any spend: no model is called
 // and nothing is written.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Roadmap } from '../../protocol/domain';
 import type { PlanEstimate } from '../../protocol/forecast';
-import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
 import { withModelsFromEnv } from '../../orchestrator/config/models-env';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { assignAgents } from '../../orchestrator/engine/assign-agents';
@@ -17,13 +14,13 @@ import { OrchStore } from '../../orchestrator/store/orch-store';
 import { workspacePaths } from '../../orchestrator/workspace/workspace-paths';
 import { EXIT } from '../../protocol/exit-codes';
 import { type CliIo } from '../cli-io';
-import { packageRoot } from '../package-root';
+import { workspaceAgents } from '../workspace-agents';
 import { UsageError } from '../run-cli';
 
 export async function planEstimate(io: CliIo, plan: Roadmap, options: { workspace: string; json: boolean; parallel?: string }): Promise<number> {
   const paths = workspacePaths(options.workspace);
   const config = withModelsFromEnv(await loadConfig(paths.configFile), io.env);
-  const { snapshot } = await buildSnapshot({ workspace: paths.root, builtinDir: join(packageRoot(), 'agents'), homeDir: io.env.HOME ?? homedir(), phases: config.phases }, undefined);
+  const snapshot = await workspaceAgents(io, paths.root, config.phases);
   const catalog = ModelCatalog.build(config.models);
   const assignments = assignAgents(plan, [], snapshot, config);
   // Read-only: a workspace that never ran has no store, and estimating must not create one.

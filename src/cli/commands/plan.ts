@@ -1,13 +1,11 @@
 // `orch plan <roadmap.md> [--json] [--workspace DIR]`: the plan tree, read-only (docs/design.md §4);
 // with `--infer [--claude-path P]`, the planner agent structures a free-form roadmap first; with
 // `--estimate [--parallel N]`, predicted duration, cost and risk from the learning store.
-import { homedir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { buildSnapshot } from '../../orchestrator/agents/build-snapshot';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { withModelsFromEnv } from '../../orchestrator/config/models-env';
 import type { OrchConfig } from '../../orchestrator/config/orch-config';
 import { assignAgents } from '../../orchestrator/engine/assign-agents';
-import { packageRoot } from '../package-root';
+import { workspaceAgents } from '../workspace-agents';
 import type { Milestone, Phase, Prd, Roadmap, Task } from '../../protocol/domain';
 import { loadConfig } from '../../orchestrator/config/orch-config';
 import { InputError, InputErrors } from '../../orchestrator/errors';
@@ -78,7 +76,7 @@ export const planCommand: Command = async (args, io) => {
  * plan is still shown whole, and its JSON keeps its shape.
  */
 async function assignmentProblems(plan: Roadmap, workspace: string, config: OrchConfig, io: CliIo): Promise<string[]> {
-  const { snapshot } = await buildSnapshot({ workspace, builtinDir: join(packageRoot(), 'agents'), homeDir: io.env.HOME ?? homedir(), phases: config.phases }, undefined);
+  const snapshot = await workspaceAgents(io, workspace, config.phases);
   try {
     assignAgents(plan, [], snapshot, config);
     return [];

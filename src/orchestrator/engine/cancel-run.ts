@@ -1,6 +1,6 @@
+import { existsSync } from 'node:fs';
 import { RUN_ID_PATTERN } from '../../protocol/dashboard-messages';
 import { foldEvents } from '../../protocol/fold';
-import { readEventLog } from '../events/read-event-log';
 import { InputError } from '../errors';
 import { EventLog } from '../events/event-log';
 import { OrchStore } from '../store/orch-store';
@@ -30,9 +30,9 @@ export async function cancelRun(paths: WorkspacePaths, runId: string): Promise<C
     }
   }
   // Looked for before the lock and the log are opened: opening a log makes its file, and a
-  // mistyped id must leave no empty run behind.
+  // mistyped id must leave no empty run behind. A log with no run in it is refused below.
   const file = paths.eventsFile(runId);
-  if (!RUN_ID_PATTERN.test(runId) || foldEvents((await readEventLog(file)).events) === undefined) throw new InputError(`no run ${runId} in this workspace`, { file });
+  if (!RUN_ID_PATTERN.test(runId) || !existsSync(file)) throw new InputError(`no run ${runId} in this workspace`, { file });
   const release = await acquireRunLock(paths.lockFile, { command: 'orch cancel', runId });
   try {
     const log = await EventLog.open(paths.eventsFile(runId), runId);

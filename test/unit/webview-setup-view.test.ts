@@ -10,7 +10,7 @@ const roadmap = roadmapWith([{ milestone: '0.1', prd: { id: 'PRD-1', tasks: [tas
 function viewAfter(...events: NewEvent[]) {
   const setup = foldEvents(sequenced('r', [{ type: 'run.started', roadmapFile: 'roadmap.md', milestones: [] }, { type: 'plan.loaded', roadmap }, ...events]))?.tasks['PRD-1/T1']?.setup;
   assert.ok(setup !== undefined, 'the fold keeps the setup');
-  return setupView(setup);
+  return setupView(setup, 'r');
 }
 
 describe('webview: a task\'s worktree setup', () => {
@@ -49,5 +49,10 @@ describe('webview: a task\'s worktree setup', () => {
     );
     const timedOut = viewAfter({ type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'make deps', outcome: 'failed', durationMs: 600_000, evidencePath: 'e.log', included: 0, detail: 'timed out after 600 s' });
     assert.deepEqual([timedOut.exit, timedOut.tail, timedOut.included, timedOut.duration], ['timed out after 600 s', undefined, 'nothing', '600.0 s']);
+  });
+
+  it('names the log inside the workspace, whatever folder the run was written in', () => {
+    const view = viewAfter({ type: 'task.setup.finished', taskId: 'PRD-1/T1', command: 'npm ci', outcome: 'succeeded', durationMs: 900, evidencePath: '/old/place/.orch/runs/r/evidence/PRD-1-T1-setup.log', included: 0 });
+    assert.equal(view.evidencePath, '.orch/runs/r/evidence/PRD-1-T1-setup.log');
   });
 });

@@ -1,4 +1,5 @@
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { evidenceInWorkspace } from '../../protocol/evidence-path';
 import { splitTaskId } from '../../protocol/ids';
 import type { RunSnapshot, TaskSetup } from '../../protocol/run-snapshot';
 import { budgetLines, budgetSummary } from '../../protocol/budget-summary';
@@ -39,7 +40,7 @@ export const statusCommand: Command = async (args, io) => {
     const why = status.routing[`${t.prd}/${t.id}`]?.reasons[0];
     if (why !== undefined) io.out(`            model: ${why}`);
     const setup = run.tasks[`${t.prd}/${t.id}`]?.setup;
-    if (setup !== undefined) io.out(`            setup: ${setupLine(setup, relative(io.cwd, join(paths.evidenceDir(run.runId), basename(setup.evidencePath))))}`);
+    if (setup !== undefined) io.out(`            setup: ${setupLine(setup, relative(io.cwd, join(paths.root, evidenceInWorkspace(run.runId, setup.evidencePath))))}`);
   }
   const ahead = warmStarts(run);
   if (ahead.warm > 0) io.out(`  started ahead: ${ahead.warm} of ${ahead.of} attempt(s) ran on a CLI loaded while their task waited for a slot`);
@@ -104,8 +105,6 @@ function warmStarts(run: RunSnapshot): { readonly warm: number; readonly of: num
   return { warm: inits.filter((x) => x.kind === 'init' && x.warm === true).length, of: inits.length };
 }
 
-// The log is named by where it is now, in this workspace's run folder: the event keeps the path it
-// was written to, which is stale once the workspace has been moved or restored elsewhere.
 function setupLine(setup: TaskSetup, logPath: string): string {
   const what = setup.command === undefined ? 'worktree prepared' : `\`${setup.command}\``;
   const copied = setup.included > 0 ? `, ${setup.included} .worktreeinclude path(s) copied` : '';

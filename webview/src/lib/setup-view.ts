@@ -1,3 +1,4 @@
+import { evidenceInWorkspace } from '../../../src/protocol/evidence-path';
 import type { TaskSetup } from '../../../src/protocol/run-snapshot';
 import type { ShownState } from './format';
 
@@ -26,7 +27,7 @@ const OUTCOMES: Readonly<Record<TaskSetup['outcome'], { readonly state: ShownSta
   cancelled: { state: 'cancelled' },
 };
 
-export function setupView(setup: TaskSetup): SetupView {
+export function setupView(setup: TaskSetup, runId: string): SetupView {
   const [exit, ...tail] = (setup.detail ?? '').split('\n');
   const outcome = OUTCOMES[setup.outcome];
   return {
@@ -37,7 +38,7 @@ export function setupView(setup: TaskSetup): SetupView {
     included: setup.included === 0 ? 'nothing' : setup.included === 1 ? '1 path' : `${setup.included} paths`,
     exit: exit === undefined || exit === '' ? undefined : exit,
     tail: tail.length === 0 || tail.join('').trim() === '' ? undefined : tail.join('\n'),
-    evidencePath: setup.evidencePath,
+    evidencePath: evidenceInWorkspace(runId, setup.evidencePath),
     when: setup.ahead === true ? 'ahead, while the task waited for a slot' : 'when the task was dispatched',
   };
 }
